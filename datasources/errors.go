@@ -1,0 +1,170 @@
+package datasources
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// Kind is the category of a backend failure. Handlers decide status codes and
+// panel messages from the Kind alone, never from the wrapped Go error.
+type Kind int
+
+const (
+	// KindUnknown is an error that did not come from this package.
+	KindUnknown Kind = iota
+	// KindNotConfigured: the backend's URL is unset. Not an error for the
+	// page: its panels say so.
+	KindNotConfigured
+	// KindNotFound: the thing asked for does not exist (or is outside
+	// retention or the time range).
+	KindNotFound
+	// KindBadQuery: the backend rejected the query; Message carries the
+	// backend's own words (e.g. Loki's "parse error at line 1, col 5: ...").
+	KindBadQuery
+	// KindTooLarge: a response-size cap or a backend limit was hit.
+	KindTooLarge
+	// KindUnavailable: refused, timed out, 5xx, or rate limited.
+	KindUnavailable
+)
+
+func (k Kind) String() string {
+	switch k {
+	case KindNotConfigured:
+		return "not configured"
+	case KindNotFound:
+		return "not found"
+	case KindBadQuery:
+		return "bad query"
+	case KindTooLarge:
+		return "too large"
+	case KindUnavailable:
+		return "unavailable"
+	}
+	return "unknown"
+}
+
+// Error is the one error type every client returns.
+type Error struct {
+	Kind    Kind
+	Backend string // "prometheus", "loki" or "tempo"
+	// Message is safe to show a user: the backend's own text for a bad
+	// query, or a short sentence written by us. Never a Go error string.
+	Message string
+	// Status is the backend's HTTP status, 0 when no response arrived.
+	Status int
+	// Err is the underlying cause, for logs only.
+	Err error
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Backend)
+	b.WriteString(": ")
+	b.WriteString(e.Kind.String())
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	if e.Err != nil {
+		b.WriteString(" (")
+		b.WriteString(e.Err.Error())
+		b.WriteString(")")
+	}
+	return b.String()
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// KindOf returns the Kind of err, KindUnknown for errors from elsewhere.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindUnknown
+}
+
+// UserMessage is what a panel shows for err: the Message of an *Error, or a
+// generic sentence that leaks nothing meant for developers.
+func UserMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Message != "" {
+		return e.Message
+	}
+	switch KindOf(err) {
+	case KindNotConfigured:
+		return "This backend is not configured."
+	case KindNotFound:
+		return "Not found."
+	case KindTooLarge:
+		return "The response was too large."
+	case KindUnavailable:
+		return "The backend is unavailable."
+	}
+	return "Something went wrong while asking the backend."
+}
+
+// NotConfigured is returned by clients whose base URL is empty.
+func NotConfigured(backend string) error {
+	return &Error{Kind: KindNotConfigured, Backend: backend, Message: backend + " is not configured."}
+}
+
+// FromStatus maps a non-2xx backend answer to an *Error. body is the
+// backend's error text (Loki and Tempo answer in plain text); it becomes the
+// user message for 4xx, trimmed.
+func FromStatus(backend string, status int, body []byte) error {
+	msg := strings.TrimSpace(string(body))
+	if len(msg) > 2000 {
+		msg = msg[:2000] + "…"
+	}
+	e := &Error{Backend: backend, Status: status, Message: msg}
+	switch {
+	case status == http.StatusNotFound:
+		e.Kind = KindNotFound
+	case status == http.StatusRequestEntityTooLarge, status == http.StatusUnprocessableEntity:
+		e.Kind = KindTooLarge
+	case status == http.StatusTooManyRequests:
+		e.Kind = KindUnavailable
+		if msg == "" {
+			e.Message = backend + " is rate limiting requests."
+		}
+	case status >= 400 && status < 500:
+		e.Kind = KindBadQuery
+	default:
+		e.Kind = KindUnavailable
+		e.Message = fmt.Sprintf("%s answered %d %s.", backend, status, http.StatusText(status))
+		e.Err = errors.New(msg)
+	}
+	return e
+}
+
+// FromTransport maps a failure to get any answer (refused, DNS, timeout,
+// cancellation) to KindUnavailable with a message a user can act on.
+func FromTransport(backend string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	msg := backend + " is unreachable."
+	var ne net.Error
+	switch {
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
+		msg = backend + " did not answer in time."
+	case errors.Is(err, context.Canceled):
+		msg = "The request was cancelled."
+	}
+	return &Error{Kind: KindUnavailable, Backend: backend, Message: msg, Err: err}
+}
+
+// TooLarge reports a response over the configured size cap.
+func TooLarge(backend string, limit int64) error {
+	return &Error{Kind: KindTooLarge, Backend: backend,
+		Message: fmt.Sprintf("The %s response is larger than the configured limit of %d bytes; narrow the query or time range.", backend, limit)}
+}

@@ -1,0 +1,121 @@
+package datasources
+
+import (
+	"bytes"
+	"crypto/tls"
+	"crypto/x509"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+)
+
+// Config is how Ariadne reaches one backend. Secrets are already read from
+// their files (see the cmd/ariadne config); nothing here is ever logged.
+type Config struct {
+	URL              string // base URL; empty means "not configured"
+	Tenant           string // X-Scope-OrgID, sent when set
+	Username         string // basic auth, with Password
+	Password         string
+	BearerToken      string
+	CAFile           string        // PEM bundle trusted in addition to the system's
+	Timeout          time.Duration // per request; 0 means DefaultTimeout
+	MaxResponseBytes int64         // 0 means DefaultMaxResponseBytes
+}
+
+const (
+	DefaultTimeout          = 30 * time.Second
+	DefaultMaxResponseBytes = 64 << 20
+)
+
+// Configured reports whether the backend has a URL.
+func (c Config) Configured() bool { return c.URL != "" }
+
+// Limit returns the response-size cap in force.
+func (c Config) Limit() int64 {
+	if c.MaxResponseBytes > 0 {
+		return c.MaxResponseBytes
+	}
+	return DefaultMaxResponseBytes
+}
+
+// RequestTimeout returns the per-request timeout in force.
+func (c Config) RequestTimeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+// BaseURL returns URL without a trailing slash, so paths can be appended.
+func (c Config) BaseURL() string { return strings.TrimRight(c.URL, "/") }
+
+// HTTPClient builds the client every backend uses: tenant header, auth and
+// TLS are applied by its transport; the timeout bounds each whole request.
+func (c Config) HTTPClient() (*http.Client, error) {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxIdleConnsPerHost = 16
+	if c.CAFile != "" {
+		pem, err := os.ReadFile(c.CAFile)
+		if err != nil {
+			return nil, fmt.Errorf("reading CA file: %w", err)
+		}
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("CA file %s holds no PEM certificate", c.CAFile)
+		}
+		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
+	}
+	return &http.Client{
+		Transport: &authTransport{next: base, cfg: c},
+		Timeout:   c.RequestTimeout(),
+	}, nil
+}
+
+type authTransport struct {
+	next http.RoundTripper
+	cfg  Config
+}
+
+func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	if t.cfg.Tenant != "" {
+		r.Header.Set("X-Scope-OrgID", t.cfg.Tenant)
+	}
+	switch {
+	case t.cfg.BearerToken != "":
+		r.Header.Set("Authorization", "Bearer "+t.cfg.BearerToken)
+	case t.cfg.Username != "":
+		r.SetBasicAuth(t.cfg.Username, t.cfg.Password)
+	}
+	if r.Header.Get("User-Agent") == "" {
+		r.Header.Set("User-Agent", "ariadne")
+	}
+	return t.next.RoundTrip(r)
+}
+
+// ReadBody reads at most limit bytes of resp.Body and closes it. A longer
+// body is a KindTooLarge error rather than a silently truncated decode.
+func ReadBody(backend string, resp *http.Response, limit int64) ([]byte, error) {
+	defer resp.Body.Close()
+	if resp.ContentLength > limit {
+		return nil, TooLarge(backend, limit)
+	}
+	var buf bytes.Buffer
+	if resp.ContentLength > 0 {
+		buf.Grow(int(resp.ContentLength))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, FromTransport(backend, err)
+	}
+	if n > limit {
+		return nil, TooLarge(backend, limit)
+	}
+	return buf.Bytes(), nil
+}

@@ -110,7 +110,7 @@ func UserMessage(err error) string {
 
 // NotConfigured is returned by clients whose base URL is empty.
 func NotConfigured(backend string) error {
-	return &Error{Kind: KindNotConfigured, Backend: backend, Message: backend + " is not configured."}
+	return &Error{Kind: KindNotConfigured, Backend: backend, Message: displayName(backend) + " is not configured."}
 }
 
 // FromStatus maps a non-2xx backend answer to an *Error. body is the
@@ -130,13 +130,13 @@ func FromStatus(backend string, status int, body []byte) error {
 	case status == http.StatusTooManyRequests:
 		e.Kind = KindUnavailable
 		if msg == "" {
-			e.Message = backend + " is rate limiting requests."
+			e.Message = displayName(backend) + " is rate limiting requests."
 		}
 	case status >= 400 && status < 500:
 		e.Kind = KindBadQuery
 	default:
 		e.Kind = KindUnavailable
-		e.Message = fmt.Sprintf("%s answered %d %s.", backend, status, http.StatusText(status))
+		e.Message = fmt.Sprintf("%s answered %d %s.", displayName(backend), status, http.StatusText(status))
 		e.Err = errors.New(msg)
 	}
 	return e
@@ -152,11 +152,11 @@ func FromTransport(backend string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	msg := backend + " is unreachable."
+	msg := displayName(backend) + " is unreachable."
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		msg = backend + " did not answer in time."
+		msg = displayName(backend) + " did not answer in time."
 	case errors.Is(err, context.Canceled):
 		msg = "The request was cancelled."
 	}
@@ -167,4 +167,15 @@ func FromTransport(backend string, err error) error {
 func TooLarge(backend string, limit int64) error {
 	return &Error{Kind: KindTooLarge, Backend: backend,
 		Message: fmt.Sprintf("The %s response is larger than the configured limit of %d bytes; narrow the query or time range.", backend, limit)}
+}
+
+// displayName capitalises a backend name for messages ("loki" → "Loki").
+func displayName(backend string) string {
+	if backend == "" {
+		return "The backend"
+	}
+	if c := backend[0]; c >= 'a' && c <= 'z' {
+		return string(c-'a'+'A') + backend[1:]
+	}
+	return backend
 }

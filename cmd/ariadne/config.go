@@ -1,0 +1,324 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"gopkg.in/yaml.v3"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// Config is everything Ariadne reads at start. It is built in one place,
+// parseConfig, with precedence flag > environment > YAML file > default.
+type Config struct {
+	Addr           string
+	DatabaseURL    string
+	RequestTimeout time.Duration
+	NoMigrate      bool
+
+	Prometheus datasources.Config
+	Loki       datasources.Config
+	Tempo      datasources.Config
+
+	UserHeader     string
+	TrustedProxies []netip.Prefix
+	DefaultUser    string
+}
+
+// setting is one configuration value: its environment name (flags use the
+// same name in lower case with dashes, YAML the lower-case path), and how a
+// text value is applied. Secrets are only ever read from files.
+type setting struct {
+	env   string
+	yaml  string // dotted path in the YAML file
+	usage string
+	set   func(c *Config, v string) error
+}
+
+func settings() []setting {
+	s := []setting{
+		{"ARIADNE_ADDR", "addr", "listen address", func(c *Config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return err
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"DATABASE_URL", "database_url", "Postgres connection URL", func(c *Config, v string) error {
+			if _, err := pgxpool.ParseConfig(v); err != nil {
+				return errors.New(strings.TrimPrefix(err.Error(), "cannot parse "))
+			}
+			c.DatabaseURL = v
+			return nil
+		}},
+		{"ARIADNE_REQUEST_TIMEOUT", "request_timeout", "upper bound for one page request (Go duration)", func(c *Config, v string) error {
+			return setDuration(&c.RequestTimeout, v)
+		}},
+		{"ARIADNE_USER_HEADER", "identity.user_header", "header carrying the user name, set by a trusted proxy (e.g. X-Forwarded-User)", func(c *Config, v string) error {
+			c.UserHeader = v
+			return nil
+		}},
+		{"ARIADNE_TRUSTED_PROXIES", "identity.trusted_proxies", "comma-separated CIDRs whose user header is believed", func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, p := range strings.Split(v, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					continue
+				}
+				pre, err := netip.ParsePrefix(p)
+				if err != nil {
+					return err
+				}
+				c.TrustedProxies = append(c.TrustedProxies, pre.Masked())
+			}
+			return nil
+		}},
+		{"ARIADNE_DEFAULT_USER", "identity.default_user", "user name when no trusted header names one", func(c *Config, v string) error {
+			c.DefaultUser = v
+			return nil
+		}},
+	}
+	for _, b := range []struct {
+		name string
+		cfg  func(*Config) *datasources.Config
+	}{
+		{"PROMETHEUS", func(c *Config) *datasources.Config { return &c.Prometheus }},
+		{"LOKI", func(c *Config) *datasources.Config { return &c.Loki }},
+		{"TEMPO", func(c *Config) *datasources.Config { return &c.Tempo }},
+	} {
+		lower := strings.ToLower(b.name)
+		cfg := b.cfg
+		s = append(s,
+			setting{b.name + "_URL", lower + ".url", lower + " base URL (unset: not configured)", func(c *Config, v string) error {
+				if v == "" {
+					cfg(c).URL = ""
+					return nil
+				}
+				if err := checkURL(v); err != nil {
+					return err
+				}
+				cfg(c).URL = v
+				return nil
+			}},
+			setting{b.name + "_TENANT", lower + ".tenant", "X-Scope-OrgID sent to " + lower, func(c *Config, v string) error {
+				cfg(c).Tenant = v
+				return nil
+			}},
+			setting{b.name + "_USERNAME", lower + ".username", "basic-auth user for " + lower, func(c *Config, v string) error {
+				cfg(c).Username = v
+				return nil
+			}},
+			setting{b.name + "_PASSWORD_FILE", lower + ".password_file", "file holding the basic-auth password", func(c *Config, v string) error {
+				return readSecret(&cfg(c).Password, v)
+			}},
+			setting{b.name + "_BEARER_TOKEN_FILE", lower + ".bearer_token_file", "file holding a bearer token", func(c *Config, v string) error {
+				return readSecret(&cfg(c).BearerToken, v)
+			}},
+			setting{b.name + "_CA_FILE", lower + ".ca_file", "PEM CA bundle to trust", func(c *Config, v string) error {
+				if v != "" {
+					if _, err := os.Stat(v); err != nil {
+						return err
+					}
+				}
+				cfg(c).CAFile = v
+				return nil
+			}},
+			setting{b.name + "_TIMEOUT", lower + ".timeout", "per-request timeout (Go duration)", func(c *Config, v string) error {
+				return setDuration(&cfg(c).Timeout, v)
+			}},
+			setting{b.name + "_MAX_RESPONSE_BYTES", lower + ".max_response_bytes", "largest response read", func(c *Config, v string) error {
+				n, err := strconv.ParseInt(v, 10, 64)
+				if err != nil || n <= 0 {
+					return fmt.Errorf("%q is not a positive number of bytes", v)
+				}
+				cfg(c).MaxResponseBytes = n
+				return nil
+			}},
+		)
+	}
+	return s
+}
+
+func defaultConfig() Config {
+	return Config{
+		Addr:           "127.0.0.1:8080",
+		RequestTimeout: 60 * time.Second,
+		Prometheus:     datasources.Config{Timeout: 15 * time.Second},
+		Loki:           datasources.Config{Timeout: 15 * time.Second},
+		Tempo:          datasources.Config{Timeout: 15 * time.Second},
+	}
+}
+
+// flagName turns ARIADNE_ADDR into ariadne-addr.
+func flagName(env string) string { return strings.ReplaceAll(strings.ToLower(env), "_", "-") }
+
+// parseConfig reads args (without the subcommand) and env. Every bad value
+// is reported on its own line, named as the user wrote it.
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (Config, error) {
+	c := defaultConfig()
+	all := settings()
+
+	fs := flag.NewFlagSet("ariadne serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	configFile := fs.String("config", getenv("ARIADNE_CONFIG"), "YAML configuration file (env ARIADNE_CONFIG)")
+	noMigrate := fs.Bool("no-migrate", false, "do not run database migrations on start")
+	flagVals := map[string]*string{}
+	for _, s := range all {
+		flagVals[s.env] = fs.String(flagName(s.env), "", s.usage+" (env "+s.env+")")
+	}
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	c.NoMigrate = *noMigrate
+
+	var errs []error
+	if *configFile != "" {
+		vals, err := readYAML(*configFile)
+		if err != nil {
+			return c, fmt.Errorf("--config %s: %w", *configFile, err)
+		}
+		known := map[string]bool{}
+		for _, s := range all {
+			known[s.yaml] = true
+			if v, ok := vals[s.yaml]; ok {
+				if err := s.set(&c, v); err != nil {
+					errs = append(errs, fmt.Errorf("%s (in %s): %w", s.yaml, *configFile, err))
+				}
+			}
+		}
+		for k := range vals {
+			if !known[k] {
+				errs = append(errs, fmt.Errorf("%s (in %s): unknown setting", k, *configFile))
+			}
+		}
+	}
+	for _, s := range all {
+		if v, ok := lookup(getenv, s.env); ok {
+			if err := s.set(&c, v); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", s.env, err))
+			}
+		}
+	}
+	for _, s := range all {
+		if given[flagName(s.env)] {
+			if err := s.set(&c, *flagVals[s.env]); err != nil {
+				errs = append(errs, fmt.Errorf("--%s: %w", flagName(s.env), err))
+			}
+		}
+	}
+	if len(errs) == 0 && c.DatabaseURL == "" {
+		errs = append(errs, errors.New("DATABASE_URL: required, e.g. postgres://ariadne@127.0.0.1:5432/ariadne"))
+	}
+	return c, errors.Join(errs...)
+}
+
+// lookup treats an empty variable as unset, the way shells and compose files
+// usually mean it.
+func lookup(getenv func(string) string, name string) (string, bool) {
+	v := getenv(name)
+	return v, v != ""
+}
+
+func checkURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil {
+		return err
+	}
+	if u.Scheme == "" {
+		return fmt.Errorf("parse %q: missing scheme", v)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("parse %q: scheme must be http or https", v)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("parse %q: missing host", v)
+	}
+	if u.User != nil {
+		return fmt.Errorf("credentials in the URL would be logged: use _USERNAME and _PASSWORD_FILE")
+	}
+	return nil
+}
+
+func setDuration(d *time.Duration, v string) error {
+	x, err := time.ParseDuration(v)
+	if err != nil {
+		return err
+	}
+	if x <= 0 {
+		return fmt.Errorf("%q must be positive", v)
+	}
+	*d = x
+	return nil
+}
+
+func readSecret(dst *string, path string) error {
+	if path == "" {
+		*dst = ""
+		return nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	*dst = strings.TrimSpace(string(b))
+	if *dst == "" {
+		return fmt.Errorf("%s is empty", path)
+	}
+	return nil
+}
+
+// readYAML flattens a YAML mapping into dotted keys with scalar values.
+func readYAML(path string) (map[string]string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var root map[string]any
+	if err := yaml.Unmarshal(b, &root); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	var walk func(prefix string, m map[string]any) error
+	walk = func(prefix string, m map[string]any) error {
+		for k, v := range m {
+			key := k
+			if prefix != "" {
+				key = prefix + "." + k
+			}
+			switch x := v.(type) {
+			case map[string]any:
+				if err := walk(key, x); err != nil {
+					return err
+				}
+			case []any:
+				parts := make([]string, len(x))
+				for i, e := range x {
+					parts[i] = fmt.Sprint(e)
+				}
+				out[key] = strings.Join(parts, ",")
+			case nil:
+				out[key] = ""
+			default:
+				out[key] = fmt.Sprint(x)
+			}
+		}
+		return nil
+	}
+	return out, walk("", root)
+}

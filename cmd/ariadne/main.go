@@ -1,0 +1,179 @@
+// Command ariadne serves the Ariadne web app and manages its database.
+//
+//	ariadne serve [flags]            run the web app
+//	ariadne migrate [up|down|status] manage the Postgres schema
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // viewers' zones render even on machines without zoneinfo
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ariadne-dev/ariadne/handlers"
+	"github.com/ariadne-dev/ariadne/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ariadne:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: ariadne <command> [flags]
+
+commands:
+  serve                    run the web app (see "ariadne serve -h")
+  migrate [up|down|status] manage the Postgres schema (default up)
+`
+
+// run is main without the process: tests call it with their own context,
+// arguments and environment.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("missing command")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer pool.Close()
+	if !cfg.NoMigrate {
+		if err := migrateUp(ctx, pool, log); err != nil {
+			return err
+		}
+	}
+	backends, err := connectBackends(cfg)
+	if err != nil {
+		return err
+	}
+
+	h := handlers.New(handlers.Options{
+		Logger: log, DB: pool, Backends: backends,
+		RequestTimeout: cfg.RequestTimeout,
+		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
+	})
+	defer h.Close()
+
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("ARIADNE_ADDR: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h.Router(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		// Pages stream panels for up to RequestTimeout; leave room to finish.
+		WriteTimeout: cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:  2 * time.Minute,
+		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(l) }()
+	fmt.Fprintf(stdout, "Ariadne listening on http://%s/\n", l.Addr())
+	log.Info("serving", "addr", l.Addr().String())
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; new connections are refused.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func migrateUp(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+	m, err := store.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	n, err := m.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("migrating the database: %w", err)
+	}
+	if n > 0 {
+		log.Info("database migrated", "applied", n)
+	}
+	return nil
+}
+
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	dir := "up"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		dir, args = args[0], args[1:]
+	}
+	cfg, err := parseConfig(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	defer pool.Close()
+	m, err := store.NewMigrator(pool)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch dir {
+	case "up":
+		n, err := m.Up(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "applied %d migration(s)\n", n)
+		return nil
+	case "down":
+		if err := m.Down(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "rolled back one migration")
+		return nil
+	case "status":
+		return m.Status(ctx, stdout)
+	}
+	return fmt.Errorf("migrate: unknown direction %q (want up, down or status)", dir)
+}

@@ -1,0 +1,72 @@
+// Package handlers owns Ariadne's HTTP surface: one route table
+// (router.go), one Handler holding every dependency, one small file per page
+// or action, and one error handler. Handlers stay thin: they parse the
+// request, call correlation/ and datasources/, and hand view models to views/.
+package handlers
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+	"time"
+)
+
+// Pinger is what readiness needs from Postgres (a *pgxpool.Pool).
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Backend is one configured (or not) data source, as the status panel and
+// /readyz see it.
+type Backend struct {
+	Name  string // "Prometheus", "Loki", "Tempo"
+	Env   string // "PROMETHEUS": the prefix of its settings
+	URL   string // empty when not configured
+	Ready func(ctx context.Context) error
+}
+
+// Options configures a Handler. Everything is passed in; nothing is global.
+type Options struct {
+	Logger         *slog.Logger
+	DB             Pinger
+	Backends       []Backend
+	RequestTimeout time.Duration
+	// PanelTimeout bounds each backend panel; the page never waits longer.
+	PanelTimeout time.Duration
+
+	UserHeader     string
+	TrustedProxies []netip.Prefix
+	DefaultUser    string
+
+	Now func() time.Time
+}
+
+// Handler serves every route. Construct it with New.
+type Handler struct {
+	opt Options
+	log *slog.Logger
+	db  *dbMonitor
+	now func() time.Time
+}
+
+// New builds a Handler. Call Close when done, to stop the DB monitor.
+func New(opt Options) *Handler {
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.RequestTimeout <= 0 {
+		opt.RequestTimeout = 60 * time.Second
+	}
+	if opt.PanelTimeout <= 0 {
+		opt.PanelTimeout = 20 * time.Second
+	}
+	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
+	h.db = startDBMonitor(opt.DB, 2*time.Second, opt.Logger)
+	return h
+}
+
+// Close stops background work.
+func (h *Handler) Close() { h.db.stop() }

@@ -1,0 +1,42 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// home shows what Ariadne is connected to: one panel per backend, each
+// checked in parallel and failing alone.
+func (h *Handler) home(c echo.Context) error {
+	panels := []panel{{Title: "Postgres", Load: func(ctx context.Context) (panelOut, error) {
+		if h.opt.DB == nil {
+			return panelOut{State: "not configured", StateClass: "status-off"}, nil
+		}
+		start := time.Now()
+		if err := h.opt.DB.Ping(ctx); err != nil {
+			return panelOut{State: "down", StateClass: "status-down"}, err
+		}
+		return panelOut{State: "up", StateClass: "status-ok",
+			Body: views.BackendBody(views.BackendStatus{Name: "DATABASE", URL: "configured", Configured: true, LatencyMs: time.Since(start).Milliseconds()})}, nil
+	}}}
+	for _, b := range h.opt.Backends {
+		panels = append(panels, panel{Title: b.Name, Load: func(ctx context.Context) (panelOut, error) {
+			st := views.BackendStatus{Name: b.Env, URL: b.URL, Configured: b.URL != "" && b.Ready != nil}
+			if !st.Configured {
+				return panelOut{State: "not configured", StateClass: "status-off", Body: views.BackendBody(st)}, nil
+			}
+			start := time.Now()
+			if err := b.Ready(ctx); err != nil {
+				return panelOut{State: "down", StateClass: "status-down"}, err
+			}
+			st.LatencyMs = time.Since(start).Milliseconds()
+			return panelOut{State: "up", StateClass: "status-ok", Body: views.BackendBody(st)}, nil
+		}})
+	}
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
+	return render(c, 200, views.Home(h.page(c, "", ""), set.Heads(), set))
+}

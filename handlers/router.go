@@ -1,0 +1,50 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/ariadne-dev/ariadne/static"
+)
+
+// Router returns the Echo instance with every route and middleware. All
+// routes are readable here, in one place.
+func (h *Handler) Router() *echo.Echo {
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = h.handleError
+
+	// Outermost first: the request ID exists before anything logs, the
+	// logger sees the final status, and recovery turns a panic into an
+	// error for the error handler.
+	e.Use(middleware.RequestID())
+	e.Use(h.logRequests)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			requestLogger(c).Error("panic", "err", err, "stack", string(stack))
+			return err
+		}}))
+	e.Use(securityHeaders)
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))
+	e.Use(requestTimeout(h.opt.RequestTimeout))
+	e.Use(h.identify)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		CookieName:     "_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSameSite: http.SameSiteStrictMode,
+		ContextKey:     "csrf",
+	}))
+
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
+
+	e.GET("/", h.home)
+	e.GET("/traces", h.traceSearch)
+	return e
+}

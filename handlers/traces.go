@@ -1,0 +1,48 @@
+package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// traceSearch answers the global box: GET /traces?trace_id=<id or
+// traceparent> redirects to the trace; a malformed value re-renders with
+// 400 and the reason, keeping what was typed.
+func (h *Handler) traceSearch(c echo.Context) error {
+	raw, given := c.QueryParams()["trace_id"]
+	if !given {
+		return render(c, http.StatusOK, views.TraceBoxHelp(h.page(c, "Open a trace", "traces")))
+	}
+	v := strings.Join(raw, "")
+	id, _, err := datasources.ParseTraceRef(v)
+	if err != nil {
+		p := h.page(c, "Open a trace", "traces")
+		p.TraceBox = v
+		p.TraceBoxError = "Cannot open " + quoteShort(v) + ": " + err.Error()
+		return render(c, http.StatusBadRequest, views.TraceBoxHelp(p))
+	}
+	target := "/traces/" + id
+	keep := url.Values{}
+	for _, k := range []string{"from", "to"} {
+		if x := c.QueryParam(k); x != "" {
+			keep.Set(k, x)
+		}
+	}
+	if len(keep) > 0 {
+		target += "?" + keep.Encode()
+	}
+	return c.Redirect(http.StatusSeeOther, target)
+}
+
+func quoteShort(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	return `"` + s + `"`
+}

@@ -1,0 +1,22 @@
+// Ariadne's own script: small, framework-free, and only an enhancement.
+// Every page works without it.
+(function () {
+  "use strict";
+  // Tell the server the viewer's time zone, so times render in it on the
+  // next page (the server renders UTC until then).
+  try {
+    var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz && document.cookie.indexOf("tz=" + encodeURIComponent(tz)) < 0) {
+      document.cookie = "tz=" + encodeURIComponent(tz) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* no Intl: stay on UTC */ }
+
+  // "/" focuses the global trace box, as in most engineers' tools.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.isContentEditable)) return;
+    var box = document.getElementById("trace-box");
+    if (box) { ev.preventDefault(); box.focus(); box.select(); }
+  });
+})();

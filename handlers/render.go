@@ -154,7 +154,6 @@ func errorText(err error) string {
 
 func lower(s string) string { return strings.ToLower(s) }
 
-
 // statusOf maps an error to the HTTP status of the page that failed.
 func statusOf(err error) int {
 	var he *echo.HTTPError

@@ -1,0 +1,191 @@
+package loki
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// parser reads the small fixed-shape arrays of Loki's answers (log entry
+// tuples and samples) without going through reflection: for a 5,000-line
+// answer they are most of the decoding work. encoding/json has already
+// checked that the bytes are valid JSON before UnmarshalJSON sees them.
+type parser struct {
+	b []byte
+	i int
+}
+
+func (p *parser) ws() {
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+// consume skips whitespace and then c, reporting whether c was there.
+func (p *parser) consume(c byte) bool {
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == c {
+		p.i++
+		return true
+	}
+	return false
+}
+
+// number returns the text of a JSON number (or of any bare token).
+func (p *parser) number() string {
+	p.ws()
+	start := p.i
+	for p.i < len(p.b) {
+		switch c := p.b[p.i]; {
+		case c >= '0' && c <= '9', c == '-', c == '+', c == '.', c == 'e', c == 'E':
+			p.i++
+		default:
+			return string(p.b[start:p.i])
+		}
+	}
+	return string(p.b[start:p.i])
+}
+
+var errNotString = errors.New("expected a JSON string")
+
+// str reads a JSON string and returns it unescaped.
+func (p *parser) str() (string, error) {
+	p.ws()
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return "", errNotString
+	}
+	p.i++
+	start := p.i
+	for p.i < len(p.b) {
+		switch p.b[p.i] {
+		case '"':
+			s := string(p.b[start:p.i])
+			p.i++
+			return s, nil
+		case '\\':
+			return p.strEscaped(start)
+		}
+		p.i++
+	}
+	return "", errors.New("unterminated string")
+}
+
+// strEscaped finishes a string that holds escapes, from its first byte.
+func (p *parser) strEscaped(start int) (string, error) {
+	out := make([]byte, 0, p.i-start+64)
+	out = append(out, p.b[start:p.i]...)
+	for p.i < len(p.b) {
+		c := p.b[p.i]
+		switch {
+		case c == '"':
+			p.i++
+			return string(out), nil
+		case c != '\\':
+			out = append(out, c)
+			p.i++
+			continue
+		}
+		if p.i+1 >= len(p.b) {
+			break
+		}
+		e := p.b[p.i+1]
+		p.i += 2
+		switch e {
+		case '"', '\\', '/':
+			out = append(out, e)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, ok := p.hex4()
+			if !ok {
+				return "", errors.New("bad \\u escape")
+			}
+			if utf16.IsSurrogate(r) {
+				// A pair is two \u escapes; a lone half becomes U+FFFD as
+				// in encoding/json.
+				save := p.i
+				if p.i+1 < len(p.b) && p.b[p.i] == '\\' && p.b[p.i+1] == 'u' {
+					p.i += 2
+					if r2, ok := p.hex4(); ok {
+						if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+							out = utf8.AppendRune(out, d)
+							continue
+						}
+					}
+				}
+				p.i = save
+				r = utf8.RuneError
+			}
+			out = utf8.AppendRune(out, r)
+		default:
+			return "", errors.New("bad escape")
+		}
+	}
+	return "", errors.New("unterminated string")
+}
+
+func (p *parser) hex4() (rune, bool) {
+	if p.i+4 > len(p.b) {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(p.b[p.i:p.i+4]), 16, 32)
+	if err != nil {
+		return 0, false
+	}
+	p.i += 4
+	return rune(v), true
+}
+
+// skipValue moves past one JSON value (valid JSON is assumed).
+func (p *parser) skipValue() error {
+	p.ws()
+	if p.i >= len(p.b) {
+		return errors.New("missing value")
+	}
+	switch p.b[p.i] {
+	case '"':
+		_, err := p.str()
+		return err
+	case '{', '[':
+		depth := 0
+		for p.i < len(p.b) {
+			switch p.b[p.i] {
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					p.i++
+					return nil
+				}
+			case '"':
+				if _, err := p.str(); err != nil {
+					return err
+				}
+				continue
+			}
+			p.i++
+		}
+		return errors.New("unterminated value")
+	default:
+		p.number()
+		for p.i < len(p.b) && p.b[p.i] >= 'a' && p.b[p.i] <= 'z' { // true, false, null
+			p.i++
+		}
+		return nil
+	}
+}

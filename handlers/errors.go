@@ -32,6 +32,9 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	}
 	e := views.ErrorPage{Status: status, Heading: http.StatusText(status), Message: msg,
 		RequestID: c.Response().Header().Get(echo.HeaderXRequestID)}
+	// The request's own context may already be cancelled by its deadline
+	// middleware; the error page must still render.
+	c.SetRequest(c.Request().WithContext(context.WithoutCancel(c.Request().Context())))
 	if c.Request().Method == http.MethodHead {
 		c.NoContent(status)
 		return

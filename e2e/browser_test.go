@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+)
+
+// chromiumPath finds Debian's Chromium. Under CI=true a missing browser
+// fails the test (make test installs it); elsewhere the test skips.
+func chromiumPath(t testing.TB) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("chromium not found: make test installs it (scripts/install.sh)")
+	}
+	t.Skip("chromium not found: skipping browser test (make test installs it)")
+	return ""
+}
+
+// browser is one headless Chromium tab with everything the page reported:
+// console errors, uncaught exceptions and CSP violations.
+type browser struct {
+	ctx context.Context
+	mu  sync.Mutex
+	msg []string
+}
+
+// cspProbe records CSP violations the page meets; it is injected through
+// the DevTools protocol, so the page's own CSP does not apply to it.
+const cspProbe = `window.__csp = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "") + ":" + e.lineNumber);
+});`
+
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)),
+		chromedp.NoSandbox,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+
+	b := &browser{ctx: ctx}
+	msgs := chromedp.Console(ctx)
+	go func() {
+		for m, err := range msgs {
+			if err != nil {
+				return
+			}
+			if m.Type == "error" || m.IsException() {
+				b.mu.Lock()
+				b.msg = append(b.msg, m.String())
+				b.mu.Unlock()
+			}
+		}
+	}()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: cspProbe}); err != nil {
+		t.Fatalf("starting chromium: %v", err)
+	}
+	return b
+}
+
+// problems returns console errors and CSP violations seen so far.
+func (b *browser) problems(t *testing.T) []string {
+	t.Helper()
+	csp, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`window.__csp || []`))
+	if err != nil {
+		t.Fatalf("reading CSP violations: %v", err)
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := append([]string{}, b.msg...)
+	for _, v := range csp {
+		out = append(out, "CSP violation: "+v)
+	}
+	return out
+}
+
+// assertClean fails the test on any console error or CSP violation.
+func (b *browser) assertClean(t *testing.T) {
+	t.Helper()
+	// Console events arrive asynchronously; give stragglers a moment.
+	time.Sleep(200 * time.Millisecond)
+	if p := b.problems(t); len(p) > 0 {
+		t.Errorf("the page reported problems:\n%s", strings.Join(p, "\n"))
+	}
+}
+
+// waitPath waits until the tab's location path is path (after a redirect
+// or a navigation), failing after a few seconds.
+func (b *browser) waitPath(t *testing.T, path string) {
+	t.Helper()
+	var loc string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		loc, err = chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname`))
+		if err == nil && loc == path {
+			return
+		}
+	}
+	t.Fatalf("the browser is at %s, want %s", loc, path)
+}

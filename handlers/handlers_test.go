@@ -1,0 +1,368 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/PuerkitoBio/goquery"
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// fakeDB is a Pinger whose health a test switches.
+type fakeDB struct{ down atomic.Bool }
+
+func (f *fakeDB) Ping(ctx context.Context) error {
+	if f.down.Load() {
+		return errors.New("dial tcp 127.0.0.1:55432: connect: connection refused")
+	}
+	return nil
+}
+
+type testApp struct {
+	h    *Handler
+	e    *echo.Echo
+	db   *fakeDB
+	logs *bytes.Buffer
+}
+
+func newApp(t *testing.T, opt Options) *testApp {
+	t.Helper()
+	db := &fakeDB{}
+	if opt.DB == nil {
+		opt.DB = db
+	}
+	logs := &bytes.Buffer{}
+	opt.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	h := New(opt)
+	t.Cleanup(h.Close)
+	return &testApp{h: h, e: h.Router(), db: db, logs: logs}
+}
+
+func (a *testApp) do(t *testing.T, r *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	if r.RemoteAddr == "" {
+		r.RemoteAddr = "192.0.2.10:40000"
+	}
+	w := httptest.NewRecorder()
+	a.e.ServeHTTP(w, r)
+	return w
+}
+
+func (a *testApp) get(t *testing.T, target string) *httptest.ResponseRecorder {
+	t.Helper()
+	return a.do(t, httptest.NewRequest(http.MethodGet, target, nil))
+}
+
+func doc(t *testing.T, w *httptest.ResponseRecorder) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(bytes.NewReader(w.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestReadyz(t *testing.T) {
+	up := func(context.Context) error { return nil }
+	down := func(context.Context) error {
+		return datasources.FromTransport("loki", errors.New("connection refused"))
+	}
+	tests := []struct {
+		name       string
+		dbDown     bool
+		backends   []Backend
+		wantStatus int
+		wantBody   string
+		wantChecks map[string]readyCheck
+	}{
+		{name: "all up", backends: []Backend{{Name: "Prometheus", URL: "http://p", Ready: up}},
+			wantStatus: 200, wantBody: "ok",
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true}, "prometheus": {Configured: true, Up: true}}},
+		{name: "backend down degrades", backends: []Backend{{Name: "Loki", URL: "http://l", Ready: down}, {Name: "Tempo"}},
+			wantStatus: 200, wantBody: "degraded",
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true}, "loki": {Configured: true, Error: "Loki is unreachable."}, "tempo": {}}},
+		{name: "postgres down is 503", dbDown: true, backends: []Backend{{Name: "Prometheus", URL: "http://p", Ready: up}},
+			wantStatus: 503, wantBody: "down",
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Error: "dial tcp 127.0.0.1:55432: connect: connection refused"}, "prometheus": {Configured: true, Up: true}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newApp(t, Options{Backends: tt.backends})
+			a.db.down.Store(tt.dbDown)
+			w := a.get(t, "/readyz")
+			if w.Code != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", w.Code, tt.wantStatus, w.Body)
+			}
+			var body readyBody
+			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+				t.Fatal(err)
+			}
+			if body.Status != tt.wantBody {
+				t.Errorf("status %q, want %q", body.Status, tt.wantBody)
+			}
+			for name, want := range tt.wantChecks {
+				got := body.Checks[name]
+				got.LatencyMs = 0
+				if got != want {
+					t.Errorf("check %s = %+v, want %+v", name, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	a := newApp(t, Options{})
+	a.db.down.Store(true)
+	if w := a.get(t, "/healthz"); w.Code != 200 || w.Body.String() != "ok\n" {
+		t.Errorf("healthz = %d %q", w.Code, w.Body)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	a := newApp(t, Options{})
+	w := a.get(t, "/")
+	csp := w.Header().Get("Content-Security-Policy")
+	for _, want := range []string{"default-src 'none'", "script-src 'self' 'nonce-", "style-src 'self' 'nonce-", "frame-ancestors 'none'", "base-uri 'none'"} {
+		if !strings.Contains(csp, want) {
+			t.Errorf("CSP %q lacks %q", csp, want)
+		}
+	}
+	if strings.Contains(csp, "unsafe-inline") || strings.Contains(csp, "unsafe-eval") {
+		t.Errorf("CSP allows unsafe sources: %q", csp)
+	}
+	for h, want := range map[string]string{"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin"} {
+		if got := w.Header().Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	// Each response gets its own nonce.
+	if csp == a.get(t, "/").Header().Get("Content-Security-Policy") {
+		t.Error("two responses share a CSP nonce")
+	}
+}
+
+func TestCSRF(t *testing.T) {
+	a := newApp(t, Options{})
+	// Fetch a page to get the CSRF cookie, as a browser would.
+	w := a.get(t, "/")
+	var cookie *http.Cookie
+	for _, c := range w.Result().Cookies() {
+		if c.Name == "_csrf" {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode {
+		t.Fatalf("CSRF cookie = %+v", cookie)
+	}
+	post := func(form url.Values, hdr map[string]string, withCookie bool) int {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for k, v := range hdr {
+			r.Header.Set(k, v)
+		}
+		if withCookie {
+			r.AddCookie(cookie)
+		}
+		return a.do(t, r).Code
+	}
+	// The route has no POST handler: passing the CSRF check shows as 405.
+	tests := []struct {
+		name   string
+		form   url.Values
+		hdr    map[string]string
+		cookie bool
+		want   int
+	}{
+		{"no token, no fetch metadata", nil, nil, true, http.StatusBadRequest},
+		{"wrong token", url.Values{"_csrf": {"forged"}}, nil, true, http.StatusForbidden},
+		{"token without cookie", url.Values{"_csrf": {cookie.Value}}, nil, false, http.StatusForbidden},
+		{"cross-site browser request", url.Values{"_csrf": {"forged"}}, map[string]string{"Sec-Fetch-Site": "cross-site"}, true, http.StatusForbidden},
+		{"valid token", url.Values{"_csrf": {cookie.Value}}, nil, true, http.StatusMethodNotAllowed},
+		{"valid header token", nil, map[string]string{"X-CSRF-Token": cookie.Value}, true, http.StatusMethodNotAllowed},
+		{"same-origin browser request", nil, map[string]string{"Sec-Fetch-Site": "same-origin"}, false, http.StatusMethodNotAllowed},
+	}
+	for _, tt := range tests {
+		if got := post(tt.form, tt.hdr, tt.cookie); got != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPostgresDownStillRendersWithBanner(t *testing.T) {
+	a := newApp(t, Options{})
+	a.db.down.Store(true)
+	a.h.db.check(a.h.log) // as the monitor's next tick would
+	w := a.get(t, "/")
+	if w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	d := doc(t, w)
+	if banner := d.Find(".banner.error").Text(); !strings.Contains(banner, "Postgres is unreachable") {
+		t.Errorf("banner = %q", banner)
+	}
+	pg := d.Find(`section.panel-done[data-panel="Postgres"]`)
+	if !pg.HasClass("failed") || !strings.Contains(pg.Text(), "connection refused") {
+		t.Errorf("Postgres panel = %q", pg.Text())
+	}
+}
+
+func TestPanelsFailAloneAndWithinTimeout(t *testing.T) {
+	hang := make(chan struct{})
+	t.Cleanup(func() { close(hang) })
+	a := newApp(t, Options{PanelTimeout: 300 * time.Millisecond, Backends: []Backend{
+		// Ignores its context entirely: the page must not wait for it.
+		{Name: "Prometheus", Env: "PROMETHEUS", URL: "http://prom", Ready: func(context.Context) error { <-hang; return nil }},
+		{Name: "Loki", Env: "LOKI", URL: "http://loki", Ready: func(context.Context) error {
+			return &datasources.Error{Kind: datasources.KindUnavailable, Backend: "loki", Message: "Loki answered 503 Service Unavailable."}
+		}},
+		{Name: "Tempo", Env: "TEMPO", URL: "http://tempo", Ready: func(context.Context) error { return nil }},
+	}})
+	start := time.Now()
+	w := a.get(t, "/")
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("page took %s with a 300ms panel timeout", took)
+	}
+	d := doc(t, w)
+	for name, want := range map[string]string{
+		"Prometheus": "did not answer within 300ms",
+		"Loki":       "Loki answered 503 Service Unavailable.",
+		"Tempo":      "up",
+		"Postgres":   "up",
+	} {
+		got := d.Find(`section.panel-done[data-panel="` + name + `"]`).Text()
+		if !strings.Contains(got, want) {
+			t.Errorf("%s panel = %q, want it to contain %q", name, got, want)
+		}
+	}
+	if n := d.Find("section.panel-loading").Length(); n != 4 {
+		t.Errorf("%d loading placeholders, want one per panel (4)", n)
+	}
+}
+
+func TestPanicRendersErrorPage(t *testing.T) {
+	a := newApp(t, Options{})
+	a.e.GET("/boom", func(echo.Context) error { panic("secret internal detail") })
+	w := a.get(t, "/boom")
+	if w.Code != 500 {
+		t.Fatalf("status %d", w.Code)
+	}
+	body := w.Body.String()
+	if strings.Contains(body, "secret internal detail") {
+		t.Error("the error page shows the panic value")
+	}
+	d := doc(t, w)
+	if d.Find("nav.nav a").Length() != 4 || !strings.Contains(d.Find("main").Text(), w.Header().Get(echo.HeaderXRequestID)) {
+		t.Errorf("error page lacks navigation or request ID:\n%s", body)
+	}
+	if !strings.Contains(a.logs.String(), "secret internal detail") {
+		t.Error("the panic was not logged")
+	}
+}
+
+func TestTraceBox(t *testing.T) {
+	a := newApp(t, Options{})
+	tests := []struct {
+		query    string
+		status   int
+		location string
+		errText  string
+	}{
+		{"trace_id=4BF92F3577B34DA6A3CE929D0E0E4736", 303, "/traces/4bf92f3577b34da6a3ce929d0e0e4736", ""},
+		{"trace_id=abc", 303, "/traces/00000000000000000000000000000abc", ""},
+		{"trace_id=" + url.QueryEscape("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") + "&from=now-6h&to=now", 303,
+			"/traces/4bf92f3577b34da6a3ce929d0e0e4736?from=now-6h&to=now", ""},
+		{"trace_id=" + url.QueryEscape(`"><script>alert(1)</script>`), 400, "", "1 to 32 hexadecimal"},
+		{"trace_id=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", 400, "", "1 to 32 hexadecimal"},
+		{"trace_id=00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01", 400, "", "traceparent is version-traceid-spanid-flags"},
+		{"trace_id=", 400, "", "1 to 32"},
+	}
+	for _, tt := range tests {
+		w := a.get(t, "/traces?"+tt.query)
+		if w.Code != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.query, w.Code, tt.status)
+			continue
+		}
+		if tt.location != "" && w.Header().Get("Location") != tt.location {
+			t.Errorf("%s: Location %q, want %q", tt.query, w.Header().Get("Location"), tt.location)
+		}
+		if tt.errText != "" {
+			body := w.Body.String()
+			if strings.Contains(body, "<script>alert") {
+				t.Errorf("%s: input echoed unescaped", tt.query)
+			}
+			d := doc(t, w)
+			if !strings.Contains(d.Find(".banner.error").Text(), tt.errText) {
+				t.Errorf("%s: error banner %q", tt.query, d.Find(".banner.error").Text())
+			}
+			q, _ := url.ParseQuery(tt.query)
+			if v, _ := d.Find("#trace-box").Attr("value"); v != q.Get("trace_id") {
+				t.Errorf("%s: box keeps %q", tt.query, v)
+			}
+		}
+	}
+}
+
+func TestShareTokensRedactedFromLogs(t *testing.T) {
+	a := newApp(t, Options{})
+	a.get(t, "/s/k3yS3cr3tT0k3n?x=1")
+	logs := a.logs.String()
+	if strings.Contains(logs, "k3yS3cr3tT0k3n") {
+		t.Errorf("token in logs: %s", logs)
+	}
+	if !strings.Contains(logs, "/s/[redacted]") {
+		t.Errorf("redacted path missing from logs: %s", logs)
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	a := newApp(t, Options{UserHeader: "X-Forwarded-User", DefaultUser: "local",
+		TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}})
+	user := func(remote, header string) string {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = remote
+		if header != "" {
+			r.Header.Set("X-Forwarded-User", header)
+		}
+		return doc(t, a.do(t, r)).Find(".user").Text()
+	}
+	if got := user("10.1.2.3:5000", "alice"); got != "alice" {
+		t.Errorf("from a trusted proxy: %q", got)
+	}
+	if got := user("192.0.2.1:5000", "mallory"); got != "local" {
+		t.Errorf("from an untrusted address the header was believed: %q", got)
+	}
+	if got := user("10.1.2.3:5000", ""); got != "local" {
+		t.Errorf("no header: %q", got)
+	}
+}
+
+func TestStaticAssetsAreCachedForever(t *testing.T) {
+	a := newApp(t, Options{})
+	d := doc(t, a.get(t, "/"))
+	href, _ := d.Find(`link[rel="stylesheet"]`).Attr("href")
+	w := a.get(t, href)
+	if w.Code != 200 || !strings.Contains(w.Header().Get("Cache-Control"), "immutable") || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/css") {
+		t.Errorf("%s: %d %v", href, w.Code, w.Header())
+	}
+	stale := "/static/000000000000/css/app.css"
+	if w := a.get(t, stale); w.Code != 200 || strings.Contains(w.Header().Get("Cache-Control"), "immutable") {
+		t.Errorf("stale hash: %d %q", w.Code, w.Header().Get("Cache-Control"))
+	}
+	if w := a.get(t, "/static/x/../../go.mod"); w.Code != 404 {
+		t.Errorf("path traversal: %d", w.Code)
+	}
+}

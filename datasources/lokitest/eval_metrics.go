@@ -155,8 +155,20 @@ func (s *Server) evalRange(tenant string, e *rangeAgg, sp steps) *evalResult {
 	return &evalResult{series: out, stats: st}
 }
 
+// sortSeries orders series as Prometheus' labels.Compare does: pairwise
+// by name then value, a prefix first (so {} leads).
 func sortSeries(ss []*series) {
-	slices.SortFunc(ss, func(a, b *series) int { return strings.Compare(a.key, b.key) })
+	slices.SortFunc(ss, func(a, b *series) int {
+		for i := range min(len(a.labels), len(b.labels)) {
+			if c := strings.Compare(a.labels[i].Name, b.labels[i].Name); c != 0 {
+				return c
+			}
+			if c := strings.Compare(a.labels[i].Value, b.labels[i].Value); c != 0 {
+				return c
+			}
+		}
+		return len(a.labels) - len(b.labels)
+	})
 }
 
 // groupLabels applies by/without to a series' labels.

@@ -74,6 +74,10 @@ func (c *Client) mapError(err error, info *callInfo) error {
 		e.Kind = datasources.KindUnavailable
 		e.Message = fmt.Sprintf("Prometheus failed to answer: %s", ae.Msg)
 	}
+	if e.Message == "" {
+		// An error envelope without text: name at least its type.
+		e.Message = fmt.Sprintf("Prometheus answered with a %s error and no message.", ae.Type)
+	}
 	return e
 }
 
@@ -93,7 +97,12 @@ func statusError(status int, ae *v1.Error, cause error) error {
 			e.Message = "Prometheus sent an unexpected answer."
 			break
 		}
-		return datasources.FromStatus(Backend, status, []byte(ae.Detail))
+		err := datasources.FromStatus(Backend, status, []byte(ae.Detail))
+		if de, ok := err.(*datasources.Error); ok && de.Message == "" {
+			// An empty 4xx body: still say what happened.
+			de.Message = fmt.Sprintf("Prometheus rejected the request (%d %s).", status, http.StatusText(status))
+		}
+		return err
 	}
 	return e
 }

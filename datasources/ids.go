@@ -64,7 +64,11 @@ func padHex(s string, width int) (string, bool) {
 // returns the padded trace ID and, for a traceparent, its span ID.
 func ParseTraceRef(s string) (traceID, spanID string, err error) {
 	s = strings.TrimSpace(s)
-	s = strings.TrimPrefix(strings.TrimPrefix(s, "traceparent:"), "traceparent=")
+	// The header name is case-insensitive: tools show "Traceparent:" too.
+	if len(s) > len("traceparent:") && strings.EqualFold(s[:len("traceparent")], "traceparent") &&
+		(s[len("traceparent")] == ':' || s[len("traceparent")] == '=') {
+		s = s[len("traceparent:"):]
+	}
 	s = strings.TrimSpace(s)
 	if parts := strings.Split(s, "-"); len(parts) == 4 {
 		if len(parts[0]) != 2 || len(parts[1]) != 32 || len(parts[2]) != 16 || len(parts[3]) != 2 {
@@ -72,6 +76,9 @@ func ParseTraceRef(s string) (traceID, spanID string, err error) {
 		}
 		if _, ok := padHex(parts[0], 2); !ok && parts[0] != "00" {
 			return "", "", errors.New("the traceparent version is not hexadecimal")
+		}
+		if !isHex(parts[3]) {
+			return "", "", errors.New("the traceparent flags are not hexadecimal")
 		}
 		if strings.ToLower(parts[0]) == "ff" {
 			return "", "", errors.New("traceparent version ff is invalid")
@@ -88,4 +95,14 @@ func ParseTraceRef(s string) (traceID, spanID string, err error) {
 	}
 	tid, err := ParseTraceID(s)
 	return tid, "", err
+}
+
+func isHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

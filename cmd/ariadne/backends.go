@@ -1,53 +1,43 @@
 package main
 
 import (
-	"context"
 	"fmt"
-	"net/http"
-	"strings"
 
-	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/datasources/prometheus"
+	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/handlers"
 )
 
-// connectBackends builds the backends' status entries from the config.
-func connectBackends(cfg Config) ([]handlers.Backend, error) {
-	var out []handlers.Backend
-	for _, b := range []struct {
-		name, env, path string
-		cfg             datasources.Config
-	}{
-		{"Prometheus", "PROMETHEUS", "/-/ready", cfg.Prometheus},
-		{"Loki", "LOKI", "/ready", cfg.Loki},
-		{"Tempo", "TEMPO", "/ready", cfg.Tempo},
-	} {
-		be := handlers.Backend{Name: b.name, Env: b.env, URL: b.cfg.URL}
-		if b.cfg.Configured() {
-			client, err := b.cfg.HTTPClient()
-			if err != nil {
-				return nil, fmt.Errorf("%s_CA_FILE: %w", b.env, err)
-			}
-			bc, name, path := b.cfg, b.name, b.path
-			be.Ready = func(ctx context.Context) error {
-				req, err := http.NewRequestWithContext(ctx, http.MethodGet, bc.BaseURL()+path, nil)
-				if err != nil {
-					return err
-				}
-				resp, err := client.Do(req)
-				if err != nil {
-					return datasources.FromTransport(strings.ToLower(name), err)
-				}
-				body, err := datasources.ReadBody(strings.ToLower(name), resp, 64<<10)
-				if err != nil {
-					return err
-				}
-				if resp.StatusCode != http.StatusOK {
-					return datasources.FromStatus(strings.ToLower(name), resp.StatusCode, body)
-				}
-				return nil
-			}
-		}
-		out = append(out, be)
+// clients are the backend clients built from the config; an unconfigured
+// backend's client answers every call with "not configured".
+type clients struct {
+	prometheus *prometheus.Client
+	loki       *loki.Client
+	tempo      *tempo.Client
+}
+
+func connect(cfg Config) (*clients, error) {
+	p, err := prometheus.New(cfg.Prometheus)
+	if err != nil {
+		return nil, fmt.Errorf("PROMETHEUS: %w", err)
 	}
-	return out, nil
+	l, err := loki.New(cfg.Loki)
+	if err != nil {
+		return nil, fmt.Errorf("LOKI: %w", err)
+	}
+	t, err := tempo.New(cfg.Tempo)
+	if err != nil {
+		return nil, fmt.Errorf("TEMPO: %w", err)
+	}
+	return &clients{prometheus: p, loki: l, tempo: t}, nil
+}
+
+// backends is what the status panel and /readyz check.
+func (c *clients) backends(cfg Config) []handlers.Backend {
+	return []handlers.Backend{
+		{Name: "Prometheus", Env: "PROMETHEUS", URL: cfg.Prometheus.URL, Ready: c.prometheus.Ready},
+		{Name: "Loki", Env: "LOKI", URL: cfg.Loki.URL, Ready: c.loki.Ready},
+		{Name: "Tempo", Env: "TEMPO", URL: cfg.Tempo.URL, Ready: c.tempo.Ready},
+	}
 }

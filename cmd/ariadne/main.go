@@ -2,6 +2,7 @@
 //
 //	ariadne serve [flags]            run the web app
 //	ariadne migrate [up|down|status] manage the Postgres schema
+//	ariadne demo [flags]             run a live demo world and Ariadne on it
 package main
 
 import (
@@ -39,6 +40,7 @@ const usage = `usage: ariadne <command> [flags]
 commands:
   serve                    run the web app (see "ariadne serve -h")
   migrate [up|down|status] manage the Postgres schema (default up)
+  demo                     run a simulated shop with Prometheus, Loki and Tempo test servers, and Ariadne on it
 `
 
 // run is main without the process: tests call it with their own context,
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[1:], getenv, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -66,6 +70,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
+	return runServer(ctx, cfg, stderr, func(url string) {
+		fmt.Fprintf(stdout, "Ariadne listening on %s/\n", url)
+	})
+}
+
+// runServer serves Ariadne until ctx ends, then shuts down gracefully:
+// in-flight requests finish, new connections are refused. listening is
+// called with the base URL once the port is open.
+func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func(url string)) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 
 	pool, err := store.Open(ctx, cfg.DatabaseURL)
@@ -78,13 +91,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	backends, err := connectBackends(cfg)
+	cl, err := connect(cfg)
 	if err != nil {
 		return err
 	}
 
 	h := handlers.New(handlers.Options{
-		Logger: log, DB: pool, Backends: backends,
+		Logger: log, DB: pool, Backends: cl.backends(cfg),
 		RequestTimeout: cfg.RequestTimeout,
 		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
 	})
@@ -105,15 +118,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(l) }()
-	fmt.Fprintf(stdout, "Ariadne listening on http://%s/\n", l.Addr())
 	log.Info("serving", "addr", l.Addr().String())
+	listening("http://" + l.Addr().String())
 
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
-	// In-flight requests finish; new connections are refused.
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
 	defer cancel()

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/demo"
+)
+
+// runDemo runs the demo world and Ariadne on it until ctx ends (Ctrl-C or
+// SIGTERM), then stops everything it started.
+func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("ariadne demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rate := fs.Float64("rate", 5, "requests per second sent to the shop")
+	ratio := fs.Float64("sample-ratio", 1.0, "head sampling ratio at the gateway (parent-based after it)")
+	every := fs.Duration("spike-every", 5*time.Minute, "how often a latency spike starts")
+	length := fs.Duration("spike-length", 90*time.Second, "how long a spike lasts")
+	atStart := fs.Bool("spike-at-start", false, "begin with a spike instead of after the first period")
+	dataDir := fs.String("data-dir", ".data", "project-local folder for the demo's Postgres cluster")
+	addr := fs.String("ariadne-addr", "127.0.0.1:0", "Ariadne's listen address (default: a free port)")
+	promAddr := fs.String("prometheus-addr", "", "listen address of the Prometheus the demo starts (default: a free port)")
+	lokiAddr := fs.String("loki-addr", "", "listen address of the Loki test server (default: a free port)")
+	tempoAddr := fs.String("tempo-addr", "", "listen address of the Tempo test server (default: a free port)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *ratio <= 0 || *ratio > 1 {
+		return fmt.Errorf("--sample-ratio %v: must be in (0, 1]", *ratio)
+	}
+	if *length > *every {
+		return fmt.Errorf("--spike-length %s is longer than --spike-every %s", *length, *every)
+	}
+
+	w, err := demo.Start(ctx, demo.Options{
+		Rate: *rate, SampleRatio: *ratio, DataDir: *dataDir,
+		Spikes:         demo.Spikes{Every: *every, Length: *length, AtStart: *atStart},
+		DatabaseURL:    getenv("DATABASE_URL"),
+		PrometheusURL:  getenv("PROMETHEUS_URL"),
+		LokiURL:        getenv("LOKI_URL"),
+		TempoURL:       getenv("TEMPO_URL"),
+		TempoOTLPURL:   getenv("TEMPO_OTLP_URL"),
+		PrometheusAddr: *promAddr, LokiAddr: *lokiAddr, TempoAddr: *tempoAddr,
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer w.Close()
+
+	// Ariadne itself reads the same settings as `serve`, with the world's
+	// backends filled in where the environment names none.
+	env := func(k string) string {
+		switch k {
+		case "DATABASE_URL":
+			return w.DatabaseURL
+		case "PROMETHEUS_URL":
+			return w.PrometheusURL
+		case "LOKI_URL":
+			return w.LokiURL
+		case "TEMPO_URL":
+			return w.TempoURL
+		case "ARIADNE_ADDR":
+			return *addr
+		case "ARIADNE_DEFAULT_USER":
+			if v := getenv(k); v != "" {
+				return v
+			}
+			return "local"
+		}
+		return getenv(k)
+	}
+	cfg, err := parseConfig(nil, env, stderr)
+	if err != nil {
+		return err
+	}
+	return runServer(ctx, cfg, io.Discard, func(base string) {
+		fmt.Fprintf(stdout, "Ariadne:            %s/\n", base)
+		fmt.Fprintf(stdout, "Prometheus:         %s\n", w.PrometheusURL)
+		fmt.Fprintf(stdout, "Loki:               %s\n", w.LokiURL)
+		fmt.Fprintf(stdout, "Tempo (query):      %s\n", w.TempoURL)
+		fmt.Fprintf(stdout, "Tempo (OTLP ingest): %s/v1/traces\n", w.TempoOTLPURL)
+		fmt.Fprintf(stdout, "Postgres:           %s\n", maskPassword(w.DatabaseURL))
+		fmt.Fprintf(stdout, "Shop gateway:       %s (load: %.1f req/s, sampling %.2f)\n", w.Shop.URLs[demo.Gateway], *rate, *ratio)
+		fmt.Fprintln(stdout, "Try this:")
+		q := url.Values{"q": {`histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
+		fmt.Fprintf(stdout, "  latency graph:    %s/graph?%s\n", base, q.Encode())
+		fmt.Fprintf(stdout, "  failing traces:   %s/traces?%s\n", base, url.Values{"q": {`{ resource.service.name = "payments" && status = error }`}}.Encode())
+		fmt.Fprintf(stdout, "  their logs:       %s/logs?%s\n", base, url.Values{"q": {`{service_name="payments", level="error"}`}}.Encode())
+	})
+}
+
+// maskPassword hides a password in a URL, keeping everything else.
+func maskPassword(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, has := u.User.Password(); has {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

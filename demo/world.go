@@ -1,0 +1,173 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/datasources/lokitest"
+	"github.com/ariadne-dev/ariadne/datasources/promrun"
+	"github.com/ariadne-dev/ariadne/datasources/tempotest"
+)
+
+// Options configures a demo world. Empty URLs mean "start our own".
+type Options struct {
+	Rate        float64 // requests per second from the load generator
+	SampleRatio float64
+	Spikes      Spikes
+	DataDir     string // project-local state (Postgres, Prometheus TSDB)
+
+	DatabaseURL   string // use this Postgres instead of a private cluster
+	PrometheusURL string // use this Prometheus (it must scrape MetricsURL itself)
+	LokiURL       string // push to and query this Loki
+	TempoURL      string // query this Tempo...
+	TempoOTLPURL  string // ...and export traces here
+
+	// Listen addresses of what the world starts; "" picks a free port.
+	PrometheusAddr, LokiAddr, TempoAddr string
+	ScrapeInterval                      time.Duration
+	// Output receives the child processes' output (Prometheus), if set.
+	Output io.Writer
+}
+
+// World is a running demo world.
+type World struct {
+	DatabaseURL   string
+	PrometheusURL string
+	LokiURL       string
+	TempoURL      string
+	TempoOTLPURL  string
+	MetricsURL    string // the shop's OpenMetrics endpoint
+	Shop          *Shop
+	Load          *Load
+	Faults        *Faults
+
+	closers []func()
+	cancel  context.CancelFunc
+	loadEnd chan struct{}
+}
+
+// Start brings the world up: test backends, Postgres, the shop, Prometheus
+// scraping it, and the load. On error everything started is stopped.
+func Start(ctx context.Context, opt Options) (w *World, err error) {
+	if opt.SampleRatio == 0 {
+		opt.SampleRatio = 1
+	}
+	if opt.DataDir == "" {
+		opt.DataDir = ".data"
+	}
+	if opt.ScrapeInterval == 0 {
+		opt.ScrapeInterval = 2 * time.Second
+	}
+	w = &World{Faults: &Faults{Spikes: opt.Spikes}}
+	defer func() {
+		if err != nil {
+			w.Close()
+			w = nil
+		}
+	}()
+
+	if opt.LokiURL != "" {
+		w.LokiURL = strings.TrimRight(opt.LokiURL, "/")
+	} else {
+		srv := lokitest.New(lokitest.WithRetention(24 * time.Hour))
+		u, err := w.serveOn(opt.LokiAddr, srv.Serve)
+		if err != nil {
+			return nil, fmt.Errorf("lokitest: %w", err)
+		}
+		w.LokiURL = u
+	}
+
+	switch {
+	case opt.TempoOTLPURL != "" || opt.TempoURL != "":
+		if opt.TempoOTLPURL == "" || opt.TempoURL == "" {
+			return nil, errors.New("set both TEMPO_URL (query) and TEMPO_OTLP_URL (ingest) to use an existing Tempo")
+		}
+		w.TempoURL, w.TempoOTLPURL = strings.TrimRight(opt.TempoURL, "/"), strings.TrimRight(opt.TempoOTLPURL, "/")
+	default:
+		st := tempotest.New(tempotest.WithRetention(24 * time.Hour))
+		u, err := w.serveOn(opt.TempoAddr, st.Serve)
+		if err != nil {
+			return nil, fmt.Errorf("tempotest: %w", err)
+		}
+		w.TempoURL, w.TempoOTLPURL = u, u
+	}
+
+	if opt.DatabaseURL != "" {
+		w.DatabaseURL = opt.DatabaseURL
+	} else {
+		pg, err := StartPostgres(ctx, opt.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		w.closers = append(w.closers, pg.Stop)
+		w.DatabaseURL = pg.URL
+	}
+
+	shop, err := StartShop(ctx, ShopOptions{OTLPURL: w.TempoOTLPURL, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
+		SampleRatio: opt.SampleRatio, Faults: w.Faults})
+	if err != nil {
+		return nil, err
+	}
+	w.Shop = shop
+	w.closers = append(w.closers, shop.Close)
+	w.MetricsURL = shop.MetricsURL
+
+	if opt.PrometheusURL != "" {
+		w.PrometheusURL = strings.TrimRight(opt.PrometheusURL, "/")
+	} else {
+		mu, _ := url.Parse(shop.MetricsURL)
+		p, err := promrun.Start(ctx, promrun.Options{
+			ListenAddr:     opt.PrometheusAddr,
+			ScrapeInterval: opt.ScrapeInterval,
+			Job:            "shop",
+			Targets:        []string{mu.Host},
+			Output:         opt.Output,
+		})
+		if err != nil {
+			return nil, err
+		}
+		w.closers = append(w.closers, func() { p.Stop() })
+		w.PrometheusURL = p.URL
+	}
+
+	lctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	w.Load = &Load{GatewayURL: shop.URLs[Gateway], Rate: opt.Rate}
+	w.loadEnd = make(chan struct{})
+	go func() { defer close(w.loadEnd); w.Load.Run(lctx) }()
+	return w, nil
+}
+
+// Close stops the load, then everything in reverse order of start.
+func (w *World) Close() {
+	if w.cancel != nil {
+		w.cancel()
+		<-w.loadEnd
+		w.cancel = nil
+	}
+	for i := len(w.closers) - 1; i >= 0; i-- {
+		w.closers[i]()
+	}
+	w.closers = nil
+}
+
+// serveOn listens on addr (a free loopback port when empty) and serves
+// until Close.
+func (w *World) serveOn(addr string, serve func(net.Listener) error) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
+	}
+	go serve(l)
+	w.closers = append(w.closers, func() { l.Close() })
+	return "http://" + l.Addr().String(), nil
+}

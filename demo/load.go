@@ -46,9 +46,9 @@ type Faults struct {
 
 // Fault rates outside and during spikes.
 const (
-	slowRate        = 0.03
-	slowRateSpike   = 0.6
-	timeoutRate     = 0.02
+	slowRate         = 0.03
+	slowRateSpike    = 0.6
+	timeoutRate      = 0.02
 	timeoutRateSpike = 0.08
 )
 

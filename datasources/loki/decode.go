@@ -56,19 +56,6 @@ type Stats struct {
 	Raw             json.RawMessage
 }
 
-type envelope struct {
-	Status    string `json:"status"`
-	Error     string `json:"error"`
-	ErrorType string `json:"errorType"`
-	Data      *struct {
-		ResultType    string          `json:"resultType"`
-		EncodingFlags []string        `json:"encodingFlags"`
-		Result        json.RawMessage `json:"result"`
-		Stats         json.RawMessage `json:"stats"`
-	} `json:"data"`
-	Warnings []string `json:"warnings"`
-}
-
 // DecodeQueryResponse decodes the body of a 200 answer from query_range or
 // query. Log lines come out newest first; use DecodeQueryResponseDir to
 // order them for a forward query.
@@ -78,44 +65,103 @@ func DecodeQueryResponse(body []byte) (*Result, error) {
 
 // DecodeQueryResponseDir is DecodeQueryResponse with the order of Lines
 // chosen by dir (Backward or Forward).
+//
+// The envelope and streams are read by a small hand-written scanner rather
+// than encoding/json: a 5,000-line page is decoded several times faster
+// and with a fraction of the allocations (see BenchmarkDecodeStreams5k).
 func DecodeQueryResponseDir(body []byte, dir string) (*Result, error) {
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, decodeError(err)
-	}
-	if env.Status == "error" {
-		msg := env.Error
-		if msg == "" {
-			msg = "Loki answered with an error and no message."
+	var status, errMsg, resultType string
+	var flags []string
+	var result, stats []byte
+	res := &Result{}
+	hasData := false
+	p := &parser{b: body}
+	err := p.object(func(k string) error {
+		var err error
+		switch k {
+		case "status":
+			status, err = p.str()
+		case "error":
+			errMsg, err = p.str()
+		case "warnings":
+			if p.peekNull() {
+				return nil
+			}
+			err = p.array(func() error {
+				w, err := p.str()
+				res.Warnings = append(res.Warnings, w)
+				return err
+			})
+		case "data":
+			if p.peekNull() {
+				return nil
+			}
+			hasData = true
+			err = p.object(func(k string) error {
+				var err error
+				switch k {
+				case "resultType":
+					resultType, err = p.str()
+				case "encodingFlags":
+					if p.peekNull() {
+						return nil
+					}
+					err = p.array(func() error {
+						f, err := p.str()
+						flags = append(flags, f)
+						return err
+					})
+				case "result":
+					result, err = p.raw()
+				case "stats":
+					stats, err = p.raw()
+				default:
+					err = p.skipValue()
+				}
+				return err
+			})
+		default:
+			err = p.skipValue()
 		}
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend, Message: msg, Status: 200}
+		return err
+	})
+	if err == nil {
+		if p.ws(); p.i != len(body) {
+			err = errors.New("data after the JSON object")
+		}
 	}
-	res := &Result{Warnings: env.Warnings}
-	if env.Data == nil {
+	if err != nil {
+		return nil, decodeError(fmt.Errorf("at byte %d: %w", p.i, err))
+	}
+	if status == "error" {
+		if errMsg == "" {
+			errMsg = "Loki answered with an error and no message."
+		}
+		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend, Message: errMsg, Status: 200}
+	}
+	if !hasData {
 		return res, nil
 	}
-	d := env.Data
-	res.Type = d.ResultType
-	res.Categorized = slices.Contains(d.EncodingFlags, FlagCategorizeLabels)
-	res.Stats = decodeStats(d.Stats)
-	if len(d.Result) == 0 || string(d.Result) == "null" {
+	res.Type = resultType
+	res.Categorized = slices.Contains(flags, FlagCategorizeLabels)
+	res.Stats = decodeStats(bytes.Clone(stats))
+	if len(result) == 0 || string(result) == "null" {
 		return res, nil
 	}
-	var err error
-	switch d.ResultType {
+	switch resultType {
 	case ResultStreams:
-		res.Lines, err = decodeStreams(d.Result, dir)
+		res.Lines, err = decodeStreams(result, dir)
 	case ResultMatrix:
-		res.Series, err = decodeMatrix(d.Result)
+		res.Series, err = decodeMatrix(result)
 	case ResultVector:
-		res.Vector, err = decodeVector(d.Result)
+		res.Vector, err = decodeVector(result)
 	case ResultScalar:
-		var p samplePair
-		if err = json.Unmarshal(d.Result, &p); err == nil {
-			res.Vector = []datasources.Series{{Labels: map[string]string{}, Points: []datasources.Point{datasources.Point(p)}}}
+		var sp samplePair
+		if err = json.Unmarshal(result, &sp); err == nil {
+			res.Vector = []datasources.Series{{Labels: map[string]string{}, Points: []datasources.Point{datasources.Point(sp)}}}
 		}
 	default:
-		return nil, decodeError(fmt.Errorf("unknown resultType %q", d.ResultType))
+		return nil, decodeError(fmt.Errorf("unknown resultType %q", resultType))
 	}
 	if err != nil {
 		return nil, decodeError(err)
@@ -154,8 +200,8 @@ func decodeStats(raw json.RawMessage) Stats {
 }
 
 type rawStream struct {
-	Stream map[string]string `json:"stream"`
-	Values []entryTuple      `json:"values"`
+	stream map[string]string
+	values []entryTuple
 }
 
 // entryTuple is ["<ns>", "<line>", {"structuredMetadata":{…},"parsed":{…}}?].
@@ -166,46 +212,80 @@ type entryTuple struct {
 	parsed map[string]string
 }
 
-func (e *entryTuple) UnmarshalJSON(b []byte) error {
-	p := parser{b: b}
+func (p *parser) entry() (entryTuple, error) {
+	var e entryTuple
+	var err error
 	if !p.consume('[') {
-		return errors.New("log entry is not an array")
+		return e, errors.New("log entry is not an array")
 	}
-	tsText, err := p.str()
-	if err != nil {
-		return fmt.Errorf("log entry timestamp: %w", err)
-	}
-	// Nanoseconds do not fit a float64 exactly: parse the digits.
-	if e.ts, err = strconv.ParseInt(tsText, 10, 64); err != nil {
-		return fmt.Errorf("log entry timestamp %q is not integer nanoseconds", tsText)
+	// Nanoseconds do not fit a float64 exactly: read the digits.
+	if e.ts, err = p.nsString(); err != nil {
+		return e, err
 	}
 	if !p.consume(',') {
-		return errors.New("log entry has no line")
+		return e, errors.New("log entry has no line")
 	}
 	if e.line, err = p.str(); err != nil {
-		return fmt.Errorf("log line: %w", err)
+		return e, fmt.Errorf("log line: %w", err)
 	}
 	if p.consume(',') {
-		start := p.i
-		if err := p.skipValue(); err != nil {
+		if p.peekNull() {
+			return e, p.close(']')
+		}
+		err := p.object(func(k string) error {
+			var err error
+			switch k {
+			case "structuredMetadata":
+				e.sm, err = p.stringMap()
+			case "parsed":
+				e.parsed, err = p.stringMap()
+			default:
+				err = p.skipValue()
+			}
 			return err
+		})
+		if err != nil {
+			return e, fmt.Errorf("log entry labels: %w", err)
 		}
-		obj := bytes.TrimSpace(b[start:p.i])
-		if !isEmptyObject(obj) {
-			var cat struct {
-				StructuredMetadata map[string]string `json:"structuredMetadata"`
-				Parsed             map[string]string `json:"parsed"`
-			}
-			if err := json.Unmarshal(obj, &cat); err != nil {
-				return fmt.Errorf("log entry labels: %w", err)
-			}
-			e.sm, e.parsed = nilIfEmpty(cat.StructuredMetadata), nilIfEmpty(cat.Parsed)
-		}
+		e.sm, e.parsed = nilIfEmpty(e.sm), nilIfEmpty(e.parsed)
 	}
-	if !p.consume(']') {
-		return errors.New("log entry array is not closed")
+	return e, p.close(']')
+}
+
+func (p *parser) close(c byte) error {
+	if !p.consume(c) {
+		return fmt.Errorf("expected %c", c)
 	}
 	return nil
+}
+
+func parseStreams(raw []byte) ([]rawStream, error) {
+	p := &parser{b: raw}
+	var streams []rawStream
+	err := p.array(func() error {
+		var s rawStream
+		err := p.object(func(k string) error {
+			switch k {
+			case "stream":
+				m, err := p.stringMap()
+				s.stream = m
+				return err
+			case "values":
+				if p.peekNull() {
+					return nil
+				}
+				return p.array(func() error {
+					e, err := p.entry()
+					s.values = append(s.values, e)
+					return err
+				})
+			}
+			return p.skipValue()
+		})
+		streams = append(streams, s)
+		return err
+	})
+	return streams, err
 }
 
 func isEmptyObject(b []byte) bool {
@@ -223,8 +303,8 @@ func nilIfEmpty(m map[string]string) map[string]string {
 }
 
 func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
-	var streams []rawStream
-	if err := json.Unmarshal(raw, &streams); err != nil {
+	streams, err := parseStreams(raw)
+	if err != nil {
 		return nil, err
 	}
 	// Order streams by their label string once, so ties at one timestamp
@@ -233,12 +313,12 @@ func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
 	order := make([]int, len(streams))
 	n := 0
 	for i := range streams {
-		if streams[i].Stream == nil {
-			streams[i].Stream = map[string]string{}
+		if streams[i].stream == nil {
+			streams[i].stream = map[string]string{}
 		}
-		keys[i] = LabelsString(streams[i].Stream)
+		keys[i] = LabelsString(streams[i].stream)
 		order[i] = i
-		n += len(streams[i].Values)
+		n += len(streams[i].values)
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
 	type keyed struct {
@@ -248,9 +328,9 @@ func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
 	all := make([]keyed, 0, n)
 	for rank, si := range order {
 		s := &streams[si]
-		for _, v := range s.Values {
+		for _, v := range s.values {
 			all = append(all, keyed{datasources.LogLine{
-				TimeNs: v.ts, Labels: s.Stream, StructuredMetadata: v.sm, Parsed: v.parsed, Line: v.line,
+				TimeNs: v.ts, Labels: s.stream, StructuredMetadata: v.sm, Parsed: v.parsed, Line: v.line,
 			}, rank})
 		}
 	}

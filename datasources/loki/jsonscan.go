@@ -189,3 +189,146 @@ func (p *parser) skipValue() error {
 		return nil
 	}
 }
+
+// peekNull consumes a JSON null if one comes next.
+func (p *parser) peekNull() bool {
+	p.ws()
+	if p.i+4 <= len(p.b) && string(p.b[p.i:p.i+4]) == "null" {
+		p.i += 4
+		return true
+	}
+	return false
+}
+
+// object calls fn for each key of an object; fn must consume the value.
+func (p *parser) object(fn func(key string) error) error {
+	if !p.consume('{') {
+		return errors.New("expected an object")
+	}
+	if p.consume('}') {
+		return nil
+	}
+	for {
+		key, err := p.key()
+		if err != nil {
+			return err
+		}
+		if !p.consume(':') {
+			return errors.New("expected : after an object key")
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+		if p.consume(',') {
+			continue
+		}
+		if p.consume('}') {
+			return nil
+		}
+		return errors.New("expected , or } in an object")
+	}
+}
+
+// array calls fn for each element; fn must consume the element.
+func (p *parser) array(fn func() error) error {
+	if !p.consume('[') {
+		return errors.New("expected an array")
+	}
+	if p.consume(']') {
+		return nil
+	}
+	for {
+		if err := fn(); err != nil {
+			return err
+		}
+		if p.consume(',') {
+			continue
+		}
+		if p.consume(']') {
+			return nil
+		}
+		return errors.New("expected , or ] in an array")
+	}
+}
+
+// knownKeys are label and field names that recur on every line; returning
+// one shared string for them saves an allocation per use.
+var knownKeys = map[string]string{}
+
+func init() {
+	for _, k := range []string{"stream", "values", "structuredMetadata", "parsed", "trace_id", "span_id",
+		"traceID", "spanID", "level", "detected_level", "service_name", "namespace", "pod", "job", "__error__"} {
+		knownKeys[k] = k
+	}
+}
+
+// key reads an object key, sharing the string of well-known keys.
+func (p *parser) key() (string, error) {
+	p.ws()
+	if p.i < len(p.b) && p.b[p.i] == '"' {
+		end := p.i + 1
+		for end < len(p.b) && p.b[end] != '"' && p.b[end] != '\\' {
+			end++
+		}
+		if end < len(p.b) && p.b[end] == '"' {
+			if k, ok := knownKeys[string(p.b[p.i+1:end])]; ok { // no allocation
+				p.i = end + 1
+				return k, nil
+			}
+		}
+	}
+	return p.str()
+}
+
+// stringMap reads {"k":"v",…}; null is an empty map.
+func (p *parser) stringMap() (map[string]string, error) {
+	if p.peekNull() {
+		return nil, nil
+	}
+	m := map[string]string{}
+	err := p.object(func(k string) error {
+		v, err := p.str()
+		m[k] = v
+		return err
+	})
+	return m, err
+}
+
+// nsString reads a JSON string of integer nanoseconds without allocating.
+func (p *parser) nsString() (int64, error) {
+	p.ws()
+	if p.i >= len(p.b) || p.b[p.i] != '"' {
+		return 0, errors.New("timestamp is not a string of nanoseconds")
+	}
+	j := p.i + 1
+	neg := j < len(p.b) && p.b[j] == '-'
+	if neg {
+		j++
+	}
+	var n int64
+	digits := 0
+	for ; j < len(p.b) && p.b[j] >= '0' && p.b[j] <= '9'; j++ {
+		if digits++; digits > 19 {
+			return 0, errors.New("timestamp out of range")
+		}
+		n = n*10 + int64(p.b[j]-'0')
+	}
+	if digits == 0 || j >= len(p.b) || p.b[j] != '"' || n < 0 {
+		return 0, errors.New("timestamp is not integer nanoseconds")
+	}
+	p.i = j + 1
+	if neg {
+		n = -n
+	}
+	return n, nil
+}
+
+// raw returns the bytes of the next value, moving past it.
+func (p *parser) raw() ([]byte, error) {
+	p.ws()
+	start := p.i
+	if err := p.skipValue(); err != nil {
+		return nil, err
+	}
+	return p.b[start:p.i], nil
+}

@@ -4,7 +4,8 @@
 SHELL := /bin/bash
 GO ?= go
 BIN := bin/ariadne
-ADDR ?= 127.0.0.1:8080
+# Extra flags for `ariadne demo`, e.g. ARGS="--ariadne-addr 127.0.0.1:8080 --rate 10".
+ARGS ?=
 
 .PHONY: demo test generate check-generated vet build deps clean
 
@@ -31,11 +32,10 @@ test: deps check-generated vet
 	@url=$$(scripts/pg.sh start) && \
 	  ARIADNE_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 20m ./...
 
+# The demo starts its own Postgres, Prometheus, Loki and Tempo test servers,
+# the shop and its load, then Ariadne, and prints every URL. Ctrl-C stops all.
 demo: deps build
-	@scripts/pg.sh start >/dev/null
-	@db=$$(scripts/pg.sh createdb ariadne) && \
-	  echo "Postgres: $$db" && \
-	  DATABASE_URL="$$db" ARIADNE_ADDR="$(ADDR)" ARIADNE_DEFAULT_USER="$${ARIADNE_DEFAULT_USER:-local}" exec $(BIN) serve
+	exec $(BIN) demo $(ARGS)
 
 clean:
 	rm -rf bin

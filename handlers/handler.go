@@ -30,6 +30,10 @@ type Options struct {
 	Logger         *slog.Logger
 	DB             Pinger
 	Backends       []Backend
+	// The backends' clients; a nil one is "not configured".
+	Prometheus MetricsSource
+	Tempo      TraceSource
+	Loki       LogSource
 	RequestTimeout time.Duration
 	// PanelTimeout bounds each backend panel; the page never waits longer.
 	PanelTimeout time.Duration

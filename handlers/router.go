@@ -48,6 +48,7 @@ func (h *Handler) Router() *echo.Echo {
 	})
 
 	e.GET("/", h.home)
+	// Pages: each feature adds its routes below, one line per route.
 	e.GET("/traces", h.traceSearch)
 	return e
 }

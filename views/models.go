@@ -13,6 +13,10 @@ type Page struct {
 	TraceBoxError string
 	Range         *RangeControl // nil: the page has no time range
 	Banners       []Banner
+	// Styles and Scripts are a page's own static files (paths under
+	// static/, e.g. "css/graph.css"), added after the shared ones.
+	Styles  []string
+	Scripts []string
 }
 
 // RangeControl is the time-range form; every value is already a URL or text.

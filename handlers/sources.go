@@ -1,0 +1,35 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/datasources/prometheus"
+	"github.com/ariadne-dev/ariadne/datasources/tempo"
+)
+
+// The small interfaces the pages need from each backend. The clients in
+// datasources/ satisfy them; tests may pass the clients pointed at
+// lokitest/tempotest/a real Prometheus, or fakes. Each page extends only
+// its own interface here.
+
+// MetricsSource is what the graph page reads from Prometheus.
+type MetricsSource interface {
+	Configured() bool
+	QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (*prometheus.Result, error)
+	Exemplars(ctx context.Context, query string, start, end time.Time) ([]datasources.Exemplar, error)
+}
+
+// TraceSource is what the trace pages read from Tempo.
+type TraceSource interface {
+	Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error)
+	Search(ctx context.Context, q string, start, end time.Time, limit, spss int) (*tempo.SearchResult, error)
+	TagValues(ctx context.Context, tag string, start, end time.Time) ([]string, error)
+}
+
+// LogSource is what the log pages read from Loki.
+type LogSource interface {
+	QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error)
+}

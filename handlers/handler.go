@@ -27,13 +27,13 @@ type Backend struct {
 
 // Options configures a Handler. Everything is passed in; nothing is global.
 type Options struct {
-	Logger         *slog.Logger
-	DB             Pinger
-	Backends       []Backend
+	Logger   *slog.Logger
+	DB       Pinger
+	Backends []Backend
 	// The backends' clients; a nil one is "not configured".
-	Prometheus MetricsSource
-	Tempo      TraceSource
-	Loki       LogSource
+	Prometheus     MetricsSource
+	Tempo          TraceSource
+	Loki           LogSource
 	RequestTimeout time.Duration
 	// PanelTimeout bounds each backend panel; the page never waits longer.
 	PanelTimeout time.Duration

@@ -146,4 +146,3 @@ func alive(pid int) bool {
 	rest := string(b)[strings.LastIndexByte(string(b), ')')+2:]
 	return !strings.HasPrefix(rest, "Z") // a zombie has exited
 }
-

@@ -288,13 +288,6 @@ func parseStreams(raw []byte) ([]rawStream, error) {
 	return streams, err
 }
 
-func isEmptyObject(b []byte) bool {
-	if len(b) < 2 || b[0] != '{' || b[len(b)-1] != '}' {
-		return false
-	}
-	return len(bytes.TrimSpace(b[1:len(b)-1])) == 0
-}
-
 func nilIfEmpty(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil

@@ -5,12 +5,14 @@ import (
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
-// parser reads the small fixed-shape arrays of Loki's answers (log entry
-// tuples and samples) without going through reflection: for a 5,000-line
-// answer they are most of the decoding work. encoding/json has already
-// checked that the bytes are valid JSON before UnmarshalJSON sees them.
+// parser reads Loki's answers without reflection: the envelope, streams
+// and their entry tuples, and samples. For a 5,000-line answer this is
+// most of the decoding work. It is strict where meaning is at stake
+// (strings, timestamps, structure) and lenient about what it skips; it
+// never reads past its input.
 type parser struct {
 	b []byte
 	i int
@@ -78,17 +80,35 @@ func (p *parser) str() (string, error) {
 
 // strEscaped finishes a string that holds escapes, from its first byte.
 func (p *parser) strEscaped(start int) (string, error) {
-	out := make([]byte, 0, p.i-start+64)
+	// The unescaped string is never longer than the escaped one: find the
+	// closing quote first so that one allocation holds the result.
+	end := p.i
+	for end < len(p.b) && p.b[end] != '"' {
+		if p.b[end] == '\\' {
+			end++
+		}
+		end++
+	}
+	out := make([]byte, 0, end-start)
 	out = append(out, p.b[start:p.i]...)
 	for p.i < len(p.b) {
 		c := p.b[p.i]
 		switch {
 		case c == '"':
 			p.i++
-			return string(out), nil
+			if len(out) == 0 {
+				return "", nil
+			}
+			// out is never written again: share its bytes.
+			return unsafe.String(&out[0], len(out)), nil
 		case c != '\\':
-			out = append(out, c)
-			p.i++
+			// Copy the run up to the next quote or escape at once.
+			j := p.i
+			for j < len(p.b) && p.b[j] != '"' && p.b[j] != '\\' {
+				j++
+			}
+			out = append(out, p.b[p.i:j]...)
+			p.i = j
 			continue
 		}
 		if p.i+1 >= len(p.b) {
@@ -182,9 +202,13 @@ func (p *parser) skipValue() error {
 		}
 		return errors.New("unterminated value")
 	default:
+		start := p.i
 		p.number()
 		for p.i < len(p.b) && p.b[p.i] >= 'a' && p.b[p.i] <= 'z' { // true, false, null
 			p.i++
+		}
+		if p.i == start {
+			return errors.New("expected a value")
 		}
 		return nil
 	}

@@ -42,44 +42,58 @@ func AdminURL(t testing.TB) string {
 // drops it when the test ends. It returns the new database's URL.
 func NewDatabase(t testing.TB) string {
 	t.Helper()
-	admin := AdminURL(t)
+	url, drop, err := Create(AdminURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := drop(); err != nil {
+			t.Log(err)
+		}
+	})
+	return url
+}
+
+// Create is NewDatabase for callers without a testing.TB (a TestMain):
+// it returns the database's URL and a func that drops it.
+func Create(admin string) (url string, drop func() error, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
 	conn, err := pgx.Connect(ctx, admin)
 	if err != nil {
-		t.Fatalf("connecting to the test cluster: %v", err)
+		return "", nil, fmt.Errorf("connecting to the test cluster: %w", err)
 	}
 	defer conn.Close(ctx)
 
 	// Test packages run as parallel processes: one at a time migrates the
 	// template, and nobody may be connected to it while it is cloned.
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock(424242)"); err != nil {
-		t.Fatalf("locking the template: %v", err)
+		return "", nil, fmt.Errorf("locking the template: %w", err)
 	}
 	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock(424242)")
 
 	if err := migrateTemplate(ctx, conn, admin); err != nil {
-		t.Fatalf("preparing %s: %v", template, err)
+		return "", nil, fmt.Errorf("preparing %s: %w", template, err)
 	}
 	name := "ariadne_test_" + randomSuffix()
 	if _, err := conn.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, template)); err != nil {
-		t.Fatalf("creating test database: %v", err)
+		return "", nil, fmt.Errorf("creating test database: %w", err)
 	}
-	t.Cleanup(func() {
+	drop = func() error {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		c, err := pgx.Connect(ctx, admin)
 		if err != nil {
-			t.Logf("dropping %s: %v", name, err)
-			return
+			return fmt.Errorf("dropping %s: %w", name, err)
 		}
 		defer c.Close(ctx)
 		if _, err := c.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name)); err != nil {
-			t.Logf("dropping %s: %v", name, err)
+			return fmt.Errorf("dropping %s: %w", name, err)
 		}
-	})
-	return withDatabase(admin, name)
+		return nil
+	}
+	return withDatabase(admin, name), drop, nil
 }
 
 // NewPool is NewDatabase plus a pool closed when the test ends.

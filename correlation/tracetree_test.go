@@ -76,7 +76,7 @@ func TestCriticalPath(t *testing.T) {
 			self:     map[string]int64{"a": 30, "b": 50, "c": 70},
 		},
 		{
-			name: "overlapping children: the earlier one is critical until the later starts",
+			name:     "overlapping children: the earlier one is critical until the later starts",
 			spans:    []datasources.Span{sp("a", "", 0, 100), sp("b", "a", 10, 60), sp("c", "a", 40, 90)},
 			critical: map[string]int64{"a": 20, "b": 30, "c": 50},
 			self:     map[string]int64{"a": 20, "b": 50, "c": 50},

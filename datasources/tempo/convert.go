@@ -217,16 +217,19 @@ func renderValue(v *commonpb.AnyValue) (string, datasources.ValueType) {
 	return "", datasources.TypeString
 }
 
-func formatFloat(f float64) string {
+func formatFloat(f float64) string { return string(appendFloat(nil, f)) }
+
+// appendFloat writes f as Go's shortest 'g' form, or NaN, +Inf, -Inf.
+func appendFloat(b []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
-		return "NaN"
+		return append(b, "NaN"...)
 	case math.IsInf(f, 1):
-		return "+Inf"
+		return append(b, "+Inf"...)
 	case math.IsInf(f, -1):
-		return "-Inf"
+		return append(b, "-Inf"...)
 	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
+	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
 // appendValue writes nested values: strings quoted, scalars bare.

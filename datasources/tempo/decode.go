@@ -9,7 +9,6 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -31,45 +30,50 @@ var (
 // by contentType, sniffed when it is neither) into the model. An empty trace
 // decodes to a Trace with no spans: Tempo's v2 way of saying "not found".
 func DecodeTraceV2(body []byte, contentType string) (*datasources.Trace, error) {
-	var (
-		td  tracepb.TracesData
-		tr  datasources.Trace
-		err error
-	)
+	var tr datasources.Trace
 	if isProto(body, contentType) {
-		err = decodeV2Proto(body, &td, &tr)
-	} else {
-		err = decodeV2JSON(body, &td, &tr)
+		parts, err := decodeV2Proto(body, &tr)
+		if err == nil {
+			tr.Spans, err = protoSpans(body, parts)
+		}
+		if err != nil {
+			return nil, decodeError(err)
+		}
+		setID(&tr)
+		return &tr, nil
 	}
-	if err != nil {
+	var td tracepb.TracesData
+	if err := decodeV2JSON(body, &td, &tr); err != nil {
 		return nil, decodeError(err)
 	}
-	finish(&td, &tr)
+	tr.Spans = convert(&td)
+	setID(&tr)
 	return &tr, nil
 }
 
 // DecodeTraceV1 decodes a /api/traces/{id} body: tempopb.Trace in protobuf
 // (wire-compatible with TracesData) or {"batches":[…]} in JSON.
 func DecodeTraceV1(body []byte, contentType string) (*datasources.Trace, error) {
-	var (
-		td  tracepb.TracesData
-		tr  datasources.Trace
-		err error
-	)
+	var tr datasources.Trace
 	if isProto(body, contentType) {
-		err = protoOpts.Unmarshal(body, &td)
-	} else {
-		err = decodeV1JSON(body, &td)
+		spans, err := protoSpans(body, [][2]int{{0, len(body)}})
+		if err != nil {
+			return nil, decodeError(err)
+		}
+		tr.Spans = spans
+		setID(&tr)
+		return &tr, nil
 	}
-	if err != nil {
+	var td tracepb.TracesData
+	if err := decodeV1JSON(body, &td); err != nil {
 		return nil, decodeError(err)
 	}
-	finish(&td, &tr)
+	tr.Spans = convert(&td)
+	setID(&tr)
 	return &tr, nil
 }
 
-func finish(td *tracepb.TracesData, tr *datasources.Trace) {
-	tr.Spans = convert(td)
+func setID(tr *datasources.Trace) {
 	if len(tr.Spans) > 0 {
 		tr.ID = tr.Spans[0].TraceID
 	}
@@ -95,43 +99,25 @@ func isProto(body []byte, contentType string) bool {
 	return len(t) > 0 && t[0] != '{'
 }
 
-func decodeV2Proto(b []byte, td *tracepb.TracesData, tr *datasources.Trace) error {
-	for len(b) > 0 {
-		num, typ, n := protowire.ConsumeTag(b)
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
+// decodeV2Proto reads Tempo's TraceByIDResponse wrapper and returns where
+// its TracesData parts (field 1, possibly sent in pieces) lie in body.
+func decodeV2Proto(b []byte, tr *datasources.Trace) ([][2]int, error) {
+	var parts [][2]int
+	it := iter{b: b, end: len(b)}
+	for it.next() {
 		switch {
-		case num == v2FieldTrace && typ == protowire.BytesType:
-			v, m := protowire.ConsumeBytes(b)
-			if m < 0 {
-				return protowire.ParseError(m)
-			}
-			// A repeated message field may arrive in pieces; merging
-			// keeps every piece, as proto.Unmarshal would.
-			if err := (proto.UnmarshalOptions{DiscardUnknown: true, Merge: true}).Unmarshal(v, td); err != nil {
-				return err
-			}
-			n = m
-		case num == v2FieldStatus && typ == protowire.VarintType:
-			v, m := protowire.ConsumeVarint(b)
-			tr.Partial, n = v == partialStatus, m
-		case num == v2FieldMessage && typ == protowire.BytesType:
-			v, m := protowire.ConsumeBytes(b)
-			tr.PartialMessage, n = string(v), m
-		default:
-			n = protowire.ConsumeFieldValue(num, typ, b)
+		case it.num == v2FieldTrace && it.isBytes:
+			parts = append(parts, [2]int{it.v0, it.v1})
+		case it.num == v2FieldStatus && it.isVarint:
+			tr.Partial = it.u == partialStatus
+		case it.num == v2FieldMessage && it.isBytes:
+			tr.PartialMessage = string(b[it.v0:it.v1])
 		}
-		if n < 0 {
-			return protowire.ParseError(n)
-		}
-		b = b[n:]
 	}
 	if !tr.Partial {
 		tr.PartialMessage = ""
 	}
-	return nil
+	return parts, it.err
 }
 
 type v2JSON struct {

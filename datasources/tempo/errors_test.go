@@ -154,7 +154,7 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 		c, _ := New(datasources.Config{URL: slow.URL, Timeout: 150 * time.Millisecond})
 		began := time.Now()
 		_, err := c.Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindUnavailable, "tempo did not answer in time.")
+		wantKind(t, err, datasources.KindUnavailable, "Tempo did not answer in time.")
 		if d := time.Since(began); d > 2*time.Second {
 			t.Errorf("took %v with a 150ms timeout", d)
 		}
@@ -182,13 +182,13 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = c.TagNames(context.Background(), "", time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindNotConfigured, "tempo is not configured.")
+		wantKind(t, err, datasources.KindNotConfigured, "Tempo is not configured.")
 	})
 	t.Run("refused", func(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
 		srv.Close()
 		c, _ := New(datasources.Config{URL: url})
-		wantKind(t, c.Ready(context.Background()), datasources.KindUnavailable, "tempo is unreachable.")
+		wantKind(t, c.Ready(context.Background()), datasources.KindUnavailable, "Tempo is unreachable.")
 	})
 }

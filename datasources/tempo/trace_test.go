@@ -260,7 +260,7 @@ func TestTraceNotFoundAndTooLarge(t *testing.T) {
 		{"v1 422 over max_bytes_per_trace", map[string]reply{"/api/traces/" + checkoutID: {status: 422, body: []byte("trace exceeds max size (max bytes: 5000000)")}},
 			datasources.KindTooLarge, "trace exceeds max size (max bytes: 5000000)", 422},
 		{"v2 500", map[string]reply{"/api/v2/traces/" + checkoutID: {status: 500, body: []byte("internal error")}},
-			datasources.KindUnavailable, "tempo answered 500 Internal Server Error.", 500},
+			datasources.KindUnavailable, "Tempo answered 500 Internal Server Error.", 500},
 		{"v2 garbage", map[string]reply{"/api/v2/traces/" + checkoutID: jsonReply([]byte(`{"trace":{"resourceSpans":7}}`))},
 			datasources.KindUnavailable, "could not be read", 0},
 	}

@@ -1,0 +1,563 @@
+package tempo
+
+import (
+	"encoding/base64"
+	"errors"
+	"math"
+	"strconv"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// This file decodes OTLP TracesData protobuf straight into the model,
+// without building the generated tracepb messages first: those cost about
+// five allocations per attribute, which for a 100,000-span trace is seconds
+// of garbage collection. Here every string is a substring of one copy of
+// the body, rendered values (IDs, numbers) share one text buffer, and
+// attributes, events and links are carved from chunked slabs. Field numbers
+// are OTLP's (see contracts/tempo section 5). Fields are read in any order;
+// for a message field sent twice the last one wins, for repeated fields all
+// are kept, unknown fields are skipped.
+
+// protoSpans decodes the TracesData messages held in parts (ranges of body).
+func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
+	n := 0
+	for _, r := range parts {
+		c, err := countSpans(body[r[0]:r[1]])
+		if err != nil {
+			return nil, err
+		}
+		n += c
+	}
+	d := &pdec{s: string(body), b: body, spans: make([]datasources.Span, 0, n)}
+	d.text = make([]byte, 0, len(body)/4)
+	for _, r := range parts {
+		if err := d.tracesData(r[0], r[1]); err != nil {
+			return nil, err
+		}
+	}
+	if len(d.spans) != n {
+		return nil, errors.New("span count changed between passes")
+	}
+	text := string(d.text)
+	for _, f := range d.fix {
+		*f.p = text[f.off : f.off+f.n]
+	}
+	// service.name is read last: its value may be rendered text.
+	for _, r := range d.resources {
+		r.Service, _ = datasources.Attr(r.Attributes, "service.name")
+	}
+	return d.spans, nil
+}
+
+// iter walks the fields of one message in body[p:end].
+type iter struct {
+	b        []byte
+	p, end   int
+	err      error
+	num      protowire.Number
+	typ      protowire.Type
+	u        uint64
+	v0, v1   int // a length-delimited value is body[v0:v1]
+	isBytes  bool
+	isVarint bool
+	isFixed  bool
+}
+
+func (it *iter) next() bool {
+	if it.err != nil || it.p >= it.end {
+		return false
+	}
+	b := it.b[it.p:it.end]
+	num, typ, n := protowire.ConsumeTag(b)
+	if n < 0 {
+		it.err = protowire.ParseError(n)
+		return false
+	}
+	b = b[n:]
+	it.p += n
+	it.num, it.typ = num, typ
+	it.isBytes, it.isVarint, it.isFixed = false, false, false
+	var m int
+	switch typ {
+	case protowire.VarintType:
+		it.u, m = protowire.ConsumeVarint(b)
+		it.isVarint = true
+	case protowire.Fixed64Type:
+		it.u, m = protowire.ConsumeFixed64(b)
+		it.isFixed = true
+	case protowire.Fixed32Type:
+		var x uint32
+		x, m = protowire.ConsumeFixed32(b)
+		it.u = uint64(x)
+	case protowire.BytesType:
+		var v []byte
+		v, m = protowire.ConsumeBytes(b)
+		it.v0 = it.p + m - len(v)
+		it.v1 = it.p + m
+		it.isBytes = true
+	default:
+		m = protowire.ConsumeFieldValue(num, typ, b)
+	}
+	if m < 0 {
+		it.err = protowire.ParseError(m)
+		return false
+	}
+	it.p += m
+	return true
+}
+
+func (d *pdec) iter(p, end int) iter { return iter{b: d.b, p: p, end: end} }
+
+// countSpans counts Span messages so the span slice never moves (fixups
+// point into it).
+func countSpans(b []byte) (int, error) {
+	n := 0
+	top := iter{b: b, end: len(b)}
+	for top.next() {
+		if top.num != 1 || !top.isBytes {
+			continue
+		}
+		rs := iter{b: b, p: top.v0, end: top.v1}
+		for rs.next() {
+			if rs.num != 2 || !rs.isBytes {
+				continue
+			}
+			ss := iter{b: b, p: rs.v0, end: rs.v1}
+			for ss.next() {
+				if ss.num == 2 && ss.isBytes {
+					n++
+				}
+			}
+			if ss.err != nil {
+				return 0, ss.err
+			}
+		}
+		if rs.err != nil {
+			return 0, rs.err
+		}
+	}
+	return n, top.err
+}
+
+type fixup struct {
+	p      *string
+	off, n int
+}
+
+// slab hands out capped windows of a shared backing array.
+type slab[T any] struct{ cur []T }
+
+func (s *slab[T]) take(src []T) []T {
+	if len(src) == 0 {
+		return nil
+	}
+	if cap(s.cur)-len(s.cur) < len(src) {
+		s.cur = make([]T, 0, max(len(src), 8192))
+	}
+	start := len(s.cur)
+	s.cur = append(s.cur, src...)
+	return s.cur[start:len(s.cur):len(s.cur)]
+}
+
+// pendingAttr is an attribute whose rendered value may still be in text.
+type pendingAttr struct {
+	a      datasources.Attribute
+	off, n int // n >= 0: Value is text[off:off+n]
+}
+
+type pdec struct {
+	s      string // the body as one string: every decoded string slices it
+	b      []byte
+	spans  []datasources.Span
+	text   []byte // rendered IDs and values, turned into one string at the end
+	fix    []fixup
+	attrs  slab[datasources.Attribute]
+	events slab[datasources.SpanEvent]
+	links  slab[datasources.SpanLink]
+	// Scratch lists, one per kind of owner so nested owners never mix.
+	spanAttrs, eventAttrs, otherAttrs, resAttrs []pendingAttr
+	evScratch                        []datasources.SpanEvent
+	linkScratch                      []datasources.SpanLink
+	resources                        []*datasources.Resource
+	lastTID                          string // raw bytes of the last trace ID
+	lastTIDHex                       string
+}
+
+func (d *pdec) str(it *iter) string { return d.s[it.v0:it.v1] }
+
+func (d *pdec) tracesData(p, end int) error {
+	it := d.iter(p, end)
+	for it.next() {
+		if it.num == 1 && it.isBytes {
+			if err := d.resourceSpans(it.v0, it.v1); err != nil {
+				return err
+			}
+		}
+	}
+	return it.err
+}
+
+func (d *pdec) resourceSpans(p, end int) error {
+	res := &datasources.Resource{}
+	d.resAttrs = d.resAttrs[:0]
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes: // Resource; a repeated one merges
+			ri := d.iter(it.v0, it.v1)
+			for ri.next() {
+				if ri.num == 1 && ri.isBytes {
+					if err := d.keyValue(ri.v0, ri.v1, &d.resAttrs); err != nil {
+						return err
+					}
+				}
+			}
+			if ri.err != nil {
+				return ri.err
+			}
+		case it.num == 2 && it.isBytes:
+			if err := d.scopeSpans(it.v0, it.v1, res); err != nil {
+				return err
+			}
+		}
+	}
+	res.Attributes = d.flushAttrs(d.resAttrs)
+	d.resources = append(d.resources, res)
+	return it.err
+}
+
+func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
+	first := len(d.spans)
+	scope := ""
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes: // InstrumentationScope
+			si := d.iter(it.v0, it.v1)
+			for si.next() {
+				if si.num == 1 && si.isBytes {
+					scope = d.str(&si)
+				}
+			}
+			if si.err != nil {
+				return si.err
+			}
+		case it.num == 2 && it.isBytes:
+			if err := d.span(it.v0, it.v1, res); err != nil {
+				return err
+			}
+		}
+	}
+	for i := first; i < len(d.spans); i++ {
+		d.spans[i].Scope = scope
+	}
+	return it.err
+}
+
+func (d *pdec) span(p, end int, res *datasources.Resource) error {
+	d.spans = append(d.spans, datasources.Span{Resource: res})
+	sp := &d.spans[len(d.spans)-1]
+	d.spanAttrs = d.spanAttrs[:0]
+	d.evScratch = d.evScratch[:0]
+	d.linkScratch = d.linkScratch[:0]
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes:
+			d.traceID(sp, &it)
+		case it.num == 2 && it.isBytes:
+			d.hexField(&sp.SpanID, d.b[it.v0:it.v1], 16)
+		case it.num == 4 && it.isBytes:
+			if !allZero(d.b[it.v0:it.v1]) {
+				d.hexField(&sp.ParentSpanID, d.b[it.v0:it.v1], 16)
+			} else {
+				sp.ParentSpanID = ""
+			}
+		case it.num == 5 && it.isBytes:
+			sp.Name = d.str(&it)
+		case it.num == 6 && it.isVarint:
+			sp.Kind = spanKind(tracepb.Span_SpanKind(int32(it.u)))
+		case it.num == 7 && it.isFixed:
+			sp.StartNs = int64(it.u)
+		case it.num == 8 && it.isFixed:
+			sp.EndNs = int64(it.u)
+		case it.num == 9 && it.isBytes:
+			if err := d.keyValue(it.v0, it.v1, &d.spanAttrs); err != nil {
+				return err
+			}
+		case it.num == 11 && it.isBytes:
+			if err := d.event(it.v0, it.v1); err != nil {
+				return err
+			}
+		case it.num == 13 && it.isBytes:
+			if err := d.link(it.v0, it.v1); err != nil {
+				return err
+			}
+		case it.num == 15 && it.isBytes:
+			si := d.iter(it.v0, it.v1) // a repeated message merges: fields override
+			for si.next() {
+				switch {
+				case si.num == 2 && si.isBytes:
+					sp.StatusMsg = d.str(&si)
+				case si.num == 3 && si.isVarint:
+					sp.Status = statusCode(tracepb.Status_StatusCode(int32(si.u)))
+				}
+			}
+			if si.err != nil {
+				return si.err
+			}
+		}
+	}
+	sp.Attributes = d.flushAttrs(d.spanAttrs)
+	sp.Events = d.events.take(d.evScratch)
+	sp.Links = d.links.take(d.linkScratch)
+	return it.err
+}
+
+func (d *pdec) event(p, end int) error {
+	var ev datasources.SpanEvent
+	d.eventAttrs = d.eventAttrs[:0]
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isFixed:
+			ev.TimeNs = int64(it.u)
+		case it.num == 2 && it.isBytes:
+			ev.Name = d.str(&it)
+		case it.num == 3 && it.isBytes:
+			if err := d.keyValue(it.v0, it.v1, &d.eventAttrs); err != nil {
+				return err
+			}
+		}
+	}
+	ev.Attributes = d.flushAttrs(d.eventAttrs)
+	d.evScratch = append(d.evScratch, ev)
+	return it.err
+}
+
+// link is rare enough to render its IDs directly.
+func (d *pdec) link(p, end int) error {
+	var l datasources.SpanLink
+	d.otherAttrs = d.otherAttrs[:0]
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes:
+			l.TraceID = hexID(d.b[it.v0:it.v1], 32)
+		case it.num == 2 && it.isBytes:
+			l.SpanID = hexID(d.b[it.v0:it.v1], 16)
+		case it.num == 4 && it.isBytes:
+			if err := d.keyValue(it.v0, it.v1, &d.otherAttrs); err != nil {
+				return err
+			}
+		}
+	}
+	l.Attributes = d.flushAttrs(d.otherAttrs)
+	d.linkScratch = append(d.linkScratch, l)
+	return it.err
+}
+
+// traceID renders a span's trace ID once per distinct value.
+func (d *pdec) traceID(sp *datasources.Span, it *iter) {
+	raw := d.s[it.v0:it.v1]
+	if d.lastTIDHex == "" || raw != d.lastTID {
+		d.lastTID, d.lastTIDHex = raw, hexID(d.b[it.v0:it.v1], 32)
+	}
+	sp.TraceID = d.lastTIDHex
+}
+
+// hexField renders id as padded hex into text and points *dst at it later.
+func (d *pdec) hexField(dst *string, id []byte, width int) {
+	if len(id) == 0 {
+		*dst = ""
+		return
+	}
+	off := len(d.text)
+	for i := len(id) * 2; i < width; i++ {
+		d.text = append(d.text, '0')
+	}
+	for _, x := range id {
+		d.text = append(d.text, hexDigits[x>>4], hexDigits[x&0xf])
+	}
+	d.fix = append(d.fix, fixup{p: dst, off: off, n: len(d.text) - off})
+}
+
+func allZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// flushAttrs moves pending attributes to the slab and registers fixups for
+// values that live in text.
+func (d *pdec) flushAttrs(pending []pendingAttr) []datasources.Attribute {
+	if len(pending) == 0 {
+		return nil
+	}
+	if cap(d.attrs.cur)-len(d.attrs.cur) < len(pending) {
+		d.attrs.cur = make([]datasources.Attribute, 0, max(len(pending), 8192))
+	}
+	start := len(d.attrs.cur)
+	for _, pa := range pending {
+		d.attrs.cur = append(d.attrs.cur, pa.a)
+		if pa.n >= 0 {
+			d.fix = append(d.fix, fixup{p: &d.attrs.cur[len(d.attrs.cur)-1].Value, off: pa.off, n: pa.n})
+		}
+	}
+	return d.attrs.cur[start:len(d.attrs.cur):len(d.attrs.cur)]
+}
+
+// keyValue decodes one KeyValue onto dst.
+func (d *pdec) keyValue(p, end int, dst *[]pendingAttr) error {
+	pa := pendingAttr{n: -1}
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes:
+			pa.a.Key = d.str(&it)
+		case it.num == 2 && it.isBytes:
+			pa.n = -1
+			pa.a.Value, pa.a.Type = "", datasources.TypeString
+			if err := d.anyValue(it.v0, it.v1, &pa); err != nil {
+				return err
+			}
+		}
+	}
+	*dst = append(*dst, pa)
+	return it.err
+}
+
+// anyValue renders the value into pa: strings slice the body, everything
+// else is written to text.
+func (d *pdec) anyValue(p, end int, pa *pendingAttr) error {
+	it := d.iter(p, end)
+	for it.next() {
+		off := len(d.text)
+		deferred := true
+		switch {
+		case it.num == 1 && it.isBytes:
+			pa.a.Value, pa.a.Type, deferred = d.str(&it), datasources.TypeString, false
+		case it.num == 2 && it.isVarint:
+			pa.a.Value, pa.a.Type, deferred = strconv.FormatBool(it.u != 0), datasources.TypeBool, false
+		case it.num == 3 && it.isVarint:
+			d.text = strconv.AppendInt(d.text, int64(it.u), 10)
+			pa.a.Type = datasources.TypeInt
+		case it.num == 4 && it.isFixed:
+			d.text = appendFloat(d.text, math.Float64frombits(it.u))
+			pa.a.Type = datasources.TypeDouble
+		case it.num == 7 && it.isBytes:
+			d.text = base64.StdEncoding.AppendEncode(d.text, d.b[it.v0:it.v1])
+			pa.a.Type = datasources.TypeBytes
+		case (it.num == 5 || it.num == 6) && it.isBytes:
+			var err error
+			if d.text, err = d.appendNested(d.text, it.num, it.v0, it.v1); err != nil {
+				return err
+			}
+			pa.a.Type = datasources.TypeArray
+			if it.num == 6 {
+				pa.a.Type = datasources.TypeMap
+			}
+		default:
+			continue
+		}
+		if deferred {
+			pa.off, pa.n = off, len(d.text)-off
+		} else {
+			pa.n = -1
+		}
+	}
+	return it.err
+}
+
+// appendNested writes an ArrayValue (5) or KeyValueList (6) as the
+// JSON-like text appendValue produces for the generated types.
+func (d *pdec) appendNested(b []byte, kind protowire.Number, p, end int) ([]byte, error) {
+	open, close := byte('['), byte(']')
+	if kind == 6 {
+		open, close = '{', '}'
+	}
+	b = append(b, open)
+	first := true
+	it := d.iter(p, end)
+	for it.next() {
+		if it.num != 1 || !it.isBytes {
+			continue
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		var err error
+		if kind == 5 {
+			b, err = d.appendAny(b, it.v0, it.v1)
+		} else {
+			b, err = d.appendKV(b, it.v0, it.v1)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return append(b, close), it.err
+}
+
+func (d *pdec) appendKV(b []byte, p, end int) ([]byte, error) {
+	key, v0, v1, has := "", 0, 0, false
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes:
+			key = d.str(&it)
+		case it.num == 2 && it.isBytes:
+			v0, v1, has = it.v0, it.v1, true
+		}
+	}
+	if it.err != nil {
+		return nil, it.err
+	}
+	b = strconv.AppendQuote(b, key)
+	b = append(b, ':')
+	if !has {
+		return append(b, "null"...), nil
+	}
+	return d.appendAny(b, v0, v1)
+}
+
+// appendAny writes one nested AnyValue; the last value field wins, as in
+// proto's oneof.
+func (d *pdec) appendAny(b []byte, p, end int) ([]byte, error) {
+	last := iter{}
+	found := false
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes, it.num == 2 && it.isVarint, it.num == 3 && it.isVarint,
+			it.num == 4 && it.isFixed, it.num == 5 && it.isBytes, it.num == 6 && it.isBytes, it.num == 7 && it.isBytes:
+			last, found = it, true
+		}
+	}
+	if it.err != nil {
+		return nil, it.err
+	}
+	if !found {
+		return append(b, "null"...), nil
+	}
+	switch last.num {
+	case 1:
+		return strconv.AppendQuote(b, d.s[last.v0:last.v1]), nil
+	case 2:
+		return strconv.AppendBool(b, last.u != 0), nil
+	case 3:
+		return strconv.AppendInt(b, int64(last.u), 10), nil
+	case 4:
+		return appendFloat(b, math.Float64frombits(last.u)), nil
+	case 7:
+		return strconv.AppendQuote(b, base64.StdEncoding.EncodeToString(d.b[last.v0:last.v1])), nil
+	}
+	return d.appendNested(b, last.num, last.v0, last.v1)
+}

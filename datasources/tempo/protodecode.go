@@ -179,11 +179,11 @@ type pdec struct {
 	links  slab[datasources.SpanLink]
 	// Scratch lists, one per kind of owner so nested owners never mix.
 	spanAttrs, eventAttrs, otherAttrs, resAttrs []pendingAttr
-	evScratch                        []datasources.SpanEvent
-	linkScratch                      []datasources.SpanLink
-	resources                        []*datasources.Resource
-	lastTID                          string // raw bytes of the last trace ID
-	lastTIDHex                       string
+	evScratch                                   []datasources.SpanEvent
+	linkScratch                                 []datasources.SpanLink
+	resources                                   []*datasources.Resource
+	lastTID                                     string // raw bytes of the last trace ID
+	lastTIDHex                                  string
 }
 
 func (d *pdec) str(it *iter) string { return d.s[it.v0:it.v1] }

@@ -170,6 +170,20 @@ func (p *parser) hex4() (rune, bool) {
 	return rune(v), true
 }
 
+// skipString moves past a string without decoding it.
+func (p *parser) skipString() error {
+	for j := p.i + 1; j < len(p.b); j++ {
+		switch p.b[j] {
+		case '\\':
+			j++
+		case '"':
+			p.i = j + 1
+			return nil
+		}
+	}
+	return errors.New("unterminated string")
+}
+
 // skipValue moves past one JSON value (valid JSON is assumed).
 func (p *parser) skipValue() error {
 	p.ws()
@@ -178,8 +192,7 @@ func (p *parser) skipValue() error {
 	}
 	switch p.b[p.i] {
 	case '"':
-		_, err := p.str()
-		return err
+		return p.skipString()
 	case '{', '[':
 		depth := 0
 		for p.i < len(p.b) {
@@ -193,7 +206,7 @@ func (p *parser) skipValue() error {
 					return nil
 				}
 			case '"':
-				if _, err := p.str(); err != nil {
+				if err := p.skipString(); err != nil {
 					return err
 				}
 				continue

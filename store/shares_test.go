@@ -1,0 +1,112 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/store/storetest"
+)
+
+func TestShareAndRevoke(t *testing.T) {
+	pool := storetest.NewPool(t)
+	s := store.New(pool)
+	ctx := context.Background()
+	p := mustPin(t, s, store.Pin{NewTitle: "Shared incident", Kind: store.KindLogLine, Title: "the line",
+		Snapshot: &store.Snapshot{Lines: []store.LineSnap{{TimeNs: 1, Line: `{"level":"error","msg":"card declined"}`}}}})
+	id := p.Investigation.ID
+
+	token, link, err := s.Share(ctx, id, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(token)
+	if err != nil || len(raw)*8 < 128 {
+		t.Fatalf("token %q: %d bits, err %v; want ≥128 random bits, URL-safe", token, len(raw)*8, err)
+	}
+	other, _, _ := s.Share(ctx, id, "alice")
+	if other == token {
+		t.Fatal("two shares got the same token")
+	}
+	if stored := tokenHashes(t, pool); len(stored) != 2 || string(stored[0]) == token || !hasHash(stored, token) {
+		t.Errorf("stored hashes %x: want the SHA-256 of each token, never the token", stored)
+	}
+
+	inv, items, err := s.Shared(ctx, token)
+	if err != nil || inv.Title != "Shared incident" || len(items) != 1 || items[0].Snapshot.Lines[0].Line != `{"level":"error","msg":"card declined"}` {
+		t.Fatalf("Shared = %+v %+v %v", inv, items, err)
+	}
+
+	if err := s.Revoke(ctx, id, link.ID, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	for name, tok := range map[string]string{"revoked": token, "unknown": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "empty": ""} {
+		if _, _, err := s.Shared(ctx, tok); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s token: err %v, want ErrNotFound", name, err)
+		}
+	}
+	if _, _, err := s.Shared(ctx, other); err != nil {
+		t.Errorf("revoking one link broke the other: %v", err)
+	}
+	if err := s.Revoke(ctx, id, link.ID, "bob"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second revoke: %v, want ErrNotFound", err)
+	}
+	links, _ := s.ShareLinks(ctx, id)
+	if len(links) != 2 || links[1].RevokedBy != "bob" || links[1].RevokedAt.IsZero() || !links[0].RevokedAt.IsZero() {
+		t.Errorf("links %+v: want the older revoked by bob, the newer live", links)
+	}
+	if _, _, err := s.Share(ctx, 424242, "alice"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("share of unknown investigation: %v", err)
+	}
+	acts, _ := s.Activity(ctx, id, 1)
+	if len(acts) != 1 || acts[0].Action != "revoked" || acts[0].Actor != "bob" {
+		t.Errorf("last activity %+v, want bob revoked", acts)
+	}
+}
+
+func TestActivityIsAppendOnly(t *testing.T) {
+	pool := storetest.NewPool(t)
+	s := store.New(pool)
+	inv := mustCreate(t, s, "Audit me")
+	ctx := context.Background()
+	for _, sql := range []string{"UPDATE activity SET actor = 'mallory'", "DELETE FROM activity"} {
+		if _, err := pool.Exec(ctx, sql); err == nil {
+			t.Errorf("%s succeeded on the append-only log", sql)
+		}
+	}
+	// Deleting the investigation itself still cascades.
+	if _, err := pool.Exec(ctx, "DELETE FROM investigations WHERE id = $1", inv.ID); err != nil {
+		t.Errorf("cascade delete: %v", err)
+	}
+}
+
+func tokenHashes(t *testing.T, pool *pgxpool.Pool) [][]byte {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), "SELECT token_hash FROM share_links ORDER BY id")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out [][]byte
+	for rows.Next() {
+		var b []byte
+		rows.Scan(&b)
+		out = append(out, b)
+	}
+	return out
+}
+
+func hasHash(hashes [][]byte, token string) bool {
+	h := sha256.Sum256([]byte(token))
+	for _, x := range hashes {
+		if string(x) == string(h[:]) {
+			return true
+		}
+	}
+	return false
+}

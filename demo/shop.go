@@ -150,6 +150,7 @@ func (s *Shop) LogLines() int64 { return s.log.lines.Load() }
 // handle registers a route, measuring it for the latency histogram.
 func (v *service) handle(method, route string, fn func(w http.ResponseWriter, r *http.Request) int) {
 	v.mux.HandleFunc(method+" "+route, func(w http.ResponseWriter, r *http.Request) {
+		trace.SpanFromContext(r.Context()).SetAttributes(attribute.String("http.route", route))
 		start := time.Now()
 		status := fn(w, r)
 		v.shop.metrics.observe(r.Context(), v.name, route, method, status, time.Since(start))

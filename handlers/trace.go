@@ -1,0 +1,157 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// traceOptions are what the URL may ask of the trace view.
+type traceOptions struct {
+	span   string // selected span ID
+	depth  int    // expand to this depth; 0 = everything (within budget)
+	skew   bool   // adjust for clock skew
+	focus  string // show only the subtree of this span
+	window url.Values
+}
+
+// trace renders GET /traces/{id}. The status is decided by fetching the
+// trace first: 400 for an invalid ID, 404 when Tempo does not have it.
+func (h *Handler) trace(c echo.Context) error {
+	raw := c.Param("id")
+	id, err := datasources.ParseTraceID(raw)
+	if err != nil {
+		p := h.page(c, "Invalid trace ID", "traces")
+		p.TraceBox = raw
+		return render(c, http.StatusBadRequest, views.TraceProblemPage(p, views.TraceProblem{
+			Heading: "That is not a trace ID", ID: raw, Message: err.Error() + ". A W3C traceparent header works too.",
+		}))
+	}
+	opt := parseTraceOptions(c)
+	tr, err := h.fetchTrace(c, id, opt)
+	if err != nil {
+		return h.traceProblem(c, id, err)
+	}
+	tree := correlation.BuildTree(tr, opt.skew)
+	v := h.traceView(c, tree, opt)
+	p := h.page(c, v.Title, "traces")
+	p.Styles = []string{"css/trace.css"}
+	p.Scripts = []string{"js/trace.js"}
+	return render(c, http.StatusOK, views.Trace(p, v))
+}
+
+// traceSpan renders one span's details alone, for the page's script.
+func (h *Handler) traceSpan(c echo.Context) error {
+	id, err := datasources.ParseTraceID(c.Param("id"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	spanID, err := datasources.ParseSpanID(c.Param("span"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	opt := parseTraceOptions(c)
+	tr, err := h.fetchTrace(c, id, opt)
+	if err != nil {
+		return err
+	}
+	tree := correlation.BuildTree(tr, opt.skew)
+	for i := range tree.Nodes {
+		if tree.Nodes[i].Span.SpanID == spanID {
+			return render(c, http.StatusOK, views.SpanPanel(h.spanDetails(c, tree, i, opt)))
+		}
+	}
+	return echo.NewHTTPError(http.StatusNotFound, "No span "+spanID+" in trace "+id+".")
+}
+
+func parseTraceOptions(c echo.Context) traceOptions {
+	opt := traceOptions{skew: c.QueryParam("skew") == "adjust", window: url.Values{}}
+	if s, err := datasources.ParseSpanID(c.QueryParam("span")); err == nil {
+		opt.span = s
+	}
+	if f, err := datasources.ParseSpanID(c.QueryParam("focus")); err == nil {
+		opt.focus = f
+	}
+	if d := c.QueryParam("depth"); d != "" {
+		for _, ch := range d {
+			if ch < '0' || ch > '9' {
+				d = ""
+				break
+			}
+		}
+		if len(d) > 0 && len(d) < 4 {
+			opt.depth = atoi(d)
+		}
+	}
+	for _, k := range []string{"from", "to"} {
+		if v := c.QueryParam(k); v != "" {
+			opt.window.Set(k, v)
+		}
+	}
+	return opt
+}
+
+// fetchTrace asks Tempo, within the URL's window when it gives one.
+func (h *Handler) fetchTrace(c echo.Context, id string, opt traceOptions) (*datasources.Trace, error) {
+	if h.opt.Tempo == nil {
+		return nil, datasources.NotConfigured("tempo")
+	}
+	var start, end time.Time
+	if opt.window.Get("from") != "" || opt.window.Get("to") != "" {
+		if r, err := correlation.ParseTimeRange(opt.window.Get("from"), opt.window.Get("to"), h.now()); err == nil {
+			// Pad: a trace found by an exemplar or a log line may start
+			// before that moment and end after it.
+			start, end = r.From.Add(-time.Hour), r.To.Add(time.Hour)
+		}
+	}
+	return h.opt.Tempo.Trace(c.Request().Context(), id, start, end)
+}
+
+// traceProblem turns a failed fetch into the page that says why.
+func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
+	p := h.page(c, "Trace "+id, "traces")
+	p.TraceBox = id
+	switch datasources.KindOf(err) {
+	case datasources.KindNotFound:
+		return render(c, http.StatusNotFound, views.TraceProblemPage(p, views.TraceProblem{
+			Heading: "Trace not found", ID: id,
+			Message: "Tempo has no trace with this ID.",
+			Hints: []string{
+				"It may be outside Tempo's retention, or too recent: a trace can take a few seconds to become visible after its spans are sent.",
+				"It may have been sampled out: only sampled requests are stored.",
+				"If you came with a time range, the trace may lie outside it.",
+			},
+			Links: []views.Link{
+				{Label: "Try again", URL: "/traces/" + id},
+				{Label: "Logs with this trace ID", URL: "/logs?" + url.Values{"trace_id": {id}}.Encode()},
+			},
+		}))
+	case datasources.KindNotConfigured:
+		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
+			Heading: "Tempo is not configured", ID: id, Message: "Set TEMPO_URL to read traces.",
+		}))
+	}
+	var de *datasources.Error
+	if errors.As(err, &de) {
+		return render(c, statusOf(err), views.TraceProblemPage(p, views.TraceProblem{
+			Heading: "Could not load the trace", ID: id, Message: datasources.UserMessage(err),
+			Links: []views.Link{{Label: "Try again", URL: c.Request().URL.RequestURI()}},
+		}))
+	}
+	return err
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, ch := range s {
+		n = n*10 + int(ch-'0')
+	}
+	return n
+}

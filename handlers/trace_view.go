@@ -1,0 +1,462 @@
+package handlers
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// rowBudget bounds how many waterfall rows one page renders. A 10,000-span
+// trace renders whole; beyond the budget the deepest levels fold into
+// "N spans below" links that open that subtree on its own, so a
+// 100,000-span trace stays a page a browser can hold.
+const rowBudget = 20000
+
+// maxNesting bounds nested <details>: HTML parsers stop nesting elements
+// around 512 deep, so below this depth subtrees render as plain rows
+// (still in order and indented, but not foldable).
+const maxNesting = 200
+
+// Service colours cycle through this many classes (svc-0 … svc-11).
+const serviceColours = 12
+
+// redQueries are the "metrics for this service" graphs: duration, rate
+// and errors of the demo's (and OpenTelemetry's usual) HTTP histogram.
+var redQueries = []string{
+	`histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service="$service"}[1m])))`,
+	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service"}[1m]))`,
+	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
+}
+
+func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceOptions) views.TraceView {
+	tr := t.Trace
+	zone := zoneOf(c)
+	v := views.TraceView{ID: tr.ID, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
+	if tr.Partial {
+		v.Partial = tr.PartialMessage
+	}
+	colour := map[string]string{}
+	for i, s := range t.Services {
+		colour[s] = "svc-" + strconv.Itoa(i%serviceColours)
+		v.Legend = append(v.Legend, views.ServiceChip{Name: s, Class: colour[s]})
+	}
+	if len(t.Roots) > 0 {
+		root := t.Nodes[t.Roots[0]].Span
+		v.Title = root.Service() + ": " + correlation.SpanTitle(root)
+	}
+	start := time.Unix(0, t.StartNs)
+	v.StartAbs = start.In(zone).Format("2006-01-02 15:04:05.000 MST")
+	v.StartAgo = correlation.FormatAgo(start, h.now())
+	total := t.EndNs - t.StartNs
+	v.Duration = correlation.FormatDuration(time.Duration(total))
+
+	base := "/traces/" + tr.ID
+	link := func(change func(q url.Values)) string {
+		q := url.Values{}
+		for k, vs := range opt.window {
+			q[k] = vs
+		}
+		if opt.skew {
+			q.Set("skew", "adjust")
+		}
+		if opt.depth > 0 {
+			q.Set("depth", strconv.Itoa(opt.depth))
+		}
+		if opt.focus != "" {
+			q.Set("focus", opt.focus)
+		}
+		change(q)
+		if len(q) == 0 {
+			return base
+		}
+		return base + "?" + q.Encode()
+	}
+
+	// Logs and metrics windows: the trace's own time, padded, since log
+	// lines are often written just after a span ends.
+	from, to := time.Unix(0, t.StartNs).Add(-time.Minute), time.Unix(0, t.EndNs).Add(time.Minute)
+	v.Links.Logs = logsURL(tr.ID, "", from, to)
+	rootService := ""
+	if len(t.Services) > 0 {
+		rootService = t.Services[0]
+	}
+	v.Links.Metrics = metricsURL(rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
+	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = "` + rootService + `" }`}}.Encode()
+	if opt.focus != "" {
+		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })
+	}
+	if opt.skew {
+		v.SkewLink = views.Link{Label: "Show raw times", URL: link(func(q url.Values) { q.Del("skew") })}
+	} else {
+		v.SkewLink = views.Link{Label: "Adjust for skew", URL: link(func(q url.Values) { q.Set("skew", "adjust") })}
+	}
+	for _, d := range []int{1, 2, 3, 5, 0} {
+		label := strconv.Itoa(d)
+		if d == 0 {
+			label = "all"
+		}
+		v.DepthLinks = append(v.DepthLinks, views.Link{Label: label, Current: opt.depth == d,
+			URL: link(func(q url.Values) {
+				if d == 0 {
+					q.Del("depth")
+				} else {
+					q.Set("depth", strconv.Itoa(d))
+				}
+			})})
+	}
+
+	for _, tick := range timeTicks(total) {
+		v.Ticks = append(v.Ticks, views.AxisTick{X: pct(tick, total), Label: correlation.FormatDuration(time.Duration(tick))})
+	}
+
+	// Which nodes to render: the focused subtree or the whole trace, and
+	// within the budget, whole levels only.
+	roots := t.Roots
+	if opt.focus != "" {
+		for i := range t.Nodes {
+			if t.Nodes[i].Span.SpanID == opt.focus {
+				roots = []int{i}
+			}
+		}
+	}
+	maxDepth := renderDepth(t, roots, rowBudget)
+	selected := -1
+	for i := range t.Nodes {
+		if t.Nodes[i].Skewed() {
+			v.SkewSpans++
+		}
+		if t.Nodes[i].Span.SpanID == opt.span {
+			selected = i
+		}
+	}
+	for _, r := range roots {
+		v.Rows, v.Hidden = h.appendRows(v.Rows, v.Hidden, t, r, maxDepth, opt, colour, link, selected)
+	}
+	if selected >= 0 {
+		d := h.spanDetails(c, t, selected, opt)
+		v.Selected = &d
+	}
+
+	services, ops := t.Stats()
+	v.ServiceStats = statRows(services, colour)
+	v.OpStats = statRows(ops, colour)
+	v.Graph = serviceGraphView(t, colour)
+	return v
+}
+
+// renderDepth is the deepest level (relative to the roots) that fits in
+// budget rows when every shallower level is rendered whole.
+func renderDepth(t *correlation.TraceTree, roots []int, budget int) int {
+	perDepth := map[int]int{}
+	deepest := 0
+	stack := make([][2]int, 0, 64)
+	for _, r := range roots {
+		stack = append(stack, [2]int{r, 0})
+	}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		perDepth[f[1]]++
+		if f[1] > deepest {
+			deepest = f[1]
+		}
+		for _, ch := range t.Nodes[f[0]].Children {
+			stack = append(stack, [2]int{ch, f[1] + 1})
+		}
+	}
+	sum := 0
+	for d := 0; d <= deepest; d++ {
+		sum += perDepth[d]
+		if sum > budget {
+			return max(d-1, 0)
+		}
+	}
+	return deepest
+}
+
+// appendRows adds the subtree of node i in depth-first order (Nodes is
+// already in that order, so a subtree is a contiguous run).
+func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.TraceTree, i, maxDepth int, opt traceOptions,
+	colour map[string]string, link func(func(url.Values)) string, selected int) ([]views.TraceRow, int) {
+	total := t.EndNs - t.StartNs
+	baseDepth := t.Nodes[i].Depth
+	end := i + t.Nodes[i].Descendants
+	// open[k] is the row index of the k-th still-open subtree.
+	var open []int
+	for j := i; j <= end; j++ {
+		nd := &t.Nodes[j]
+		depth := nd.Depth - baseDepth
+		if depth > maxDepth {
+			continue
+		}
+		// Close the subtrees this row is not inside.
+		for len(open) > 0 && t.Nodes[open[len(open)-1]].Depth-baseDepth >= depth {
+			rows[len(rows)-1].Close++
+			open = open[:len(open)-1]
+		}
+		s := nd.Span
+		dur := nd.EndNs() - nd.StartNs()
+		row := views.TraceRow{
+			SpanID:     s.SpanID,
+			Depth:      depth,
+			DepthClass: "d-" + strconv.Itoa(min(depth, 63)),
+			SvcClass:   colour[s.Service()],
+			Service:    s.Service(),
+			Title:      correlation.SpanTitle(s),
+			Duration:   correlation.FormatDuration(time.Duration(dur)),
+			X:          pct(nd.StartNs()-t.StartNs, total),
+			W:          pctMin(dur, total),
+			Error:      s.Status == datasources.StatusError,
+			Critical:   nd.Critical,
+			Orphan:     nd.MissingParent,
+			Selected:   j == selected,
+			SelectURL:  link(func(q url.Values) { q.Set("span", s.SpanID) }) + "#s-" + s.SpanID,
+		}
+		if nd.Skewed() {
+			row.Skew = skewNote(nd)
+		}
+		if len(nd.Children) > 0 {
+			if depth == maxDepth {
+				row.HiddenBelow = nd.Descendants
+				hidden += nd.Descendants
+				row.FocusURL = link(func(q url.Values) { q.Set("focus", s.SpanID); q.Del("span") })
+			} else if depth < maxNesting {
+				row.HasChildren = true
+				row.Open = opt.depth == 0 || depth+1 < opt.depth || selectedUnder(t, j, selected)
+				open = append(open, j)
+			}
+		}
+		rows = append(rows, row)
+	}
+	if len(rows) > 0 {
+		rows[len(rows)-1].Close += len(open)
+	}
+	return rows, hidden
+}
+
+// selectedUnder reports whether the selected node lies inside j's subtree,
+// so its ancestors render open.
+func selectedUnder(t *correlation.TraceTree, j, selected int) bool {
+	return selected > j && selected <= j+t.Nodes[j].Descendants
+}
+
+func (h *Handler) spanDetails(c echo.Context, t *correlation.TraceTree, i int, opt traceOptions) views.SpanDetails {
+	nd := &t.Nodes[i]
+	s := nd.Span
+	d := views.SpanDetails{
+		SpanID: s.SpanID, ParentID: s.ParentSpanID, Name: s.Name, Title: correlation.SpanTitle(s),
+		Service: s.Service(), Kind: string(s.Kind), Status: string(s.Status), StatusMessage: s.StatusMsg,
+		Error:     s.Status == datasources.StatusError,
+		Offset:    correlation.FormatDuration(time.Duration(nd.StartNs() - t.StartNs)),
+		Duration:  correlation.FormatDuration(s.Duration()),
+		Self:      correlation.FormatDuration(time.Duration(nd.SelfNs)),
+		Statement: correlation.Statement(s),
+	}
+	if d.Kind == "" {
+		d.Kind = "unspecified"
+	}
+	if d.Status == "" {
+		d.Status = "unset"
+	}
+	if nd.Critical {
+		d.Critical = correlation.FormatDuration(time.Duration(nd.CriticalNs)) + " on the critical path"
+	}
+	if nd.Skewed() {
+		d.Skew = skewNote(nd)
+	}
+	d.LogsURL = logsURL(s.TraceID, s.SpanID, time.Unix(0, s.StartNs).Add(-30*time.Second), time.Unix(0, s.EndNs).Add(30*time.Second))
+	for _, a := range s.Attributes {
+		d.Attributes = append(d.Attributes, views.KV{Key: a.Key, Value: a.Value})
+	}
+	if s.Resource != nil {
+		for _, a := range s.Resource.Attributes {
+			d.Resource = append(d.Resource, views.KV{Key: a.Key, Value: a.Value})
+		}
+	}
+	sortKV(d.Attributes)
+	sortKV(d.Resource)
+	for _, e := range s.Events {
+		ev := views.SpanEventView{Name: e.Name, Offset: correlation.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
+		for _, a := range e.Attributes {
+			switch a.Key {
+			case "exception.type":
+				ev.ExcType = a.Value
+			case "exception.message":
+				ev.ExcMessage = a.Value
+			case "exception.stacktrace":
+				ev.Stack = a.Value
+			default:
+				ev.Attributes = append(ev.Attributes, views.KV{Key: a.Key, Value: a.Value})
+			}
+		}
+		d.Events = append(d.Events, ev)
+	}
+	for _, l := range s.Links {
+		lv := views.SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: "/traces/" + l.TraceID + "?span=" + l.SpanID}
+		for _, a := range l.Attributes {
+			lv.Attributes = append(lv.Attributes, views.KV{Key: a.Key, Value: a.Value})
+		}
+		d.Links = append(d.Links, lv)
+	}
+	return d
+}
+
+func sortKV(kvs []views.KV) {
+	sort.SliceStable(kvs, func(i, j int) bool { return kvs[i].Key < kvs[j].Key })
+}
+
+func skewNote(nd *correlation.Node) string {
+	var parts []string
+	if nd.StartsBeforeParentNs > 0 {
+		parts = append(parts, "starts "+correlation.FormatDuration(time.Duration(nd.StartsBeforeParentNs))+" before its parent")
+	}
+	if nd.EndsAfterParentNs > 0 {
+		parts = append(parts, "ends "+correlation.FormatDuration(time.Duration(nd.EndsAfterParentNs))+" after its parent")
+	}
+	s := strings.Join(parts, " and ")
+	if nd.ShiftNs != 0 {
+		s += fmt.Sprintf("; shown shifted by %s", correlation.FormatDuration(time.Duration(nd.ShiftNs)))
+	}
+	return s
+}
+
+func statRows(stats []correlation.OpStats, colour map[string]string) []views.StatRow {
+	out := make([]views.StatRow, 0, len(stats))
+	for _, s := range stats {
+		r := views.StatRow{Service: s.Service, Operation: s.Operation, SvcClass: colour[s.Service], Spans: s.Spans, Errors: s.Errors,
+			Total: correlation.FormatDuration(time.Duration(s.TotalNs)), Self: correlation.FormatDuration(time.Duration(s.SelfNs))}
+		if s.TotalNs > 0 {
+			r.SelfPct = strconv.FormatFloat(100*float64(s.SelfNs)/float64(s.TotalNs), 'f', 0, 64) + "%"
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// serviceGraphView lays services out in columns by call depth.
+func serviceGraphView(t *correlation.TraceTree, colour map[string]string) views.ServiceGraph {
+	edges, layer := t.ServiceGraph()
+	const boxW, boxH, colW, rowH, pad = 150, 34, 210, 56, 12
+	byLayer := map[int][]string{}
+	maxLayer := 0
+	for _, s := range t.Services {
+		l := layer[s]
+		byLayer[l] = append(byLayer[l], s)
+		maxLayer = max(maxLayer, l)
+	}
+	pos := map[string][2]int{}
+	maxRows := 1
+	var g views.ServiceGraph
+	for l := 0; l <= maxLayer; l++ {
+		for k, s := range byLayer[l] {
+			x, y := pad+l*colW, pad+k*rowH
+			pos[s] = [2]int{x, y}
+			g.Nodes = append(g.Nodes, views.GraphNode{X: itoa(x), Y: itoa(y), W: itoa(boxW), H: itoa(boxH),
+				TextX: itoa(x + 10), TextY: itoa(y + 22), Name: s, Class: colour[s]})
+		}
+		maxRows = max(maxRows, len(byLayer[l]))
+	}
+	for _, e := range edges {
+		a, b := pos[e.From], pos[e.To]
+		x1, y1 := a[0]+boxW, a[1]+boxH/2
+		x2, y2 := b[0], b[1]+boxH/2
+		if b[0] <= a[0] { // a call back to an earlier column: route below
+			x1, y1 = a[0]+boxW/2, a[1]+boxH
+			x2, y2 = b[0]+boxW/2, b[1]+boxH
+		}
+		mx := (x1 + x2) / 2
+		label := strconv.Itoa(e.Calls) + " call"
+		if e.Calls != 1 {
+			label += "s"
+		}
+		if e.Errors > 0 {
+			label += ", " + strconv.Itoa(e.Errors) + " failed"
+		}
+		g.Edges = append(g.Edges, views.GraphEdge{
+			Path:   fmt.Sprintf("M %d %d C %d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2, y2),
+			LabelX: itoa(mx - 30), LabelY: itoa((y1+y2)/2 - 6), Label: label, Error: e.Errors > 0,
+		})
+	}
+	g.Width = itoa(2*pad + maxLayer*colW + boxW)
+	g.Height = itoa(2*pad + (maxRows-1)*rowH + boxH)
+	return g
+}
+
+// timeTicks picks 4–8 round offsets across a trace of total ns.
+func timeTicks(total int64) []int64 {
+	if total <= 0 {
+		return []int64{0}
+	}
+	// Steps of 1, 2 and 5 times a power of ten, the smallest that gives
+	// at most eight ticks.
+	step := int64(1)
+	for mult := 0; step*8 < total; mult = (mult + 1) % 3 {
+		if mult == 1 {
+			step = step / 2 * 5
+		} else {
+			step *= 2
+		}
+	}
+	var out []int64
+	for x := int64(0); x <= total; x += step {
+		out = append(out, x)
+	}
+	return out
+}
+
+func pct(part, total int64) string {
+	if total <= 0 {
+		return "0%"
+	}
+	return strconv.FormatFloat(100*float64(part)/float64(total), 'f', 2, 64) + "%"
+}
+
+// pctMin is pct with a floor, so a 1 µs span in a 10 s trace still shows.
+func pctMin(part, total int64) string {
+	if total <= 0 {
+		return "100%"
+	}
+	p := 100 * float64(part) / float64(total)
+	if p < 0.15 {
+		p = 0.15
+	}
+	return strconv.FormatFloat(p, 'f', 2, 64) + "%"
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// logsURL links to the logs of a trace (and span) in a window.
+func logsURL(traceID, spanID string, from, to time.Time) string {
+	q := url.Values{"trace_id": {traceID}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
+	if spanID != "" {
+		q.Set("span_id", spanID)
+	}
+	return "/logs?" + q.Encode()
+}
+
+// metricsURL links to the RED graphs of a service.
+func metricsURL(service string, from, to time.Time) string {
+	q := url.Values{"from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
+	for i, tpl := range redQueries {
+		key := "q"
+		if i > 0 {
+			key = "q" + strconv.Itoa(i+1)
+		}
+		q.Set(key, strings.ReplaceAll(tpl, "$service", promLabelValue(service)))
+	}
+	return "/graph?" + q.Encode()
+}
+
+// promLabelValue escapes a value for a double-quoted PromQL label matcher.
+func promLabelValue(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+}

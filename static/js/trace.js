@@ -1,0 +1,95 @@
+// Trace page enhancements. Everything works without this file: rows are
+// links, subtrees are <details>, depth links reload the page.
+(function () {
+  "use strict";
+  var wf = document.getElementById("waterfall");
+  if (!wf) return;
+  var traceID = wf.getAttribute("data-trace");
+
+  function rows() { return Array.prototype.slice.call(wf.querySelectorAll(".row:not(.more)")); }
+  function visible(r) { return r.offsetParent !== null; }
+  function spanOf(r) {
+    var el = r.id ? r : r.parentElement; // a <summary> belongs to its <details>
+    return el && el.id ? el.id.slice(2) : "";
+  }
+
+  // Select a span without reloading: fetch its details fragment.
+  function select(row, push) {
+    var span = spanOf(row);
+    if (!span) return;
+    var url = "/traces/" + traceID + "/spans/" + span + location.search.replace(/([?&])span=[^&]*&?/, "$1");
+    fetch(url, { headers: { "Accept": "text/html" } }).then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.text();
+    }).then(function (html) {
+      var body = document.querySelector(".trace-body");
+      var old = document.getElementById("span-details");
+      var tpl = document.createElement("template");
+      tpl.innerHTML = html;
+      var panel = tpl.content.firstElementChild;
+      if (old) old.replaceWith(panel); else body.appendChild(panel);
+      body.classList.add("with-details");
+      wf.querySelectorAll(".row.selected").forEach(function (r) { r.classList.remove("selected"); });
+      row.classList.add("selected");
+      if (push) {
+        var q = new URLSearchParams(location.search);
+        q.set("span", span);
+        history.pushState(null, "", location.pathname + "?" + q.toString() + "#s-" + span);
+      }
+    }).catch(function () { location.href = row.querySelector("a.nm").href; });
+  }
+
+  wf.addEventListener("click", function (ev) {
+    var a = ev.target.closest("a.nm");
+    if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+    ev.preventDefault();
+    select(a.closest(".row"), true);
+  });
+
+  // Keyboard: j/k or arrows move, Enter selects, ←/→ fold and unfold.
+  var cursor = null;
+  function move(delta) {
+    var list = rows().filter(visible);
+    var i = cursor ? list.indexOf(cursor) : -1;
+    var next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
+    if (!next) return;
+    if (cursor) cursor.classList.remove("kb");
+    cursor = next;
+    cursor.classList.add("kb");
+    cursor.scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
+    if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    var d = cursor && cursor.tagName === "SUMMARY" ? cursor.parentElement : null;
+    switch (ev.key) {
+      case "j": case "ArrowDown": move(1); break;
+      case "k": case "ArrowUp": move(-1); break;
+      case "Enter": if (cursor) select(cursor, true); else return; break;
+      case "ArrowLeft": if (d) d.open = false; else return; break;
+      case "ArrowRight": if (d) d.open = true; else return; break;
+      case "f": var f = document.getElementById("span-find"); if (f) { f.focus(); } else return; break;
+      default: return;
+    }
+    ev.preventDefault();
+  });
+
+  // Find: highlight matching rows and open their ancestors.
+  var find = document.getElementById("span-find");
+  if (find) {
+    find.parentElement.hidden = false;
+    find.addEventListener("input", function () {
+      var q = find.value.trim().toLowerCase();
+      rows().forEach(function (r) {
+        var hit = q !== "" && r.textContent.toLowerCase().indexOf(q) >= 0;
+        r.classList.toggle("found", hit);
+        if (hit) {
+          for (var p = r.parentElement; p && p !== wf; p = p.parentElement) {
+            if (p.tagName === "DETAILS") p.open = true;
+          }
+        }
+      });
+    });
+  }
+})();

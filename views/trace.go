@@ -1,0 +1,154 @@
+package views
+
+// TraceView is the trace page, computed by the handler.
+type TraceView struct {
+	ID        string
+	Title     string // root service: root span
+	StartAbs  string
+	StartAgo  string
+	Duration  string
+	Services  int
+	Spans     int
+	Errors    int
+	Depth     int
+	Partial   string // Tempo's message when only part of the trace came back
+	SkewSpans int    // spans whose clock disagrees with their parent's
+	Legend    []ServiceChip
+
+	Ticks    []AxisTick
+	Rows     []TraceRow
+	Selected *SpanDetails
+	// Hidden counts spans not rendered (deep subtrees of huge traces).
+	Hidden int
+
+	Links      TraceLinks
+	DepthLinks []Link
+	SkewLink   Link
+
+	ServiceStats []StatRow
+	OpStats      []StatRow
+	Graph        ServiceGraph
+}
+
+// ServiceChip is a service and its colour class.
+type ServiceChip struct{ Name, Class string }
+
+// AxisTick is a time label at X percent of the waterfall's width.
+type AxisTick struct{ X, Label string }
+
+// TraceLinks are the plain URLs out of the page.
+type TraceLinks struct {
+	Logs    string
+	Metrics string
+	Search  string
+	Raw     string // the same view without skew adjustment / focus
+	Focus   string // set when the page shows one subtree: the whole trace
+}
+
+// TraceRow is one span of the waterfall. Rows come in depth-first order;
+// a row with children opens a <details> that Close rows later close.
+type TraceRow struct {
+	SpanID      string
+	DepthClass  string
+	Depth       int
+	SvcClass    string
+	Service     string
+	Title       string
+	Duration    string
+	X, W        string // bar position and width, percent of the trace
+	Error       bool
+	Critical    bool
+	Skew        string // "" or a note such as "starts 15.0 ms before its parent"
+	Shifted     string // "" or "shifted +15.0 ms" when skew adjustment moved it
+	Orphan      bool
+	HasChildren bool
+	Open        bool
+	Selected    bool
+	Close       int    // how many open subtrees end after this row
+	HiddenBelow int    // spans below this row that were not rendered
+	FocusURL    string // opens the hidden subtree on its own
+	SelectURL   string
+	LogCount    int // log lines for this span, when known
+}
+
+// SpanDetails is the selected span's panel.
+type SpanDetails struct {
+	SpanID, ParentID string
+	Title            string
+	Name             string
+	Service          string
+	Kind             string
+	Status           string
+	StatusMessage    string
+	Error            bool
+	Offset           string
+	Duration         string
+	Self             string
+	Critical         string
+	Statement        string
+	Attributes       []KV
+	Resource         []KV
+	Events           []SpanEventView
+	Links            []SpanLinkView
+	LogsURL          string
+	Skew             string
+}
+
+// KV is an attribute as text.
+type KV struct{ Key, Value string }
+
+// SpanEventView is one event; exceptions get their parts split out.
+type SpanEventView struct {
+	Offset     string
+	Name       string
+	ExcType    string
+	ExcMessage string
+	Stack      string
+	Attributes []KV
+}
+
+// SpanLinkView is a link to another span.
+type SpanLinkView struct {
+	TraceID, SpanID, URL string
+	Attributes           []KV
+}
+
+// StatRow is one line of the statistics tables.
+type StatRow struct {
+	Service, Operation, SvcClass string
+	Spans, Errors                int
+	Total, Self                  string
+	SelfPct                      string
+}
+
+// ServiceGraph is the drawn call graph of the trace.
+type ServiceGraph struct {
+	Width, Height string
+	Nodes         []GraphNode
+	Edges         []GraphEdge
+}
+
+// GraphNode is a service box.
+type GraphNode struct {
+	X, Y, W, H   string
+	TextX, TextY string
+	Name, Class  string
+}
+
+// GraphEdge is a call arrow with its label.
+type GraphEdge struct {
+	Path           string
+	LabelX, LabelY string
+	Label          string
+	Error          bool
+}
+
+// TraceProblem is the body of a trace page that could not show a trace:
+// an invalid ID (400) or one Tempo does not have (404).
+type TraceProblem struct {
+	Heading string
+	ID      string
+	Message string
+	Hints   []string
+	Links   []Link
+}

@@ -31,11 +31,10 @@ type series struct {
 
 // evalResult is a metric expression's value: a scalar or a set of series.
 type evalResult struct {
-	scalar   bool
-	v        float64
-	series   []*series
-	stats    queryStats
-	tooLarge bool
+	scalar bool
+	v      float64
+	series []*series
+	stats  queryStats
 }
 
 func (s *Server) evalSample(tenant string, e sampleExpr, sp steps) *evalResult {

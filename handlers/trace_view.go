@@ -26,6 +26,15 @@ const rowBudget = 20000
 // (still in order and indented, but not foldable).
 const maxNesting = 200
 
+// depthClass names the indentation classes in trace.css.
+var depthClass = func() []string {
+	c := make([]string, 64)
+	for i := range c {
+		c[i] = "d-" + strconv.Itoa(i)
+	}
+	return c
+}()
+
 // Service colours cycle through this many classes (svc-0 … svc-11).
 const serviceColours = 12
 
@@ -189,6 +198,14 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 	colour map[string]string, link func(func(url.Values)) string, selected int) ([]views.TraceRow, int) {
 	total := t.EndNs - t.StartNs
 	baseDepth := t.Nodes[i].Depth
+	// Every row links to itself selected: build the shared part once.
+	selectBase := link(func(q url.Values) { q.Set("span", "X") })
+	selectBase = strings.TrimSuffix(selectBase[:strings.Index(selectBase, "span=X")], "&")
+	if strings.HasSuffix(selectBase, "?") {
+		selectBase += "span="
+	} else {
+		selectBase += "&span="
+	}
 	end := i + t.Nodes[i].Descendants
 	// open[k] is the row index of the k-th still-open subtree.
 	var open []int
@@ -208,7 +225,7 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 		row := views.TraceRow{
 			SpanID:     s.SpanID,
 			Depth:      depth,
-			DepthClass: "d-" + strconv.Itoa(min(depth, 63)),
+			DepthClass: depthClass[min(depth, len(depthClass)-1)],
 			SvcClass:   colour[s.Service()],
 			Service:    s.Service(),
 			Title:      correlation.SpanTitle(s),
@@ -219,7 +236,7 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 			Critical:   nd.Critical,
 			Orphan:     nd.MissingParent,
 			Selected:   j == selected,
-			SelectURL:  link(func(q url.Values) { q.Set("span", s.SpanID) }) + "#s-" + s.SpanID,
+			SelectURL:  selectBase + s.SpanID + "#s-" + s.SpanID,
 		}
 		if nd.Skewed() {
 			row.Skew = skewNote(nd)

@@ -148,15 +148,31 @@ func NewValueAxis(lo, hi float64, n int, unit Unit) ValueAxis {
 	if n < 2 {
 		n = 2
 	}
-	step := niceNumber((hi-lo)/float64(n-1))
-	a := ValueAxis{Min: math.Floor(lo/step) * step, Max: math.Ceil(hi/step) * step}
-	for v := a.Min; v <= a.Max+step/2; v += step {
+	// Round steps are round in the unit shown: 0.25 s reads as 250 ms, and
+	// a MiB axis steps by whole MiB, not by 10^6 bytes.
+	scale, suffix := displayUnit(math.Max(math.Abs(lo), math.Abs(hi)), unit)
+	step := niceNumber((hi-lo)*scale/float64(n-1)) / scale
+	a := ValueAxis{Min: math.Floor(lo/step+1e-9) * step, Max: math.Ceil(hi/step-1e-9) * step, Scale: scale, Suffix: suffix}
+	for i := 0; ; i++ {
+		v := a.Min + float64(i)*step
+		if v > a.Max+step/2 {
+			break
+		}
 		a.Ticks = append(a.Ticks, roundTo(v, step))
 	}
-	a.Scale, a.Suffix = displayUnit(math.Max(math.Abs(a.Min), math.Abs(a.Max)), unit)
-	// Enough decimals to tell ticks apart, and no more.
-	a.digits = max(0, -int(math.Floor(math.Log10(step*a.Scale)+1e-9)))
+	a.digits = decimals(step * scale)
 	return a
+}
+
+// decimals is how many decimals show x exactly (0.25 needs 2, 500 none).
+func decimals(x float64) int {
+	for d := 0; d < 9; d++ {
+		p := x * math.Pow(10, float64(d))
+		if math.Abs(p-math.Round(p)) < 1e-6*math.Max(1, p) {
+			return d
+		}
+	}
+	return 9
 }
 
 // Label formats a tick value.
@@ -218,8 +234,8 @@ func displayUnit(mag float64, unit Unit) (float64, string) {
 	return 1, ""
 }
 
-// niceNumber rounds x to 1, 2, 2.5 or 5 times a power of ten (Heckbert's
-// "nice numbers for graph labels"),, rounding up.
+// niceNumber rounds x to 1, 2 or 5 times a power of ten, whichever is
+// nearest (Heckbert's "nice numbers for graph labels").
 func niceNumber(x float64) float64 {
 	if x <= 0 || math.IsNaN(x) || math.IsInf(x, 0) {
 		return 1
@@ -228,13 +244,11 @@ func niceNumber(x float64) float64 {
 	f := x / math.Pow(10, exp)
 	var nf float64
 	switch {
-	case f <= 1:
+	case f < 1.5:
 		nf = 1
-	case f <= 2:
+	case f < 3:
 		nf = 2
-	case f <= 2.5:
-		nf = 2.5
-	case f <= 5:
+	case f < 7:
 		nf = 5
 	default:
 		nf = 10

@@ -80,8 +80,8 @@ func Selectors(q string) []Selector {
 					j = k + 1
 				}
 			case promqlWords[strings.ToLower(word)]:
-			case k < len(q) && q[k] == '(':
-				// A function or aggregation name.
+			case k < len(q) && q[k] == '(', isModifierAt(q, k):
+				// A function or aggregation name ("sum by (le) (…)").
 			case k < len(q) && q[k] == '{':
 				end := skipBraces(q, k)
 				add(Selector{Metric: word, Matchers: strings.TrimSpace(q[k+1 : end-1])})
@@ -122,6 +122,20 @@ func ExemplarQuery(q string) string {
 		return q
 	}
 	return strings.Join(parts, " or ")
+}
+
+// isModifierAt reports whether an aggregation modifier (by, without)
+// starts at i.
+func isModifierAt(q string, i int) bool {
+	for _, w := range []string{"by", "without"} {
+		if len(q) >= i+len(w) && strings.EqualFold(q[i:i+len(w)], w) {
+			k := skipSpace(q, i+len(w))
+			if k < len(q) && q[k] == '(' {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func skipSpace(q string, i int) int {

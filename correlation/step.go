@@ -31,8 +31,12 @@ func AutoStep(window time.Duration, pixels int) time.Duration {
 		}
 	}
 	// Longer than a day per pixel: whole days.
-	days := (min + 24*time.Hour - 1) / (24 * time.Hour)
-	return days * 24 * time.Hour
+	day := 24 * time.Hour
+	days := max(1, (min+day-1)/day)
+	for pointsFor(window, days*day) > pixels {
+		days++
+	}
+	return days * day
 }
 
 // ChooseStep resolves the step of a graph: the automatic one when raw is

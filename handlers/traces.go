@@ -11,14 +11,20 @@ import (
 	"github.com/ariadne-dev/ariadne/views"
 )
 
-// traceSearch answers the global box: GET /traces?trace_id=<id or
+// traces answers GET /traces: with trace_id (the global box) it opens
+// that trace, otherwise it is the search page.
+func (h *Handler) traces(c echo.Context) error {
+	if _, given := c.QueryParams()["trace_id"]; given {
+		return h.openTrace(c)
+	}
+	return h.traceSearch(c)
+}
+
+// openTrace answers the global box: GET /traces?trace_id=<id or
 // traceparent> redirects to the trace; a malformed value re-renders with
 // 400 and the reason, keeping what was typed.
-func (h *Handler) traceSearch(c echo.Context) error {
-	raw, given := c.QueryParams()["trace_id"]
-	if !given {
-		return render(c, http.StatusOK, views.TraceBoxHelp(h.page(c, "Open a trace", "traces")))
-	}
+func (h *Handler) openTrace(c echo.Context) error {
+	raw := c.QueryParams()["trace_id"]
 	v := strings.Join(raw, "")
 	id, _, err := datasources.ParseTraceRef(v)
 	if err != nil {

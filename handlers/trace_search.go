@@ -1,0 +1,199 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/tempo"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+var searchLimits = []int{20, 50, 100, 500}
+
+// traceSearch is the search page: the form compiles to TraceQL shown in an
+// editable box; raw TraceQL (q) wins over the form. Results stream in a
+// panel, so a slow or failing Tempo never holds the page.
+func (h *Handler) traceSearch(c echo.Context) error {
+	r, rc := h.timeRange(c)
+	q := c.QueryParams()
+	v := views.TraceSearchView{
+		Service: q.Get("service"), SpanName: q.Get("name"), MinDuration: q.Get("min"), MaxDuration: q.Get("max"),
+		ErrorsOnly: q.Get("errors") != "", Attributes: strings.Join(q["attr"], "\n"),
+		Limit: 20, Limits: searchLimits,
+	}
+	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
+		v.Limit = min(n, 1000)
+	}
+	for _, k := range []string{"from", "to", "sort"} {
+		if x := q.Get(k); x != "" {
+			v.Hidden = append(v.Hidden, views.Hidden{Name: k, Value: x})
+		}
+	}
+
+	// The form, when submitted, compiles to the query; otherwise q rules.
+	v.Query = q.Get("q")
+	if q.Get("build") != "" || strings.TrimSpace(v.Query) == "" {
+		f, err := traceFilter(v)
+		if err != nil {
+			v.FormError = err.Error()
+		} else if built, err := f.Build(); err != nil {
+			v.FormError = err.Error()
+		} else {
+			v.Query = built
+		}
+	}
+	if strings.TrimSpace(v.Query) == "" {
+		v.Query = "{}"
+	}
+
+	sortBy := q.Get("sort")
+	p := h.page(c, "Traces", "traces")
+	p.Range = rc
+	p.Styles = []string{"css/trace.css"}
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Load: func(ctx context.Context) (panelOut, error) {
+		res, err := h.searchTraces(ctx, v.Query, r, v.Limit)
+		if err != nil {
+			return panelOut{}, err
+		}
+		res.Sort = sortLinks(c.Request().URL, sortBy)
+		sortResults(res.Rows, sortBy)
+		return panelOut{Body: views.TraceResultsBody(*res), State: strconv.Itoa(len(res.Rows)) + " found"}, nil
+	}})
+	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
+}
+
+func traceFilter(v views.TraceSearchView) (correlation.TraceFilter, error) {
+	f := correlation.TraceFilter{Service: strings.TrimSpace(v.Service), SpanName: strings.TrimSpace(v.SpanName), ErrorsOnly: v.ErrorsOnly}
+	var err error
+	if f.MinDuration, err = parseDurationField("min duration", v.MinDuration); err != nil {
+		return f, err
+	}
+	if f.MaxDuration, err = parseDurationField("max duration", v.MaxDuration); err != nil {
+		return f, err
+	}
+	for _, line := range strings.Split(v.Attributes, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			f.Attributes = append(f.Attributes, line)
+		}
+	}
+	return f, nil
+}
+
+func parseDurationField(name, s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return 0, echo.NewHTTPError(http.StatusBadRequest, name+" "+strconv.Quote(s)+" is not a duration such as 250ms or 2s")
+	}
+	return d, nil
+}
+
+// searchTraces runs the search and, alongside, fetches the form's choices.
+func (h *Handler) searchTraces(ctx context.Context, query string, r correlation.TimeRange, limit int) (*views.TraceResults, error) {
+	if h.opt.Tempo == nil {
+		return nil, datasources.NotConfigured("tempo")
+	}
+	out := &views.TraceResults{Limit: limit}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		out.Services, _ = h.opt.Tempo.TagValues(ctx, "service.name", r.From, r.To)
+	}()
+	go func() {
+		defer wg.Done()
+		out.Names, _ = h.opt.Tempo.TagValues(ctx, "name", r.From, r.To)
+	}()
+	res, err := h.opt.Tempo.Search(ctx, query, r.From, r.To, limit, 3)
+	wg.Wait()
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(out.Services)
+	sort.Strings(out.Names)
+	out.More = len(res.Traces) >= limit
+	if res.Metrics.InspectedTraces > 0 {
+		out.Inspected = strconv.FormatInt(res.Metrics.InspectedTraces, 10) + " traces inspected"
+	}
+	colour := map[string]string{}
+	for i, s := range out.Services {
+		colour[s] = "svc-" + strconv.Itoa(i%serviceColours)
+	}
+	var slowest int64
+	for _, t := range res.Traces {
+		slowest = max(slowest, t.DurationMs)
+	}
+	now := h.now()
+	for _, t := range res.Traces {
+		out.Rows = append(out.Rows, resultRow(t, slowest, colour, r, now))
+	}
+	return out, nil
+}
+
+func resultRow(t tempo.SearchTrace, slowest int64, colour map[string]string, r correlation.TimeRange, now time.Time) views.TraceResultRow {
+	start := time.Unix(0, t.StartNs)
+	row := views.TraceResultRow{
+		TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
+		Start: start.UTC().Format(time.RFC3339Nano), StartAgo: correlation.FormatAgo(start, now),
+		Duration:   correlation.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
+		BarW:       pctMin(t.DurationMs, max(slowest, 1)),
+		DurationMs: t.DurationMs,
+		URL:        "/traces/" + t.TraceID + "?" + url.Values{"from": {r.From.UTC().Format(time.RFC3339)}, "to": {r.To.UTC().Format(time.RFC3339)}}.Encode(),
+	}
+	for _, st := range t.ServiceStats {
+		row.Spans += st.SpanCount
+		row.Errors += st.ErrorCount
+	}
+	for _, ss := range t.SpanSets {
+		row.MatchedSpans += ss.Matched
+	}
+	return row
+}
+
+var sortColumns = []struct{ key, label string }{
+	{"service", "Root service"}, {"", "Root span"}, {"start", "Start"}, {"duration", "Duration"}, {"spans", "Spans"}, {"errors", "Errors"},
+}
+
+func sortLinks(u *url.URL, current string) []views.Link {
+	var out []views.Link
+	for _, c := range sortColumns {
+		l := views.Link{Label: c.label}
+		if c.key != "" {
+			q := u.Query()
+			q.Set("sort", c.key)
+			l.URL = u.Path + "?" + q.Encode()
+			l.Current = current == c.key || current == "" && c.key == "start"
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// sortResults orders rows by a column, largest (or newest) first; the
+// default is Tempo's order, newest first.
+func sortResults(rows []views.TraceResultRow, by string) {
+	less := map[string]func(a, b *views.TraceResultRow) bool{
+		"service":  func(a, b *views.TraceResultRow) bool { return a.RootService < b.RootService },
+		"duration": func(a, b *views.TraceResultRow) bool { return a.DurationMs > b.DurationMs },
+		"spans":    func(a, b *views.TraceResultRow) bool { return a.Spans > b.Spans },
+		"errors":   func(a, b *views.TraceResultRow) bool { return a.Errors > b.Errors },
+		"start":    func(a, b *views.TraceResultRow) bool { return a.Start > b.Start },
+	}[by]
+	if less == nil {
+		return
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return less(&rows[i], &rows[j]) })
+}

@@ -1,0 +1,44 @@
+package views
+
+// TraceSearchView is the trace search page: the form (already holding what
+// the user sent) and the TraceQL it compiled to.
+type TraceSearchView struct {
+	Service, SpanName string
+	MinDuration       string
+	MaxDuration       string
+	ErrorsOnly        bool
+	Attributes        string // one key=value per line
+	Query             string // the TraceQL in the box
+	FormError         string
+	Limit             int
+	Limits            []int
+	Hidden            []Hidden // from/to/sort to keep across submits
+}
+
+// TraceResults is the body of the results panel.
+type TraceResults struct {
+	Rows      []TraceResultRow
+	Sort      []Link // column headers, each a sort link
+	Limit     int
+	More      bool // as many results as the limit: there may be more
+	Inspected string
+	Services  []string // choices for the form's service box
+	Names     []string // choices for the form's span-name box
+}
+
+// TraceResultRow is one trace found.
+type TraceResultRow struct {
+	URL          string
+	TraceID      string
+	RootService  string
+	RootName     string
+	SvcClass     string
+	Start        string
+	StartAgo     string
+	Duration     string
+	DurationMs   int64
+	BarW         string // percent of the slowest result
+	Spans        int
+	Errors       int
+	MatchedSpans int
+}

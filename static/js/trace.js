@@ -7,7 +7,9 @@
   var traceID = wf.getAttribute("data-trace");
 
   function rows() { return Array.prototype.slice.call(wf.querySelectorAll(".row:not(.more)")); }
-  function visible(r) { return r.offsetParent !== null; }
+  // Rows inside a closed <details> keep their box (content-visibility), so
+  // ask the browser rather than looking at offsetParent.
+  function visible(r) { return r.checkVisibility ? r.checkVisibility() : r.offsetParent !== null; }
   function spanOf(r) {
     var el = r.id ? r : r.parentElement; // a <summary> belongs to its <details>
     return el && el.id ? el.id.slice(2) : "";

@@ -1,0 +1,167 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	collectorpb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	"google.golang.org/protobuf/proto"
+
+	"github.com/ariadne-dev/ariadne/datasources/tempotest"
+)
+
+// TestTraceJourney: search for error traces of payments, open one, fold
+// and unfold a subtree, select the failing span and read its exception,
+// then follow "Logs for this trace" to the logs of that very trace.
+func TestTraceJourney(t *testing.T) {
+	a := demoApp(t)
+	b := newBrowser(t)
+
+	// The search form, filled in as a user would.
+	if err := chromedp.Do(b.ctx,
+		chromedp.Navigate(a.URL+"/traces?from=now-15m&to=now"),
+		chromedp.WaitVisible(chromedp.CSS(`.trace-search input[name="service"]`)),
+		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), "payments"),
+		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
+		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Results"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	query, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("traceql")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if query != `{ resource.service.name = "payments" && status = error }` {
+		t.Errorf("the form compiled to %q", query)
+	}
+	// Failures are a few percent of requests: reload until one is stored.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("section.panel-done[data-panel=Results] tbody tr").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no error trace of payments within 60s")
+		}
+		time.Sleep(time.Second)
+		if err := chromedp.Do(b.ctx, chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Results"]`))); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	if err := chromedp.Do(b.ctx,
+		chromedp.Click(chromedp.CSS(`section.panel-done[data-panel=Results] tbody tr td a`)),
+		chromedp.WaitVisible(chromedp.ID("waterfall")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	traceID, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("waterfall").dataset.trace`))
+	if err != nil || len(traceID) != 32 {
+		t.Fatalf("trace page without an ID: %q %v", traceID, err)
+	}
+
+	// Fold the root's subtree: its children disappear; unfold: back.
+	visibleRows := `Array.from(document.querySelectorAll("#waterfall .row")).filter(r => r.checkVisibility()).length`
+	all, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](visibleRows))
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#waterfall > details > summary .tg`))); err != nil {
+		t.Fatal(err)
+	}
+	folded, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](visibleRows))
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#waterfall > details > summary .tg`))); err != nil {
+		t.Fatal(err)
+	}
+	unfolded, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](visibleRows))
+	if all < 5 || folded != 1 || unfolded != all {
+		t.Errorf("rows visible: %d, folded %d, unfolded %d", all, folded, unfolded)
+	}
+
+	// Select the failing payments span and read its exception.
+	clicked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+		const row = Array.from(document.querySelectorAll("#waterfall .row.error"))
+			.find(r => r.querySelector(".svc").textContent === "payments" && r.textContent.includes("/charge"));
+		if (!row) return false;
+		row.querySelector("a.nm").click();
+		return true;
+	})()`))
+	if err != nil || !clicked {
+		t.Fatalf("no failing payments span to select (%v)", err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#span-details .event.exception`))); err != nil {
+		t.Fatal(err)
+	}
+	exc, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`#span-details .event.exception`)))
+	if !strings.Contains(exc, "payment provider did not answer within 800ms") || !strings.Contains(exc, "goroutine") {
+		t.Errorf("exception shown: %q", exc)
+	}
+	if loc, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.search`)); !strings.Contains(loc, "span=") {
+		t.Errorf("selecting a span did not put it in the URL: %q", loc)
+	}
+
+	// Logs for this trace.
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`.trace-links a.button`))); err != nil {
+		t.Fatal(err)
+	}
+	b.waitPath(t, "/logs")
+	search, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.search`))
+	q, _ := url.ParseQuery(strings.TrimPrefix(search, "?"))
+	if q.Get("trace_id") != traceID || q.Get("from") == "" || q.Get("to") == "" {
+		t.Errorf("logs URL %q, want trace_id=%s with a window", search, traceID)
+	}
+}
+
+// TestLargeTraceFirstPaint pushes a 10,000-span trace and reports how long
+// headless Chromium takes to first paint its page. The figure is logged,
+// not asserted: timing belongs in reports, behaviour in assertions.
+func TestLargeTraceFirstPaint(t *testing.T) {
+	a := demoApp(t)
+	td := tempotest.GenerateTrace(10000, time.Now().UnixNano()%1000)
+	body, err := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: td.ResourceSpans})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(a.World.TempoOTLPURL+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("push: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("waterfall"))); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#waterfall .row:not(.more)").length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 10000 {
+		t.Errorf("%d rows rendered, want all 10,000", rows)
+	}
+	timing, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
+		const nav = performance.getEntriesByType("navigation")[0];
+		const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+		return {ttfb: nav.responseStart, response: nav.responseEnd, dcl: nav.domContentLoadedEventEnd,
+			load: nav.loadEventEnd, fcp: fcp ? fcp.startTime : -1, bytes: nav.transferSize};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("10,000-span trace page in Chromium: first byte %.0f ms, first contentful paint %.0f ms, HTML complete %.0f ms, DOM ready %.0f ms, load %.0f ms, %.1f MB transferred (gzip)",
+		timing["ttfb"], timing["fcp"], timing["response"], timing["dcl"], timing["load"], timing["bytes"]/1e6)
+	if timing["fcp"] <= 0 {
+		t.Error(fmt.Sprintf("no first-contentful-paint entry: %v", timing))
+	}
+	b.assertClean(t)
+}

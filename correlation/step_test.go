@@ -13,8 +13,8 @@ func TestAutoStep(t *testing.T) {
 		want   time.Duration
 	}{
 		{5 * time.Minute, 1000, time.Second},
-		{time.Hour, 1000, 5 * time.Second},     // 3.6 s a pixel: 5 s
-		{time.Hour, 720, 10 * time.Second},     // 5 s would give 721 points for 720 pixels
+		{time.Hour, 1000, 5 * time.Second},      // 3.6 s a pixel: 5 s
+		{time.Hour, 720, 10 * time.Second},      // 5 s would give 721 points for 720 pixels
 		{6 * time.Hour, 1000, 30 * time.Second}, // 21.6 s: 30 s
 		{24 * time.Hour, 1000, 2 * time.Minute},
 		{7 * 24 * time.Hour, 1000, 15 * time.Minute},

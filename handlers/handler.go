@@ -37,6 +37,9 @@ type Options struct {
 	RequestTimeout time.Duration
 	// PanelTimeout bounds each backend panel; the page never waits longer.
 	PanelTimeout time.Duration
+	// ExemplarTraceLabel names the exemplar labels that hold a trace ID,
+	// tried in order; empty means trace_id, traceID, trace-id.
+	ExemplarTraceLabel []string
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix

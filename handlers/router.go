@@ -52,5 +52,6 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/traces", h.traces)
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
+	e.GET("/graph", h.graph)
 	return e
 }

@@ -1,0 +1,229 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/prometheus"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// maxGraphQueries is how many query boxes one graph page holds.
+const maxGraphQueries = 4
+
+// demoQuery is the example the empty page offers: the demo's p99 by service.
+const demoQuery = `histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`
+
+// graph serves GET /graph?q=<PromQL>[&q2=…]&from=&to=[&step=][&utc=1][&only=<series>]:
+// one panel per query with a server-rendered chart, exemplar markers that
+// link to their traces, and shaded spikes. All state is in the URL.
+func (h *Handler) graph(c echo.Context) error {
+	r, ctrl := h.timeRange(c)
+	params := c.QueryParams()
+	loc := zoneOf(c)
+	utc := params.Get("utc") == "1"
+	if utc {
+		loc = time.UTC
+	}
+	ctrl.Zone = loc.String()
+	p := h.page(c, "Graph", "graph")
+	p.Range = ctrl
+	p.Styles = append(p.Styles, "css/graph.css")
+	p.Scripts = append(p.Scripts, "js/graph.js")
+
+	g := views.GraphPage{Step: params.Get("step"), UTC: utc, Example: demoQuery,
+		ExampleURL: "/graph?" + url.Values{"q": {demoQuery}, "from": {"now-15m"}, "to": {"now"}}.Encode()}
+	names := graphQueryNames(params)
+	for i, n := range names {
+		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Query " + strconv.Itoa(i+1), Value: params.Get(n)})
+	}
+	if len(g.Queries) == 0 {
+		g.Queries = []views.GraphQuery{{Name: "q", Label: "Query"}}
+	} else if len(g.Queries) < maxGraphQueries {
+		// One empty box to add a query; an empty box is ignored.
+		n := "q" + strconv.Itoa(len(g.Queries)+1)
+		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Add a query"})
+	}
+	for _, k := range []string{"from", "to", "utc", "only"} {
+		if v := params.Get(k); v != "" {
+			g.Hidden = append(g.Hidden, views.Hidden{Name: k, Value: v})
+		}
+	}
+	zone := withParam(c, "utc", "1")
+	g.ZoneLink = views.Link{Label: "Show UTC", URL: zone}
+	if utc {
+		g.ZoneLink = views.Link{Label: "Show local time", URL: withParam(c, "utc", "")}
+	}
+
+	step, note, err := correlation.ChooseStep(g.Step, r.Duration(), correlation.PlotWidth)
+	if err != nil {
+		g.StepError = err.Error() + "; using the automatic step."
+		step = correlation.AutoStep(r.Duration(), correlation.PlotWidth)
+	}
+	var panels []panel
+	for _, n := range names {
+		q := strings.TrimSpace(params.Get(n))
+		panels = append(panels, panel{Title: q, Load: func(ctx context.Context) (panelOut, error) {
+			return h.graphPanel(ctx, c, graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only")})
+		}})
+	}
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
+	return render(c, http.StatusOK, views.Graph(p, g, set.Heads(), set))
+}
+
+type graphRequest struct {
+	query    string
+	r        correlation.TimeRange
+	step     time.Duration
+	stepNote string
+	loc      *time.Location
+	only     string
+}
+
+// graphPanel loads one query and its exemplars in parallel and lays out
+// its chart. A failed query fails the panel with Prometheus's message; a
+// failed exemplar request only adds a hint, and the graph still renders.
+func (h *Handler) graphPanel(ctx context.Context, c echo.Context, req graphRequest) (panelOut, error) {
+	src := h.opt.Prometheus
+	if src == nil || !src.Configured() {
+		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured(prometheus.Backend)
+	}
+	var (
+		wg    sync.WaitGroup
+		ex    []datasources.Exemplar
+		exErr error
+	)
+	exCtx, cancelEx := context.WithCancel(ctx)
+	defer cancelEx()
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		ex, exErr = src.Exemplars(exCtx, correlation.ExemplarQuery(req.query), req.r.From, req.r.To)
+	}()
+	res, err := src.QueryRange(ctx, req.query, req.r.From, req.r.To, req.step)
+	if err != nil {
+		cancelEx()
+		wg.Wait()
+		return panelOut{}, err
+	}
+	wg.Wait()
+
+	body := views.GraphBody{Label: "Graph of " + req.query}
+	if req.stepNote != "" {
+		body.Notes = append(body.Notes, req.stepNote)
+	}
+	body.Notes = append(body.Notes, res.Warnings...)
+	body.Notes = append(body.Notes, res.Infos...)
+	if exErr != nil {
+		body.Hint = exemplarHint(exErr)
+		ex = nil
+	}
+	unit := correlation.UnitOf(req.query)
+	body.Unit = unitName(unit)
+	state := fmt.Sprintf("%d series · step %s", len(res.Series), shortDuration(req.step))
+	if len(res.Series) > correlation.MaxSeries {
+		body.Message = fmt.Sprintf("The query returned %d series; a graph draws at most %d. Aggregate it (sum by (service) (…)) or add label matchers.",
+			len(res.Series), correlation.MaxSeries)
+		return panelOut{Body: views.GraphPanelBody(body), State: "too many series", StateClass: "status-down"}, nil
+	}
+	chart := correlation.BuildChart(correlation.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To,
+		Step: req.step, Loc: req.loc, Unit: unit, TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only})
+	if chart.Empty {
+		body.Message = "No data: the query matched no samples between " + req.r.From.In(req.loc).Format("Jan 2 15:04:05") +
+			" and " + req.r.To.In(req.loc).Format("Jan 2 15:04:05") + "."
+		return panelOut{Body: views.GraphPanelBody(body), State: "no data", StateClass: "status-off"}, nil
+	}
+	body.Chart = chart
+	isolated := false
+	for _, s := range chart.Series {
+		e := views.LegendEntry{Series: s, IsolateURL: withParam(c, "only", s.ID)}
+		if req.only == s.ID {
+			e.Isolated, isolated = true, true
+			e.IsolateURL = withParam(c, "only", "")
+		}
+		body.Legend = append(body.Legend, e)
+	}
+	if isolated {
+		body.ResetURL = withParam(c, "only", "")
+	}
+	if len(chart.Markers) > 0 {
+		state += fmt.Sprintf(" · %d exemplars", len(chart.Markers))
+	}
+	if len(chart.Spikes) > 0 {
+		state += fmt.Sprintf(" · %d spikes", len(chart.Spikes))
+	}
+	return panelOut{Body: views.GraphPanelBody(body), State: state, StateClass: "status-ok"}, nil
+}
+
+// exemplarHint says why a graph has no exemplar markers.
+func exemplarHint(err error) string {
+	if errors.Is(err, prometheus.ErrExemplarsUnavailable) {
+		return datasources.UserMessage(err)
+	}
+	return "Exemplars could not be loaded, so markers and trace links are missing: " + errorText(err)
+}
+
+// graphQueryNames lists the query parameters in use, in order: q, q2, q3…
+// (a gap is skipped; empty ones are ignored).
+func graphQueryNames(params url.Values) []string {
+	var out []string
+	for i := 1; i <= maxGraphQueries; i++ {
+		n := "q"
+		if i > 1 {
+			n += strconv.Itoa(i)
+		}
+		if strings.TrimSpace(params.Get(n)) != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// withParam is the current page's URL with one parameter set (or removed
+// when value is empty), everything else kept.
+func withParam(c echo.Context, key, value string) string {
+	v := url.Values{}
+	for k, vs := range c.QueryParams() {
+		v[k] = slices.Clone(vs)
+	}
+	if value == "" {
+		v.Del(key)
+	} else {
+		v.Set(key, value)
+	}
+	return c.Request().URL.Path + "?" + v.Encode()
+}
+
+func unitName(u correlation.Unit) string {
+	switch u {
+	case correlation.UnitSeconds:
+		return "seconds"
+	case correlation.UnitBytes:
+		return "bytes"
+	}
+	return ""
+}
+
+// shortDuration writes 15s, 1m, 2h30m without Go's trailing zero units.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
+}

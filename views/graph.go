@@ -1,0 +1,59 @@
+package views
+
+import (
+	"strconv"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+)
+
+// GraphPage is the graph page around its panels: the query boxes, kept as
+// typed, and the page-wide controls.
+type GraphPage struct {
+	Queries   []GraphQuery
+	Hidden    []Hidden // from, to, step, utc, only: kept when the queries are submitted
+	Step      string   // as typed; empty for automatic
+	StepError string
+	UTC       bool
+	ZoneLink  Link // toggles UTC and the viewer's zone
+	Example   string
+	// ExampleURL opens the demo's latency graph.
+	ExampleURL string
+}
+
+// GraphQuery is one query box.
+type GraphQuery struct {
+	Name  string // the URL parameter: q, q2, q3…
+	Label string
+	Value string
+}
+
+// GraphBody is the body of one query's panel.
+type GraphBody struct {
+	Chart  *correlation.Chart // nil with Message set
+	Legend []LegendEntry
+	// ResetURL shows every series again, set while one is isolated.
+	ResetURL string
+	Message  string // "no data", "too many series": replaces the chart
+	Hint     string // e.g. exemplar storage is off
+	Notes    []string
+	Unit     string // "seconds", "bytes" or "": for the script's readout
+	Label    string // the chart's accessible name
+}
+
+// LegendEntry is one series in the legend.
+type LegendEntry struct {
+	Series     correlation.ChartSeries
+	IsolateURL string // the page with only this series (or all again)
+	Isolated   bool
+}
+
+func f1(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func colorClass(c int) string {
+	if c < 0 {
+		return "cx"
+	}
+	return "c" + strconv.Itoa(c)
+}
+
+func ms(v int64) string { return strconv.FormatInt(v, 10) }

@@ -8,7 +8,9 @@
 #   scripts/pg.sh url
 source "$(dirname "$0")/lib.sh"
 
-PORT=${ARIADNE_PG_PORT:-55432}
+# One port per checkout (two clones on one machine each get their own
+# cluster), stable across runs; ARIADNE_PG_PORT overrides it.
+PORT=${ARIADNE_PG_PORT:-$((55000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 500))}
 DIR=$(data_dir)/pg
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 URL="postgres://postgres@127.0.0.1:$PORT/postgres?sslmode=disable"
@@ -27,7 +29,11 @@ start() {
 	if [ ! -f "$DIR/PG_VERSION" ]; then
 		as_pg "$PGBIN/initdb" -D "$DIR" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
 	fi
-	if ! as_pg "$PGBIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
+	if as_pg "$PGBIN/pg_ctl" -D "$DIR" status >/dev/null 2>&1; then
+		# Already running, perhaps started on another port: report that one.
+		PORT=$(sed -n 4p "$DIR/postmaster.pid")
+		URL="postgres://postgres@127.0.0.1:$PORT/postgres?sslmode=disable"
+	else
 		as_pg "$PGBIN/pg_ctl" -D "$DIR" -l "$DIR/server.log" -w -t 30 \
 			-o "-c listen_addresses=127.0.0.1 -p $PORT -c unix_socket_directories=$DIR -c max_connections=200 -c fsync=off" start >/dev/null
 	fi

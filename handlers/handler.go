@@ -9,6 +9,10 @@ import (
 	"log/slog"
 	"net/netip"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ariadne-dev/ariadne/store"
 )
 
 // Pinger is what readiness needs from Postgres (a *pgxpool.Pool).
@@ -46,6 +50,10 @@ type Options struct {
 	DefaultUser    string
 
 	Now func() time.Time
+
+	// Store holds investigations. When nil and DB is a *pgxpool.Pool, New
+	// builds it on that pool.
+	Store *store.Store
 }
 
 // Handler serves every route. Construct it with New.
@@ -69,6 +77,9 @@ func New(opt Options) *Handler {
 	}
 	if opt.PanelTimeout <= 0 {
 		opt.PanelTimeout = 20 * time.Second
+	}
+	if pool, ok := opt.DB.(*pgxpool.Pool); ok && opt.Store == nil {
+		opt.Store = store.New(pool)
 	}
 	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
 	h.db = startDBMonitor(opt.DB, 2*time.Second, opt.Logger)

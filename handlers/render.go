@@ -67,6 +67,9 @@ func (h *Handler) page(c echo.Context, title, section string) views.Page {
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok
 	}
+	if f := takeFlash(c); f != "" {
+		p.Banners = append(p.Banners, views.Banner{Kind: "ok", Text: f})
+	}
 	if !h.db.Up() {
 		p.Banners = append(p.Banners, views.Banner{Kind: "error",
 			Text: "Postgres is unreachable: investigations cannot be opened or saved until it is back. Everything else works."})

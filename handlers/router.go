@@ -53,5 +53,18 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
 	e.GET("/graph", h.graph)
+	e.GET("/investigations", h.investigations)
+	e.POST("/investigations", h.createInvestigation)
+	e.GET("/investigations/:id", h.investigation)
+	e.POST("/investigations/:id/rename", h.renameInvestigation)
+	e.POST("/investigations/:id/status", h.setInvestigationStatus)
+	e.POST("/investigations/:id/notes", h.addNote)
+	e.POST("/investigations/:id/items/:item/move", h.moveItem)
+	e.POST("/investigations/:id/items/:item/edit", h.editItem)
+	e.POST("/investigations/:id/items/:item/delete", h.deleteItem)
+	e.POST("/investigations/:id/shares", h.createShare)
+	e.POST("/investigations/:id/shares/:link/revoke", h.revokeShare)
+	e.GET("/s/:token", h.shared)
+	e.POST("/pins", h.pin)
 	return e
 }

@@ -9,8 +9,9 @@
 source "$(dirname "$0")/lib.sh"
 
 # One port per checkout (two clones on one machine each get their own
-# cluster), stable across runs; ARIADNE_PG_PORT overrides it.
-PORT=${ARIADNE_PG_PORT:-$((55000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 500))}
+# cluster), stable across runs, and below the ephemeral range (32768+) so
+# no outgoing connection holds it; ARIADNE_PG_PORT overrides it.
+PORT=${ARIADNE_PG_PORT:-$((24000 + $(printf '%s' "$ROOT" | cksum | cut -d' ' -f1) % 2000))}
 DIR=$(data_dir)/pg
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 URL="postgres://postgres@127.0.0.1:$PORT/postgres?sslmode=disable"

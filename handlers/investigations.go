@@ -1,0 +1,187 @@
+package handlers
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// investigations lists investigations: GET /investigations?q=&status=.
+func (h *Handler) investigations(c echo.Context) error {
+	p := h.invPage(c, "Investigations")
+	l := views.InvestigationList{Query: c.QueryParam("q"), Status: c.QueryParam("status"), CreateKey: newFormKey()}
+	if l.Status != store.StatusOpen && l.Status != store.StatusResolved {
+		l.Status = ""
+	}
+	st, err := h.investigationStore()
+	if err == nil {
+		var list []store.Investigation
+		list, err = st.List(c.Request().Context(), store.Filter{Title: l.Query, Status: l.Status})
+		err = h.storeError(err)
+		loc := zoneOf(c)
+		for _, inv := range list {
+			l.Rows = append(l.Rows, views.InvestigationRow{URL: invURL(inv.ID), Title: inv.Title, Status: inv.Status,
+				Author: inv.Author, Created: invTime(inv.CreatedAt, loc), Updated: invTime(inv.UpdatedAt, loc), Items: inv.Items})
+		}
+	}
+	status := http.StatusOK
+	if err != nil {
+		// The page (and its create form) still renders; the list says why
+		// it is missing.
+		l.Error, status = errorText(err), statusOf(err)
+	}
+	return render(c, status, views.Investigations(p, l))
+}
+
+// createInvestigation: POST /investigations (title, idempotency_key).
+func (h *Handler) createInvestigation(c echo.Context) error {
+	st, err := h.investigationStore()
+	if err != nil {
+		return err
+	}
+	inv, err := st.Create(c.Request().Context(), store.NewInvestigation{Title: strings.TrimSpace(c.FormValue("title")),
+		Author: userOf(c), IdempotencyKey: formKey(c)})
+	if err != nil {
+		return h.storeError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, invURL(inv.ID))
+}
+
+// investigation shows one investigation: GET /investigations/{id}.
+func (h *Handler) investigation(c echo.Context) error {
+	st, id, err := h.storeAndID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	inv, err := st.Get(ctx, id)
+	if err != nil {
+		return h.storeError(err)
+	}
+	items, err := st.Items(ctx, id)
+	if err != nil {
+		return h.storeError(err)
+	}
+	acts, err := st.Activity(ctx, id, 200)
+	if err != nil {
+		return h.storeError(err)
+	}
+	links, err := st.ShareLinks(ctx, id)
+	if err != nil {
+		return h.storeError(err)
+	}
+	loc := zoneOf(c)
+	v := investigationView(inv, items, invTimeIn(loc), false)
+	v.NoteKey = newFormKey()
+	for _, a := range acts {
+		v.Activity = append(v.Activity, views.ActivityLine{At: invTime(a.At, loc), Actor: a.Actor, Text: invActivityText(a)})
+	}
+	for _, l := range links {
+		sl := views.ShareLine{ID: strconv.FormatInt(l.ID, 10), Author: l.Author, Created: invTime(l.CreatedAt, loc)}
+		if !l.RevokedAt.IsZero() {
+			sl.Revoked = invTime(l.RevokedAt, loc) + " by " + l.RevokedBy
+		}
+		v.Shares = append(v.Shares, sl)
+	}
+	return render(c, http.StatusOK, views.InvestigationPage(h.invPage(c, inv.Title), v))
+}
+
+// addNote: POST /investigations/{id}/notes (note, idempotency_key).
+func (h *Handler) addNote(c echo.Context) error {
+	st, id, err := h.storeAndID(c)
+	if err != nil {
+		return err
+	}
+	note := strings.TrimSpace(c.FormValue("note"))
+	if note == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "A note needs some text.")
+	}
+	res, err := st.Pin(c.Request().Context(), store.Pin{InvestigationID: id, Kind: store.KindNote, Note: note,
+		Author: userOf(c), IdempotencyKey: formKey(c)})
+	if err != nil {
+		return h.storeError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, itemURL(id, res.Item.ID))
+}
+
+// The store, or why investigations cannot work right now.
+func (h *Handler) investigationStore() (*store.Store, error) {
+	if h.opt.Store == nil {
+		return nil, echo.NewHTTPError(http.StatusServiceUnavailable, "Investigations need Postgres, and none is configured (DATABASE_URL).")
+	}
+	return h.opt.Store, nil
+}
+
+func (h *Handler) storeAndID(c echo.Context) (*store.Store, int64, error) {
+	st, err := h.investigationStore()
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, 0, echo.NewHTTPError(http.StatusNotFound, "There is no such investigation.")
+	}
+	return st, id, nil
+}
+
+// storeError turns a store failure into what the user should read. A
+// failure to reach Postgres is 503 and says so; a Go error never shows.
+func (h *Handler) storeError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return echo.NewHTTPError(http.StatusNotFound, "There is no such investigation, item or link (it may have been deleted).")
+	case errors.Is(err, store.ErrInvalid):
+		return echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
+	case errors.As(err, &pgErr):
+		return err // a bug or a schema problem: logged, generic message
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr), !h.db.Up(), pgconn.SafeToRetry(err):
+		return echo.NewHTTPError(http.StatusServiceUnavailable,
+			"Postgres is unreachable or too slow: nothing was saved. Try again when it is back; a retried form is not saved twice.").SetInternal(err)
+	}
+	return err
+}
+
+// invPage is the chrome of every investigations page.
+func (h *Handler) invPage(c echo.Context, title string) views.Page {
+	p := h.page(c, title, "investigations")
+	p.Styles = append(p.Styles, "css/investigations.css")
+	return p
+}
+
+func invURL(id int64) string { return "/investigations/" + strconv.FormatInt(id, 10) }
+
+func itemURL(id, item int64) string {
+	return invURL(id) + "#item-" + strconv.FormatInt(item, 10)
+}
+
+// key is the form's idempotency key, bounded.
+func formKey(c echo.Context) string {
+	k := c.FormValue("idempotency_key")
+	if len(k) > 128 {
+		k = k[:128]
+	}
+	return k
+}
+
+// newKey is a fresh idempotency key for one rendered form.
+func newFormKey() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// pin: POST /pins. The server builds the frozen snapshot itself by asking
+// the backend; if that fails the pin fails, nothing is saved, and the
+// same form may be submitted again (its idempotency key lands once).
+//
+// Fields: kind, idempotency_key, return_to, new_title or investigation_id
+// (a typed title wins: it means "new"), and per kind:
+//
+//	graph      q, from, to
+//	exemplar   trace_id, value, time (RFC3339 or unix s), labels; optional q, from, to
+//	trace      trace_id; optional from, to
+//	span       trace_id, span_id; optional from, to
+//	log_query  q, from, to
+//	log_line   time_ns, labels ({k="v", ...}), line
+func (h *Handler) pin(c echo.Context) error {
+	st, err := h.investigationStore()
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	f, err := c.FormParams()
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "The pin form could not be read.")
+	}
+	kind, k := f.Get("kind"), formKey(c)
+	if !store.ValidKind(kind) || kind == store.KindNote {
+		return echo.NewHTTPError(http.StatusBadRequest, "Unknown pin kind "+quoteShort(kind)+".")
+	}
+	if k == "" {
+		return echo.NewHTTPError(http.StatusBadRequest, "The pin form has no idempotency_key: reload the page and pin again.")
+	}
+	p := store.Pin{Kind: kind, Author: userOf(c), IdempotencyKey: k, NewTitle: strings.TrimSpace(f.Get("new_title"))}
+	if p.NewTitle == "" {
+		p.InvestigationID, _ = strconv.ParseInt(f.Get("investigation_id"), 10, 64)
+		if p.InvestigationID <= 0 {
+			return echo.NewHTTPError(http.StatusBadRequest, "Choose an investigation, or type a title to start a new one.")
+		}
+	}
+	returnTo := localPath(f.Get("return_to"))
+
+	// A retry of a pin that already landed answers at once, without
+	// asking the backend again.
+	if done, err := st.Pinned(ctx, k); err == nil {
+		return h.pinned(c, done, returnTo, true)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return h.storeError(err)
+	}
+	if err := h.snapshot(ctx, &p, f); err != nil {
+		if datasources.KindOf(err) != datasources.KindUnknown {
+			return echo.NewHTTPError(statusOf(err), "Nothing was pinned: "+errorText(err)+
+				" Submitting the same form again is safe: it will not pin twice.")
+		}
+		return err
+	}
+	done, err := st.Pin(ctx, p)
+	if err != nil {
+		return h.storeError(err)
+	}
+	return h.pinned(c, done, returnTo, !done.Created)
+}
+
+// pinned redirects back where the pin came from, with a notice.
+func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again bool) error {
+	what := "Pinned"
+	if again {
+		what = "Already pinned"
+	}
+	setFlash(c, what+" “"+store.Truncate(invItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
+	if returnTo == "" {
+		returnTo = itemURL(p.Investigation.ID, p.Item.ID)
+	}
+	return c.Redirect(http.StatusSeeOther, returnTo)
+}
+
+// localPath accepts only a path on this site ("/graph?q=..."), so a
+// crafted form cannot send the user elsewhere after pinning.
+func localPath(s string) string {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsAny(s, "\\\r\n") || len(s) > 4096 {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+		return ""
+	}
+	return s
+}
+
+// pinForms builds pin forms for one page render: the open investigations
+// are read once, however many forms the page has.
+type pinForms struct {
+	csrf, returnTo, unavailable string
+	targets                     []views.PinTarget
+}
+
+// pinForms reads the open investigations (newest first) for the page's
+// pin forms. Postgres down or slow leaves the forms saying so; the page
+// itself renders normally.
+func (h *Handler) pinForms(c echo.Context) *pinForms {
+	pf := &pinForms{csrf: invCSRF(c), returnTo: c.Request().URL.RequestURI()}
+	pf.targets, pf.unavailable = h.pinTargets(c.Request().Context())
+	return pf
+}
+
+// Form is one pin form for kind, labelled label ("Pin span"), carrying the
+// item's reference fields.
+func (pf *pinForms) Form(kind, label string, fields ...views.Hidden) views.PinFormData {
+	return views.PinFormData{Label: label, Kind: kind, Fields: fields, ReturnTo: pf.returnTo, CSRF: pf.csrf,
+		Key: newFormKey(), Targets: pf.targets, Unavailable: pf.unavailable}
+}
+
+// pinTargets lists open investigations, or says why it cannot.
+func (h *Handler) pinTargets(ctx context.Context) ([]views.PinTarget, string) {
+	const why = "Investigations are unavailable (Postgres is unreachable), so nothing can be pinned right now."
+	if h.opt.Store == nil || !h.db.Up() {
+		return nil, why
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	list, err := h.opt.Store.List(ctx, store.Filter{Status: store.StatusOpen, Limit: 50})
+	if err != nil {
+		return nil, why
+	}
+	out := make([]views.PinTarget, len(list))
+	for i, inv := range list {
+		out[i] = views.PinTarget{ID: strconv.FormatInt(inv.ID, 10), Title: inv.Title}
+	}
+	return out, ""
+}
+
+const flashCookie = "ariadne_flash"
+
+// setFlash leaves a one-time notice for the next page (see takeFlash).
+func setFlash(c echo.Context, msg string) {
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(store.Truncate(msg, 600)), Path: "/",
+		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+// takeFlash returns and clears the notice. It is shown as text only.
+func takeFlash(c echo.Context) string {
+	ck, err := c.Cookie(flashCookie)
+	if err != nil || ck.Value == "" {
+		return ""
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	msg, err := url.QueryUnescape(ck.Value)
+	if err != nil {
+		return ""
+	}
+	return store.Truncate(msg, 600)
+}

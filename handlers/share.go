@@ -1,0 +1,100 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// Share links are capabilities: whoever holds /s/{token} reads the
+// investigation. Tokens are shown once, stored as SHA-256, redacted from
+// request logs (RedactPath), never sent on as a Referer, never cached.
+
+// createShare: POST /investigations/{id}/shares. The answer is a page, not
+// a redirect: the token must not travel in a Location header or history.
+func (h *Handler) createShare(c echo.Context) error {
+	st, id, err := h.storeAndID(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	token, _, err := st.Share(ctx, id, userOf(c))
+	if err != nil {
+		return h.storeError(err)
+	}
+	inv, err := st.Get(ctx, id)
+	if err != nil {
+		return h.storeError(err)
+	}
+	capabilityHeaders(c)
+	return render(c, http.StatusCreated, views.ShareCreatedPage(h.invPage(c, "Share link"), views.ShareCreated{
+		Title: inv.Title, URL: c.Scheme() + "://" + c.Request().Host + "/s/" + token, Back: invURL(id)}))
+}
+
+// revokeShare: POST /investigations/{id}/shares/{link}/revoke.
+func (h *Handler) revokeShare(c echo.Context) error {
+	st, id, err := h.storeAndID(c)
+	if err != nil {
+		return err
+	}
+	link, _ := strconv.ParseInt(c.Param("link"), 10, 64)
+	if err := st.Revoke(c.Request().Context(), id, link, userOf(c)); err != nil {
+		return h.storeError(err)
+	}
+	return c.Redirect(http.StatusSeeOther, invURL(id))
+}
+
+// shared: GET /s/{token}. Built from the stored snapshots only, so it
+// works after the backends' retention and while they are down. An unknown
+// and a revoked token get the same 404 through the same path.
+func (h *Handler) shared(c echo.Context) error {
+	capabilityHeaders(c)
+	st, err := h.investigationStore()
+	if err != nil {
+		return err
+	}
+	inv, items, err := st.Shared(c.Request().Context(), c.Param("token"))
+	if err != nil {
+		if err == store.ErrNotFound {
+			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist or was revoked.")
+		}
+		return h.storeError(err)
+	}
+	loc := zoneOf(c)
+	tf := sharedTime(loc)
+	v := investigationView(inv, items, tf, true)
+	v.Zones = "UTC"
+	if loc != time.UTC {
+		v.Zones = loc.String() + ", with UTC after each time"
+	}
+	desc := fmt.Sprintf("%s investigation opened by %s · %d pinned items", inv.Status, inv.Author, len(items))
+	if v.Range != "" {
+		desc += " · " + v.Range
+	}
+	return render(c, http.StatusOK, views.SharedPage(v, desc))
+}
+
+// capabilityHeaders keep a share URL out of Referer headers and caches.
+func capabilityHeaders(c echo.Context) {
+	hd := c.Response().Header()
+	hd.Set("Referrer-Policy", "no-referrer")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("X-Robots-Tag", "noindex")
+}
+
+// sharedTime shows the viewer's zone and UTC: readers of a shared page
+// sit in different zones and quote times to each other.
+func sharedTime(loc *time.Location) func(time.Time) string {
+	if loc == time.UTC {
+		return invTimeIn(time.UTC)
+	}
+	return func(t time.Time) string {
+		return invTime(t, loc) + " (" + t.UTC().Format("15:04:05") + " UTC)"
+	}
+}

@@ -1,0 +1,116 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/store"
+)
+
+func TestSharePageNeedsOnlySnapshots(t *testing.T) {
+	a := newInvApp(t)
+	_, path := pinCheckout(t, a)
+	token := shareLink(t, a, path)
+	// Retention or an outage: neither backend answers any more.
+	a.tempo.Close()
+	a.loki.Close()
+
+	w := a.get(t, "/s/"+token)
+	wantCode(t, w, http.StatusOK)
+	for h, want := range map[string]string{"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex"} {
+		if got := w.Header().Get(h); got != want {
+			t.Errorf("%s = %q, want %q", h, got, want)
+		}
+	}
+	d := doc(t, w)
+	if got := d.Find(".span-row.focus").Text(); !strings.Contains(got, "POST /charge") || !strings.Contains(got, "payment provider did not answer") {
+		t.Errorf("shared span row %q", got)
+	}
+	if got := d.Find("td.line").Text(); got != failLine {
+		t.Errorf("shared line %q", got)
+	}
+	og := func(p string) string { v, _ := d.Find(`meta[property="` + p + `"]`).Attr("content"); return v }
+	if og("og:title") != "Checkout 502s" || !strings.HasPrefix(og("og:description"), "open investigation opened by local · 2 pinned items") {
+		t.Errorf("OpenGraph title %q description %q", og("og:title"), og("og:description"))
+	}
+	// Read-only: no forms, no way into live pages or the app's navigation.
+	if n := d.Find("form, a.live, nav, .item-tools").Length(); n != 0 {
+		t.Errorf("share page has %d forms, live links or navigation", n)
+	}
+	if strings.Contains(a.logs.String(), token) {
+		t.Error("the share token is in the server log")
+	}
+}
+
+func TestRevokedAndUnknownTokensLookTheSame(t *testing.T) {
+	a := newInvApp(t)
+	id, path := pinCheckout(t, a)
+	token := shareLink(t, a, path)
+	wantCode(t, a.get(t, "/s/"+token), http.StatusOK)
+	link := onlyOne(a.st.ShareLinks(context.Background(), id))(t)
+	wantCode(t, a.post(t, path+"/shares/"+invItoa(link.ID)+"/revoke", nil), http.StatusSeeOther)
+	// Revoking twice is a 404, not a second activity entry.
+	wantCode(t, a.post(t, path+"/shares/"+invItoa(link.ID)+"/revoke", nil), http.StatusNotFound)
+
+	reqID := regexp.MustCompile(`request <code>[^<]*</code>`)
+	answer := func(tok string) (int, string, http.Header) {
+		w := a.get(t, "/s/"+tok)
+		return w.Code, reqID.ReplaceAllString(w.Body.String(), ""), w.Header()
+	}
+	unknown := strings.Repeat("A", len(token))
+	rc, rb, rh := answer(token)
+	uc, ub, uh := answer(unknown)
+	if rc != http.StatusNotFound || uc != rc || rb != ub {
+		t.Errorf("revoked: %d, unknown: %d; bodies equal: %v", rc, uc, rb == ub)
+	}
+	for _, h := range []string{"Referrer-Policy", "Cache-Control", "Content-Type"} {
+		if rh.Get(h) != uh.Get(h) {
+			t.Errorf("%s differs: %q vs %q", h, rh.Get(h), uh.Get(h))
+		}
+	}
+	// Same path, same time: the medians of both stay within a few ms.
+	median := func(tok string) time.Duration {
+		var ds []time.Duration
+		for range 25 {
+			start := time.Now()
+			a.get(t, "/s/"+tok)
+			ds = append(ds, time.Since(start))
+		}
+		return invMedian(ds)
+	}
+	mr, mu := median(token), median(unknown)
+	t.Logf("median 404: revoked %s, unknown %s", mr, mu)
+	if diff := mr - mu; diff > 3*time.Millisecond || diff < -3*time.Millisecond {
+		t.Errorf("revoked and unknown tokens differ in time: %s vs %s", mr, mu)
+	}
+	acts, _ := a.st.Activity(context.Background(), id, 10)
+	if acts[0].Action != "revoked" || acts[1].Action != "shared" {
+		t.Errorf("activity %+v", acts[:2])
+	}
+	if strings.Contains(a.logs.String(), token) {
+		t.Error("the share token is in the server log")
+	}
+}
+
+func TestShareUnknownInvestigation(t *testing.T) {
+	a := newInvApp(t)
+	wantCode(t, a.post(t, "/investigations/424242/shares", nil), http.StatusNotFound)
+	if list, _ := a.st.List(context.Background(), store.Filter{}); len(list) != 0 {
+		t.Errorf("%d investigations", len(list))
+	}
+}
+
+func invMedian(ds []time.Duration) time.Duration {
+	for i := range ds {
+		for j := i + 1; j < len(ds); j++ {
+			if ds[j] < ds[i] {
+				ds[i], ds[j] = ds[j], ds[i]
+			}
+		}
+	}
+	return ds[len(ds)/2]
+}

@@ -303,3 +303,32 @@ func jsonStringField(line, key string) string {
 	}
 	return v[1 : end+1]
 }
+
+// LineSpanID is the span a line says it belongs to: span_id (or spanID) in
+// structured metadata, parsed labels, or the line's JSON or logfmt.
+func LineSpanID(l *datasources.LogLine) string {
+	for _, k := range []string{"span_id", "spanID", "spanId"} {
+		for _, m := range []map[string]string{l.StructuredMetadata, l.Parsed, l.Labels} {
+			if v := m[k]; v != "" {
+				if id, err := datasources.ParseSpanID(v); err == nil {
+					return id
+				}
+			}
+		}
+	}
+	v := jsonStringField(l.Line, "span_id")
+	if v == "" {
+		if i := strings.Index(l.Line, "span_id="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
+			v = l.Line[i+len("span_id="):]
+			if j := strings.IndexAny(v, " \t\""); j >= 0 {
+				v = v[:j]
+			}
+		}
+	}
+	if len(v) == 16 {
+		if id, err := datasources.ParseSpanID(v); err == nil {
+			return id
+		}
+	}
+	return ""
+}

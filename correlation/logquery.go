@@ -241,3 +241,6 @@ func LabelFilterName(q, traceID string) string {
 	}
 	return name
 }
+
+// IsLabelName reports whether s may be used as a label name in LogQL.
+func IsLabelName(s string) bool { return validLabelName(s) }

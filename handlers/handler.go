@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -45,6 +46,13 @@ type Options struct {
 	// tried in order; empty means trace_id, traceID, trace-id.
 	ExemplarTraceLabel []string
 
+	// DerivedFields are the rules that turn trace IDs in log lines into
+	// links (empty: correlation.DefaultDerivedFields). TraceLogQuery is the
+	// LogQL template for a trace's lines, with ${trace_id} and optionally
+	// ${span_id} (empty: correlation.DefaultTraceLogQuery).
+	DerivedFields []correlation.DerivedField
+	TraceLogQuery string
+
 	UserHeader     string
 	TrustedProxies []netip.Prefix
 	DefaultUser    string
@@ -62,6 +70,8 @@ type Handler struct {
 	log *slog.Logger
 	db  *dbMonitor
 	now func() time.Time
+	// deriver applies Options.DerivedFields to log lines.
+	deriver *correlation.Deriver
 }
 
 // New builds a Handler. Call Close when done, to stop the DB monitor.
@@ -82,6 +92,13 @@ func New(opt Options) *Handler {
 		opt.Store = store.New(pool)
 	}
 	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
+	d, err := correlation.CompileDerivedFields(opt.DerivedFields)
+	if err != nil {
+		// A bad rule must not take the app down: say so, keep the defaults.
+		opt.Logger.Error("derived fields: using the defaults", "err", err)
+		d = correlation.MustDefaultDeriver()
+	}
+	h.deriver = d
 	h.db = startDBMonitor(opt.DB, 2*time.Second, opt.Logger)
 	return h
 }

@@ -52,6 +52,8 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/traces", h.traces)
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
+	e.GET("/logs", h.logs)
+	e.GET("/logs/context", h.logContext)
 	e.GET("/graph", h.graph)
 	e.GET("/investigations", h.investigations)
 	e.POST("/investigations", h.createInvestigation)

@@ -29,7 +29,12 @@ type TraceSource interface {
 	TagValues(ctx context.Context, tag string, start, end time.Time) ([]string, error)
 }
 
-// LogSource is what the log pages read from Loki.
+// LogSource is what the log pages (and the trace page's Logs section)
+// read from Loki: lines page by page with exact boundaries, metric
+// queries for the volume histogram, and label names for the "why is this
+// empty" checks.
 type LogSource interface {
 	QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error)
+	Page(ctx context.Context, q loki.Query, cur loki.Cursor) (*loki.LogPage, error)
+	Labels(ctx context.Context, start, end time.Time) ([]string, error)
 }

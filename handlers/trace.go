@@ -41,8 +41,9 @@ func (h *Handler) trace(c echo.Context) error {
 	}
 	tree := correlation.BuildTree(tr, opt.skew)
 	v := h.traceView(c, tree, opt)
+	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	p := h.page(c, v.Title, "traces")
-	p.Styles = []string{"css/trace.css"}
+	p.Styles = []string{"css/trace.css", "css/logs.css"}
 	p.Scripts = []string{"js/trace.js"}
 	return render(c, http.StatusOK, views.Trace(p, v))
 }
@@ -65,7 +66,11 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	tree := correlation.BuildTree(tr, opt.skew)
 	for i := range tree.Nodes {
 		if tree.Nodes[i].Span.SpanID == spanID {
-			return render(c, http.StatusOK, views.SpanPanel(h.spanDetails(c, tree, i, opt)))
+			d := h.spanDetails(c, tree, i, opt)
+			if h.opt.Loki == nil {
+				return render(c, http.StatusOK, views.SpanPanel(d))
+			}
+			return render(c, http.StatusOK, withChildren(views.SpanPanel(d), views.SpanLogsBlock(h.spanLogs(c, tree, tree.Nodes[i].Span))))
 		}
 	}
 	return echo.NewHTTPError(http.StatusNotFound, "No span "+spanID+" in trace "+id+".")
@@ -120,7 +125,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	p.TraceBox = id
 	switch datasources.KindOf(err) {
 	case datasources.KindNotFound:
-		return render(c, http.StatusNotFound, views.TraceProblemPage(p, views.TraceProblem{
+		tp := views.TraceProblem{
 			Heading: "Trace not found", ID: id,
 			Message: "Tempo has no trace with this ID.",
 			Hints: []string{
@@ -132,7 +137,9 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 				{Label: "Try again", URL: "/traces/" + id},
 				{Label: "Logs with this trace ID", URL: "/logs?" + url.Values{"trace_id": {id}}.Encode()},
 			},
-		}))
+		}
+		notFoundHints(&tp, id, parseTraceOptions(c).window, h.now())
+		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
 	case datasources.KindNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
 			Heading: "Tempo is not configured", ID: id, Message: "Set TEMPO_URL to read traces.",

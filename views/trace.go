@@ -1,5 +1,7 @@
 package views
 
+import "github.com/a-h/templ"
+
 // TraceView is the trace page, computed by the handler.
 type TraceView struct {
 	ID        string
@@ -28,6 +30,11 @@ type TraceView struct {
 	ServiceStats []StatRow
 	OpStats      []StatRow
 	Graph        ServiceGraph
+
+	// Logs is the trace's Logs panel, streamed below the waterfall so it
+	// never delays it; nil when Loki is not configured.
+	Logs      templ.Component
+	LogsHeads []PanelHead
 }
 
 // ServiceChip is a service and its colour class.

@@ -77,6 +77,44 @@
     ev.preventDefault();
   });
 
+  // Logs: the Logs section (streamed after the waterfall) marks each line
+  // with its span. Count them on the span rows, and show the selected
+  // span's lines under its details.
+  var logs = document.getElementById("trace-logs");
+  function logLines(span) {
+    return logs ? Array.prototype.slice.call(logs.querySelectorAll('.logline[data-span="' + span + '"]')) : [];
+  }
+  if (logs) {
+    var counts = {};
+    logs.querySelectorAll(".logline[data-span]").forEach(function (l) {
+      var s = l.getAttribute("data-span");
+      if (s) counts[s] = (counts[s] || 0) + 1;
+    });
+    Object.keys(counts).forEach(function (span) {
+      var el = document.getElementById("s-" + span);
+      if (!el) return;
+      var nm = el.querySelector("a.nm");
+      if (!nm || nm.querySelector(".logcount")) return;
+      var badge = document.createElement("span");
+      badge.className = "logcount";
+      badge.title = "log lines of this span";
+      badge.textContent = counts[span] + (counts[span] === 1 ? " log" : " logs");
+      nm.appendChild(badge);
+    });
+    // A span selected in the URL: its details hold a placeholder that the
+    // lines already on the page can fill.
+    var holder = document.querySelector("#span-details .span-logs[data-span]");
+    if (holder && holder.querySelector(".span-logs-note")) {
+      var lines = logLines(holder.getAttribute("data-span"));
+      if (lines.length) {
+        var list = document.createElement("div");
+        list.className = "loglines";
+        lines.forEach(function (l) { var c = l.cloneNode(true); c.removeAttribute("id"); list.appendChild(c); });
+        holder.querySelector(".span-logs-note").replaceWith(list);
+      }
+    }
+  }
+
   // Find: highlight matching rows and open their ancestors.
   var find = document.getElementById("span-find");
   if (find) {

@@ -1,0 +1,280 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// Limits of the logs page.
+const (
+	defaultLogLimit = 100
+	maxLogLimit     = 1000
+	// traceLogPad widens a trace's own time span when searching its
+	// lines: services log before a span starts and after it ends.
+	traceLogPad = time.Minute
+	// tempoWindowTimeout bounds asking Tempo for a trace's window: the
+	// logs page must not wait on a slow Tempo for a nicety.
+	tempoWindowTimeout = 2 * time.Second
+)
+
+// logsRequest is what one GET /logs asks for, parsed and validated.
+type logsRequest struct {
+	query    string // LogQL to run
+	traceID  string // padded, when trace_id was valid
+	spanID   string
+	built    bool // query was built from trace_id
+	r        correlation.TimeRange
+	limit    int
+	dir      string
+	explicit bool        // direction came from the URL
+	cursor   loki.Cursor // "older": continue from here
+	newer    loki.Cursor // "newer": the page just before this top
+	params   url.Values  // the request's own parameters, for links
+}
+
+// logs renders GET /logs: a LogQL query, or a trace's lines by trace_id.
+func (h *Handler) logs(c echo.Context) error {
+	p := h.page(c, "Logs", "logs")
+	p.Styles = []string{"css/logs.css"}
+	p.Scripts = []string{"js/logs.js"}
+	qp := c.QueryParams()
+	v := views.LogsView{Query: qp.Get("q"), TraceID: qp.Get("trace_id"), SpanID: qp.Get("span_id")}
+	req := logsRequest{query: strings.TrimSpace(qp.Get("q")), params: url.Values{}}
+	for k, vs := range qp {
+		req.params[k] = vs
+	}
+
+	// A bad trace_id is the user's error: 400, the value kept, and what a
+	// good one looks like.
+	if raw := strings.TrimSpace(qp.Get("trace_id")); raw != "" {
+		id, err := datasources.ParseTraceID(raw)
+		if err == nil && qp.Get("span_id") != "" {
+			req.spanID, err = datasources.ParseSpanID(qp.Get("span_id"))
+		}
+		if err != nil {
+			v.IDError = err.Error()
+			_, p.Range = h.timeRange(c)
+			v.Limit, v.Direction = strconv.Itoa(defaultLogLimit), loki.Forward
+			v.Hidden = formHidden(qp)
+			return render(c, http.StatusBadRequest, views.Logs(p, v, nil, nil))
+		}
+		req.traceID = id
+	}
+
+	r, ctrl := h.timeRange(c)
+	req.r = r
+	p.Range = ctrl
+	if req.traceID != "" && qp.Get("from") == "" && qp.Get("to") == "" {
+		// No window given: the trace's own, when Tempo knows it.
+		if from, to, ok := h.traceWindow(c.Request().Context(), req.traceID); ok {
+			req.r = correlation.TimeRange{From: from, To: to}.Absolute()
+			ctrl.From, ctrl.To = req.r.RawFrom, req.r.RawTo
+			// Links from this page (paging, zoom) keep the window.
+			req.params.Set("from", req.r.RawFrom)
+			req.params.Set("to", req.r.RawTo)
+			v.Note = "The window is the trace's own, from Tempo, padded by " + correlation.FormatDuration(traceLogPad) + "."
+		} else {
+			v.Note = "Tempo did not give this trace's time, so the default window is searched."
+		}
+	}
+	if req.query == "" && req.traceID != "" {
+		q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, req.traceID, req.spanID)
+		if err != nil {
+			return err // only a bad template gets here: a server error
+		}
+		req.query, req.built = q, true
+		v.Query, v.Built = q, true
+	}
+	if req.traceID != "" {
+		v.TraceURL = "/traces/" + req.traceID + "?" + url.Values{"from": {req.r.From.UTC().Format(time.RFC3339)}, "to": {req.r.To.UTC().Format(time.RFC3339)}}.Encode()
+	}
+
+	req.limit = defaultLogLimit
+	if n, err := strconv.Atoi(qp.Get("limit")); err == nil && n > 0 {
+		req.limit = min(n, maxLogLimit)
+	}
+	req.dir = loki.Backward
+	if req.traceID != "" {
+		// A trace's lines read as its story: oldest first.
+		req.dir = loki.Forward
+	}
+	if d := strings.ToLower(qp.Get("direction")); d == loki.Forward || d == loki.Backward {
+		req.dir, req.explicit = d, true
+	}
+	req.cursor, _ = loki.ParseCursor(qp.Get("cursor"))
+	req.newer, _ = loki.ParseCursor(qp.Get("newer"))
+
+	v.Limit, v.Direction = strconv.Itoa(req.limit), req.dir
+	v.Window = "Searching " + windowText(req.r, zoneOf(c))
+	v.Hidden = formHidden(req.params)
+	if req.query == "" {
+		v.Examples = logExamples()
+		return render(c, http.StatusOK, views.Logs(p, v, nil, nil))
+	}
+	p.Title = "Logs: " + shorten(req.query, 60)
+
+	panels := []panel{}
+	if correlation.IsLogQuery(req.query) {
+		panels = append(panels, panel{Title: "Log volume", Load: func(ctx context.Context) (panelOut, error) {
+			return h.volumePanel(ctx, c, req)
+		}})
+	}
+	panels = append(panels, panel{Title: "Lines", Load: func(ctx context.Context) (panelOut, error) {
+		return h.linesPanel(ctx, c, req)
+	}})
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
+	return render(c, http.StatusOK, views.Logs(p, v, set.Heads(), set))
+}
+
+// traceWindow asks Tempo for a trace's time span, padded; ok is false when
+// Tempo is not configured, slow, or does not have the trace.
+func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Time, ok bool) {
+	if h.opt.Tempo == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, tempoWindowTimeout)
+	defer cancel()
+	tr, err := h.opt.Tempo.Trace(ctx, id, time.Time{}, time.Time{})
+	if err != nil || len(tr.Spans) == 0 {
+		return
+	}
+	start, end := tr.Spans[0].StartNs, tr.Spans[0].EndNs
+	for _, s := range tr.Spans {
+		start, end = min(start, s.StartNs), max(end, s.EndNs)
+	}
+	from, to = correlation.TraceLogWindow(start, end, traceLogPad)
+	return from, to, true
+}
+
+// linesPanel loads one page of lines; an empty trace search explains why.
+func (h *Handler) linesPanel(ctx context.Context, c echo.Context, req logsRequest) (panelOut, error) {
+	if h.opt.Loki == nil {
+		return panelOut{}, datasources.NotConfigured(loki.Backend)
+	}
+	q := loki.Query{Expr: req.query, Start: req.r.From, End: req.r.To, Limit: req.limit, Direction: req.dir}
+	pg, top, err := h.logPage(ctx, q, req.cursor, req.newer)
+	if err != nil {
+		return panelOut{}, lokiProblem(err)
+	}
+	zone := zoneOf(c)
+	out := views.LogLines{Warnings: pg.Warnings}
+	out.Rows = h.logRows(pg.Lines, zone, 0, logRowLinks{from: req.r.From, to: req.r.To})
+	order := "newest first"
+	if req.dir == loki.Forward {
+		order = "oldest first"
+	}
+	out.Count = strconv.Itoa(len(pg.Lines)) + " lines, " + order
+	if pg.More {
+		out.Older = pageURL(req.params, "cursor", pg.Next.String())
+		out.Count += "; more beyond this page"
+	}
+	if !top.IsZero() {
+		out.Newer = pageURL(req.params, "newer", top.String())
+	}
+	if req.dir == loki.Forward {
+		// Forward pages go on towards newer lines.
+		out.Older, out.Newer = out.Newer, out.Older
+	}
+	if len(pg.Lines) == 0 && req.traceID != "" && req.cursor.IsZero() && req.newer.IsZero() {
+		d := h.diagnoseEmpty(ctx, req.query, req.traceID, req.r, zone, req.params)
+		out.Empty = &d
+	}
+	state := strconv.Itoa(len(pg.Lines))
+	return panelOut{Body: views.LogLinesBody(out), State: state + " lines", StateClass: "status-ok"}, nil
+}
+
+// lokiProblem adds, to Loki's own message about a limit, which limit it is
+// and how to stay under it.
+func lokiProblem(err error) error {
+	e, ok := err.(*datasources.Error)
+	if !ok || (e.Kind != datasources.KindBadQuery && e.Kind != datasources.KindTooLarge) {
+		return err
+	}
+	hint := ""
+	m := strings.ToLower(e.Message)
+	switch {
+	case strings.Contains(m, "max entries limit"):
+		hint = "Loki's max_entries_limit_per_query was hit: ask for fewer lines per page."
+	case strings.Contains(m, "query time range exceeds") || strings.Contains(m, "query length"):
+		hint = "Loki's max_query_length was hit: choose a shorter time range."
+	case strings.Contains(m, "maximum number of series"):
+		hint = "Loki's max_query_series was hit: select fewer streams (more exact labels in the selector), or a shorter range."
+	case strings.Contains(m, "maximum resolution") || strings.Contains(m, "11,000 points"):
+		hint = "Too many points per series: choose a shorter time range."
+	case strings.Contains(m, "too many outstanding requests") || strings.Contains(m, "rate limit"):
+		hint = "Loki is rate limiting: wait a moment, or narrow the query."
+	case strings.Contains(m, "parse error") || strings.Contains(m, "syntax error"):
+		out := *e
+		out.Message = "Loki could not parse the query: " + e.Message
+		return &out
+	case e.Kind == datasources.KindTooLarge:
+		hint = "Narrow the query: a more exact selector, a line filter, or a shorter range."
+	}
+	if hint == "" {
+		return err
+	}
+	out := *e
+	out.Message = e.Message + " — " + hint
+	return &out
+}
+
+// pageURL is the page's own URL with one paging parameter set and the
+// other cleared.
+func pageURL(params url.Values, key, val string) string {
+	q := url.Values{}
+	for k, vs := range params {
+		if k != "cursor" && k != "newer" {
+			q[k] = vs
+		}
+	}
+	q.Set(key, val)
+	return "/logs?" + q.Encode()
+}
+
+// formHidden keeps the window and trace of the page in the query form.
+func formHidden(qp url.Values) []views.Hidden {
+	var out []views.Hidden
+	for _, k := range []string{"from", "to", "trace_id", "span_id"} {
+		if v := qp.Get(k); v != "" {
+			out = append(out, views.Hidden{Name: k, Value: v})
+		}
+	}
+	return out
+}
+
+func windowText(r correlation.TimeRange, zone *time.Location) string {
+	const layout = "2006-01-02 15:04:05"
+	return r.From.In(zone).Format(layout) + " to " + r.To.In(zone).Format(layout) + " " + r.To.In(zone).Format("MST")
+}
+
+func shorten(s string, n int) string {
+	if t, cut := correlation.Truncate(s, n); cut {
+		return t + "…"
+	}
+	return s
+}
+
+// logExamples start a user who arrives with no query.
+func logExamples() []views.Link {
+	var out []views.Link
+	for _, q := range []string{
+		`{service_name=~".+"}`,
+		`{service_name=~".+", level="error"}`,
+		`{service_name="payments"} |= "provider"`,
+		`{service_name="gateway"} | json | status >= 500`,
+	} {
+		out = append(out, views.Link{Label: q, URL: "/logs?" + url.Values{"q": {q}}.Encode()})
+	}
+	return out
+}

@@ -1,0 +1,82 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// Context lines on each side, and how far back and ahead to look for them.
+const (
+	contextLines  = 10
+	contextWindow = time.Hour
+)
+
+// logContext renders GET /logs/context?stream=<selector>&ts=<ns>&h=<hash>:
+// the lines just before and after one line of one stream. Three queries:
+// strictly before, the line's own nanosecond, strictly after; so lines
+// sharing the timestamp are all shown and none twice.
+func (h *Handler) logContext(c echo.Context) error {
+	stream := c.QueryParam("stream")
+	ts, err := strconv.ParseInt(c.QueryParam("ts"), 10, 64)
+	if err != nil || !strings.HasPrefix(stream, "{") || !strings.HasSuffix(stream, "}") {
+		return echo.NewHTTPError(http.StatusBadRequest, `show context needs stream={label="value", …} and ts=<unix ns> of a line`)
+	}
+	if h.opt.Loki == nil {
+		return datasources.NotConfigured(loki.Backend)
+	}
+	ctx := c.Request().Context()
+	at := time.Unix(0, ts)
+	get := func(ctx context.Context, q loki.Query) ([]datasources.LogLine, error) {
+		q.Expr = stream
+		res, err := h.opt.Loki.QueryRange(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		return res.Lines, nil
+	}
+	before, err := get(ctx, loki.Query{Start: at.Add(-contextWindow), End: at, Limit: contextLines, Direction: loki.Backward})
+	if err != nil {
+		return err
+	}
+	same, err := get(ctx, loki.Query{Start: at, End: at.Add(1), Limit: loki.MaxEntriesPerQuery, Direction: loki.Forward})
+	if err != nil {
+		return err
+	}
+	after, err := get(ctx, loki.Query{Start: at.Add(1), End: at.Add(contextWindow), Limit: contextLines, Direction: loki.Forward})
+	if err != nil {
+		return err
+	}
+	// Oldest first, as the stream was written.
+	lines := make([]datasources.LogLine, 0, len(before)+len(same)+len(after))
+	lines = append(lines, reverseGroups(before)...)
+	lines = append(lines, same...)
+	lines = append(lines, after...)
+	zone := zoneOf(c)
+	rows := h.logRows(lines, zone, 0, logRowLinks{})
+	mark := c.QueryParam("h")
+	for i := range same {
+		if lineHash(same[i].Line) == mark {
+			rows[len(before)+i].Highlight = true
+			rows[len(before)+i].ID = "at"
+			break
+		}
+	}
+	v := views.LogContext{Stream: stream, At: at.In(zone).Format("2006-01-02 15:04:05.000000000 MST"), Rows: rows,
+		Before: len(before), After: len(after),
+		BackURL: "/logs?" + url.Values{"q": {stream}, "from": {at.Add(-contextWindow).UTC().Format(time.RFC3339)},
+			"to": {at.Add(contextWindow).UTC().Format(time.RFC3339)}}.Encode()}
+	p := h.page(c, "Context", "logs")
+	p.Styles = []string{"css/logs.css"}
+	p.Scripts = []string{"js/logs.js"}
+	return render(c, http.StatusOK, views.LogContextPage(p, v))
+}

@@ -1,0 +1,126 @@
+package handlers
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// Logs inside the trace page. The trace is fetched first (it decides the
+// status); the Logs section is then a panel streamed after the waterfall,
+// so logs never delay it. Per-span counts on the rows and a selected
+// span's lines are filled in by trace.js from that panel once it arrives
+// (each line carries data-span). The span fragment the script fetches when
+// a span is selected renders that span's lines itself, bounded by
+// spanLogsTimeout.
+
+const (
+	// traceLogLimit bounds the lines one trace page lists.
+	traceLogLimit = 1000
+	// spanLogsTimeout bounds the span fragment's wait for Loki.
+	spanLogsTimeout = 1500 * time.Millisecond
+)
+
+// traceLogsPanel starts the Logs panel of a trace page; nil when Loki is
+// not configured.
+func (h *Handler) traceLogsPanel(c echo.Context, t *correlation.TraceTree) (templ.Component, []views.PanelHead) {
+	if h.opt.Loki == nil {
+		return nil, nil
+	}
+	id := t.Trace.ID
+	from, to := correlation.TraceLogWindow(t.StartNs, t.EndNs, traceLogPad)
+	zone := zoneOf(c)
+	colours := map[string]string{}
+	for i, s := range t.Services {
+		colours[s] = "svc-" + strconv.Itoa(i%serviceColours)
+	}
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Load: func(ctx context.Context) (panelOut, error) {
+		q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, id, "")
+		if err != nil {
+			return panelOut{}, err
+		}
+		pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: traceLogLimit, Direction: loki.Forward}, loki.Cursor{})
+		if err != nil {
+			return panelOut{}, lokiProblem(err)
+		}
+		r := correlation.TimeRange{From: from, To: to}.Absolute()
+		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}
+		out.Rows = h.logRows(pg.Lines, zone, t.StartNs, logRowLinks{from: from, to: to, trace: id, colours: colours})
+		params := url.Values{"trace_id": {id}, "from": {r.RawFrom}, "to": {r.RawTo}}
+		if pg.More {
+			out.Count += "; the first " + strconv.Itoa(traceLogLimit) + " are shown"
+			out.Older = pageURL(params, "cursor", pg.Next.String())
+		}
+		if len(pg.Lines) == 0 {
+			d := h.diagnoseEmpty(ctx, q, id, r, zone, params)
+			out.Empty = &d
+		}
+		return panelOut{Body: views.TraceLogsBody(out, "/logs?"+params.Encode()), State: strconv.Itoa(len(pg.Lines)) + " lines"}, nil
+	}})
+	return set, set.Heads()
+}
+
+// spanLogs loads one span's lines for its details, within spanLogsTimeout.
+func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasources.Span) views.SpanLogs {
+	out := views.SpanLogs{SpanID: s.SpanID}
+	if h.opt.Loki == nil {
+		out.Note = "Loki is not configured."
+		return out
+	}
+	ctx, cancel := context.WithTimeout(c.Request().Context(), spanLogsTimeout)
+	defer cancel()
+	q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, s.TraceID, s.SpanID)
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	from, to := correlation.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
+	pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: 200, Direction: loki.Forward}, loki.Cursor{})
+	if err != nil {
+		out.Error = "Could not load this span's lines: " + errorText(err)
+		return out
+	}
+	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs, logRowLinks{from: from, to: to, trace: s.TraceID})
+	return out
+}
+
+// withChildren renders comp with children in its { children... } slot.
+func withChildren(comp, children templ.Component) templ.Component {
+	return templ.ComponentFunc(func(ctx context.Context, w io.Writer) error {
+		return comp.Render(templ.WithChildren(ctx, children), w)
+	})
+}
+
+// notFoundHints adds, for a trace link that came with a window (from an
+// exemplar or a log line), what was searched and the ways out: the whole
+// retention, and the logs of that window, which may hold the request's
+// story even when its trace was sampled out.
+func notFoundHints(tp *views.TraceProblem, id string, window url.Values, now time.Time) {
+	if window.Get("from") == "" && window.Get("to") == "" {
+		return
+	}
+	r, err := correlation.ParseTimeRange(window.Get("from"), window.Get("to"), now)
+	if err != nil {
+		return
+	}
+	const layout = "2006-01-02 15:04:05 MST"
+	tp.Hints = append([]string{
+		"The link came with a time window (" + r.From.UTC().Format(layout) + " to " + r.To.UTC().Format(layout) +
+			"), as exemplar and log links do; Tempo was searched an hour either side of it. An exemplar's trace that is not there was most likely sampled out (the metric counts every request, Tempo keeps only sampled ones) or has aged out of Tempo's retention.",
+	}, tp.Hints...)
+	logs := url.Values{"trace_id": {id}, "from": {r.From.UTC().Format(time.RFC3339)}, "to": {r.To.UTC().Format(time.RFC3339)}}
+	tp.Links = []views.Link{
+		{Label: "Search all of Tempo's retention", URL: "/traces/" + id},
+		{Label: "Logs with this trace ID in that window", URL: "/logs?" + logs.Encode()},
+	}
+}

@@ -1,0 +1,121 @@
+package views
+
+// LogsView is the logs page: the query box and what it keeps.
+type LogsView struct {
+	Query     string // what the box shows: the user's, or the one built from a trace ID
+	TraceID   string // the trace_id parameter as given (kept on a 400)
+	SpanID    string
+	Built     bool   // Query was built from trace_id
+	IDError   string // why trace_id was refused
+	Window    string // the searched window, in words
+	Note      string // e.g. where the window came from
+	Limit     string
+	Direction string
+	Hidden    []Hidden // from/to and the like, kept by the query form
+	Examples  []Link   // shown when there is no query yet
+	TraceURL  string   // the trace page, in trace mode
+}
+
+// LogVolume is the stacked histogram above the lines.
+type LogVolume struct {
+	Bars   []VolumeBar
+	Ticks  []AxisTick
+	Legend []LevelChip
+	Max    string // the tallest bar's count, labelling the y axis
+	Total  string
+	Step   string
+}
+
+// VolumeBar is one step of the histogram: a link that zooms to it.
+type VolumeBar struct {
+	X, W    string // percent of the chart's width
+	Title   string // "15:04:05–15:04:20: 12 error, 40 info"
+	ZoomURL string
+	Parts   []VolumePart
+}
+
+// VolumePart is one level's share of a bar, placed in SVG user units.
+type VolumePart struct {
+	Y, H  string
+	Class string
+}
+
+// LevelChip is a level and its colour class, for legends.
+type LevelChip struct{ Name, Class string }
+
+// LogLines is the lines panel.
+type LogLines struct {
+	Rows     []LogRow
+	Older    string // URL of the next older page, "" at the end
+	Newer    string // URL of the next newer page, "" at the start
+	Count    string // "100 lines, newest first"
+	Warnings []string
+	Empty    *LogDiagnosis // set when nothing came back
+}
+
+// LogRow is one line. Everything is text already made inert.
+type LogRow struct {
+	ID         string // anchor, "l-<n>"
+	Time       string // in the viewer's zone
+	TimeTitle  string // full date and nanoseconds
+	Level      string
+	LevelClass string
+	Service    string
+	SvcClass   string
+	Preview    string // the line, cut at a few KB
+	Rest       string // the rest of a long line, behind "show all"
+	RestSize   string // "1.0 MB"
+	Traces     []Link // derived-field links to /traces/{id}
+	SpanID     string // the span the line belongs to, when it says
+	SpanURL    string
+	ContextURL string
+	Labels     []KV
+	Metadata   []KV
+	Fields     []KV
+	Highlight  bool // the line a context view is about
+	Offset     string
+}
+
+// LogDiagnosis says why a trace's logs came back empty: what was tried
+// and what the usual causes look like here.
+type LogDiagnosis struct {
+	Query  string
+	Window string
+	Checks []LogCheck
+}
+
+// LogCheck is one cause checked, with a way out when there is one.
+type LogCheck struct {
+	Title  string
+	Result string
+	Found  bool // the check found the lines (or the cause)
+	Names  []string
+	Links  []Link
+}
+
+// LogContext is the "show context" page: lines around one line of a stream.
+type LogContext struct {
+	Stream  string
+	At      string
+	Rows    []LogRow
+	Before  int
+	After   int
+	BackURL string
+}
+
+// SpanLogs are a span's lines inside its details on the trace page.
+type SpanLogs struct {
+	SpanID string
+	Rows   []LogRow
+	Error  string
+	Note   string // "Showing lines from the Logs section below" and the like
+	URL    string // all of them on the logs page
+}
+
+// shortID is the first 8 characters of an ID, for compact links.
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8] + "…"
+	}
+	return id
+}

@@ -52,6 +52,10 @@ type Options struct {
 	// ${span_id} (empty: correlation.DefaultTraceLogQuery).
 	DerivedFields []correlation.DerivedField
 	TraceLogQuery string
+	// REDQueries are the "metrics for this service" graphs linked from a
+	// trace, PromQL with $service (empty: the demo histogram's duration,
+	// rate and errors).
+	REDQueries []string
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix

@@ -38,9 +38,9 @@ var depthClass = func() []string {
 // Service colours cycle through this many classes (svc-0 … svc-11).
 const serviceColours = 12
 
-// redQueries are the "metrics for this service" graphs: duration, rate
-// and errors of the demo's (and OpenTelemetry's usual) HTTP histogram.
-var redQueries = []string{
+// defaultREDQueries are the "metrics for this service" graphs: duration,
+// rate and errors of the demo's HTTP histogram.
+var defaultREDQueries = []string{
 	`histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service="$service"}[1m])))`,
 	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service"}[1m]))`,
 	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
@@ -98,7 +98,7 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 	if len(t.Services) > 0 {
 		rootService = t.Services[0]
 	}
-	v.Links.Metrics = metricsURL(rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
+	v.Links.Metrics = metricsURL(h.redQueries(), rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
 	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = "` + rootService + `" }`}}.Encode()
 	if opt.focus != "" {
 		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })
@@ -460,10 +460,17 @@ func logsURL(traceID, spanID string, from, to time.Time) string {
 	return "/logs?" + q.Encode()
 }
 
+func (h *Handler) redQueries() []string {
+	if len(h.opt.REDQueries) > 0 {
+		return h.opt.REDQueries
+	}
+	return defaultREDQueries
+}
+
 // metricsURL links to the RED graphs of a service.
-func metricsURL(service string, from, to time.Time) string {
+func metricsURL(queries []string, service string, from, to time.Time) string {
 	q := url.Values{"from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
-	for i, tpl := range redQueries {
+	for i, tpl := range queries {
 		key := "q"
 		if i > 0 {
 			key = "q" + strconv.Itoa(i+1)

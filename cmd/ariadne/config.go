@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gopkg.in/yaml.v3"
 
+	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -34,6 +36,21 @@ type Config struct {
 	UserHeader     string
 	TrustedProxies []netip.Prefix
 	DefaultUser    string
+
+	// Correlation rules; empty means the built-in defaults, which fit the
+	// demo and OpenTelemetry's usual names. The lists come from the YAML
+	// file only.
+	ExemplarTraceLabels []string
+	DerivedFields       []correlation.DerivedField
+	REDQueries          []string
+	TraceLogQuery       string
+}
+
+// yamlLists are the settings too structured for one environment variable.
+type yamlLists struct {
+	ExemplarTraceLabels []string                   `yaml:"exemplar_trace_labels"`
+	DerivedFields       []correlation.DerivedField `yaml:"derived_fields"`
+	REDQueries          []string                   `yaml:"red_queries"`
 }
 
 // setting is one configuration value: its environment name (flags use the
@@ -86,6 +103,13 @@ func settings() []setting {
 		}},
 		{"ARIADNE_DEFAULT_USER", "identity.default_user", "user name when no trusted header names one", func(c *Config, v string) error {
 			c.DefaultUser = v
+			return nil
+		}},
+		{"ARIADNE_TRACE_LOG_QUERY", "trace_log_query", "LogQL template for a trace's log lines, with ${trace_id} (and optionally ${span_id})", func(c *Config, v string) error {
+			if !strings.Contains(v, "${trace_id}") {
+				return fmt.Errorf("%q must contain ${trace_id}", v)
+			}
+			c.TraceLogQuery = v
 			return nil
 		}},
 	}
@@ -189,10 +213,11 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 
 	var errs []error
 	if *configFile != "" {
-		vals, err := readYAML(*configFile)
+		vals, lists, err := readYAML(*configFile)
 		if err != nil {
 			return c, fmt.Errorf("--config %s: %w", *configFile, err)
 		}
+		errs = append(errs, c.applyLists(lists, *configFile)...)
 		known := map[string]bool{}
 		for _, s := range all {
 			known[s.yaml] = true
@@ -283,15 +308,56 @@ func readSecret(dst *string, path string) error {
 	return nil
 }
 
-// readYAML flattens a YAML mapping into dotted keys with scalar values.
-func readYAML(path string) (map[string]string, error) {
+// applyLists validates the YAML-only settings.
+func (c *Config) applyLists(l yamlLists, file string) []error {
+	var errs []error
+	c.ExemplarTraceLabels = l.ExemplarTraceLabels
+	for i, f := range l.DerivedFields {
+		where := fmt.Sprintf("derived_fields[%d] (in %s)", i, file)
+		switch {
+		case f.Name == "":
+			errs = append(errs, fmt.Errorf("%s: name is required", where))
+		case (f.Regex == "") == (f.Label == ""):
+			errs = append(errs, fmt.Errorf("%s: set exactly one of regex and label", where))
+		case f.Regex != "":
+			re, err := regexp.Compile(f.Regex)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", where, err))
+			} else if re.NumSubexp() < 1 {
+				errs = append(errs, fmt.Errorf("%s: the regex needs a capture group around the ID", where))
+			}
+		}
+	}
+	c.DerivedFields = l.DerivedFields
+	for i, q := range l.REDQueries {
+		if !strings.Contains(q, "$service") {
+			errs = append(errs, fmt.Errorf("red_queries[%d] (in %s): %q does not use $service", i, file, q))
+		}
+	}
+	c.REDQueries = l.REDQueries
+	return errs
+}
+
+// listKeys are read by yamlLists, not flattened.
+var listKeys = map[string]bool{"exemplar_trace_labels": true, "derived_fields": true, "red_queries": true}
+
+// readYAML flattens a YAML mapping into dotted keys with scalar values,
+// and decodes the list settings on their own.
+func readYAML(path string) (map[string]string, yamlLists, error) {
+	var lists yamlLists
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, lists, err
 	}
 	var root map[string]any
 	if err := yaml.Unmarshal(b, &root); err != nil {
-		return nil, err
+		return nil, lists, err
+	}
+	if err := yaml.Unmarshal(b, &lists); err != nil {
+		return nil, lists, err
+	}
+	for k := range listKeys {
+		delete(root, k)
 	}
 	out := map[string]string{}
 	var walk func(prefix string, m map[string]any) error
@@ -320,5 +386,5 @@ func readYAML(path string) (map[string]string, error) {
 		}
 		return nil
 	}
-	return out, walk("", root)
+	return out, lists, walk("", root)
 }

@@ -148,3 +148,56 @@ func TestParseConfigUnknownYAMLKey(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestParseConfigCorrelationRules(t *testing.T) {
+	yml := filepath.Join(t.TempDir(), "rules.yaml")
+	os.WriteFile(yml, []byte(`
+exemplar_trace_labels: [traceID, trace_id]
+trace_log_query: '{app=~".+"} | trace_id="${trace_id}"'
+derived_fields:
+  - name: TraceID
+    regex: 'tid=(\w+)'
+  - name: from metadata
+    label: trace_id
+red_queries:
+  - 'sum(rate(http_requests_total{job="$service"}[1m]))'
+`), 0o600)
+	c, err := parseConfig([]string{"--config", yml}, envOf(map[string]string{"DATABASE_URL": goodDB}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.ExemplarTraceLabels) != 2 || c.ExemplarTraceLabels[0] != "traceID" {
+		t.Errorf("exemplar labels %v", c.ExemplarTraceLabels)
+	}
+	if len(c.DerivedFields) != 2 || c.DerivedFields[0].Regex != `tid=(\w+)` || c.DerivedFields[1].Label != "trace_id" {
+		t.Errorf("derived fields %+v", c.DerivedFields)
+	}
+	if c.TraceLogQuery != `{app=~".+"} | trace_id="${trace_id}"` || len(c.REDQueries) != 1 {
+		t.Errorf("trace log query %q, RED %v", c.TraceLogQuery, c.REDQueries)
+	}
+
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte(`
+derived_fields:
+  - name: no group
+    regex: 'tid=\w+'
+  - name: both
+    regex: '(x)'
+    label: y
+  - regex: '(x)'
+red_queries: ['up']
+trace_log_query: '{a="b"}'
+`), 0o600)
+	_, err = parseConfig([]string{"--config", bad}, envOf(map[string]string{"DATABASE_URL": goodDB}), io.Discard)
+	for _, want := range []string{
+		"derived_fields[0] (in " + bad + "): the regex needs a capture group",
+		"derived_fields[1] (in " + bad + "): set exactly one of regex and label",
+		"derived_fields[2] (in " + bad + "): name is required",
+		`red_queries[0] (in ` + bad + `): "up" does not use $service`,
+		`trace_log_query (in ` + bad + `): "{a=\"b\"}" must contain ${trace_id}`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v\nlacks %q", err, want)
+		}
+	}
+}

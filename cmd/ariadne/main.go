@@ -101,6 +101,10 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		Prometheus: cl.prometheus, Tempo: cl.tempo, Loki: cl.loki,
 		RequestTimeout: cfg.RequestTimeout,
 		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
+		ExemplarTraceLabel: cfg.ExemplarTraceLabels,
+		DerivedFields:      cfg.DerivedFields,
+		TraceLogQuery:      cfg.TraceLogQuery,
+		REDQueries:         cfg.REDQueries,
 	})
 	defer h.Close()
 

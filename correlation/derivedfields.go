@@ -3,6 +3,7 @@ package correlation
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -47,6 +48,11 @@ type compiledRule struct {
 	name  string
 	re    *regexp.Regexp
 	label string
+	// lit is a literal every match contains; lead says a match starts
+	// with it (after zero-width assertions). Most lines hold no ID, and
+	// strings.Index is far cheaper than a regex over the whole line.
+	lit  string
+	lead bool
 }
 
 // CompileDerivedFields checks and compiles rules; an empty list means the
@@ -72,7 +78,8 @@ func CompileDerivedFields(rules []DerivedField) (*Deriver, error) {
 			if re.NumSubexp() != 1 {
 				return nil, fmt.Errorf("derived field %d (%s): the regex needs exactly one capture group around the ID, it has %d", i+1, name, re.NumSubexp())
 			}
-			d.rules = append(d.rules, compiledRule{name: name, re: re})
+			lit, lead := requiredLiteral(r.Regex)
+			d.rules = append(d.rules, compiledRule{name: name, re: re, lit: lit, lead: lead})
 		case r.Label != "":
 			d.rules = append(d.rules, compiledRule{name: name, label: r.Label})
 		default:
@@ -117,14 +124,20 @@ func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceR
 	}
 	for _, r := range d.rules {
 		if r.re != nil {
-			// A cheap precheck: most rules name a literal the line must
-			// hold, and most lines hold none.
-			if p, _ := r.re.LiteralPrefix(); p != "" && !strings.Contains(l.Line, p) {
-				continue
+			line := l.Line
+			if r.lit != "" {
+				i := strings.Index(line, r.lit)
+				if i < 0 {
+					continue
+				}
+				if r.lead {
+					// Keep one byte before, so \b sees what precedes.
+					line = line[max(i-1, 0):]
+				}
 			}
-			for _, m := range r.re.FindAllStringSubmatchIndex(l.Line, -1) {
+			for _, m := range r.re.FindAllStringSubmatchIndex(line, -1) {
 				if m[2] >= 0 {
-					add(r.name, l.Line[m[2]:m[3]])
+					add(r.name, line[m[2]:m[3]])
 				}
 			}
 			continue
@@ -147,4 +160,32 @@ func wholeTraceID(s string) (string, bool) {
 	}
 	id, err := datasources.ParseTraceID(s)
 	return id, err == nil
+}
+
+// requiredLiteral finds the longest case-sensitive literal among the
+// top-level parts of a regex, and whether it is the first part that
+// consumes text.
+func requiredLiteral(expr string) (lit string, lead bool) {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	re = re.Simplify()
+	parts := []*syntax.Regexp{re}
+	if re.Op == syntax.OpConcat {
+		parts = re.Sub
+	}
+	first := true
+	for _, p := range parts {
+		switch p.Op {
+		case syntax.OpWordBoundary, syntax.OpNoWordBoundary, syntax.OpBeginLine, syntax.OpBeginText, syntax.OpEmptyMatch:
+			continue
+		case syntax.OpLiteral:
+			if p.Flags&syntax.FoldCase == 0 && len(string(p.Rune)) > len(lit) {
+				lit, lead = string(p.Rune), first
+			}
+		}
+		first = false
+	}
+	return lit, lead
 }

@@ -126,9 +126,9 @@ func StreamSelector(labels map[string]string) string {
 }
 
 // EscapeLogQLString escapes a value for a double-quoted LogQL string.
-func EscapeLogQLString(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`).Replace(s)
-}
+func EscapeLogQLString(s string) string { return logqlEscaper.Replace(s) }
+
+var logqlEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
 
 func validLabelName(s string) bool {
 	if s == "" {

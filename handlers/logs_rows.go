@@ -6,9 +6,11 @@ import (
 	"hash/fnv"
 	"math"
 	"net/url"
+	"reflect"
 	"sort"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,7 +26,7 @@ const previewBytes = 2000
 
 // logRowLinks is what a row's links need beyond the line.
 type logRowLinks struct {
-	from, to time.Time // the page's window, for "show context"
+	from, to time.Time // the page's window
 	trace    string    // on the trace page: span links stay on it
 	// colours, when set, are the trace page's service colour classes, so
 	// a line's service matches its spans in the waterfall.
@@ -43,6 +45,13 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 		svcClass = map[string]string{}
 	}
 	var refs []correlation.TraceRef
+	// Lines of one stream share one Labels map: its selector and label
+	// rows are built once per stream, not once per line.
+	type streamInfo struct {
+		selector string
+		labels   []views.KV
+	}
+	streams := map[unsafe.Pointer]streamInfo{}
 	for i := range lines {
 		l := &lines[i]
 		t := time.Unix(0, l.TimeNs).In(zone)
@@ -78,8 +87,17 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 			r.SpanID = sid
 			r.SpanURL = "/traces/" + refs[0].TraceID + "?span=" + sid + "#s-" + sid
 		}
-		r.ContextURL = contextURL(l, links.from, links.to)
-		r.Labels = sortedKV(l.Labels)
+		key := reflect.ValueOf(l.Labels).UnsafePointer()
+		si, ok := streams[key]
+		if !ok {
+			si = streamInfo{labels: sortedKV(l.Labels)}
+			if len(l.Labels) > 0 {
+				si.selector = correlation.StreamSelector(l.Labels)
+			}
+			streams[key] = si
+		}
+		r.ContextURL = contextURL(si.selector, l)
+		r.Labels = si.labels
 		r.Metadata = sortedKV(l.StructuredMetadata)
 		if len(l.Parsed) > 0 {
 			r.Fields = sortedKV(l.Parsed)
@@ -107,12 +125,11 @@ func sortedKV(m map[string]string) []views.KV {
 
 // contextURL opens "show context" for a line: its stream, its time, and a
 // hash of its text to mark it among lines of the same nanosecond.
-func contextURL(l *datasources.LogLine, from, to time.Time) string {
-	if len(l.Labels) == 0 {
+func contextURL(selector string, l *datasources.LogLine) string {
+	if selector == "" {
 		return ""
 	}
-	q := url.Values{"stream": {correlation.StreamSelector(l.Labels)}, "ts": {strconv.FormatInt(l.TimeNs, 10)}, "h": {lineHash(l.Line)}}
-	return "/logs/context?" + q.Encode()
+	return "/logs/context?h=" + lineHash(l.Line) + "&stream=" + url.QueryEscape(selector) + "&ts=" + strconv.FormatInt(l.TimeNs, 10)
 }
 
 func lineHash(s string) string {

@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+	"github.com/ariadne-dev/ariadne/datasources/lokitest"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// The logs page is measured from Loki's response bytes to finished HTML
+// of the lines panel (derived-field extraction included), against the
+// plain decode of the same bytes in the same run:
+//
+//	go test -run '^$' -bench 'Logs' -benchmem ./handlers
+const benchLines = 5000
+
+func logsBody(b *testing.B) []byte {
+	b.Helper()
+	return lokitest.EncodeStreams(lokitest.SyntheticStreams(benchLines, 20, time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)), true)
+}
+
+func BenchmarkLogsDecode(b *testing.B) {
+	body := logsBody(b)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := loki.DecodeQueryResponse(body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLogsPage(b *testing.B) {
+	body := logsBody(b)
+	h := New(Options{})
+	b.Cleanup(h.Close)
+	var html bytes.Buffer
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		html.Reset()
+		res, err := loki.DecodeQueryResponse(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows := h.logRows(res.Lines, time.UTC, 0, logRowLinks{from: time.Unix(0, 0), to: time.Unix(1, 0)})
+		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(html.Len())/benchLines, "html-bytes/line")
+}
+
+// BenchmarkDerivedFields is extraction alone with the default rules, over
+// lines that carry the ID both in the JSON and as structured metadata.
+func BenchmarkDerivedFields(b *testing.B) {
+	res, err := loki.DecodeQueryResponse(logsBody(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	d := correlation.MustDefaultDeriver()
+	var refs []correlation.TraceRef
+	b.ReportAllocs()
+	n := 0
+	for b.Loop() {
+		for i := range res.Lines {
+			refs = d.AppendExtract(refs[:0], &res.Lines[i])
+			if len(refs) != 1 {
+				b.Fatalf("line %d: %d trace IDs", i, len(refs))
+			}
+		}
+		n += len(res.Lines)
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "lines/s")
+}

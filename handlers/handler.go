@@ -74,6 +74,8 @@ type Handler struct {
 	log *slog.Logger
 	db  *dbMonitor
 	now func() time.Time
+	// sharePages caches rendered share pages (see share_cache.go).
+	sharePages sharePages
 	// deriver applies Options.DerivedFields to log lines.
 	deriver *correlation.Deriver
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -59,7 +60,8 @@ func (h *Handler) shared(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	inv, items, err := st.Shared(c.Request().Context(), c.Param("token"))
+	ctx := c.Request().Context()
+	inv, fingerprint, err := st.ShareTarget(ctx, c.Param("token"))
 	if err != nil {
 		if err == store.ErrNotFound {
 			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist or was revoked.")
@@ -67,8 +69,26 @@ func (h *Handler) shared(c echo.Context) error {
 		return h.storeError(err)
 	}
 	loc := zoneOf(c)
-	tf := sharedTime(loc)
-	v := investigationView(inv, items, tf, true)
+	key := strconv.FormatInt(inv.ID, 10) + "|" + fingerprint + "|" + loc.String()
+	page, ok := h.sharePages.get(key)
+	if !ok {
+		items, err := st.Items(ctx, inv.ID)
+		if err != nil {
+			return h.storeError(err)
+		}
+		var buf bytes.Buffer
+		if err := views.SharedPage(sharedView(inv, items, loc)).Render(ctx, &buf); err != nil {
+			return err
+		}
+		page = buf.Bytes()
+		h.sharePages.put(key, page)
+	}
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page)
+}
+
+// sharedView is the read-only page's model and its OpenGraph description.
+func sharedView(inv store.Investigation, items []store.Item, loc *time.Location) (views.Investigation, string) {
+	v := investigationView(inv, items, sharedTime(loc), true)
 	v.Zones = "UTC"
 	if loc != time.UTC {
 		v.Zones = loc.String() + ", with UTC after each time"
@@ -77,7 +97,7 @@ func (h *Handler) shared(c echo.Context) error {
 	if v.Range != "" {
 		desc += " · " + v.Range
 	}
-	return render(c, http.StatusOK, views.SharedPage(v, desc))
+	return v, desc
 }
 
 // capabilityHeaders keep a share URL out of Referer headers and caches.

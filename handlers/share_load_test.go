@@ -68,7 +68,7 @@ func TestShareLoad(t *testing.T) {
 // fiftyItems stores an investigation shaped like a real incident: ten
 // each of span pins (40-span traces), graphs (3 series × 240 points), log
 // queries (50 lines), log lines and notes. It returns a share token.
-func fiftyItems(t *testing.T, st *store.Store) string {
+func fiftyItems(t testing.TB, st *store.Store) string {
 	t.Helper()
 	ctx := context.Background()
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
@@ -132,4 +132,36 @@ func fiftyItems(t *testing.T, st *store.Store) string {
 		t.Fatal(err)
 	}
 	return token
+}
+
+// BenchmarkSharePage renders the 50-item share page in-process, against
+// its baseline: reading the same investigation from Postgres (query and
+// snapshot JSON decode) without rendering.
+func BenchmarkSharePage(b *testing.B) {
+	p, err := store.Open(context.Background(), storetest.NewDatabase(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	st := store.New(p)
+	token := fiftyItems(b, st)
+	h := New(Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), DB: p, Store: st, DefaultUser: "local"})
+	defer h.Close()
+	e := h.Router()
+	b.Run("baseline_store_read", func(b *testing.B) {
+		for b.Loop() {
+			if _, _, err := st.Shared(context.Background(), token); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("page", func(b *testing.B) {
+		for b.Loop() {
+			w := httptest.NewRecorder()
+			e.ServeHTTP(w, httptest.NewRequest("GET", "/s/"+token, nil))
+			if w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
 }

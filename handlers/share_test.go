@@ -3,10 +3,13 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ariadne-dev/ariadne/store"
 )
@@ -113,4 +116,46 @@ func invMedian(ds []time.Duration) time.Duration {
 		}
 	}
 	return ds[len(ds)/2]
+}
+
+// The share page is cached per fingerprint: every change shows at once,
+// and a revoked link stops even though its page is cached.
+func TestSharePageFollowsEveryChange(t *testing.T) {
+	a := newInvApp(t)
+	id, path := pinCheckout(t, a)
+	token := shareLink(t, a, path)
+	items, _ := a.st.Items(context.Background(), id)
+	titles := func() string {
+		w := a.get(t, "/s/"+token)
+		wantCode(t, w, http.StatusOK)
+		d := doc(t, w)
+		return strings.Join(d.Find(".item h3").Map(func(_ int, s *goquery.Selection) string { return s.Text() }), "|") +
+			" " + d.Find("h1").Text()
+	}
+	steps := []struct {
+		name   string
+		change func()
+		want   string
+	}{
+		{"initial", func() {}, "payments: POST /charge|charge failed: payment provider did not answer Checkout 502s open"},
+		{"edit", func() {
+			a.post(t, path+"/items/"+invItoa(items[0].ID)+"/edit", url.Values{"version": {"1"}, "title": {"Charge timed out"}})
+		}, "Charge timed out|charge failed: payment provider did not answer Checkout 502s open"},
+		{"move", func() {
+			a.post(t, path+"/items/"+invItoa(items[1].ID)+"/move", url.Values{"version": {"1"}, "dir": {"up"}})
+		}, "charge failed: payment provider did not answer|Charge timed out Checkout 502s open"},
+		{"status", func() { a.post(t, path+"/status", url.Values{"version": {"2"}, "status": {"resolved"}}) },
+			"charge failed: payment provider did not answer|Charge timed out Checkout 502s resolved"},
+		{"delete", func() { a.post(t, path+"/items/"+invItoa(items[1].ID)+"/delete", url.Values{"version": {"1"}}) },
+			"Charge timed out Checkout 502s resolved"},
+	}
+	for _, s := range steps {
+		s.change()
+		if got := titles(); got != s.want {
+			t.Errorf("after %s: %q, want %q", s.name, got, s.want)
+		}
+	}
+	link := onlyOne(a.st.ShareLinks(context.Background(), id))(t)
+	wantCode(t, a.post(t, path+"/shares/"+invItoa(link.ID)+"/revoke", nil), http.StatusSeeOther)
+	wantCode(t, a.get(t, "/s/"+token), http.StatusNotFound)
 }

@@ -81,23 +81,35 @@ func (s *Store) Revoke(ctx context.Context, id, linkID int64, actor string) erro
 // revoked tokens take the same path (one indexed lookup that finds no
 // row) and return ErrNotFound.
 func (s *Store) Shared(ctx context.Context, token string) (Investigation, []Item, error) {
+	inv, _, err := s.ShareTarget(ctx, token)
+	if err != nil {
+		return Investigation{}, nil, err
+	}
+	items, err := s.Items(ctx, inv.ID)
+	return inv, items, err
+}
+
+// ShareTarget resolves a token to its investigation and a fingerprint
+// that changes whenever the investigation or any of its items changes, so
+// the caller may reuse what it rendered for the same fingerprint.
+func (s *Store) ShareTarget(ctx context.Context, token string) (Investigation, string, error) {
 	want := sha256.Sum256([]byte(token))
 	var got []byte
 	var inv Investigation
 	var from, to *time.Time
+	var fingerprint string
 	err := s.pool.QueryRow(ctx, qShareLookup, want[:]).Scan(&got,
-		&inv.ID, &inv.Title, &inv.Status, &from, &to, &inv.Author, &inv.CreatedAt, &inv.UpdatedAt, &inv.Version)
+		&inv.ID, &inv.Title, &inv.Status, &from, &to, &inv.Author, &inv.CreatedAt, &inv.UpdatedAt, &inv.Version, &fingerprint)
 	if errors.Is(err, pgx.ErrNoRows) {
 		got = make([]byte, sha256.Size)
 	} else if err != nil {
-		return Investigation{}, nil, err
+		return Investigation{}, "", err
 	}
 	// The lookup is by hash, so a timing difference in it reveals at most
 	// a hash prefix; the compare itself is constant-time anyway.
 	if subtle.ConstantTimeCompare(got, want[:]) != 1 {
-		return Investigation{}, nil, ErrNotFound
+		return Investigation{}, "", ErrNotFound
 	}
 	inv.From, inv.To = deref(from), deref(to)
-	items, err := s.Items(ctx, inv.ID)
-	return inv, items, err
+	return inv, fingerprint, nil
 }

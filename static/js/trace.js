@@ -94,12 +94,13 @@
       var el = document.getElementById("s-" + span);
       if (!el) return;
       var nm = el.querySelector("a.nm");
-      if (!nm || nm.querySelector(".logcount")) return;
+      if (!nm || nm.parentElement.querySelector(".logcount")) return;
       var badge = document.createElement("span");
       badge.className = "logcount";
       badge.title = "log lines of this span";
       badge.textContent = counts[span] + (counts[span] === 1 ? " log" : " logs");
-      nm.appendChild(badge);
+      // Beside the name, not in it: a long name is cut with an ellipsis.
+      nm.after(badge);
     });
     // A span selected in the URL: its details hold a placeholder that the
     // lines already on the page can fill.

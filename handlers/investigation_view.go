@@ -234,15 +234,23 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 			DepthClass: "depth-" + strconv.Itoa(min(s.Depth, 8)), Error: s.Error, Focus: s.ID == t.Focus, StatusMsg: s.StatusMsg,
 			X: fmt.Sprintf("%.2f", float64(s.StartNs-t.StartNs)/dur*100),
 			W: fmt.Sprintf("%.2f", max(float64(s.EndNs-s.StartNs)/dur*100, 0.3))}
-		for _, a := range s.Attrs {
-			r.Attrs = append(r.Attrs, views.InvFact{Label: a.K, Value: a.V})
+		// The focused span shows everything it kept; other failed spans
+		// only what explains the failure, so the card stays compact.
+		if r.Focus {
+			for _, a := range s.Attrs {
+				r.Attrs = append(r.Attrs, views.InvFact{Label: a.K, Value: a.V})
+			}
 		}
 		for _, e := range s.Events {
 			ev := views.InvSpanEvent{At: "+" + invDur(e.TimeNs-s.StartNs), Name: e.Name}
 			for _, a := range e.Attrs {
-				ev.Attrs = append(ev.Attrs, views.InvFact{Label: a.K, Value: a.V})
+				if r.Focus || a.K == "exception.message" {
+					ev.Attrs = append(ev.Attrs, views.InvFact{Label: a.K, Value: a.V})
+				}
 			}
-			r.Events = append(r.Events, ev)
+			if r.Focus || len(ev.Attrs) > 0 {
+				r.Events = append(r.Events, ev)
+			}
 		}
 		w.Rows = append(w.Rows, r)
 	}

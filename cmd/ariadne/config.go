@@ -9,7 +9,6 @@ import (
 	"net/netip"
 	"net/url"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -312,21 +311,9 @@ func readSecret(dst *string, path string) error {
 func (c *Config) applyLists(l yamlLists, file string) []error {
 	var errs []error
 	c.ExemplarTraceLabels = l.ExemplarTraceLabels
-	for i, f := range l.DerivedFields {
-		where := fmt.Sprintf("derived_fields[%d] (in %s)", i, file)
-		switch {
-		case f.Name == "":
-			errs = append(errs, fmt.Errorf("%s: name is required", where))
-		case (f.Regex == "") == (f.Label == ""):
-			errs = append(errs, fmt.Errorf("%s: set exactly one of regex and label", where))
-		case f.Regex != "":
-			re, err := regexp.Compile(f.Regex)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: %w", where, err))
-			} else if re.NumSubexp() < 1 {
-				errs = append(errs, fmt.Errorf("%s: the regex needs a capture group around the ID", where))
-			}
-		}
+	// The same compile the handlers use, so a rule that loads here works there.
+	if _, err := correlation.CompileDerivedFields(l.DerivedFields); err != nil {
+		errs = append(errs, fmt.Errorf("derived_fields (in %s): %w", file, err))
 	}
 	c.DerivedFields = l.DerivedFields
 	for i, q := range l.REDQueries {

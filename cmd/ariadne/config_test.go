@@ -190,9 +190,7 @@ trace_log_query: '{a="b"}'
 `), 0o600)
 	_, err = parseConfig([]string{"--config", bad}, envOf(map[string]string{"DATABASE_URL": goodDB}), io.Discard)
 	for _, want := range []string{
-		"derived_fields[0] (in " + bad + "): the regex needs a capture group",
-		"derived_fields[1] (in " + bad + "): set exactly one of regex and label",
-		"derived_fields[2] (in " + bad + "): name is required",
+		"derived_fields (in " + bad + "): derived field 1 (no group): the regex needs exactly one capture group",
 		`red_queries[0] (in ` + bad + `): "up" does not use $service`,
 		`trace_log_query (in ` + bad + `): "{a=\"b\"}" must contain ${trace_id}`,
 	} {

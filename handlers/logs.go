@@ -37,10 +37,11 @@ type logsRequest struct {
 	r        correlation.TimeRange
 	limit    int
 	dir      string
-	explicit bool        // direction came from the URL
-	cursor   loki.Cursor // "older": continue from here
-	newer    loki.Cursor // "newer": the page just before this top
-	params   url.Values  // the request's own parameters, for links
+	explicit bool               // direction came from the URL
+	cursor   loki.Cursor        // "older": continue from here
+	newer    loki.Cursor        // "newer": the page just before this top
+	params   url.Values         // the request's own parameters, for links
+	pinLines *views.PinFormData // the shared "pin line" form; nil without investigations
 }
 
 // logs renders GET /logs: a LogQL query, or a trace's lines by trace_id.
@@ -123,6 +124,13 @@ func (h *Handler) logs(c echo.Context) error {
 		return render(c, http.StatusOK, views.Logs(p, v, nil, nil))
 	}
 	p.Title = "Logs: " + shorten(req.query, 60)
+	if h.opt.Store != nil {
+		pf := h.pinForms(c)
+		w := []views.Hidden{{Name: "q", Value: req.query},
+			{Name: "from", Value: req.r.From.UTC().Format(time.RFC3339)}, {Name: "to", Value: req.r.To.UTC().Format(time.RFC3339)}}
+		v.PinQuery = ptr(pf.Form("log_query", "Pin query", w...))
+		req.pinLines = ptr(pf.Form("log_line", "Pin lines to"))
+	}
 
 	panels := []panel{}
 	if correlation.IsLogQuery(req.query) {
@@ -170,6 +178,12 @@ func (h *Handler) linesPanel(ctx context.Context, c echo.Context, req logsReques
 	zone := zoneOf(c)
 	out := views.LogLines{Warnings: pg.Warnings}
 	out.Rows = h.logRows(pg.Lines, zone, 0, logRowLinks{from: req.r.From, to: req.r.To})
+	if req.pinLines != nil {
+		out.Pin = req.pinLines
+		for i := range out.Rows {
+			out.Rows[i].PinRef = linePinRef(pg.Lines[i])
+		}
+	}
 	order := "newest first"
 	if req.dir == loki.Forward {
 		order = "oldest first"
@@ -277,4 +291,15 @@ func logExamples() []views.Link {
 		out = append(out, views.Link{Label: q, URL: "/logs?" + url.Values{"q": {q}}.Encode()})
 	}
 	return out
+}
+
+// linePinRef is a line's pin fields with a fresh idempotency key.
+func linePinRef(l datasources.LogLine) string {
+	line, _ := correlation.Truncate(l.Line, pinnedLineBytes)
+	return url.Values{
+		"idempotency_key": {newFormKey()},
+		"time_ns":         {strconv.FormatInt(l.TimeNs, 10)},
+		"labels":          {loki.LabelsString(l.Labels)},
+		"line":            {line},
+	}.Encode()
 }

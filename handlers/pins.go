@@ -39,7 +39,21 @@ func (h *Handler) pin(c echo.Context) error {
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, "The pin form could not be read.")
 	}
-	kind, k := f.Get("kind"), formKey(c)
+	// A line's "Pin line" button carries that line's fields and its own
+	// idempotency key in pin_ref, so one shared form serves every line.
+	if ref := f.Get("pin_ref"); ref != "" {
+		vals, err := url.ParseQuery(ref)
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "The pinned line's fields could not be read.")
+		}
+		for _, name := range []string{"idempotency_key", "time_ns", "labels", "line"} {
+			f.Set(name, vals.Get(name))
+		}
+	}
+	kind, k := f.Get("kind"), f.Get("idempotency_key")
+	if len(k) > 128 {
+		k = k[:128]
+	}
 	if !store.ValidKind(kind) || kind == store.KindNote {
 		return echo.NewHTTPError(http.StatusBadRequest, "Unknown pin kind "+quoteShort(kind)+".")
 	}

@@ -42,6 +42,15 @@ func (h *Handler) trace(c echo.Context) error {
 	tree := correlation.BuildTree(tr, opt.skew)
 	v := h.traceView(c, tree, opt)
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
+	if h.opt.Store != nil {
+		pf := h.pinForms(c)
+		w := traceWindow(tree)
+		v.PinTrace = ptr(pf.Form("trace", "Pin trace", append(w, views.Hidden{Name: "trace_id", Value: id})...))
+		if v.Selected != nil {
+			v.Selected.Pin = ptr(pf.Form("span", "Pin span", append(w, views.Hidden{Name: "trace_id", Value: id},
+				views.Hidden{Name: "span_id", Value: v.Selected.SpanID})...))
+		}
+	}
 	p := h.page(c, v.Title, "traces")
 	p.Styles = []string{"css/trace.css", "css/logs.css"}
 	p.Scripts = []string{"js/trace.js"}
@@ -67,6 +76,13 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	for i := range tree.Nodes {
 		if tree.Nodes[i].Span.SpanID == spanID {
 			d := h.spanDetails(c, tree, i, opt)
+			if h.opt.Store != nil {
+				pf := h.pinForms(c)
+				// Come back to the page, not to this fragment.
+				pf.returnTo = "/traces/" + id + "?" + url.Values{"span": {spanID}}.Encode()
+				d.Pin = ptr(pf.Form("span", "Pin span", append(traceWindow(tree), views.Hidden{Name: "trace_id", Value: id},
+					views.Hidden{Name: "span_id", Value: spanID})...))
+			}
 			if h.opt.Loki == nil {
 				return render(c, http.StatusOK, views.SpanPanel(d))
 			}
@@ -162,3 +178,14 @@ func atoi(s string) int {
 	}
 	return n
 }
+
+// traceWindow is the trace's own time, padded, as pin fields: a pinned
+// trace reopens (and its snapshot is fetched) within it.
+func traceWindow(t *correlation.TraceTree) []views.Hidden {
+	return []views.Hidden{
+		{Name: "from", Value: time.Unix(0, t.StartNs).Add(-time.Minute).UTC().Format(time.RFC3339)},
+		{Name: "to", Value: time.Unix(0, t.EndNs).Add(time.Minute).UTC().Format(time.RFC3339)},
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -14,6 +14,7 @@ type LogsView struct {
 	Hidden    []Hidden // from/to and the like, kept by the query form
 	Examples  []Link   // shown when there is no query yet
 	TraceURL  string   // the trace page, in trace mode
+	PinQuery  *PinFormData
 }
 
 // LogVolume is the stacked histogram above the lines.
@@ -51,6 +52,9 @@ type LogLines struct {
 	Count    string // "100 lines, newest first"
 	Warnings []string
 	Empty    *LogDiagnosis // set when nothing came back
+	// Pin is the one shared "pin lines to" form; each row's button
+	// submits it with the row's own fields (LogRow.PinRef).
+	Pin *PinFormData
 }
 
 // LogRow is one line. Everything is text already made inert.
@@ -74,6 +78,7 @@ type LogRow struct {
 	Fields     []KV
 	Highlight  bool // the line a context view is about
 	Offset     string
+	PinRef     string // URL-encoded pin fields for this line, "" when pinning is off
 }
 
 // LogDiagnosis says why a trace's logs came back empty: what was tried

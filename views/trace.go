@@ -24,6 +24,7 @@ type TraceView struct {
 	Hidden int
 
 	Links      TraceLinks
+	PinTrace   *PinFormData // nil when investigations are not wired
 	DepthLinks []Link
 	SkewLink   Link
 
@@ -99,6 +100,7 @@ type SpanDetails struct {
 	Links            []SpanLinkView
 	LogsURL          string
 	Skew             string
+	Pin              *PinFormData
 }
 
 // KV is an attribute as text.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -47,9 +48,10 @@ type World struct {
 	Load          *Load
 	Faults        *Faults
 
-	closers []func()
-	cancel  context.CancelFunc
-	loadEnd chan struct{}
+	closers      []func()
+	testBackends []*http.Server
+	cancel       context.CancelFunc
+	loadEnd      chan struct{}
 }
 
 // Start brings the world up: test backends, Postgres, the shop, Prometheus
@@ -76,7 +78,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 		w.LokiURL = strings.TrimRight(opt.LokiURL, "/")
 	} else {
 		srv := lokitest.New(lokitest.WithRetention(24 * time.Hour))
-		u, err := w.serveOn(opt.LokiAddr, srv.Serve)
+		u, err := w.serveOn(opt.LokiAddr, srv.Handler())
 		if err != nil {
 			return nil, fmt.Errorf("lokitest: %w", err)
 		}
@@ -91,7 +93,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 		w.TempoURL, w.TempoOTLPURL = strings.TrimRight(opt.TempoURL, "/"), strings.TrimRight(opt.TempoOTLPURL, "/")
 	default:
 		st := tempotest.New(tempotest.WithRetention(24 * time.Hour))
-		u, err := w.serveOn(opt.TempoAddr, st.Serve)
+		u, err := w.serveOn(opt.TempoAddr, st.Handler())
 		if err != nil {
 			return nil, fmt.Errorf("tempotest: %w", err)
 		}
@@ -157,9 +159,9 @@ func (w *World) Close() {
 	w.closers = nil
 }
 
-// serveOn listens on addr (a free loopback port when empty) and serves
-// until Close.
-func (w *World) serveOn(addr string, serve func(net.Listener) error) (string, error) {
+// serveOn serves a test backend on addr (a free loopback port when empty)
+// until Close or StopTestBackends.
+func (w *World) serveOn(addr string, h http.Handler) (string, error) {
 	if addr == "" {
 		addr = "127.0.0.1:0"
 	}
@@ -167,7 +169,18 @@ func (w *World) serveOn(addr string, serve func(net.Listener) error) (string, er
 	if err != nil {
 		return "", err
 	}
-	go serve(l)
-	w.closers = append(w.closers, func() { l.Close() })
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	w.testBackends = append(w.testBackends, srv)
+	w.closers = append(w.closers, func() { srv.Close() })
 	return "http://" + l.Addr().String(), nil
+}
+
+// StopTestBackends stops the Loki and Tempo test servers the world started
+// (listeners and open connections), as if their retention had passed or
+// they were down. Tests of what must outlive the backends use it.
+func (w *World) StopTestBackends() {
+	for _, srv := range w.testBackends {
+		srv.Close()
+	}
 }

@@ -124,3 +124,17 @@ func (b *browser) waitPath(t *testing.T, path string) {
 	}
 	t.Fatalf("the browser is at %s, want %s", loc, path)
 }
+
+// waitSearch waits until the tab's query string contains part.
+func (b *browser) waitSearch(t *testing.T, part string) {
+	t.Helper()
+	var loc string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		var err error
+		loc, err = chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.search`))
+		if err == nil && strings.Contains(loc, part) {
+			return
+		}
+	}
+	t.Fatalf("the browser's query is %q, want it to contain %q", loc, part)
+}

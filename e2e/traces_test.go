@@ -31,8 +31,12 @@ func TestTraceJourney(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), "payments"),
 		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
 		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Results"]`)),
 	); err != nil {
+		t.Fatal(err)
+	}
+	// The first page had a Results panel too: wait for the submitted one.
+	b.waitSearch(t, "build=1")
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Results"]`))); err != nil {
 		t.Fatal(err)
 	}
 	query, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("traceql")))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
@@ -49,7 +50,7 @@ type World struct {
 	Faults        *Faults
 
 	closers      []func()
-	testBackends []*http.Server
+	testBackends []*testBackend
 	cancel       context.CancelFunc
 	loadEnd      chan struct{}
 }
@@ -169,18 +170,62 @@ func (w *World) serveOn(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(l)
-	w.testBackends = append(w.testBackends, srv)
-	w.closers = append(w.closers, func() { srv.Close() })
-	return "http://" + l.Addr().String(), nil
+	tb := &testBackend{addr: l.Addr().String(), handler: h}
+	tb.serve(l)
+	w.testBackends = append(w.testBackends, tb)
+	w.closers = append(w.closers, tb.stop)
+	return "http://" + tb.addr, nil
 }
 
-// StopTestBackends stops the Loki and Tempo test servers the world started
-// (listeners and open connections), as if their retention had passed or
-// they were down. Tests of what must outlive the backends use it.
-func (w *World) StopTestBackends() {
-	for _, srv := range w.testBackends {
-		srv.Close()
+// testBackend is lokitest's or tempotest's HTTP server, which a test may
+// stop and start again on the same address; the data stays in memory.
+type testBackend struct {
+	addr    string
+	handler http.Handler
+	mu      sync.Mutex
+	srv     *http.Server
+}
+
+func (b *testBackend) serve(l net.Listener) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.srv = &http.Server{Handler: b.handler, ReadHeaderTimeout: 10 * time.Second}
+	go b.srv.Serve(l)
+}
+
+func (b *testBackend) stop() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.srv != nil {
+		b.srv.Close() // the listener and every open connection
+		b.srv = nil
 	}
+}
+
+// StopTestBackends stops the Loki and Tempo test servers the world started,
+// as if they were down or their retention had passed. Tests of what must
+// outlive the backends use it.
+func (w *World) StopTestBackends() {
+	for _, b := range w.testBackends {
+		b.stop()
+	}
+}
+
+// StartTestBackends serves the stopped test servers again, on the same
+// addresses and with the data they held.
+func (w *World) StartTestBackends() error {
+	for _, b := range w.testBackends {
+		b.mu.Lock()
+		running := b.srv != nil
+		b.mu.Unlock()
+		if running {
+			continue
+		}
+		l, err := net.Listen("tcp", b.addr)
+		if err != nil {
+			return err
+		}
+		b.serve(l)
+	}
+	return nil
 }

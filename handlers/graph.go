@@ -72,11 +72,21 @@ func (h *Handler) graph(c echo.Context) error {
 		g.StepError = err.Error() + "; using the automatic step."
 		step = correlation.AutoStep(r.Duration(), correlation.PlotWidth)
 	}
+	var pf *pinForms
+	if h.opt.Store != nil && len(names) > 0 {
+		pf = h.pinForms(c)
+	}
 	var panels []panel
 	for _, n := range names {
 		q := strings.TrimSpace(params.Get(n))
+		req := graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only")}
+		if pf != nil {
+			// Pinned graphs are saved with absolute times.
+			req.pin = ptr(pf.Form("graph", "Pin graph", views.Hidden{Name: "q", Value: q},
+				views.Hidden{Name: "from", Value: r.From.UTC().Format(time.RFC3339)}, views.Hidden{Name: "to", Value: r.To.UTC().Format(time.RFC3339)}))
+		}
 		panels = append(panels, panel{Title: q, Load: func(ctx context.Context) (panelOut, error) {
-			return h.graphPanel(ctx, c, graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only")})
+			return h.graphPanel(ctx, c, req)
 		}})
 	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
@@ -90,6 +100,7 @@ type graphRequest struct {
 	stepNote string
 	loc      *time.Location
 	only     string
+	pin      *views.PinFormData
 }
 
 // graphPanel loads one query and its exemplars in parallel and lays out
@@ -146,6 +157,7 @@ func (h *Handler) graphPanel(ctx context.Context, c echo.Context, req graphReque
 		return panelOut{Body: views.GraphPanelBody(body), State: "no data", StateClass: "status-off"}, nil
 	}
 	body.Chart = chart
+	body.Pin = req.pin
 	isolated := false
 	for _, s := range chart.Series {
 		e := views.LegendEntry{Series: s, IsolateURL: withParam(c, "only", s.ID)}

@@ -38,6 +38,7 @@ type GraphBody struct {
 	Notes    []string
 	Unit     string // "seconds", "bytes" or "": for the script's readout
 	Label    string // the chart's accessible name
+	Pin      *PinFormData
 }
 
 // LegendEntry is one series in the legend.

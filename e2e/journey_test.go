@@ -106,14 +106,37 @@ func TestWholeJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// 5. The investigation: add a note, then share it.
+	// 5. The investigation: add a note, then share it. Each step waits for
+	// what the next page shows, never for something the last page had.
 	if err := chromedp.Do(b.ctx,
 		chromedp.Navigate(a.URL+"/investigations?"+url.Values{"q": {title}}.Encode()),
-		chromedp.Click(chromedp.CSS(`main a[href^="/investigations/"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href^="/investigations/"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	inv, err := chromedp.Run(b.ctx, chromedp.AttributeValue(chromedp.CSS(`main a[href^="/investigations/"]`), "href"))
+	if err != nil || !inv.Exists {
+		t.Fatalf("no investigation titled %q (%v)", title, err)
+	}
+	note := "The payment provider timed out: **504** at the gateway."
+	if err := chromedp.Do(b.ctx,
+		chromedp.Navigate(a.URL+inv.Value),
 		chromedp.WaitVisible(chromedp.ID("note-new")),
-		chromedp.SendKeys(chromedp.ID("note-new"), "The payment provider timed out: **504** at the gateway."),
-		chromedp.Submit(chromedp.ID("note-new")),
-		chromedp.WaitVisible(chromedp.ID("note-new")),
+		chromedp.SendKeys(chromedp.ID("note-new"), note),
+		chromedp.Click(chromedp.CSS(`form[action$="/notes"] button[type="submit"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		has, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.body.innerText.includes("The payment provider timed out: 504 at the gateway.")`))
+		if has {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the note did not appear on the investigation")
+		}
+	}
+	if err := chromedp.Do(b.ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/shares"] button`)),
 		chromedp.WaitVisible(chromedp.ID("share-url")),
 	); err != nil {

@@ -29,12 +29,6 @@ func TestGraphExemplarInSpike(t *testing.T) {
 	waitForSpikeMarker(t, page)
 
 	b := newBrowser(t)
-	if err := chromedp.Do(b.ctx,
-		chromedp.Navigate(page),
-		chromedp.WaitVisible(chromedp.CSS(`svg.chart a.ex.in-spike`)),
-	); err != nil {
-		t.Fatal(err)
-	}
 	// The topmost in-spike marker whose centre lies inside a shaded spike
 	// of its own series: where a click on it lands on it, not a neighbour.
 	type target struct {
@@ -54,8 +48,20 @@ func TestGraphExemplarInSpike(t *testing.T) {
 	  }
 	  return null;
 	})()`
+	// The view is relative (now-5m): a reload moves it, and a spike can
+	// slide out while another forms. Reload until a marker qualifies.
 	var tg *target
-	for deadline := time.Now().Add(10 * time.Second); tg == nil && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(60 * time.Second); tg == nil && time.Now().Before(deadline); {
+		if err := chromedp.Do(b.ctx,
+			chromedp.Navigate(page),
+			chromedp.WaitVisible(chromedp.CSS(`section.panel-done`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.chart a.ex.in-spike").length`)); n == 0 {
+			time.Sleep(2 * time.Second)
+			continue
+		}
 		if err := chromedp.Do(b.ctx, chromedp.ScrollIntoView(chromedp.CSS(`svg.chart`))); err != nil {
 			t.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -137,4 +138,47 @@ func (b *browser) waitSearch(t *testing.T, part string) {
 		}
 	}
 	t.Fatalf("the browser's query is %q, want it to contain %q", loc, part)
+}
+
+// selectFailingCharge clicks, on a trace page, the failed payments span
+// ("POST /charge"), as a user selects a row.
+func (b *browser) selectFailingCharge(t *testing.T) {
+	t.Helper()
+	clicked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+		const row = Array.from(document.querySelectorAll("#waterfall .row.error"))
+			.find(r => r.querySelector(".svc").textContent === "payments" && r.textContent.includes("/charge"));
+		if (!row) return false;
+		row.querySelector("a.nm").click();
+		return true;
+	})()`))
+	if err != nil || !clicked {
+		t.Fatalf("no failing payments span to select (%v)", err)
+	}
+}
+
+// screenshot saves the page in light and dark to /tmp when
+// ARIADNE_SCREENSHOTS is set, for a person to look at.
+func screenshot(t *testing.T, b *browser, name string) {
+	t.Helper()
+	if os.Getenv("ARIADNE_SCREENSHOTS") == "" {
+		return
+	}
+	for _, scheme := range []string{"light", "dark"} {
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
+			t.Fatal(err)
+		}
+		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/tmp/ariadne-" + name + "-" + scheme + ".png"
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", path)
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -4,12 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/PuerkitoBio/goquery"
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -74,7 +72,7 @@ func TestGraphExemplarInSpike(t *testing.T) {
 	if tg == nil || len(tg.ID) != 32 {
 		t.Fatalf("no clickable exemplar marker inside a shaded spike: %+v", tg)
 	}
-	screenshots(t, b, "graph")
+	screenshot(t, b, "graph")
 	b.assertClean(t)
 
 	if err := chromedp.Do(b.ctx, chromedp.MouseClickXY(tg.X, tg.Y)); err != nil {
@@ -111,32 +109,5 @@ func waitForSpikeMarker(t *testing.T, page string) {
 			t.Fatalf("no exemplar inside a shaded spike after 150 s; last panel state: %q", state)
 		}
 		time.Sleep(3 * time.Second)
-	}
-}
-
-// screenshots saves the page in light and dark to /tmp when
-// ARIADNE_SCREENSHOTS is set, for a human to look at.
-func screenshots(t *testing.T, b *browser, name string) {
-	t.Helper()
-	if os.Getenv("ARIADNE_SCREENSHOTS") == "" {
-		return
-	}
-	for _, scheme := range []string{"light", "dark"} {
-		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
-			t.Fatal(err)
-		}
-		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		path := "/tmp/ariadne-" + name + "-" + scheme + ".png"
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", path)
-	}
-	if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{}); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -55,16 +55,7 @@ func TestWholeJourney(t *testing.T) {
 	}
 
 	// 3. Select the failing payments span and pin it to a new investigation.
-	spanName, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
-		const row = Array.from(document.querySelectorAll("#waterfall .row.error"))
-			.find(r => r.querySelector(".svc").textContent === "payments" && r.textContent.includes("/charge"));
-		if (!row) return "";
-		row.querySelector("a.nm").click();
-		return row.querySelector("a.nm").textContent.replace(/\s+/g, " ").trim();
-	})()`))
-	if err != nil || spanName == "" {
-		t.Fatalf("no failing payments span in trace %s (%v)", traceID.Value, err)
-	}
+	b.selectFailingCharge(t)
 	if err := chromedp.Do(b.ctx,
 		chromedp.WaitVisible(chromedp.CSS(`#span-details details.pin > summary`)),
 		chromedp.Click(chromedp.CSS(`#span-details details.pin > summary`)),

@@ -2,13 +2,11 @@ package e2e
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -97,16 +95,7 @@ func TestLogsJourney(t *testing.T) {
 		t.Errorf("%d span rows show a log count, want at least 3", counts)
 	}
 	// Select the failing payments span: its error line shows inline.
-	clicked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
-		const row = Array.from(document.querySelectorAll("#waterfall .row.error"))
-			.find(r => r.querySelector(".svc").textContent === "payments" && r.textContent.includes("/charge"));
-		if (!row) return false;
-		row.querySelector("a.nm").click();
-		return true;
-	})()`))
-	if err != nil || !clicked {
-		t.Fatalf("no failing payments span to select (%v)", err)
-	}
+	b.selectFailingCharge(t)
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#span-details .span-logs .logline.lvl-error`))); err != nil {
 		t.Fatal(err)
 	}
@@ -116,27 +105,4 @@ func TestLogsJourney(t *testing.T) {
 	}
 	screenshot(t, b, "trace-logs")
 	b.assertClean(t)
-}
-
-// screenshot saves the page in light and dark to /tmp when
-// ARIADNE_SCREENSHOTS is set, for a person to look at.
-func screenshot(t *testing.T, b *browser, name string) {
-	t.Helper()
-	if os.Getenv("ARIADNE_SCREENSHOTS") == "" {
-		return
-	}
-	for _, scheme := range []string{"light", "dark"} {
-		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}}); err != nil {
-			t.Logf("emulating %s: %v", scheme, err)
-			return
-		}
-		png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Logf("screenshot: %v", err)
-			return
-		}
-		os.WriteFile("/tmp/"+name+"-"+scheme+".png", png, 0o644)
-	}
-	chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
 }

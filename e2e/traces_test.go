@@ -92,16 +92,7 @@ func TestTraceJourney(t *testing.T) {
 	}
 
 	// Select the failing payments span and read its exception.
-	clicked, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
-		const row = Array.from(document.querySelectorAll("#waterfall .row.error"))
-			.find(r => r.querySelector(".svc").textContent === "payments" && r.textContent.includes("/charge"));
-		if (!row) return false;
-		row.querySelector("a.nm").click();
-		return true;
-	})()`))
-	if err != nil || !clicked {
-		t.Fatalf("no failing payments span to select (%v)", err)
-	}
+	b.selectFailingCharge(t)
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#span-details .event.exception`))); err != nil {
 		t.Fatal(err)
 	}

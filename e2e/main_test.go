@@ -97,7 +97,7 @@ func startWorld() (stop func(), err error) {
 	}
 	h := handlers.New(handlers.Options{
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DB:     pool, DefaultUser: "local",
+		DB:     pool, Store: store.New(pool), DefaultUser: "local",
 		Backends: []handlers.Backend{
 			{Name: "Prometheus", Env: "PROMETHEUS", URL: w.PrometheusURL, Ready: a.Prom.Ready},
 			{Name: "Loki", Env: "LOKI", URL: w.LokiURL, Ready: a.Loki.Ready},

@@ -10,8 +10,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/store"
 )
@@ -63,8 +61,8 @@ type Options struct {
 
 	Now func() time.Time
 
-	// Store holds investigations. When nil and DB is a *pgxpool.Pool, New
-	// builds it on that pool.
+	// Store holds investigations; nil means investigations are off (no pin
+	// forms, and their pages say so).
 	Store *store.Store
 }
 
@@ -93,9 +91,6 @@ func New(opt Options) *Handler {
 	}
 	if opt.PanelTimeout <= 0 {
 		opt.PanelTimeout = 20 * time.Second
-	}
-	if pool, ok := opt.DB.(*pgxpool.Pool); ok && opt.Store == nil {
-		opt.Store = store.New(pool)
 	}
 	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
 	d, err := correlation.CompileDerivedFields(opt.DerivedFields)

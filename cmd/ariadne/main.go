@@ -97,7 +97,7 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 	}
 
 	h := handlers.New(handlers.Options{
-		Logger: log, DB: pool, Backends: cl.backends(cfg),
+		Logger: log, DB: pool, Store: store.New(pool), Backends: cl.backends(cfg),
 		Prometheus: cl.prometheus, Tempo: cl.tempo, Loki: cl.loki,
 		RequestTimeout: cfg.RequestTimeout,
 		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,

@@ -111,3 +111,97 @@ func waitForSpikeMarker(t *testing.T, page string) {
 		time.Sleep(3 * time.Second)
 	}
 }
+
+// TestGraphZoomAndShift drags across a chart to zoom (from/to become the
+// dragged window in the URL), then presses "[" to move half a window back.
+// It drags over the recent end, where even a fresh world has data.
+func TestGraphZoomAndShift(t *testing.T) {
+	a := demoApp(t)
+	b := newBrowser(t)
+	q := `sum by (service) (rate(http_server_request_duration_seconds_count[1m]))`
+	// A fresh world needs time before rate() draws over the part of the
+	// view the drag covers: wait until a line starts in its first half.
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(2 * time.Second) {
+		if err := chromedp.Do(b.ctx,
+			chromedp.Navigate(a.URL+"/graph?"+url.Values{"q": {q}, "from": {"now-2m"}, "to": {"now"}}.Encode()),
+			chromedp.WaitVisible(chromedp.CSS(`section.panel-done`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		if ok, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
+			const svg = document.querySelector("svg.chart");
+			const p = svg && svg.querySelector("path.line");
+			const m = p && /M(-?[\d.]+)/.exec(p.getAttribute("d"));
+			return !!m && +m[1] < +svg.dataset.plotX + 0.5 * +svg.dataset.plotW;
+		})()`)); ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the chart has no line over the last half of its view within 90s")
+		}
+	}
+	if err := chromedp.Do(b.ctx, chromedp.ScrollIntoView(chromedp.CSS(`svg.chart`))); err != nil {
+		t.Fatal(err)
+	}
+	box, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
+		const svg = document.querySelector("svg.chart"), r = svg.getBoundingClientRect(), m = svg.getScreenCTM();
+		const x = +svg.dataset.plotX, w = +svg.dataset.plotW, y = +svg.dataset.plotY, h = +svg.dataset.plotH;
+		return {x1: r.left + (x + w * 0.7) * m.a, x2: r.left + (x + w * 0.9) * m.a, y: r.top + (y + h / 2) * m.d,
+			from: +svg.dataset.fromMs, to: +svg.dataset.toMs};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx,
+		chromedp.MouseEvent("mousePressed", box["x1"], box["y"], chromedp.ButtonLeft),
+		chromedp.MouseEvent("mouseMoved", (box["x1"]+box["x2"])/2, box["y"], chromedp.ButtonLeft),
+		chromedp.MouseEvent("mouseMoved", box["x2"], box["y"], chromedp.ButtonLeft),
+		chromedp.MouseEvent("mouseReleased", box["x2"], box["y"], chromedp.ButtonLeft),
+	); err != nil {
+		t.Fatal(err)
+	}
+	b.waitSearch(t, "from=1")
+	from, to := urlWindow(t, b)
+	span := (box["to"] - box["from"]) / 1000
+	if got := to - from; got < 0.15*span || got > 0.25*span {
+		t.Errorf("zoomed to %.0f s of a %.0f s view, want about a fifth", got, span)
+	}
+	if mid := (from + to) / 2; mid < box["from"]/1000+0.7*span || mid > box["from"]/1000+0.9*span {
+		t.Errorf("zoomed window [%.0f, %.0f] is not where the drag was", from, to)
+	}
+
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done`))); err != nil {
+		t.Fatal(err)
+	}
+	if has, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.querySelector("svg.chart")`)); err != nil || !has {
+		t.Fatalf("no chart on the zoomed page (%v)", err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.KeyEvent("[")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f2, t2 := urlWindow(t, b)
+		if f2 < from {
+			if d := (from - f2) - (to-from)/2; d < -2 || d > 2 || t2-f2 < to-from-2 || t2-f2 > to-from+2 {
+				t.Errorf("[ moved [%.0f, %.0f] to [%.0f, %.0f], want half a window back", from, to, f2, t2)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("[ did not move the window")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	b.assertClean(t)
+}
+
+// urlWindow reads from/to (unix seconds) from the tab's URL.
+func urlWindow(t *testing.T, b *browser) (from, to float64) {
+	t.Helper()
+	s, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]float64](`[+new URL(location.href).searchParams.get("from"), +new URL(location.href).searchParams.get("to")]`))
+	if err != nil || len(s) != 2 {
+		t.Fatalf("reading from/to: %v %v", s, err)
+	}
+	return s[0], s[1]
+}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"testing"
@@ -75,10 +76,20 @@ func TestGraphExemplarInSpike(t *testing.T) {
 	screenshot(t, b, "graph")
 	b.assertClean(t)
 
+	// Markers can sit on one another: the one under the pointer when the
+	// click happens is the one whose trace must open.
+	if err := chromedp.Do(b.ctx, chromedp.MouseEvent("mouseMoved", tg.X, tg.Y)); err != nil {
+		t.Fatal(err)
+	}
+	under, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](fmt.Sprintf(
+		`(document.elementFromPoint(%f, %f)?.closest("a.ex.in-spike") || {dataset: {}}).dataset.traceId || ""`, tg.X, tg.Y)))
+	if err != nil || len(under) != 32 {
+		t.Fatalf("no in-spike marker under the pointer at (%.0f, %.0f): %q %v", tg.X, tg.Y, under, err)
+	}
 	if err := chromedp.Do(b.ctx, chromedp.MouseClickXY(tg.X, tg.Y)); err != nil {
 		t.Fatal(err)
 	}
-	b.waitPath(t, "/traces/"+tg.ID)
+	b.waitPath(t, "/traces/"+under)
 }
 
 // waitForSpikeMarker reloads the graph (server side, no browser) until it

@@ -32,8 +32,15 @@ func TestDemoStopsEverything(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	data := t.TempDir()
+	// Postgres runs as its own user: the data folder and its parents must
+	// be reachable by it (t.TempDir's parent is private), or the demo falls
+	// back to a folder under /var/tmp that would outlive the test.
+	data, err := os.MkdirTemp("", "ariadne-demo-test-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	os.Chmod(data, 0o755)
+	t.Cleanup(func() { os.RemoveAll(data) })
 	cmd := exec.Command(bin, "demo", "--data-dir", data, "--rate", "5")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH")} // no DATABASE_URL etc.: the demo starts its own
 	stdout, _ := cmd.StdoutPipe()

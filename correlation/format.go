@@ -9,41 +9,44 @@ import (
 // significant digits and the largest unit that keeps the number ≥ 1
 // ("850 µs", "12.3 ms", "1.24 s", "2m 5s").
 func FormatDuration(d time.Duration) string {
-	neg := d < 0
-	if neg {
+	// Built in one buffer: this runs for every row of a large waterfall.
+	var buf [32]byte
+	b := buf[:0]
+	if d < 0 {
+		b = append(b, '-')
 		d = -d
 	}
-	var s string
 	switch {
 	case d < time.Microsecond:
-		s = strconv.FormatInt(int64(d), 10) + " ns"
+		b = append(strconv.AppendInt(b, int64(d), 10), " ns"...)
 	// Thresholds sit where three digits would round up to 1000.
 	case d < 999500*time.Nanosecond:
-		s = sig3(float64(d)/1e3) + " µs"
+		b = append(appendSig3(b, float64(d)/1e3), " µs"...)
 	case d < 999500*time.Microsecond:
-		s = sig3(float64(d)/1e6) + " ms"
+		b = append(appendSig3(b, float64(d)/1e6), " ms"...)
 	case d < time.Minute:
-		s = sig3(float64(d)/1e9) + " s"
+		b = append(appendSig3(b, float64(d)/1e9), " s"...)
 	case d < time.Hour:
-		s = strconv.Itoa(int(d/time.Minute)) + "m " + strconv.Itoa(int(d%time.Minute/time.Second)) + "s"
+		b = strconv.AppendInt(b, int64(d/time.Minute), 10)
+		b = append(b, "m "...)
+		b = append(strconv.AppendInt(b, int64(d%time.Minute/time.Second), 10), 's')
 	default:
-		s = strconv.Itoa(int(d/time.Hour)) + "h " + strconv.Itoa(int(d%time.Hour/time.Minute)) + "m"
+		b = strconv.AppendInt(b, int64(d/time.Hour), 10)
+		b = append(b, "h "...)
+		b = append(strconv.AppendInt(b, int64(d%time.Hour/time.Minute), 10), 'm')
 	}
-	if neg {
-		return "-" + s
-	}
-	return s
+	return string(b)
 }
 
-// sig3 formats v (≥ 1, < 1000) with three significant digits.
-func sig3(v float64) string {
+// appendSig3 appends v (≥ 1, < 1000) with three significant digits.
+func appendSig3(b []byte, v float64) []byte {
 	switch {
 	case v >= 99.95:
-		return strconv.FormatFloat(v, 'f', 0, 64)
+		return strconv.AppendFloat(b, v, 'f', 0, 64)
 	case v >= 9.995:
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		return strconv.AppendFloat(b, v, 'f', 1, 64)
 	default:
-		return strconv.FormatFloat(v, 'f', 2, 64)
+		return strconv.AppendFloat(b, v, 'f', 2, 64)
 	}
 }
 

@@ -87,7 +87,7 @@ func pct(part, total int64) string {
 	if total <= 0 {
 		return "0%"
 	}
-	return strconv.FormatFloat(100*float64(part)/float64(total), 'f', 2, 64) + "%"
+	return percent(100 * float64(part) / float64(total))
 }
 
 // pctMin is pct with a floor, so a 1 µs span in a 10 s trace still shows.
@@ -95,11 +95,14 @@ func pctMin(part, total int64) string {
 	if total <= 0 {
 		return "100%"
 	}
-	p := 100 * float64(part) / float64(total)
-	if p < 0.15 {
-		p = 0.15
-	}
-	return strconv.FormatFloat(p, 'f', 2, 64) + "%"
+	return percent(max(100*float64(part)/float64(total), 0.15))
+}
+
+// percent writes p with two decimals and a % sign in one allocation: it
+// runs twice per waterfall row.
+func percent(p float64) string {
+	var buf [24]byte
+	return string(append(strconv.AppendFloat(buf[:0], p, 'f', 2, 64), '%'))
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

@@ -127,6 +127,7 @@ func TestWholeJourney(t *testing.T) {
 			t.Fatal("the note did not appear on the investigation")
 		}
 	}
+	screenshot(t, b, "investigation")
 	if err := chromedp.Do(b.ctx,
 		chromedp.Click(chromedp.CSS(`form[action$="/shares"] button`)),
 		chromedp.WaitVisible(chromedp.ID("share-url")),
@@ -157,6 +158,7 @@ func TestWholeJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	screenshot(t, fresh, "shared")
 	page = strings.Join(strings.Fields(page), " ")
 	for _, want := range []string{title, "POST /charge", "payment provider", "The payment provider timed out: 504 at the gateway."} {
 		if !strings.Contains(page, want) {

@@ -91,6 +91,17 @@ func TestTraceJourney(t *testing.T) {
 		t.Errorf("rows visible: %d, folded %d, unfolded %d", all, folded, unfolded)
 	}
 
+	// The keyboard: j moves down the rows, Enter selects, ← folds.
+	if err := chromedp.Do(b.ctx, chromedp.KeyEvent("j"), chromedp.KeyEvent("j"), chromedp.KeyEvent("\r"),
+		chromedp.WaitVisible(chromedp.ID("span-details"))); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](
+		`document.querySelectorAll("#waterfall .row")[1].classList.contains("selected")`))
+	if !second {
+		t.Error("j, j, Enter did not select the second row")
+	}
+
 	// Select the failing payments span and read its exception.
 	b.selectFailingCharge(t)
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#span-details .event.exception`))); err != nil {

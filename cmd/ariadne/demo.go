@@ -78,13 +78,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	return runServer(ctx, cfg, io.Discard, func(base string) {
-		fmt.Fprintf(stdout, "Ariadne:            %s/\n", base)
-		fmt.Fprintf(stdout, "Prometheus:         %s\n", w.PrometheusURL)
-		fmt.Fprintf(stdout, "Loki:               %s\n", w.LokiURL)
-		fmt.Fprintf(stdout, "Tempo (query):      %s\n", w.TempoURL)
-		fmt.Fprintf(stdout, "Tempo (OTLP ingest): %s/v1/traces\n", w.TempoOTLPURL)
-		fmt.Fprintf(stdout, "Postgres:           %s\n", maskPassword(w.DatabaseURL))
-		fmt.Fprintf(stdout, "Shop gateway:       %s (load: %.1f req/s, sampling %.2f)\n", w.Shop.URLs[demo.Gateway], *rate, *ratio)
+		line := func(label, value string) { fmt.Fprintf(stdout, "%-21s%s\n", label+":", value) }
+		line("Ariadne", base+"/")
+		line("Prometheus", w.PrometheusURL)
+		line("Loki", w.LokiURL)
+		line("Tempo (query)", w.TempoURL)
+		line("Tempo (OTLP ingest)", w.TempoOTLPURL+"/v1/traces")
+		line("Postgres", maskPassword(w.DatabaseURL))
+		line("Shop gateway", fmt.Sprintf("%s (load: %.1f req/s, sampling %.2f)", w.Shop.URLs[demo.Gateway], *rate, *ratio))
 		fmt.Fprintln(stdout, "Try this:")
 		q := url.Values{"q": {`histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
 		fmt.Fprintf(stdout, "  latency graph:    %s/graph?%s\n", base, q.Encode())

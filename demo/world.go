@@ -57,7 +57,7 @@ type World struct {
 
 // Start brings the world up: test backends, Postgres, the shop, Prometheus
 // scraping it, and the load. On error everything started is stopped.
-func Start(ctx context.Context, opt Options) (w *World, err error) {
+func Start(ctx context.Context, opt Options) (*World, error) {
 	if opt.SampleRatio == 0 {
 		opt.SampleRatio = 1
 	}
@@ -67,21 +67,22 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 	if opt.ScrapeInterval == 0 {
 		opt.ScrapeInterval = 2 * time.Second
 	}
-	w = &World{Faults: &Faults{Spikes: opt.Spikes}}
-	defer func() {
-		if err != nil {
-			w.Close()
-			w = nil
-		}
-	}()
+	w := &World{Faults: &Faults{Spikes: opt.Spikes}}
+	if err := w.start(ctx, opt); err != nil {
+		w.Close() // whatever did start
+		return nil, err
+	}
+	return w, nil
+}
 
+func (w *World) start(ctx context.Context, opt Options) error {
 	if opt.LokiURL != "" {
 		w.LokiURL = strings.TrimRight(opt.LokiURL, "/")
 	} else {
 		srv := lokitest.New(lokitest.WithRetention(24 * time.Hour))
 		u, err := w.serveOn(opt.LokiAddr, srv.Handler())
 		if err != nil {
-			return nil, fmt.Errorf("lokitest: %w", err)
+			return fmt.Errorf("lokitest: %w", err)
 		}
 		w.LokiURL = u
 	}
@@ -89,14 +90,14 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 	switch {
 	case opt.TempoOTLPURL != "" || opt.TempoURL != "":
 		if opt.TempoOTLPURL == "" || opt.TempoURL == "" {
-			return nil, errors.New("set both TEMPO_URL (query) and TEMPO_OTLP_URL (ingest) to use an existing Tempo")
+			return errors.New("set both TEMPO_URL (query) and TEMPO_OTLP_URL (ingest) to use an existing Tempo")
 		}
 		w.TempoURL, w.TempoOTLPURL = strings.TrimRight(opt.TempoURL, "/"), strings.TrimRight(opt.TempoOTLPURL, "/")
 	default:
 		st := tempotest.New(tempotest.WithRetention(24 * time.Hour))
 		u, err := w.serveOn(opt.TempoAddr, st.Handler())
 		if err != nil {
-			return nil, fmt.Errorf("tempotest: %w", err)
+			return fmt.Errorf("tempotest: %w", err)
 		}
 		w.TempoURL, w.TempoOTLPURL = u, u
 	}
@@ -106,7 +107,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 	} else {
 		pg, err := StartPostgres(ctx, opt.DataDir)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		w.closers = append(w.closers, pg.Stop)
 		w.DatabaseURL = pg.URL
@@ -115,7 +116,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 	shop, err := StartShop(ctx, ShopOptions{OTLPURL: w.TempoOTLPURL, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
 		SampleRatio: opt.SampleRatio, Faults: w.Faults})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	w.Shop = shop
 	w.closers = append(w.closers, shop.Close)
@@ -133,7 +134,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 			Output:         opt.Output,
 		})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		w.closers = append(w.closers, func() { p.Stop() })
 		w.PrometheusURL = p.URL
@@ -144,7 +145,7 @@ func Start(ctx context.Context, opt Options) (w *World, err error) {
 	w.Load = &Load{GatewayURL: shop.URLs[Gateway], Rate: opt.Rate}
 	w.loadEnd = make(chan struct{})
 	go func() { defer close(w.loadEnd); w.Load.Run(lctx) }()
-	return w, nil
+	return nil
 }
 
 // Close stops the load, then everything in reverse order of start.
@@ -184,12 +185,14 @@ type testBackend struct {
 	handler http.Handler
 	mu      sync.Mutex
 	srv     *http.Server
+	l       net.Listener
 }
 
 func (b *testBackend) serve(l net.Listener) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.srv = &http.Server{Handler: b.handler, ReadHeaderTimeout: 10 * time.Second}
+	b.l = l
 	go b.srv.Serve(l)
 }
 
@@ -197,8 +200,11 @@ func (b *testBackend) stop() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.srv != nil {
-		b.srv.Close() // the listener and every open connection
-		b.srv = nil
+		// Close the listener ourselves: Serve may not have taken it yet,
+		// and the port must be free when stop returns.
+		b.l.Close()
+		b.srv.Close() // every open connection
+		b.srv, b.l = nil, nil
 	}
 }
 

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -265,4 +266,24 @@ func TestSampling(t *testing.T) {
 		}
 	}
 	t.Logf("%d exemplars, all resolved", len(ex))
+}
+
+// TestStartFailureStopsWhatStarted: a bad option after a test server has
+// started is an error, not a panic, and that server stops listening.
+func TestStartFailureStopsWhatStarted(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	w, err := Start(context.Background(), Options{TempoURL: "http://127.0.0.1:1", DatabaseURL: "postgres://unused", DataDir: t.TempDir(), LokiAddr: addr})
+	if err == nil || w != nil || !strings.Contains(err.Error(), "TEMPO_OTLP_URL") {
+		t.Fatalf("Start = %v, %v", w, err)
+	}
+	if l, err := net.Listen("tcp", addr); err != nil {
+		t.Errorf("the Loki test server still holds %s: %v", addr, err)
+	} else {
+		l.Close()
+	}
 }

@@ -20,6 +20,10 @@ func (h *Handler) handleError(err error, c echo.Context) {
 	if errors.Is(err, context.Canceled) && c.Request().Context().Err() != nil {
 		return
 	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = echo.NewHTTPError(http.StatusGatewayTimeout,
+			"This page took longer than the server allows (ARIADNE_REQUEST_TIMEOUT). Narrow the time range or the query and try again.")
+	}
 	status := statusOf(err)
 	msg := errorText(err)
 	if status >= 500 {

@@ -79,14 +79,15 @@ func (h *Handler) graph(c echo.Context) error {
 	var panels []panel
 	for _, n := range names {
 		q := strings.TrimSpace(params.Get(n))
-		req := graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only")}
+		req := graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only"),
+			with: urlWith(c.Request().URL.Path, params)}
 		if pf != nil {
 			// Pinned graphs are saved with absolute times.
 			req.pin = ptr(pf.Form("graph", "Pin graph", views.Hidden{Name: "q", Value: q},
 				views.Hidden{Name: "from", Value: r.From.UTC().Format(time.RFC3339)}, views.Hidden{Name: "to", Value: r.To.UTC().Format(time.RFC3339)}))
 		}
-		panels = append(panels, panel{Title: q, Load: func(ctx context.Context) (panelOut, error) {
-			return h.graphPanel(ctx, c, req)
+		panels = append(panels, panel{Title: q, Backend: "Prometheus", Load: func(ctx context.Context) (panelOut, error) {
+			return h.graphPanel(ctx, req)
 		}})
 	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
@@ -101,12 +102,13 @@ type graphRequest struct {
 	loc      *time.Location
 	only     string
 	pin      *views.PinFormData
+	with     func(key, value string) string // this page's URL with one parameter changed
 }
 
 // graphPanel loads one query and its exemplars in parallel and lays out
 // its chart. A failed query fails the panel with Prometheus's message; a
 // failed exemplar request only adds a hint, and the graph still renders.
-func (h *Handler) graphPanel(ctx context.Context, c echo.Context, req graphRequest) (panelOut, error) {
+func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, error) {
 	src := h.opt.Prometheus
 	if src == nil || !src.Configured() {
 		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured(prometheus.Backend)
@@ -160,15 +162,15 @@ func (h *Handler) graphPanel(ctx context.Context, c echo.Context, req graphReque
 	body.Pin = req.pin
 	isolated := false
 	for _, s := range chart.Series {
-		e := views.LegendEntry{Series: s, IsolateURL: withParam(c, "only", s.ID)}
+		e := views.LegendEntry{Series: s, IsolateURL: req.with("only", s.ID)}
 		if req.only == s.ID {
 			e.Isolated, isolated = true, true
-			e.IsolateURL = withParam(c, "only", "")
+			e.IsolateURL = req.with("only", "")
 		}
 		body.Legend = append(body.Legend, e)
 	}
 	if isolated {
-		body.ResetURL = withParam(c, "only", "")
+		body.ResetURL = req.with("only", "")
 	}
 	if len(chart.Markers) > 0 {
 		state += fmt.Sprintf(" · %d exemplars", len(chart.Markers))
@@ -206,16 +208,29 @@ func graphQueryNames(params url.Values) []string {
 // withParam is the current page's URL with one parameter set (or removed
 // when value is empty), everything else kept.
 func withParam(c echo.Context, key, value string) string {
-	v := url.Values{}
-	for k, vs := range c.QueryParams() {
-		v[k] = slices.Clone(vs)
+	return urlWith(c.Request().URL.Path, c.QueryParams())(key, value)
+}
+
+// urlWith captures a page's path and parameters (a copy: panels run on
+// after the request's echo.Context is recycled) and makes URLs from them
+// with one parameter changed.
+func urlWith(path string, params url.Values) func(key, value string) string {
+	base := url.Values{}
+	for k, vs := range params {
+		base[k] = slices.Clone(vs)
 	}
-	if value == "" {
-		v.Del(key)
-	} else {
-		v.Set(key, value)
+	return func(key, value string) string {
+		v := url.Values{}
+		for k, vs := range base {
+			v[k] = vs
+		}
+		if value == "" {
+			v.Del(key)
+		} else {
+			v.Set(key, value)
+		}
+		return path + "?" + v.Encode()
 	}
-	return c.Request().URL.Path + "?" + v.Encode()
 }
 
 func unitName(u correlation.Unit) string {

@@ -42,6 +42,7 @@ type logsRequest struct {
 	newer    loki.Cursor        // "newer": the page just before this top
 	params   url.Values         // the request's own parameters, for links
 	pinLines *views.PinFormData // the shared "pin line" form; nil without investigations
+	zone     *time.Location     // the viewer's; panels run after the request's context is gone
 }
 
 // logs renders GET /logs: a LogQL query, or a trace's lines by trace_id.
@@ -51,7 +52,7 @@ func (h *Handler) logs(c echo.Context) error {
 	p.Scripts = []string{"js/logs.js"}
 	qp := c.QueryParams()
 	v := views.LogsView{Query: qp.Get("q"), TraceID: qp.Get("trace_id"), SpanID: qp.Get("span_id")}
-	req := logsRequest{query: strings.TrimSpace(qp.Get("q")), params: url.Values{}}
+	req := logsRequest{query: strings.TrimSpace(qp.Get("q")), params: url.Values{}, zone: zoneOf(c)}
 	for k, vs := range qp {
 		req.params[k] = vs
 	}
@@ -117,7 +118,7 @@ func (h *Handler) logs(c echo.Context) error {
 	req.newer, _ = loki.ParseCursor(qp.Get("newer"))
 
 	v.Limit, v.Direction = strconv.Itoa(req.limit), req.dir
-	v.Window = "Searching " + windowText(req.r, zoneOf(c))
+	v.Window = "Searching " + windowText(req.r, req.zone)
 	v.Hidden = formHidden(req.params)
 	if req.query == "" {
 		v.Examples = logExamples()
@@ -134,12 +135,12 @@ func (h *Handler) logs(c echo.Context) error {
 
 	panels := []panel{}
 	if correlation.IsLogQuery(req.query) {
-		panels = append(panels, panel{Title: "Log volume", Load: func(ctx context.Context) (panelOut, error) {
-			return h.volumePanel(ctx, c, req)
+		panels = append(panels, panel{Title: "Log volume", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
+			return h.volumePanel(ctx, req)
 		}})
 	}
-	panels = append(panels, panel{Title: "Lines", Load: func(ctx context.Context) (panelOut, error) {
-		return h.linesPanel(ctx, c, req)
+	panels = append(panels, panel{Title: "Lines", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
+		return h.linesPanel(ctx, req)
 	}})
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
 	return render(c, http.StatusOK, views.Logs(p, v, set.Heads(), set))
@@ -166,7 +167,7 @@ func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Tim
 }
 
 // linesPanel loads one page of lines; an empty trace search explains why.
-func (h *Handler) linesPanel(ctx context.Context, c echo.Context, req logsRequest) (panelOut, error) {
+func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, error) {
 	if h.opt.Loki == nil {
 		return panelOut{}, datasources.NotConfigured(loki.Backend)
 	}
@@ -175,7 +176,7 @@ func (h *Handler) linesPanel(ctx context.Context, c echo.Context, req logsReques
 	if err != nil {
 		return panelOut{}, lokiProblem(err)
 	}
-	zone := zoneOf(c)
+	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
 	out.Rows = h.logRows(pg.Lines, zone, 0, logRowLinks{from: req.r.From, to: req.r.To})
 	if req.pinLines != nil {

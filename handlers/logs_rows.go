@@ -12,7 +12,6 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -81,7 +80,9 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 		}
 		refs = h.deriver.AppendExtract(refs[:0], l)
 		for _, ref := range refs {
-			r.Traces = append(r.Traces, views.Link{Label: ref.TraceID, URL: "/traces/" + ref.TraceID})
+			// A window around the line's time: Tempo then searches only
+			// the blocks that can hold the trace.
+			r.Traces = append(r.Traces, views.Link{Label: ref.TraceID, URL: correlation.TraceLink(ref.TraceID, time.Unix(0, l.TimeNs))})
 		}
 		if sid := correlation.LineSpanID(l); sid != "" && len(refs) > 0 {
 			r.SpanID = sid
@@ -155,7 +156,7 @@ const volumeBars = 120
 var levelOrder = []string{"error", "warn", "info", "debug", "trace", ""}
 
 // volumePanel runs the by-level count alongside the lines.
-func (h *Handler) volumePanel(ctx context.Context, c echo.Context, req logsRequest) (panelOut, error) {
+func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, error) {
 	if h.opt.Loki == nil {
 		return panelOut{}, datasources.NotConfigured(loki.Backend)
 	}
@@ -166,7 +167,7 @@ func (h *Handler) volumePanel(ctx context.Context, c echo.Context, req logsReque
 	if err != nil {
 		return panelOut{}, lokiProblem(err)
 	}
-	v := volumeView(res.Series, req.r.From, req.r.To, step, zoneOf(c), req.params)
+	v := volumeView(res.Series, req.r.From, req.r.To, step, req.zone, req.params)
 	return panelOut{Body: views.LogVolumeChart(v), State: v.Total + " lines"}, nil
 }
 

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -16,9 +17,17 @@ import (
 // panel is one backend-backed box of a page. Every page with backend data
 // uses this one pattern: the shell answers at once, panels load in
 // parallel, each is bounded by its timeout and fails alone.
+//
+// Load runs on its own goroutine and may outlive the request (a panel that
+// times out keeps running until its context ends), by when Echo has
+// recycled the request's echo.Context: Load must not touch it. Read what
+// it needs (zone, URL, parameters) before starting the panels.
 type panel struct {
 	Title string
-	Load  func(ctx context.Context) (panelOut, error)
+	// Backend names who is slow when the panel times out ("Prometheus");
+	// empty means the title says it (the home page's backend panels).
+	Backend string
+	Load    func(ctx context.Context) (panelOut, error)
 }
 
 // panelOut is what a successful load renders.
@@ -70,8 +79,12 @@ func (s *panelSet) run(parent context.Context, slot int, p panel) {
 	case d := <-done:
 		s.results <- d
 	case <-ctx.Done():
-		s.results <- panelDone{slot: slot, err: &datasources.Error{Kind: datasources.KindUnavailable, Backend: p.Title,
-			Message: fmt.Sprintf("%s did not answer within %s.", p.Title, s.timeout)}}
+		who := p.Backend
+		if who == "" {
+			who = p.Title
+		}
+		s.results <- panelDone{slot: slot, err: &datasources.Error{Kind: datasources.KindUnavailable, Backend: who,
+			Message: fmt.Sprintf("%s did not answer within %s.", who, s.timeout)}}
 	}
 }
 
@@ -101,10 +114,14 @@ func (s *panelSet) Render(ctx context.Context, w io.Writer) error {
 		res := views.PanelResult{Slot: d.slot, Title: p.Title, State: d.out.State, StateClass: d.out.StateClass}
 		body := d.out.Body
 		if d.err != nil {
-			if datasources.KindOf(d.err) == datasources.KindUnknown {
-				s.log.Error("panel failed", "panel", p.Title, "err", d.err)
-			}
 			res.Error = errorText(d.err)
+			if datasources.KindOf(d.err) == datasources.KindUnknown {
+				// Not one of ours: log it, and show nothing meant for developers.
+				s.log.Error("panel failed", "panel", p.Title, "err", d.err)
+				res.Error = "This panel failed on our side; the server log has the details."
+			} else if e := (*datasources.Error)(nil); errors.As(d.err, &e) && e.Err != nil {
+				s.log.Warn("panel failed", "panel", p.Title, "err", d.err)
+			}
 			if res.State == "" {
 				res.State, res.StateClass = "failed", "status-down"
 			}

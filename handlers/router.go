@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -22,10 +23,10 @@ func (h *Handler) Router() *echo.Echo {
 	// error for the error handler.
 	e.Use(middleware.RequestID())
 	e.Use(h.logRequests)
-	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true,
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
+		// The error handler logs it, once, with the stack.
 		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
-			requestLogger(c).Error("panic", "err", err, "stack", string(stack))
-			return err
+			return fmt.Errorf("panic: %w\n%s", err, stack)
 		}}))
 	e.Use(securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))

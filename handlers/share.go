@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -63,7 +64,7 @@ func (h *Handler) shared(c echo.Context) error {
 	ctx := c.Request().Context()
 	inv, fingerprint, err := st.ShareTarget(ctx, c.Param("token"))
 	if err != nil {
-		if err == store.ErrNotFound {
+		if errors.Is(err, store.ErrNotFound) {
 			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist or was revoked.")
 		}
 		return h.storeError(err)

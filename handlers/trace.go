@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -100,16 +101,8 @@ func parseTraceOptions(c echo.Context) traceOptions {
 	if f, err := datasources.ParseSpanID(c.QueryParam("focus")); err == nil {
 		opt.focus = f
 	}
-	if d := c.QueryParam("depth"); d != "" {
-		for _, ch := range d {
-			if ch < '0' || ch > '9' {
-				d = ""
-				break
-			}
-		}
-		if len(d) > 0 && len(d) < 4 {
-			opt.depth = atoi(d)
-		}
+	if d, err := strconv.Atoi(c.QueryParam("depth")); err == nil && d > 0 && d < 1000 {
+		opt.depth = d
 	}
 	for _, k := range []string{"from", "to"} {
 		if v := c.QueryParam(k); v != "" {
@@ -169,14 +162,6 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 		}))
 	}
 	return err
-}
-
-func atoi(s string) int {
-	n := 0
-	for _, ch := range s {
-		n = n*10 + int(ch-'0')
-	}
-	return n
 }
 
 // traceWindow is the trace's own time, padded, as pin fields: a pinned

@@ -44,7 +44,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *correlation.TraceTree) (temp
 	for i, s := range t.Services {
 		colours[s] = "svc-" + strconv.Itoa(i%serviceColours)
 	}
-	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Load: func(ctx context.Context) (panelOut, error) {
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
 		q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, id, "")
 		if err != nil {
 			return panelOut{}, err

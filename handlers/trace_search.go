@@ -60,12 +60,13 @@ func (h *Handler) traceSearch(c echo.Context) error {
 	p := h.page(c, "Traces", "traces")
 	p.Range = rc
 	p.Styles = []string{"css/trace.css"}
-	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Load: func(ctx context.Context) (panelOut, error) {
+	sorts := sortLinks(c.Request().URL, sortBy) // before the panel: c is not the panel's
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Backend: "Tempo", Load: func(ctx context.Context) (panelOut, error) {
 		res, err := h.searchTraces(ctx, v.Query, r, v.Limit)
 		if err != nil {
 			return panelOut{}, err
 		}
-		res.Sort = sortLinks(c.Request().URL, sortBy)
+		res.Sort = sorts
 		sortResults(res.Rows, sortBy)
 		return panelOut{Body: views.TraceResultsBody(*res), State: strconv.Itoa(len(res.Rows)) + " found"}, nil
 	}})

@@ -99,7 +99,7 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 		rootService = t.Services[0]
 	}
 	v.Links.Metrics = metricsURL(h.redQueries(), rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
-	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = "` + rootService + `" }`}}.Encode()
+	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = ` + correlation.QuoteTraceQL(rootService) + ` }`}}.Encode()
 	if opt.focus != "" {
 		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })
 	}
@@ -199,12 +199,12 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 	total := t.EndNs - t.StartNs
 	baseDepth := t.Nodes[i].Depth
 	// Every row links to itself selected: build the shared part once.
-	selectBase := link(func(q url.Values) { q.Set("span", "X") })
-	selectBase = strings.TrimSuffix(selectBase[:strings.Index(selectBase, "span=X")], "&")
-	if strings.HasSuffix(selectBase, "?") {
-		selectBase += "span="
-	} else {
+	// Span IDs are hex, so they need no escaping after "span=".
+	selectBase := link(func(q url.Values) { q.Del("span") })
+	if strings.Contains(selectBase, "?") {
 		selectBase += "&span="
+	} else {
+		selectBase += "?span="
 	}
 	end := i + t.Nodes[i].Descendants
 	// open[k] is the row index of the k-th still-open subtree.

@@ -3,7 +3,6 @@ package handlers
 import (
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,8 +23,7 @@ func (h *Handler) traces(c echo.Context) error {
 // traceparent> redirects to the trace; a malformed value re-renders with
 // 400 and the reason, keeping what was typed.
 func (h *Handler) openTrace(c echo.Context) error {
-	raw := c.QueryParams()["trace_id"]
-	v := strings.Join(raw, "")
+	v := c.QueryParam("trace_id")
 	id, _, err := datasources.ParseTraceRef(v)
 	if err != nil {
 		p := h.page(c, "Open a trace", "traces")

@@ -316,6 +316,9 @@ func (c *Config) applyLists(l yamlLists, file string) []error {
 		errs = append(errs, fmt.Errorf("derived_fields (in %s): %w", file, err))
 	}
 	c.DerivedFields = l.DerivedFields
+	if len(l.REDQueries) > maxREDQueries {
+		errs = append(errs, fmt.Errorf("red_queries (in %s): %d queries, a graph page shows at most %d", file, len(l.REDQueries), maxREDQueries))
+	}
 	for i, q := range l.REDQueries {
 		if !strings.Contains(q, "$service") {
 			errs = append(errs, fmt.Errorf("red_queries[%d] (in %s): %q does not use $service", i, file, q))
@@ -324,6 +327,9 @@ func (c *Config) applyLists(l yamlLists, file string) []error {
 	c.REDQueries = l.REDQueries
 	return errs
 }
+
+// maxREDQueries is how many queries one graph page holds (q, q2, q3, q4).
+const maxREDQueries = 4
 
 // listKeys are read by yamlLists, not flattened.
 var listKeys = map[string]bool{"exemplar_trace_labels": true, "derived_fields": true, "red_queries": true}

@@ -185,13 +185,14 @@ derived_fields:
     regex: '(x)'
     label: y
   - regex: '(x)'
-red_queries: ['up']
+red_queries: ['up', 'a{s="$service"}', 'b{s="$service"}', 'c{s="$service"}', 'd{s="$service"}']
 trace_log_query: '{a="b"}'
 `), 0o600)
 	_, err = parseConfig([]string{"--config", bad}, envOf(map[string]string{"DATABASE_URL": goodDB}), io.Discard)
 	for _, want := range []string{
 		"derived_fields (in " + bad + "): derived field 1 (no group): the regex needs exactly one capture group",
 		`red_queries[0] (in ` + bad + `): "up" does not use $service`,
+		`red_queries (in ` + bad + `): 5 queries, a graph page shows at most 4`,
 		`trace_log_query (in ` + bad + `): "{a=\"b\"}" must contain ${trace_id}`,
 	} {
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -77,7 +77,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, cfg, io.Discard, func(base string) {
+	// Ariadne's own log (requests, errors) goes to stderr; the URLs to stdout.
+	return runServer(ctx, cfg, stderr, func(base string) {
 		line := func(label, value string) { fmt.Fprintf(stdout, "%-21s%s\n", label+":", value) }
 		line("Ariadne", base+"/")
 		line("Prometheus", w.PrometheusURL)

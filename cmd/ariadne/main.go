@@ -96,16 +96,27 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		return err
 	}
 
-	h := handlers.New(handlers.Options{
+	opt := handlers.Options{
 		Logger: log, DB: pool, Store: store.New(pool), Backends: cl.backends(cfg),
-		Prometheus: cl.prometheus, Tempo: cl.tempo, Loki: cl.loki,
 		RequestTimeout: cfg.RequestTimeout,
 		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
 		ExemplarTraceLabel: cfg.ExemplarTraceLabels,
 		DerivedFields:      cfg.DerivedFields,
 		TraceLogQuery:      cfg.TraceLogQuery,
 		REDQueries:         cfg.REDQueries,
-	})
+	}
+	// An unconfigured backend is a nil source: pages say "not configured"
+	// rather than showing a failure.
+	if cfg.Prometheus.Configured() {
+		opt.Prometheus = cl.prometheus
+	}
+	if cfg.Tempo.Configured() {
+		opt.Tempo = cl.tempo
+	}
+	if cfg.Loki.Configured() {
+		opt.Loki = cl.loki
+	}
+	h := handlers.New(opt)
 	defer h.Close()
 
 	l, err := net.Listen("tcp", cfg.Addr)

@@ -12,7 +12,6 @@ import (
 	"time"
 	"unsafe"
 
-
 	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -190,7 +191,7 @@ func invMinStep(ts []int64) int64 {
 // waterfallView draws at most cardSpanRows rows: the focused span with its
 // ancestors and children, failed spans, then the first rows in tree order.
 func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvWaterfall {
-	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: invDur(t.EndNs - t.StartNs)}
+	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: correlation.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
 	show := make([]bool, len(t.Spans))
 	shown := 0
 	mark := func(i int) {
@@ -230,7 +231,7 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 		if !show[i] {
 			continue
 		}
-		r := views.InvSpanRow{Name: s.Name, Service: s.Service, Duration: invDur(s.EndNs - s.StartNs),
+		r := views.InvSpanRow{Name: s.Name, Service: s.Service, Duration: correlation.FormatDuration(time.Duration(s.EndNs - s.StartNs)),
 			DepthClass: "depth-" + strconv.Itoa(min(s.Depth, 8)), Error: s.Error, Focus: s.ID == t.Focus, StatusMsg: s.StatusMsg,
 			X: fmt.Sprintf("%.2f", float64(s.StartNs-t.StartNs)/dur*100),
 			W: fmt.Sprintf("%.2f", max(float64(s.EndNs-s.StartNs)/dur*100, 0.3))}
@@ -242,7 +243,7 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 			}
 		}
 		for _, e := range s.Events {
-			ev := views.InvSpanEvent{At: "+" + invDur(e.TimeNs-s.StartNs), Name: e.Name}
+			ev := views.InvSpanEvent{At: "+" + correlation.FormatDuration(time.Duration(e.TimeNs-s.StartNs)), Name: e.Name}
 			for _, a := range e.Attrs {
 				if r.Focus || a.K == "exception.message" {
 					ev.Attrs = append(ev.Attrs, views.InvFact{Label: a.K, Value: a.V})
@@ -330,17 +331,6 @@ func invTime(t time.Time, loc *time.Location) string {
 		return t.Format("2006-01-02 15:04:05.000 MST")
 	}
 	return t.Format("2006-01-02 15:04:05 MST")
-}
-
-func invDur(ns int64) string {
-	d := time.Duration(ns)
-	switch {
-	case d >= time.Second:
-		return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) + " s"
-	case d >= time.Millisecond:
-		return strconv.FormatFloat(float64(d)/1e6, 'f', 1, 64) + " ms"
-	}
-	return strconv.FormatFloat(float64(d)/1e3, 'f', 0, 64) + " µs"
 }
 
 func invValue(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -45,8 +46,8 @@ func (h *Handler) openTrace(c echo.Context) error {
 }
 
 func quoteShort(s string) string {
-	if len(s) > 80 {
-		s = s[:80] + "…"
+	if short, cut := correlation.Truncate(s, 80); cut {
+		s = short + "…"
 	}
 	return `"` + s + `"`
 }

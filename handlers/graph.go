@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -203,34 +202,6 @@ func graphQueryNames(params url.Values) []string {
 		}
 	}
 	return out
-}
-
-// withParam is the current page's URL with one parameter set (or removed
-// when value is empty), everything else kept.
-func withParam(c echo.Context, key, value string) string {
-	return urlWith(c.Request().URL.Path, c.QueryParams())(key, value)
-}
-
-// urlWith captures a page's path and parameters (a copy: panels run on
-// after the request's echo.Context is recycled) and makes URLs from them
-// with one parameter changed.
-func urlWith(path string, params url.Values) func(key, value string) string {
-	base := url.Values{}
-	for k, vs := range params {
-		base[k] = slices.Clone(vs)
-	}
-	return func(key, value string) string {
-		v := url.Values{}
-		for k, vs := range base {
-			v[k] = vs
-		}
-		if value == "" {
-			v.Del(key)
-		} else {
-			v.Set(key, value)
-		}
-		return path + "?" + v.Encode()
-	}
 }
 
 func unitName(u correlation.Unit) string {

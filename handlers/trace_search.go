@@ -170,12 +170,11 @@ var sortColumns = []struct{ key, label string }{
 
 func sortLinks(u *url.URL, current string) []views.Link {
 	var out []views.Link
+	with := urlWith(u.Path, u.Query())
 	for _, c := range sortColumns {
 		l := views.Link{Label: c.label}
 		if c.key != "" {
-			q := u.Query()
-			q.Set("sort", c.key)
-			l.URL = u.Path + "?" + q.Encode()
+			l.URL = with("sort", c.key)
 			l.Current = current == c.key || current == "" && c.key == "start"
 		}
 		out = append(out, l)

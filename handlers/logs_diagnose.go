@@ -95,7 +95,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 					for _, n := range close {
 						if correlation.IsLabelName(n) {
 							c.Links = append(c.Links, views.Link{Label: "Use " + n,
-								URL: link(strings.Replace(q, name+`="`+traceID, n+`="`+traceID, 1), r.From, r.To)})
+								URL: link(correlation.RenameLabelFilter(q, traceID, n), r.From, r.To)})
 						}
 					}
 				}
@@ -111,7 +111,31 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 	go func() {
 		defer wg.Done()
 		c := views.LogCheck{Title: "Trace ID written in another form?"}
-		forms := correlation.AlternateIDForms(traceID)
+		// A query built from the template is rebuilt with each form (a
+		// 64-bit ID's built query no longer holds the padded ID to
+		// replace); the user's own query has the ID replaced in it.
+		spanID := params.Get("span_id")
+		built, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, traceID, spanID)
+		isBuilt := err == nil && built == q
+		var forms []correlation.IDForm
+		queries := map[string]string{}
+		for _, f := range correlation.AlternateIDForms(traceID) {
+			fq := strings.ReplaceAll(q, traceID, f.Value)
+			if isBuilt {
+				// The built query already searches a 64-bit ID's
+				// 16-character form.
+				if f.Value == traceID[16:] {
+					continue
+				}
+				bq, err := correlation.TraceLogQueryForm(h.opt.TraceLogQuery, f.Value, spanID)
+				if err != nil {
+					continue
+				}
+				fq = bq
+			}
+			forms = append(forms, f)
+			queries[f.Value] = fq
+		}
 		hits := make([]bool, len(forms))
 		errs := make([]error, len(forms))
 		var fw sync.WaitGroup
@@ -119,7 +143,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 			fw.Add(1)
 			go func() {
 				defer fw.Done()
-				hits[i], errs[i] = any(strings.ReplaceAll(q, traceID, f.Value), r.From, r.To)
+				hits[i], errs[i] = any(queries[f.Value], r.From, r.To)
 			}()
 		}
 		fw.Wait()
@@ -129,7 +153,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 			if errs[i] == nil && hits[i] {
 				c.Found = true
 				c.Links = append(c.Links, views.Link{Label: "Found " + f.Name + ": " + f.Value,
-					URL: link(strings.ReplaceAll(q, traceID, f.Value), r.From, r.To)})
+					URL: link(queries[f.Value], r.From, r.To)})
 			}
 		}
 		if c.Found {

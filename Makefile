@@ -31,6 +31,7 @@ vet:
 test: deps check-generated vet
 	@url=$$(scripts/pg.sh start) && \
 	  ARIADNE_TEST_DATABASE_URL="$$url" $(GO) test -race -count=1 -timeout 20m ./...
+	scripts/clock-ahead.sh
 
 # The demo starts its own Postgres, Prometheus, Loki and Tempo test servers,
 # the shop and its load, then Ariadne, and prints every URL. Ctrl-C stops all.

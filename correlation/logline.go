@@ -111,18 +111,6 @@ func skipEscape(s string, i int) int {
 	return i + 1
 }
 
-// Truncate cuts s to at most n bytes on a rune boundary and reports
-// whether it cut.
-func Truncate(s string, n int) (string, bool) {
-	if len(s) <= n {
-		return s, false
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n], true
-}
-
 // Field is one key and value parsed out of a line.
 type Field struct{ Key, Value string }
 

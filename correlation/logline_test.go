@@ -30,16 +30,6 @@ func TestCleanLine(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	s, cut := Truncate("日本語", 4) // 3 bytes per rune: cut before the 2nd
-	if s != "日" || !cut || !utf8.ValidString(s) {
-		t.Errorf("%q %v", s, cut)
-	}
-	if s, cut := Truncate("abc", 3); s != "abc" || cut {
-		t.Errorf("%q %v", s, cut)
-	}
-}
-
 func TestParseFields(t *testing.T) {
 	tests := []struct {
 		name, line string

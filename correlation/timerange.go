@@ -30,8 +30,15 @@ func (r TimeRange) Duration() time.Duration { return r.To.Sub(r.From) }
 
 // Absolute returns the same window with RFC3339 UTC bounds, for saving.
 func (r TimeRange) Absolute() TimeRange {
-	return TimeRange{From: r.From, To: r.To,
-		RawFrom: r.From.UTC().Format(time.RFC3339), RawTo: r.To.UTC().Format(time.RFC3339)}
+	// Whole seconds read well in a URL; rounding outwards keeps every
+	// instant of the window inside it (a span ending at .09 s is not cut).
+	from := r.From.Truncate(time.Second)
+	to := r.To.Truncate(time.Second)
+	if to.Before(r.To) {
+		to = to.Add(time.Second)
+	}
+	return TimeRange{From: from, To: to,
+		RawFrom: from.UTC().Format(time.RFC3339), RawTo: to.UTC().Format(time.RFC3339)}
 }
 
 // ParseTimeRange resolves from/to as written in a URL: RFC3339, unix

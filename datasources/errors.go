@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"net"
 	"net/http"
 	"strings"
@@ -118,9 +119,7 @@ func NotConfigured(backend string) error {
 // user message for 4xx, trimmed.
 func FromStatus(backend string, status int, body []byte) error {
 	msg := strings.TrimSpace(string(body))
-	if len(msg) > 2000 {
-		msg = msg[:2000] + "…"
-	}
+	msg = text.Shorten(msg, 2000)
 	e := &Error{Backend: backend, Status: status, Message: msg}
 	switch {
 	case status == http.StatusNotFound:

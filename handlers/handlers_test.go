@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -31,6 +32,37 @@ func (f *fakeDB) Ping(ctx context.Context) error {
 	return nil
 }
 
+// fixtureNow is the handlers tests' "now", a fixed instant on purpose:
+// every clock these tests build reads it (the app's Options.Now,
+// lokitest's and tempotest's WithClock), so fixtures may sit at fixed
+// times and no test depends on the day it runs. See
+// datasources/fixturedates_test.go for the rule.
+var fixtureNow = time.Date(2026, 11, 26, 10, 5, 0, 0, time.UTC)
+
+func fixtureClock() time.Time { return fixtureNow }
+
+// closingServer is a backend that is down: it takes each connection and
+// closes it without a word. Unlike a closed port, it cannot be handed to
+// another process while the test runs.
+func closingServer(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return "http://" + l.Addr().String()
+}
+
 type testApp struct {
 	h    *Handler
 	e    *echo.Echo
@@ -43,6 +75,9 @@ func newApp(t *testing.T, opt Options) *testApp {
 	db := &fakeDB{}
 	if opt.DB == nil {
 		opt.DB = db
+	}
+	if opt.Now == nil {
+		opt.Now = fixtureClock
 	}
 	logs := &bytes.Buffer{}
 	opt.Logger = slog.New(slog.NewTextHandler(logs, nil))

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -259,23 +259,10 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 	return w
 }
 
+// invLevelClass is a pinned line's level class, by the same reading of
+// levels as the logs page (correlation.LineLevel).
 func invLevelClass(l store.LineSnap) string {
-	lvl := l.Labels["level"]
-	if lvl == "" && strings.HasPrefix(l.Line, "{") {
-		var j struct {
-			Level string `json:"level"`
-		}
-		if json.Unmarshal([]byte(l.Line), &j) == nil {
-			lvl = j.Level
-		}
-	}
-	switch strings.ToLower(lvl) {
-	case "error", "err", "fatal", "critical":
-		return "lvl-error"
-	case "warn", "warning":
-		return "lvl-warn"
-	}
-	return ""
+	return levelClass[correlation.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels})]
 }
 
 // activityText is one activity entry as a sentence after the actor's name.

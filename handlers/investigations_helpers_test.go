@@ -17,8 +17,6 @@ import (
 	"github.com/ariadne-dev/ariadne/store/storetest"
 )
 
-var invNow = time.Date(2026, 11, 26, 10, 5, 0, 0, time.UTC)
-
 // The failing checkout's error line, as the demo writes it.
 const failLine = `{"time":"2026-11-26T10:00:00.09Z","level":"error","msg":"charge failed: payment provider did not answer","service":"payments","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00000000000000b2"}`
 
@@ -36,10 +34,10 @@ type invApp struct {
 
 func newInvApp(t *testing.T) *invApp {
 	t.Helper()
-	ts := tempotest.NewTestServer(t)
+	ts := tempotest.NewTestServer(t, tempotest.WithClock(fixtureClock))
 	ts.Ingest(checkoutTrace())
-	ls := lokitest.NewTestServer(t)
-	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	ls := lokitest.NewTestServer(t, lokitest.WithClock(fixtureClock))
+	base := traceBase
 	if err := ls.Push(map[string]string{"service_name": "payments", "level": "error"},
 		lokitest.Entry{Time: base.Add(90 * time.Millisecond), Line: failLine}); err != nil {
 		t.Fatal(err)
@@ -57,7 +55,7 @@ func newInvApp(t *testing.T) *invApp {
 		t.Fatal(err)
 	}
 	st := store.New(storetest.NewPool(t))
-	a := &invApp{testApp: newApp(t, Options{Store: st, Tempo: tc, Loki: lc, DefaultUser: "local", Now: func() time.Time { return invNow }}),
+	a := &invApp{testApp: newApp(t, Options{Store: st, Tempo: tc, Loki: lc, DefaultUser: "local"}),
 		st: st, tempo: ts, loki: ls, cookies: map[string]*http.Cookie{}}
 	a.session(t, a.get(t, "/investigations"))
 	if a.csrf == "" {

@@ -11,6 +11,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
@@ -124,7 +125,7 @@ func (h *Handler) logs(c echo.Context) error {
 		v.Examples = logExamples()
 		return render(c, http.StatusOK, views.Logs(p, v, nil, nil))
 	}
-	p.Title = "Logs: " + shorten(req.query, 60)
+	p.Title = "Logs: " + text.Shorten(req.query, 60)
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
 		w := []views.Hidden{{Name: "q", Value: req.query},
@@ -273,13 +274,6 @@ func windowText(r correlation.TimeRange, zone *time.Location) string {
 	return r.From.In(zone).Format(layout) + " to " + r.To.In(zone).Format(layout) + " " + r.To.In(zone).Format("MST")
 }
 
-func shorten(s string, n int) string {
-	if t, cut := correlation.Truncate(s, n); cut {
-		return t + "…"
-	}
-	return s
-}
-
 // logExamples start a user who arrives with no query.
 func logExamples() []views.Link {
 	var out []views.Link
@@ -296,7 +290,7 @@ func logExamples() []views.Link {
 
 // linePinRef is a line's pin fields with a fresh idempotency key.
 func linePinRef(l datasources.LogLine) string {
-	line, _ := correlation.Truncate(l.Line, pinnedLineBytes)
+	line, _ := text.Cut(l.Line, pinnedLineBytes)
 	return url.Values{
 		"idempotency_key": {newFormKey()},
 		"time_ns":         {strconv.FormatInt(l.TimeNs, 10)},

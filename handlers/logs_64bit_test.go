@@ -84,8 +84,8 @@ type t64Fixture struct {
 // lokitest keeps recent lines, and no test may depend on today's date.
 func newT64App(t *testing.T, tmpl string) *t64Fixture {
 	t.Helper()
-	f := &t64Fixture{logsFixture: newLogsApp(t, Options{TraceLogQuery: tmpl, Now: time.Now}),
-		start: time.Now().UTC().Add(-10 * time.Minute).Truncate(time.Second), lines: t64Lines()}
+	f := &t64Fixture{logsFixture: newLogsApp(t, Options{TraceLogQuery: tmpl}),
+		start: logBase, lines: t64Lines()}
 	f.tempo.Ingest(t64Trace(f.start))
 	for _, l := range f.lines {
 		f.push(t, l.service, l.level, lokitest.Entry{Time: f.start.Add(l.at), Line: l.line, Metadata: l.meta})
@@ -274,11 +274,11 @@ func TestLogs64BitDerivedLinks(t *testing.T) {
 // label name check reads the new matcher and its fix keeps both forms,
 // and the other forms are tried through the template.
 func TestLogs64BitEmptySaysWhy(t *testing.T) {
-	at := time.Now().UTC().Add(-10 * time.Minute).Truncate(time.Second)
+	at := logBase
 	win := "from=" + url.QueryEscape(at.Add(-time.Minute).Format(time.RFC3339)) + "&to=" + url.QueryEscape(at.Add(time.Minute).Format(time.RFC3339))
 
 	// Metadata named traceId, holding the 16-character form.
-	f := newLogsApp(t, Options{TraceLogQuery: correlation.LabelTraceLogQuery, Now: time.Now})
+	f := newLogsApp(t, Options{TraceLogQuery: correlation.LabelTraceLogQuery})
 	f.push(t, "legacy", "info", lokitest.Entry{Time: at, Line: "request", Metadata: map[string]string{"traceId": t64Low}})
 	d := doc(t, f.app.get(t, "/logs?trace_id="+t64Low+"&"+win))
 	diag := panelOf(d, "Lines").Find(".diagnosis")
@@ -296,7 +296,7 @@ func TestLogs64BitEmptySaysWhy(t *testing.T) {
 
 	// The ID written as a UUID: found through the template; the 16-character
 	// form is not offered, since the query already searched it.
-	g := newLogsApp(t, Options{Now: time.Now})
+	g := newLogsApp(t, Options{})
 	dashed := "00000000-0000-0000-a3ce-929d0e0e4736"
 	g.push(t, "legacy", "info", lokitest.Entry{Time: at, Line: "request trace=" + dashed})
 	diag = panelOf(doc(t, g.app.get(t, "/logs?trace_id="+t64Low+"&"+win)), "Lines").Find(".diagnosis")

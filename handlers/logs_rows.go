@@ -13,6 +13,7 @@ import (
 	"unsafe"
 
 	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
@@ -67,12 +68,12 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 			Service:    svc,
 			SvcClass:   svcClass[svc],
 		}
-		text := correlation.CleanLine(l.Line)
-		if prev, cut := correlation.Truncate(text, previewBytes); cut {
-			r.Preview, r.Rest = prev, text[len(prev):]
+		clean := correlation.CleanLine(l.Line)
+		if prev, cut := text.Cut(clean, previewBytes); cut {
+			r.Preview, r.Rest = prev, clean[len(prev):]
 			r.RestSize = byteSize(len(r.Rest))
 		} else {
-			r.Preview = text
+			r.Preview = clean
 		}
 		if baseNs != 0 {
 			r.Offset = "+" + correlation.FormatDuration(time.Duration(l.TimeNs-baseNs))
@@ -102,7 +103,7 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 		if len(l.Parsed) > 0 {
 			r.Fields = sortedKV(l.Parsed)
 		} else if len(l.Line) <= 64<<10 {
-			for _, f := range correlation.ParseFields(text) {
+			for _, f := range correlation.ParseFields(clean) {
 				r.Fields = append(r.Fields, views.KV{Key: f.Key, Value: f.Value})
 			}
 		}

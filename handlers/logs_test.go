@@ -20,9 +20,9 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 )
 
-// logBase is where the test lines sit: recent enough for lokitest's
-// retention, on a whole second so times read well in assertions.
-var logBase = time.Now().UTC().Add(-10 * time.Minute).Truncate(time.Second)
+// logBase is where the test lines sit: ten minutes before fixtureNow, on
+// a whole second so times read well in assertions.
+var logBase = fixtureNow.Add(-10 * time.Minute)
 
 type logsFixture struct {
 	loki  *lokitest.Server
@@ -33,7 +33,8 @@ type logsFixture struct {
 // newLogsApp starts lokitest (and tempotest) and Ariadne over them.
 func newLogsApp(t *testing.T, opt Options, lokiOpts ...lokitest.Option) *logsFixture {
 	t.Helper()
-	f := &logsFixture{loki: lokitest.NewTestServer(t, lokiOpts...), tempo: tempotest.NewTestServer(t)}
+	lokiOpts = append([]lokitest.Option{lokitest.WithClock(fixtureClock)}, lokiOpts...)
+	f := &logsFixture{loki: lokitest.NewTestServer(t, lokiOpts...), tempo: tempotest.NewTestServer(t, tempotest.WithClock(fixtureClock))}
 	lc, err := loki.New(datasources.Config{URL: f.loki.URL, Timeout: 5 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +143,7 @@ func TestLogsByTraceID(t *testing.T) {
 	td := checkoutTrace()
 	for _, rs := range td.ResourceSpans {
 		for _, s := range rs.ScopeSpans[0].Spans {
-			shift := uint64(logBase.UnixNano()) - uint64(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano())
+			shift := uint64(logBase.Sub(traceBase))
 			s.StartTimeUnixNano += shift
 			s.EndTimeUnixNano += shift
 		}
@@ -248,12 +249,7 @@ func TestLogsErrors(t *testing.T) {
 }
 
 func TestLogsLokiDownOrSlow(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dead := "http://" + l.Addr().String()
-	l.Close()
+	dead := closingServer(t)
 	hang := make(chan struct{})
 	slow := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {

@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/store"
@@ -76,7 +77,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 			return err
 		}
 		p.Ref = store.Ref{Query: q, From: from, To: to}
-		p.Title = store.Truncate(q, 120)
+		p.Title = text.Shorten(q, 120)
 		return series(q, from, to)
 
 	case store.KindExemplar:
@@ -170,7 +171,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		}
 		addOmitted(omitted)
 		p.Ref = store.Ref{Query: q, From: from, To: to}
-		p.Title = store.Truncate(q, 120)
+		p.Title = text.Shorten(q, 120)
 		return nil
 
 	case store.KindLogLine:
@@ -187,7 +188,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 			return bad("labels: %v", err)
 		}
 		at := time.Unix(0, ns).UTC()
-		snap.Lines = []store.LineSnap{{TimeNs: ns, Labels: labels, Line: store.Truncate(line, pinnedLineBytes)}}
+		snap.Lines = []store.LineSnap{{TimeNs: ns, Labels: labels, Line: text.Shorten(line, pinnedLineBytes)}}
 		if len(line) > pinnedLineBytes {
 			addOmitted(fmt.Sprintf("the line cut to %d KB", pinnedLineBytes>>10))
 		}
@@ -208,7 +209,7 @@ func invTraceTitle(ts *store.TraceSnap, spanID string) (string, bool) {
 			if s.Service != "" {
 				name = s.Service + ": " + name
 			}
-			return store.Truncate(name, 120), true
+			return text.Shorten(name, 120), true
 		}
 	}
 	return "Trace " + ts.ID, false
@@ -220,9 +221,9 @@ func invLineTitle(line string) string {
 		Msg string `json:"msg"`
 	}
 	if strings.HasPrefix(line, "{") && json.Unmarshal([]byte(line), &j) == nil && j.Msg != "" {
-		return store.Truncate(j.Msg, 120)
+		return text.Shorten(j.Msg, 120)
 	}
-	return store.Truncate(line, 120)
+	return text.Shorten(line, 120)
 }
 
 // parseLabels reads a label set written as a selector, {k="v", k2="v2"}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
@@ -96,7 +97,7 @@ func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again 
 	if again {
 		what = "Already pinned"
 	}
-	setFlash(c, what+" “"+store.Truncate(invItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
+	setFlash(c, what+" “"+text.Shorten(invItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
 	if returnTo == "" {
 		returnTo = itemURL(p.Investigation.ID, p.Item.ID)
 	}
@@ -162,7 +163,7 @@ const flashCookie = "ariadne_flash"
 
 // setFlash leaves a one-time notice for the next page (see takeFlash).
 func setFlash(c echo.Context, msg string) {
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(store.Truncate(msg, 600)), Path: "/",
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(text.Shorten(msg, 600)), Path: "/",
 		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
@@ -177,5 +178,5 @@ func takeFlash(c echo.Context) string {
 	if err != nil {
 		return ""
 	}
-	return store.Truncate(msg, 600)
+	return text.Shorten(msg, 600)
 }

@@ -84,7 +84,7 @@ func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasour
 		out.Error = err.Error()
 		return out
 	}
-	from, to := correlation.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
+	from, to := spanLogWindow(s)
 	pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: 200, Direction: loki.Forward}, loki.Cursor{})
 	if err != nil {
 		out.Error = "Could not load this span's lines: " + errorText(err)
@@ -92,6 +92,12 @@ func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasour
 	}
 	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs, logRowLinks{from: from, to: to, trace: s.TraceID})
 	return out
+}
+
+// spanLogWindow is the window of one span's lines, for both its inline
+// lines and its "Logs for this span" link, so the two always agree.
+func spanLogWindow(s *datasources.Span) (time.Time, time.Time) {
+	return correlation.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
 }
 
 // withChildren renders comp with children in its { children... } slot.

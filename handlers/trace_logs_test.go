@@ -17,7 +17,7 @@ import (
 func traceAtLogBase(t *testing.T, f *logsFixture) {
 	t.Helper()
 	td := checkoutTrace()
-	shift := uint64(logBase.UnixNano()) - uint64(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano())
+	shift := uint64(logBase.Sub(traceBase)) // negative: wraps, and adding it wraps back
 	for _, rs := range td.ResourceSpans {
 		for _, s := range rs.ScopeSpans[0].Spans {
 			s.StartTimeUnixNano += shift
@@ -107,5 +107,34 @@ func TestTraceNotFoundFromExemplar(t *testing.T) {
 	wantLogs := "/logs?" + url.Values{"trace_id": {traceHex}, "from": {from}, "to": {to}}.Encode()
 	if len(links) != 2 || links[0] != "Search all of Tempo's retention /traces/"+traceHex || links[1] != "Logs with this trace ID in that window "+wantLogs {
 		t.Errorf("links %q", links)
+	}
+}
+
+// The span's inline lines and its "Logs for this span" link search one
+// window: a line 45 s after the span ends is in both or in neither.
+func TestSpanLogsLinkAgreesWithInlineLines(t *testing.T) {
+	f := newLogsApp(t, Options{})
+	traceAtLogBase(t, f)
+	late := logBase.Add(90*time.Millisecond + 45*time.Second)
+	f.push(t, "payments", "warn", lokitest.Entry{Time: late, Line: jsonLine("payments", "warn", "retry budget exhausted", traceHex, "00000000000000b2")})
+
+	msgs := func(d *goquery.Document) []string {
+		var out []string
+		d.Find(".logline .msg").Each(func(_ int, s *goquery.Selection) { out = append(out, strings.TrimSpace(s.Text())) })
+		return out
+	}
+	fd := doc(t, f.app.get(t, "/traces/"+traceHex+"/spans/00000000000000b2"))
+	inline := msgs(fd)
+	link, ok := fd.Find(`a:contains("Logs for this span")`).Attr("href")
+	if !ok {
+		t.Fatal(`no "Logs for this span" link`)
+	}
+	w := f.app.get(t, link)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%s: status %d", link, w.Code)
+	}
+	linked := msgs(doc(t, w))
+	if len(inline) != 3 || strings.Join(inline, "|") != strings.Join(linked, "|") {
+		t.Errorf("inline lines %q\nlink %s shows %q", inline, link, linked)
 	}
 }

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/url"
 	"sort"
@@ -76,10 +77,10 @@ func (h *Handler) traceSearch(c echo.Context) error {
 func traceFilter(v views.TraceSearchView) (correlation.TraceFilter, error) {
 	f := correlation.TraceFilter{Service: strings.TrimSpace(v.Service), SpanName: strings.TrimSpace(v.SpanName), ErrorsOnly: v.ErrorsOnly}
 	var err error
-	if f.MinDuration, err = parseDurationField("min duration", v.MinDuration); err != nil {
+	if f.MinDuration, err = parseDurationField("Min duration", v.MinDuration); err != nil {
 		return f, err
 	}
-	if f.MaxDuration, err = parseDurationField("max duration", v.MaxDuration); err != nil {
+	if f.MaxDuration, err = parseDurationField("Max duration", v.MaxDuration); err != nil {
 		return f, err
 	}
 	for _, line := range strings.Split(v.Attributes, "\n") {
@@ -97,7 +98,9 @@ func parseDurationField(name, s string) (time.Duration, error) {
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil || d < 0 {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, name+" "+strconv.Quote(s)+" is not a duration such as 250ms or 2s")
+		// A sentence for the form, not an HTTP error: the page still
+		// renders, with the field kept.
+		return 0, errors.New(name + " " + strconv.Quote(s) + " is not a duration such as 250ms or 2s.")
 	}
 	return d, nil
 }

@@ -69,9 +69,14 @@ func TestTraceSearchBadQueryKeepsIt(t *testing.T) {
 
 func TestTraceSearchFormErrors(t *testing.T) {
 	a := newTraceApp(t, checkoutTrace())
-	d := doc(t, a.get(t, "/traces?build=1&min=soon"))
-	if got := d.Find(".form-error").Text(); !strings.Contains(got, `min duration "soon" is not a duration`) {
-		t.Errorf("form error %q", got)
+	for _, tt := range []struct{ query, want string }{
+		{"min=soon", `Min duration "soon" is not a duration such as 250ms or 2s.`},
+		{"max=-1s", `Max duration "-1s" is not a duration such as 250ms or 2s.`},
+	} {
+		d := doc(t, a.get(t, "/traces?build=1&"+tt.query))
+		if got := strings.TrimSpace(d.Find(".form-error").Text()); got != tt.want {
+			t.Errorf("%s: form error %q, want %q", tt.query, got, tt.want)
+		}
 	}
 }
 

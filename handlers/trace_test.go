@@ -27,9 +27,12 @@ func str(k, v string) *commonpb.KeyValue {
 	return &commonpb.KeyValue{Key: k, Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: v}}}
 }
 
-// pbSpan is a span of the test trace; times in ms after a fixed start.
+// traceBase is where the test trace starts: five minutes before fixtureNow.
+var traceBase = fixtureNow.Add(-5 * time.Minute)
+
+// pbSpan is a span of the test trace; times in ms after traceBase.
 func pbSpan(id, parent, name string, startMs, endMs uint64, attrs ...*commonpb.KeyValue) *tracepb.Span {
-	base := uint64(time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano())
+	base := uint64(traceBase.UnixNano())
 	s := &tracepb.Span{TraceId: hexBytes(traceHex), SpanId: hexBytes(id), Name: name,
 		StartTimeUnixNano: base + startMs*1e6, EndTimeUnixNano: base + endMs*1e6, Attributes: attrs, Kind: tracepb.Span_SPAN_KIND_SERVER}
 	if parent != "" {
@@ -60,7 +63,7 @@ func checkoutTrace() *tracepb.TracesData {
 
 func newTraceApp(t *testing.T, td ...*tracepb.TracesData) *testApp {
 	t.Helper()
-	srv := tempotest.NewTestServer(t, tempotest.WithMaxBytesPerTrace(256<<20))
+	srv := tempotest.NewTestServer(t, tempotest.WithMaxBytesPerTrace(256<<20), tempotest.WithClock(fixtureClock))
 	for _, d := range td {
 		srv.Ingest(d)
 	}
@@ -69,7 +72,7 @@ func newTraceApp(t *testing.T, td ...*tracepb.TracesData) *testApp {
 		t.Fatal(err)
 	}
 	// Inventory's clock runs behind: its span starts 5 ms before its parent.
-	return newApp(t, Options{Tempo: client, Now: func() time.Time { return time.Date(2026, 11, 26, 10, 5, 0, 0, time.UTC) }})
+	return newApp(t, Options{Tempo: client})
 }
 
 func TestTracePage(t *testing.T) {

@@ -290,7 +290,8 @@ func (h *Handler) spanDetails(c echo.Context, t *correlation.TraceTree, i int, o
 	if nd.Skewed() {
 		d.Skew = skewNote(nd)
 	}
-	d.LogsURL = logsURL(s.TraceID, s.SpanID, time.Unix(0, s.StartNs).Add(-30*time.Second), time.Unix(0, s.EndNs).Add(30*time.Second))
+	from, to := spanLogWindow(s)
+	d.LogsURL = logsURL(s.TraceID, s.SpanID, from, to)
 	for _, a := range s.Attributes {
 		d.Attributes = append(d.Attributes, views.KV{Key: a.Key, Value: a.Value})
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -46,8 +46,5 @@ func (h *Handler) openTrace(c echo.Context) error {
 }
 
 func quoteShort(s string) string {
-	if short, cut := correlation.Truncate(s, 80); cut {
-		s = short + "…"
-	}
-	return `"` + s + `"`
+	return `"` + text.Shorten(s, 80) + `"`
 }

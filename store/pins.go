@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -63,7 +64,7 @@ func (s *Store) Pin(ctx context.Context, p Pin) (Pinned, error) {
 	if len(p.Note) > MaxNote {
 		return Pinned{}, fmt.Errorf("%w: a note holds at most %d bytes", ErrInvalid, MaxNote)
 	}
-	p.Title = Truncate(p.Title, MaxTitle)
+	p.Title = text.Shorten(p.Title, MaxTitle)
 	ref, err := json.Marshal(p.Ref)
 	if err != nil {
 		return Pinned{}, err

@@ -6,8 +6,8 @@ import (
 	"math"
 	"slices"
 	"time"
-	"unicode/utf8"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -155,7 +155,7 @@ func SnapshotLines(lines []datasources.LogLine, lim Limits) (out []LineSnap, omi
 	}
 	out = make([]LineSnap, 0, len(lines))
 	for _, l := range lines {
-		out = append(out, LineSnap{TimeNs: l.TimeNs, Labels: l.Labels, Line: Truncate(l.Line, lim.LineBytes)})
+		out = append(out, LineSnap{TimeNs: l.TimeNs, Labels: l.Labels, Line: text.Shorten(l.Line, lim.LineBytes)})
 	}
 	return out, omitted
 }
@@ -246,16 +246,16 @@ func SnapshotTrace(t *datasources.Trace, focus string, lim Limits) (*TraceSnap, 
 		if len(keep) > 0 && !keep[s.SpanID] {
 			continue
 		}
-		sp := SpanSnap{ID: s.SpanID, Parent: s.ParentSpanID, Depth: r.depth, Name: Truncate(s.Name, lim.ValueChars),
+		sp := SpanSnap{ID: s.SpanID, Parent: s.ParentSpanID, Depth: r.depth, Name: text.Shorten(s.Name, lim.ValueChars),
 			Service: s.Service(), Kind: string(s.Kind), Error: s.Status == datasources.StatusError,
-			StatusMsg: Truncate(s.StatusMsg, lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
+			StatusMsg: text.Shorten(s.StatusMsg, lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
 		if sp.Error || s.SpanID == focus {
 			sp.Attrs = kvs(s.Attributes, lim)
 			for i, e := range s.Events {
 				if i == lim.EventsPerSpan {
 					break
 				}
-				sp.Events = append(sp.Events, EventSnap{TimeNs: e.TimeNs, Name: Truncate(e.Name, lim.ValueChars), Attrs: kvs(e.Attributes, lim)})
+				sp.Events = append(sp.Events, EventSnap{TimeNs: e.TimeNs, Name: text.Shorten(e.Name, lim.ValueChars), Attrs: kvs(e.Attributes, lim)})
 			}
 		}
 		ts.Spans = append(ts.Spans, sp)
@@ -270,23 +270,9 @@ func kvs(attrs []datasources.Attribute, lim Limits) []KV {
 	}
 	out := make([]KV, n)
 	for i := range n {
-		out[i] = KV{K: Truncate(attrs[i].Key, 200), V: Truncate(attrs[i].Value, lim.ValueChars)}
+		out[i] = KV{K: text.Shorten(attrs[i].Key, 200), V: text.Shorten(attrs[i].Value, lim.ValueChars)}
 	}
 	return out
-}
-
-// Truncate cuts s to at most n bytes on a rune boundary, marking the cut
-// with an ellipsis.
-func Truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	const mark = "…"
-	cut := max(n-len(mark), 0)
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + mark
 }
 
 func join(a, b string) string {

@@ -84,23 +84,4 @@ func TestSnapshotSeriesAndLines(t *testing.T) {
 	}
 }
 
-func TestTruncate(t *testing.T) {
-	tests := []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"short", 10, "short"},
-		{"exactly", 7, "exactly"},
-		{"abcdefghij", 6, "abc…"},
-		{"ééééé", 6, "é…"}, // never splits a rune
-		{"abc", 1, "…"},
-	}
-	for _, tt := range tests {
-		if got := Truncate(tt.in, tt.n); got != tt.want {
-			t.Errorf("Truncate(%q, %d) = %q, want %q", tt.in, tt.n, got, tt.want)
-		}
-	}
-}
-
 func itoa(i int) string { return string(rune('0' + i)) }

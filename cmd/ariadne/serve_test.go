@@ -92,8 +92,13 @@ func TestServeBadDatabaseURL(t *testing.T) {
 // TestGracefulShutdown stops the server while a page is waiting on a slow
 // backend: the page still arrives whole, and run returns cleanly.
 func TestGracefulShutdown(t *testing.T) {
+	arrived := make(chan struct{}, 1)
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(800 * time.Millisecond)
+		select {
+		case arrived <- struct{}{}: // the page's request is in flight
+		default:
+		}
+		time.Sleep(800 * time.Millisecond) // and stays so while the server stops
 		fmt.Fprintln(w, "Prometheus Server is Ready.")
 	}))
 	defer slow.Close()
@@ -115,7 +120,11 @@ func TestGracefulShutdown(t *testing.T) {
 		b, err := io.ReadAll(resp.Body)
 		res <- result{resp.StatusCode, string(b), err}
 	}()
-	time.Sleep(300 * time.Millisecond) // the request is in flight, waiting on Prometheus
+	select {
+	case <-arrived:
+	case r := <-res:
+		t.Fatalf("the page answered before asking Prometheus: %d %v", r.status, r.err)
+	}
 	stopped := make(chan error, 1)
 	go func() { stopped <- stop() }()
 

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
 )
@@ -74,7 +75,7 @@ func encode(raw string) string {
 }
 
 func TestMultiTenantNeedsOrgID(t *testing.T) {
-	srv := lokitest.NewTestServer(t, lokitest.WithMultiTenant())
+	srv := lokitest.NewTestServer(t, lokitest.WithMultiTenant(), lokitest.WithClock(func() time.Time { return t0 }))
 	if status, body := get(t, srv.URL+"/loki/api/v1/labels"); status != 401 || body != "no org id" {
 		t.Errorf("got %d %q", status, body)
 	}

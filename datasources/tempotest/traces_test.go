@@ -2,6 +2,7 @@ package tempotest_test
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -197,5 +198,27 @@ func TestRetentionAndBounds(t *testing.T) {
 	}
 	if n := small.Len(tempotest.SingleTenant); n < 2 || n > 4 {
 		t.Errorf("with a 20 KB bound: %d traces kept, want the newest 2-4", n)
+	}
+}
+
+// Retention dates a trace by when it arrived, never by its own times, so a
+// fixture trace at a fixed date is kept on the real clock whatever the day.
+// The rule in datasources/fixturedates_test.go exempts tempotest for this.
+func TestOldTraceOnTheRealClock(t *testing.T) {
+	srv := tempotest.NewTestServer(t) // real clock, default retention
+	td := tempotest.GenerateTrace(5, 1)
+	started := time.Unix(0, int64(td.ResourceSpans[0].ScopeSpans[0].Spans[0].StartTimeUnixNano))
+	if age := time.Since(started); age < 2*tempotest.DefaultRetention {
+		t.Fatalf("the fixture trace is only %s old: it proves nothing", age)
+	}
+	srv.Ingest(td)
+	c := client(t, srv.URL, "")
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	if _, err := c.Trace(context.Background(), id, time.Time{}, time.Time{}); err != nil {
+		t.Errorf("a trace dated %s is gone on arrival: %v", started.UTC().Format(time.DateOnly), err)
+	}
+	res, err := c.Search(context.Background(), "{}", time.Time{}, time.Time{}, 10, 0)
+	if err != nil || len(res.Traces) != 1 {
+		t.Errorf("search without a range: %v, %d traces, want 1", err, len(res.Traces))
 	}
 }

@@ -1,0 +1,36 @@
+package handlers
+
+import (
+	"testing"
+
+	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/store"
+)
+
+// A pinned line is coloured by the same reading of levels as the logs
+// page: crit, panic and fatal are errors on both.
+func TestPinnedLineLevelsMatchTheLogsPage(t *testing.T) {
+	tests := []struct {
+		name string
+		line store.LineSnap
+		want string
+	}{
+		{"crit label", store.LineSnap{Labels: map[string]string{"level": "crit"}, Line: "disk full"}, "lvl-error"},
+		{"panic in JSON", store.LineSnap{Line: `{"level":"panic","msg":"nil map"}`}, "lvl-error"},
+		{"FATAL in logfmt", store.LineSnap{Line: `ts=1 level=FATAL msg="cannot bind"`}, "lvl-error"},
+		{"critical", store.LineSnap{Labels: map[string]string{"level": "critical"}}, "lvl-error"},
+		{"warning", store.LineSnap{Line: `{"level":"warning"}`}, "lvl-warn"},
+		{"info", store.LineSnap{Line: `level=info msg=ok`}, "lvl-info"},
+		{"no level", store.LineSnap{Line: "plain text"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := invLevelClass(tt.line)
+			page := levelClass[correlation.LineLevel(&datasources.LogLine{Line: tt.line.Line, Labels: tt.line.Labels})]
+			if got != tt.want || got != page {
+				t.Errorf("card class %q, logs page class %q, want %q", got, page, tt.want)
+			}
+		})
+	}
+}

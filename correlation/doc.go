@@ -1,4 +1,12 @@
-// Package correlation holds Ariadne's pure logic: time ranges, links
-// between signals, queries built from IDs, spikes, critical paths. Nothing
-// here does I/O or reads the clock: callers pass "now" in.
+// Package correlation is Ariadne's pure logic, one sub-package per kind of
+// thing it holds. Nothing below does I/O or reads the clock: callers pass
+// "now" in, and every package is table-tested without HTTP.
+//
+//   - trace: the one trace tree and its passes (clock skew, critical path,
+//     self time, statistics, ordering)
+//   - query: LogQL, TraceQL and PromQL built from IDs and forms, escaping
+//   - logline: log line cleaning, field parsing, levels, derived fields
+//   - chart: SVG geometry of every chart, axes, steps, decimation, spikes
+//   - links: every in-app URL and every time window
+//   - text: cutting strings and writing durations for people
 package correlation

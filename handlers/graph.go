@@ -13,7 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/views"
@@ -66,10 +68,10 @@ func (h *Handler) graph(c echo.Context) error {
 		g.ZoneLink = views.Link{Label: "Show local time", URL: withParam(c, "utc", "")}
 	}
 
-	step, note, err := correlation.ChooseStep(g.Step, r.Duration(), correlation.PlotWidth)
+	step, note, err := chart.ChooseStep(g.Step, r.Duration(), chart.PlotWidth)
 	if err != nil {
 		g.StepError = err.Error() + "; using the automatic step."
-		step = correlation.AutoStep(r.Duration(), correlation.PlotWidth)
+		step = chart.AutoStep(r.Duration(), chart.PlotWidth)
 	}
 	var pf *pinForms
 	if h.opt.Store != nil && len(names) > 0 {
@@ -95,7 +97,7 @@ func (h *Handler) graph(c echo.Context) error {
 
 type graphRequest struct {
 	query    string
-	r        correlation.TimeRange
+	r        links.TimeRange
 	step     time.Duration
 	stepNote string
 	loc      *time.Location
@@ -122,7 +124,7 @@ func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, e
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		ex, exErr = src.Exemplars(exCtx, correlation.ExemplarQuery(req.query), req.r.From, req.r.To)
+		ex, exErr = src.Exemplars(exCtx, query.ExemplarQuery(req.query), req.r.From, req.r.To)
 	}()
 	res, err := src.QueryRange(ctx, req.query, req.r.From, req.r.To, req.step)
 	if err != nil {
@@ -142,15 +144,15 @@ func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, e
 		body.Hint = exemplarHint(exErr)
 		ex = nil
 	}
-	unit := correlation.UnitOf(req.query)
+	unit := chart.UnitOf(req.query)
 	body.Unit = unitName(unit)
 	state := fmt.Sprintf("%d series · step %s", len(res.Series), shortDuration(req.step))
-	if len(res.Series) > correlation.MaxSeries {
+	if len(res.Series) > chart.MaxSeries {
 		body.Message = fmt.Sprintf("The query returned %d series; a graph draws at most %d. Aggregate it (sum by (service) (…)) or add label matchers.",
-			len(res.Series), correlation.MaxSeries)
+			len(res.Series), chart.MaxSeries)
 		return panelOut{Body: views.GraphPanelBody(body), State: "too many series", StateClass: "status-down"}, nil
 	}
-	chart := correlation.BuildChart(correlation.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To,
+	chart := chart.BuildChart(chart.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To,
 		Step: req.step, Loc: req.loc, Unit: unit, TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only})
 	if chart.Empty {
 		body.Message = "No data: the query matched no samples between " + req.r.From.In(req.loc).Format("Jan 2 15:04:05") +
@@ -204,11 +206,11 @@ func graphQueryNames(params url.Values) []string {
 	return out
 }
 
-func unitName(u correlation.Unit) string {
+func unitName(u chart.Unit) string {
 	switch u {
-	case correlation.UnitSeconds:
+	case chart.UnitSeconds:
 		return "seconds"
-	case correlation.UnitBytes:
+	case chart.UnitBytes:
 		return "bytes"
 	}
 	return ""

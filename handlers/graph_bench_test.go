@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/views"
@@ -100,8 +100,8 @@ func BenchmarkGraph(b *testing.B) {
 		b.Fatalf("bench data: %d series, %d exemplars", len(res.Series), len(ex))
 	}
 	render := func(w io.Writer) {
-		chart := correlation.BuildChart(correlation.ChartInput{Series: res.Series, Exemplars: ex, From: start, To: end,
-			Step: time.Second, Unit: correlation.UnitSeconds})
+		chart := chart.BuildChart(chart.ChartInput{Series: res.Series, Exemplars: ex, From: start, To: end,
+			Step: time.Second, Unit: chart.UnitSeconds})
 		body := views.GraphBody{Chart: chart, Unit: "seconds", Label: "bench"}
 		for _, s := range chart.Series {
 			body.Legend = append(body.Legend, views.LegendEntry{Series: s, IsolateURL: "/graph?only=" + s.ID})

@@ -10,7 +10,7 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -45,10 +45,10 @@ type Options struct {
 	ExemplarTraceLabel []string
 
 	// DerivedFields are the rules that turn trace IDs in log lines into
-	// links (empty: correlation.DefaultDerivedFields). TraceLogQuery is the
+	// links (empty: logline.DefaultDerivedFields). TraceLogQuery is the
 	// LogQL template for a trace's lines, with ${trace_id} and optionally
-	// ${span_id} (empty: correlation.DefaultTraceLogQuery).
-	DerivedFields []correlation.DerivedField
+	// ${span_id} (empty: query.DefaultTraceLogQuery).
+	DerivedFields []logline.DerivedField
 	TraceLogQuery string
 	// REDQueries are the "metrics for this service" graphs linked from a
 	// trace, PromQL with $service (empty: the demo histogram's duration,
@@ -75,7 +75,7 @@ type Handler struct {
 	// sharePages caches rendered share pages (see share_cache.go).
 	sharePages sharePages
 	// deriver applies Options.DerivedFields to log lines.
-	deriver *correlation.Deriver
+	deriver *logline.Deriver
 }
 
 // New builds a Handler. Call Close when done, to stop the DB monitor.
@@ -93,11 +93,11 @@ func New(opt Options) *Handler {
 		opt.PanelTimeout = 20 * time.Second
 	}
 	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
-	d, err := correlation.CompileDerivedFields(opt.DerivedFields)
+	d, err := logline.CompileDerivedFields(opt.DerivedFields)
 	if err != nil {
 		// A bad rule must not take the app down: say so, keep the defaults.
 		opt.Logger.Error("derived fields: using the defaults", "err", err)
-		d = correlation.MustDefaultDeriver()
+		d = logline.MustDefaultDeriver()
 	}
 	h.deriver = d
 	h.db = startDBMonitor(opt.DB, 2*time.Second, opt.Logger)

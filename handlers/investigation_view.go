@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
@@ -191,7 +192,7 @@ func invMinStep(ts []int64) int64 {
 // waterfallView draws at most cardSpanRows rows: the focused span with its
 // ancestors and children, failed spans, then the first rows in tree order.
 func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvWaterfall {
-	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: correlation.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
+	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: text.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
 	show := make([]bool, len(t.Spans))
 	shown := 0
 	mark := func(i int) {
@@ -231,7 +232,7 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 		if !show[i] {
 			continue
 		}
-		r := views.InvSpanRow{Name: s.Name, Service: s.Service, Duration: correlation.FormatDuration(time.Duration(s.EndNs - s.StartNs)),
+		r := views.InvSpanRow{Name: s.Name, Service: s.Service, Duration: text.FormatDuration(time.Duration(s.EndNs - s.StartNs)),
 			DepthClass: "depth-" + strconv.Itoa(min(s.Depth, 8)), Error: s.Error, Focus: s.ID == t.Focus, StatusMsg: s.StatusMsg,
 			X: fmt.Sprintf("%.2f", float64(s.StartNs-t.StartNs)/dur*100),
 			W: fmt.Sprintf("%.2f", max(float64(s.EndNs-s.StartNs)/dur*100, 0.3))}
@@ -243,7 +244,7 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 			}
 		}
 		for _, e := range s.Events {
-			ev := views.InvSpanEvent{At: "+" + correlation.FormatDuration(time.Duration(e.TimeNs-s.StartNs)), Name: e.Name}
+			ev := views.InvSpanEvent{At: "+" + text.FormatDuration(time.Duration(e.TimeNs-s.StartNs)), Name: e.Name}
 			for _, a := range e.Attrs {
 				if r.Focus || a.K == "exception.message" {
 					ev.Attrs = append(ev.Attrs, views.InvFact{Label: a.K, Value: a.V})
@@ -260,9 +261,9 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 }
 
 // invLevelClass is a pinned line's level class, by the same reading of
-// levels as the logs page (correlation.LineLevel).
+// levels as the logs page (logline.LineLevel).
 func invLevelClass(l store.LineSnap) string {
-	return levelClass[correlation.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels})]
+	return levelClass[logline.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels})]
 }
 
 // activityText is one activity entry as a sentence after the actor's name.

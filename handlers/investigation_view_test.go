@@ -3,7 +3,7 @@ package handlers
 import (
 	"testing"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
 )
@@ -27,7 +27,7 @@ func TestPinnedLineLevelsMatchTheLogsPage(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := invLevelClass(tt.line)
-			page := levelClass[correlation.LineLevel(&datasources.LogLine{Line: tt.line.Line, Labels: tt.line.Labels})]
+			page := levelClass[logline.LineLevel(&datasources.LogLine{Line: tt.line.Line, Labels: tt.line.Labels})]
 			if got != tt.want || got != page {
 				t.Errorf("card class %q, logs page class %q, want %q", got, page, tt.want)
 			}

@@ -10,7 +10,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -35,7 +36,7 @@ type logsRequest struct {
 	traceID  string // padded, when trace_id was valid
 	spanID   string
 	built    bool // query was built from trace_id
-	r        correlation.TimeRange
+	r        links.TimeRange
 	limit    int
 	dir      string
 	explicit bool               // direction came from the URL
@@ -81,18 +82,18 @@ func (h *Handler) logs(c echo.Context) error {
 	if req.traceID != "" && qp.Get("from") == "" && qp.Get("to") == "" {
 		// No window given: the trace's own, when Tempo knows it.
 		if from, to, ok := h.traceWindow(c.Request().Context(), req.traceID); ok {
-			req.r = correlation.TimeRange{From: from, To: to}.Absolute()
+			req.r = links.TimeRange{From: from, To: to}.Absolute()
 			ctrl.From, ctrl.To = req.r.RawFrom, req.r.RawTo
 			// Links from this page (paging, zoom) keep the window.
 			req.params.Set("from", req.r.RawFrom)
 			req.params.Set("to", req.r.RawTo)
-			v.Note = "The window is the trace's own, from Tempo, padded by " + correlation.FormatDuration(traceLogPad) + "."
+			v.Note = "The window is the trace's own, from Tempo, padded by " + text.FormatDuration(traceLogPad) + "."
 		} else {
 			v.Note = "Tempo did not give this trace's time, so the default window is searched."
 		}
 	}
 	if req.query == "" && req.traceID != "" {
-		q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, req.traceID, req.spanID)
+		q, err := query.TraceLogQuery(h.opt.TraceLogQuery, req.traceID, req.spanID)
 		if err != nil {
 			return err // only a bad template gets here: a server error
 		}
@@ -135,7 +136,7 @@ func (h *Handler) logs(c echo.Context) error {
 	}
 
 	panels := []panel{}
-	if correlation.IsLogQuery(req.query) {
+	if query.IsLogQuery(req.query) {
 		panels = append(panels, panel{Title: "Log volume", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
 			return h.volumePanel(ctx, req)
 		}})
@@ -163,7 +164,7 @@ func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Tim
 	for _, s := range tr.Spans {
 		start, end = min(start, s.StartNs), max(end, s.EndNs)
 	}
-	from, to = correlation.TraceLogWindow(start, end, traceLogPad)
+	from, to = query.TraceLogWindow(start, end, traceLogPad)
 	return from, to, true
 }
 
@@ -269,7 +270,7 @@ func formHidden(qp url.Values) []views.Hidden {
 	return out
 }
 
-func windowText(r correlation.TimeRange, zone *time.Location) string {
+func windowText(r links.TimeRange, zone *time.Location) string {
 	const layout = "2006-01-02 15:04:05"
 	return r.From.In(zone).Format(layout) + " to " + r.To.In(zone).Format(layout) + " " + r.To.In(zone).Format("MST")
 }

@@ -17,7 +17,8 @@ import (
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
 	"github.com/ariadne-dev/ariadne/store"
 )
@@ -126,7 +127,7 @@ func (f *t64Fixture) want(names ...string) []string {
 	sort.SliceStable(ls, func(i, j int) bool { return ls[i].at < ls[j].at })
 	out := make([]string, len(ls))
 	for i, l := range ls {
-		out[i] = l.name + " span=" + l.span + " trace=" + correlation.TraceLink(l.trace, f.start.Add(l.at))
+		out[i] = l.name + " span=" + l.span + " trace=" + links.TraceLink(l.trace, f.start.Add(l.at))
 	}
 	return out
 }
@@ -159,7 +160,7 @@ func TestLogs64BitTraceID(t *testing.T) {
 		{"default: the ID in the text", "",
 			`{service_name=~".+"} |= "a3ce929d0e0e4736" |~ "(^|[^0-9a-fA-F])(0000000000000000)?a3ce929d0e0e4736([^0-9a-fA-F]|$)"`,
 			[]string{"checkout-started", "charging-card", "provider-called", "card-declined"}},
-		{"label: the ID as structured metadata", correlation.LabelTraceLogQuery,
+		{"label: the ID as structured metadata", query.LabelTraceLogQuery,
 			`{service_name=~".+"} | trace_id=~"(0000000000000000)?a3ce929d0e0e4736"`,
 			[]string{"charge-failed", "checkout-failed"}},
 		{"custom: a key in the text", `{service_name=~".+"} |= "traceID=${trace_id}"`,
@@ -278,7 +279,7 @@ func TestLogs64BitEmptySaysWhy(t *testing.T) {
 	win := "from=" + url.QueryEscape(at.Add(-time.Minute).Format(time.RFC3339)) + "&to=" + url.QueryEscape(at.Add(time.Minute).Format(time.RFC3339))
 
 	// Metadata named traceId, holding the 16-character form.
-	f := newLogsApp(t, Options{TraceLogQuery: correlation.LabelTraceLogQuery})
+	f := newLogsApp(t, Options{TraceLogQuery: query.LabelTraceLogQuery})
 	f.push(t, "legacy", "info", lokitest.Entry{Time: at, Line: "request", Metadata: map[string]string{"traceId": t64Low}})
 	d := doc(t, f.app.get(t, "/logs?trace_id="+t64Low+"&"+win))
 	diag := panelOf(d, "Lines").Find(".diagnosis")

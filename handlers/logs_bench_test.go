@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
 	"github.com/ariadne-dev/ariadne/views"
@@ -62,8 +62,8 @@ func BenchmarkDerivedFields(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	d := correlation.MustDefaultDeriver()
-	var refs []correlation.TraceRef
+	d := logline.MustDefaultDeriver()
+	var refs []logline.TraceRef
 	b.ReportAllocs()
 	n := 0
 	for b.Loop() {

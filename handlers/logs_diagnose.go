@@ -7,7 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -19,7 +21,7 @@ import (
 // says it could not tell.
 
 // diagnoseEmpty checks why q found nothing for traceID in r.
-func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correlation.TimeRange, zone *time.Location, params url.Values) views.LogDiagnosis {
+func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.TimeRange, zone *time.Location, params url.Values) views.LogDiagnosis {
 	d := views.LogDiagnosis{Query: q, Window: windowText(r, zone)}
 	link := func(query string, from, to time.Time) string {
 		v := url.Values{"q": {query}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
@@ -57,10 +59,10 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 			c.Result = "could not check: " + errorText(err)
 		case found:
 			c.Found = true
-			c.Result = "yes: the same query finds lines in " + windowText(correlation.TimeRange{From: from, To: to}, zone) + "."
+			c.Result = "yes: the same query finds lines in " + windowText(links.TimeRange{From: from, To: to}, zone) + "."
 			c.Links = []views.Link{{Label: "Search the wider window", URL: link(q, from, to)}}
 		default:
-			c.Result = "no: nothing in " + windowText(correlation.TimeRange{From: from, To: to}, zone) + " either."
+			c.Result = "no: nothing in " + windowText(links.TimeRange{From: from, To: to}, zone) + " either."
 			c.Links = []views.Link{{Label: "Search it anyway", URL: link(q, from, to)}}
 		}
 		mu.Lock()
@@ -69,7 +71,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 	}()
 
 	// 2. The label or metadata name: only when the query filters on one.
-	if name := correlation.LabelFilterName(q, traceID); name != "" {
+	if name := query.LabelFilterName(q, traceID); name != "" {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -86,16 +88,16 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 					all = append(all, n)
 				}
 				c.Found = true
-				close := correlation.CloseNames(name, all)
+				close := query.CloseNames(name, all)
 				if len(close) == 0 {
 					c.Result = "no line in these streams carries " + name + ", and no similar name was seen."
 				} else {
 					c.Result = "no line in these streams carries " + name + ". Close names that exist:"
 					c.Names = close
 					for _, n := range close {
-						if correlation.IsLabelName(n) {
+						if query.IsLabelName(n) {
 							c.Links = append(c.Links, views.Link{Label: "Use " + n,
-								URL: link(correlation.RenameLabelFilter(q, traceID, n), r.From, r.To)})
+								URL: link(query.RenameLabelFilter(q, traceID, n), r.From, r.To)})
 						}
 					}
 				}
@@ -115,11 +117,11 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 		// 64-bit ID's built query no longer holds the padded ID to
 		// replace); the user's own query has the ID replaced in it.
 		spanID := params.Get("span_id")
-		built, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, traceID, spanID)
+		built, err := query.TraceLogQuery(h.opt.TraceLogQuery, traceID, spanID)
 		isBuilt := err == nil && built == q
-		var forms []correlation.IDForm
+		var forms []query.IDForm
 		queries := map[string]string{}
-		for _, f := range correlation.AlternateIDForms(traceID) {
+		for _, f := range query.AlternateIDForms(traceID) {
 			fq := strings.ReplaceAll(q, traceID, f.Value)
 			if isBuilt {
 				// The built query already searches a 64-bit ID's
@@ -127,7 +129,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 				if f.Value == traceID[16:] {
 					continue
 				}
-				bq, err := correlation.TraceLogQueryForm(h.opt.TraceLogQuery, f.Value, spanID)
+				bq, err := query.TraceLogQueryForm(h.opt.TraceLogQuery, f.Value, spanID)
 				if err != nil {
 					continue
 				}
@@ -177,7 +179,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r correl
 
 // namesSeen collects label names from Loki and the structured-metadata,
 // parsed and in-line field names of a sample of the query's streams.
-func (h *Handler) namesSeen(ctx context.Context, q string, r correlation.TimeRange) (map[string]bool, error) {
+func (h *Handler) namesSeen(ctx context.Context, q string, r links.TimeRange) (map[string]bool, error) {
 	names := map[string]bool{}
 	labels, err := h.opt.Loki.Labels(ctx, r.From, r.To)
 	if err != nil {
@@ -201,7 +203,7 @@ func (h *Handler) namesSeen(ctx context.Context, q string, r correlation.TimeRan
 				names[k] = true
 			}
 		}
-		for _, f := range correlation.ParseFields(l.Line) {
+		for _, f := range logline.ParseFields(l.Line) {
 			names[f.Key] = true
 		}
 	}

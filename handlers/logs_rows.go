@@ -12,7 +12,10 @@ import (
 	"time"
 	"unsafe"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -37,13 +40,13 @@ var levelClass = map[string]string{"error": "lvl-error", "warn": "lvl-warn", "in
 // logRows turns lines into rows: inert text, level and service, derived
 // trace links, and the line's labels, metadata and parsed fields for its
 // expanded view. baseNs, when not zero, adds each line's offset from it.
-func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64, links logRowLinks) []views.LogRow {
+func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64, rl logRowLinks) []views.LogRow {
 	rows := make([]views.LogRow, len(lines))
-	svcClass := links.colours
+	svcClass := rl.colours
 	if svcClass == nil {
 		svcClass = map[string]string{}
 	}
-	var refs []correlation.TraceRef
+	var refs []logline.TraceRef
 	// Lines of one stream share one Labels map: its selector and label
 	// rows are built once per stream, not once per line.
 	type streamInfo struct {
@@ -54,9 +57,9 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 	for i := range lines {
 		l := &lines[i]
 		t := time.Unix(0, l.TimeNs).In(zone)
-		level := correlation.LineLevel(l)
-		svc := correlation.LineService(l)
-		if _, ok := svcClass[svc]; !ok && links.colours == nil {
+		level := logline.LineLevel(l)
+		svc := logline.LineService(l)
+		if _, ok := svcClass[svc]; !ok && rl.colours == nil {
 			svcClass[svc] = "svc-" + strconv.Itoa(len(svcClass)%serviceColours)
 		}
 		r := views.LogRow{
@@ -68,7 +71,7 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 			Service:    svc,
 			SvcClass:   svcClass[svc],
 		}
-		clean := correlation.CleanLine(l.Line)
+		clean := logline.CleanLine(l.Line)
 		if prev, cut := text.Cut(clean, previewBytes); cut {
 			r.Preview, r.Rest = prev, clean[len(prev):]
 			r.RestSize = byteSize(len(r.Rest))
@@ -76,15 +79,15 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 			r.Preview = clean
 		}
 		if baseNs != 0 {
-			r.Offset = "+" + correlation.FormatDuration(time.Duration(l.TimeNs-baseNs))
+			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
 		}
 		refs = h.deriver.AppendExtract(refs[:0], l)
 		for _, ref := range refs {
 			// A window around the line's time: Tempo then searches only
 			// the blocks that can hold the trace.
-			r.Traces = append(r.Traces, views.Link{Label: ref.TraceID, URL: correlation.TraceLink(ref.TraceID, time.Unix(0, l.TimeNs))})
+			r.Traces = append(r.Traces, views.Link{Label: ref.TraceID, URL: links.TraceLink(ref.TraceID, time.Unix(0, l.TimeNs))})
 		}
-		if sid := correlation.LineSpanID(l); sid != "" && len(refs) > 0 {
+		if sid := logline.LineSpanID(l); sid != "" && len(refs) > 0 {
 			r.SpanID = sid
 			r.SpanURL = "/traces/" + refs[0].TraceID + "?span=" + sid + "#s-" + sid
 		}
@@ -93,7 +96,7 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 		if !ok {
 			si = streamInfo{labels: sortedKV(l.Labels)}
 			if len(l.Labels) > 0 {
-				si.selector = correlation.StreamSelector(l.Labels)
+				si.selector = query.StreamSelector(l.Labels)
 			}
 			streams[key] = si
 		}
@@ -103,7 +106,7 @@ func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, base
 		if len(l.Parsed) > 0 {
 			r.Fields = sortedKV(l.Parsed)
 		} else if len(l.Line) <= 64<<10 {
-			for _, f := range correlation.ParseFields(clean) {
+			for _, f := range logline.ParseFields(clean) {
 				r.Fields = append(r.Fields, views.KV{Key: f.Key, Value: f.Value})
 			}
 		}
@@ -118,7 +121,7 @@ func sortedKV(m map[string]string) []views.KV {
 	}
 	out := make([]views.KV, 0, len(m))
 	for k, v := range m {
-		out = append(out, views.KV{Key: correlation.CleanLine(k), Value: correlation.CleanLine(v)})
+		out = append(out, views.KV{Key: logline.CleanLine(k), Value: logline.CleanLine(v)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
 	return out
@@ -161,8 +164,8 @@ func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, e
 		return panelOut{}, datasources.NotConfigured(loki.Backend)
 	}
 	window := req.r.To.Sub(req.r.From)
-	step := correlation.AutoStep(window, volumeBars)
-	res, err := h.opt.Loki.QueryRange(ctx, loki.Query{Expr: correlation.VolumeQuery(req.query, step),
+	step := chart.AutoStep(window, volumeBars)
+	res, err := h.opt.Loki.QueryRange(ctx, loki.Query{Expr: query.VolumeQuery(req.query, step),
 		Start: req.r.From, End: req.r.To, Step: step})
 	if err != nil {
 		return panelOut{}, lokiProblem(err)
@@ -181,7 +184,7 @@ func volumeView(series []datasources.Series, from, to time.Time, step time.Durat
 	levels := map[string]bool{}
 	total := 0.0
 	for _, s := range series {
-		lvl := correlation.NormalizeLevel(s.Labels["level"])
+		lvl := logline.NormalizeLevel(s.Labels["level"])
 		if levelClass[lvl] == "" {
 			lvl = "" // one "other" colour for levels nobody agrees on
 		}
@@ -211,7 +214,7 @@ func volumeView(series []datasources.Series, from, to time.Time, step time.Durat
 	pos := func(t time.Time) float64 { return 100 * float64(t.Sub(from)) / span }
 	barW := max(100*float64(step)/span*0.8, 0.2)
 	v := views.LogVolume{Total: strconv.FormatFloat(total, 'f', 0, 64), Max: strconv.FormatFloat(maxSum, 'f', 0, 64),
-		Step: correlation.FormatDuration(step)}
+		Step: text.FormatDuration(step)}
 	keys := make([]int64, 0, len(buckets))
 	for k := range buckets {
 		keys = append(keys, k)
@@ -265,7 +268,7 @@ func volumeView(series []datasources.Series, from, to time.Time, step time.Durat
 			v.Legend = append(v.Legend, views.LevelChip{Name: name, Class: cls})
 		}
 	}
-	for _, t := range correlation.TimeTicks(from, to, zone, 8, pos) {
+	for _, t := range chart.TimeTicks(from, to, zone, 8, pos) {
 		v.Ticks = append(v.Ticks, views.AxisTick{X: pctf(t.Pos), Label: t.Label})
 	}
 	return v

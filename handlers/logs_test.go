@@ -12,7 +12,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
@@ -97,7 +97,7 @@ func TestLogsPage(t *testing.T) {
 		t.Errorf("payments line: class %q level %q service %q", pay.AttrOr("class", ""), pay.Find(".lvl").Text(), pay.Find(".svc").Text())
 	}
 	// The link carries a window around the line, so Tempo looks only there.
-	if href := pay.Find("summary a.tlink").AttrOr("href", ""); href != correlation.TraceLink(traceHex, logBase.Add(20*time.Millisecond)) || !strings.Contains(href, "from=") {
+	if href := pay.Find("summary a.tlink").AttrOr("href", ""); href != links.TraceLink(traceHex, logBase.Add(20*time.Millisecond)) || !strings.Contains(href, "from=") {
 		t.Errorf("trace link %q", href)
 	}
 	if got := pay.Find(".t").Text(); got != logBase.Add(20*time.Millisecond).Format("15:04:05.000") {

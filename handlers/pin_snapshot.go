@@ -12,7 +12,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -39,7 +39,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		if !required && f.Get("from") == "" && f.Get("to") == "" {
 			return time.Time{}, time.Time{}, nil
 		}
-		r, err := correlation.ParseTimeRange(f.Get("from"), f.Get("to"), h.now())
+		r, err := links.ParseTimeRange(f.Get("from"), f.Get("to"), h.now())
 		if err != nil {
 			return time.Time{}, time.Time{}, bad("%v.", err)
 		}
@@ -89,7 +89,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		if err != nil {
 			return bad("value %s is not a number.", quoteShort(f.Get("value")))
 		}
-		at, err := correlation.ParseTime(f.Get("time"), h.now())
+		at, err := links.ParseTime(f.Get("time"), h.now())
 		if err != nil {
 			return bad("time: %v", err)
 		}

@@ -12,7 +12,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -80,14 +80,14 @@ func (h *Handler) page(c echo.Context, title, section string) views.Page {
 // timeRange parses from/to of the request and builds the range control. A
 // bad value falls back to the default range, with the error shown next to
 // the kept input, so the page still renders.
-func (h *Handler) timeRange(c echo.Context) (correlation.TimeRange, *views.RangeControl) {
+func (h *Handler) timeRange(c echo.Context) (links.TimeRange, *views.RangeControl) {
 	q := c.QueryParams()
 	from, to := q.Get("from"), q.Get("to")
 	ctrl := &views.RangeControl{Action: c.Request().URL.Path, From: from, To: to, Zone: zoneOf(c).String()}
-	r, err := correlation.ParseTimeRange(from, to, h.now())
+	r, err := links.ParseTimeRange(from, to, h.now())
 	if err != nil {
 		ctrl.Error = err.Error()
-		r, _ = correlation.ParseTimeRange("", "", h.now())
+		r, _ = links.ParseTimeRange("", "", h.now())
 	}
 	if ctrl.From == "" {
 		ctrl.From = r.RawFrom

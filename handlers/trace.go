@@ -9,7 +9,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -40,7 +41,7 @@ func (h *Handler) trace(c echo.Context) error {
 	if err != nil {
 		return h.traceProblem(c, id, err)
 	}
-	tree := correlation.BuildTree(tr, opt.skew)
+	tree := trace.BuildTree(tr, opt.skew)
 	v := h.traceView(c, tree, opt)
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	if h.opt.Store != nil {
@@ -73,7 +74,7 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tree := correlation.BuildTree(tr, opt.skew)
+	tree := trace.BuildTree(tr, opt.skew)
 	for i := range tree.Nodes {
 		if tree.Nodes[i].Span.SpanID == spanID {
 			d := h.spanDetails(c, tree, i, opt)
@@ -119,7 +120,7 @@ func (h *Handler) fetchTrace(c echo.Context, id string, opt traceOptions) (*data
 	}
 	var start, end time.Time
 	if opt.window.Get("from") != "" || opt.window.Get("to") != "" {
-		if r, err := correlation.ParseTimeRange(opt.window.Get("from"), opt.window.Get("to"), h.now()); err == nil {
+		if r, err := links.ParseTimeRange(opt.window.Get("from"), opt.window.Get("to"), h.now()); err == nil {
 			// Pad: a trace found by an exemplar or a log line may start
 			// before that moment and end after it.
 			start, end = r.From.Add(-time.Hour), r.To.Add(time.Hour)
@@ -166,7 +167,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 
 // traceWindow is the trace's own time, padded, as pin fields: a pinned
 // trace reopens (and its snapshot is fetched) within it.
-func traceWindow(t *correlation.TraceTree) []views.Hidden {
+func traceWindow(t *trace.TraceTree) []views.Hidden {
 	return []views.Hidden{
 		{Name: "from", Value: time.Unix(0, t.StartNs).Add(-time.Minute).UTC().Format(time.RFC3339)},
 		{Name: "to", Value: time.Unix(0, t.EndNs).Add(time.Minute).UTC().Format(time.RFC3339)},

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	"github.com/ariadne-dev/ariadne/views"
@@ -50,7 +50,7 @@ func BenchmarkTracePage(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				tree := correlation.BuildTree(tr, false)
+				tree := trace.BuildTree(tr, false)
 				v := h.traceView(c, tree, traceOptions{})
 				if err := views.Trace(h.page(c, v.Title, "traces"), v).Render(c.Request().Context(), &html); err != nil {
 					b.Fatal(err)

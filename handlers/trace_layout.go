@@ -5,7 +5,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/text"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -13,7 +14,7 @@ import (
 // waterfall's time ticks, and bar positions in percent.
 
 // serviceGraphView lays services out in columns by call depth.
-func serviceGraphView(t *correlation.TraceTree, colour map[string]string) views.ServiceGraph {
+func serviceGraphView(t *trace.TraceTree, colour map[string]string) views.ServiceGraph {
 	edges, layer := t.ServiceGraph()
 	const boxW, boxH, colW, rowH, pad = 150, 34, 210, 56, 12
 	byLayer := map[int][]string{}
@@ -107,11 +108,11 @@ func percent(p float64) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func statRows(stats []correlation.OpStats, colour map[string]string) []views.StatRow {
+func statRows(stats []trace.OpStats, colour map[string]string) []views.StatRow {
 	out := make([]views.StatRow, 0, len(stats))
 	for _, s := range stats {
 		r := views.StatRow{Service: s.Service, Operation: s.Operation, SvcClass: colour[s.Service], Spans: s.Spans, Errors: s.Errors,
-			Total: correlation.FormatDuration(time.Duration(s.TotalNs)), Self: correlation.FormatDuration(time.Duration(s.SelfNs))}
+			Total: text.FormatDuration(time.Duration(s.TotalNs)), Self: text.FormatDuration(time.Duration(s.SelfNs))}
 		if s.TotalNs > 0 {
 			r.SelfPct = strconv.FormatFloat(100*float64(s.SelfNs)/float64(s.TotalNs), 'f', 0, 64) + "%"
 		}

@@ -10,7 +10,9 @@ import (
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
@@ -33,19 +35,19 @@ const (
 
 // traceLogsPanel starts the Logs panel of a trace page; nil when Loki is
 // not configured.
-func (h *Handler) traceLogsPanel(c echo.Context, t *correlation.TraceTree) (templ.Component, []views.PanelHead) {
+func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Component, []views.PanelHead) {
 	if h.opt.Loki == nil {
 		return nil, nil
 	}
 	id := t.Trace.ID
-	from, to := correlation.TraceLogWindow(t.StartNs, t.EndNs, traceLogPad)
+	from, to := query.TraceLogWindow(t.StartNs, t.EndNs, traceLogPad)
 	zone := zoneOf(c)
 	colours := map[string]string{}
 	for i, s := range t.Services {
 		colours[s] = "svc-" + strconv.Itoa(i%serviceColours)
 	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
-		q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, id, "")
+		q, err := query.TraceLogQuery(h.opt.TraceLogQuery, id, "")
 		if err != nil {
 			return panelOut{}, err
 		}
@@ -53,7 +55,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *correlation.TraceTree) (temp
 		if err != nil {
 			return panelOut{}, lokiProblem(err)
 		}
-		r := correlation.TimeRange{From: from, To: to}.Absolute()
+		r := links.TimeRange{From: from, To: to}.Absolute()
 		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}
 		out.Rows = h.logRows(pg.Lines, zone, t.StartNs, logRowLinks{from: from, to: to, trace: id, colours: colours})
 		params := url.Values{"trace_id": {id}, "from": {r.RawFrom}, "to": {r.RawTo}}
@@ -71,7 +73,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *correlation.TraceTree) (temp
 }
 
 // spanLogs loads one span's lines for its details, within spanLogsTimeout.
-func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasources.Span) views.SpanLogs {
+func (h *Handler) spanLogs(c echo.Context, t *trace.TraceTree, s *datasources.Span) views.SpanLogs {
 	out := views.SpanLogs{SpanID: s.SpanID}
 	if h.opt.Loki == nil {
 		out.Note = "Loki is not configured."
@@ -79,7 +81,7 @@ func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasour
 	}
 	ctx, cancel := context.WithTimeout(c.Request().Context(), spanLogsTimeout)
 	defer cancel()
-	q, err := correlation.TraceLogQuery(h.opt.TraceLogQuery, s.TraceID, s.SpanID)
+	q, err := query.TraceLogQuery(h.opt.TraceLogQuery, s.TraceID, s.SpanID)
 	if err != nil {
 		out.Error = err.Error()
 		return out
@@ -97,7 +99,7 @@ func (h *Handler) spanLogs(c echo.Context, t *correlation.TraceTree, s *datasour
 // spanLogWindow is the window of one span's lines, for both its inline
 // lines and its "Logs for this span" link, so the two always agree.
 func spanLogWindow(s *datasources.Span) (time.Time, time.Time) {
-	return correlation.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
+	return query.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
 }
 
 // withChildren renders comp with children in its { children... } slot.
@@ -115,7 +117,7 @@ func notFoundHints(tp *views.TraceProblem, id string, window url.Values, now tim
 	if window.Get("from") == "" && window.Get("to") == "" {
 		return
 	}
-	r, err := correlation.ParseTimeRange(window.Get("from"), window.Get("to"), now)
+	r, err := links.ParseTimeRange(window.Get("from"), window.Get("to"), now)
 	if err != nil {
 		return
 	}

@@ -13,7 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/views"
@@ -74,8 +76,8 @@ func (h *Handler) traceSearch(c echo.Context) error {
 	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
 }
 
-func traceFilter(v views.TraceSearchView) (correlation.TraceFilter, error) {
-	f := correlation.TraceFilter{Service: strings.TrimSpace(v.Service), SpanName: strings.TrimSpace(v.SpanName), ErrorsOnly: v.ErrorsOnly}
+func traceFilter(v views.TraceSearchView) (query.TraceFilter, error) {
+	f := query.TraceFilter{Service: strings.TrimSpace(v.Service), SpanName: strings.TrimSpace(v.SpanName), ErrorsOnly: v.ErrorsOnly}
 	var err error
 	if f.MinDuration, err = parseDurationField("Min duration", v.MinDuration); err != nil {
 		return f, err
@@ -106,7 +108,7 @@ func parseDurationField(name, s string) (time.Duration, error) {
 }
 
 // searchTraces runs the search and, alongside, fetches the form's choices.
-func (h *Handler) searchTraces(ctx context.Context, query string, r correlation.TimeRange, limit int) (*views.TraceResults, error) {
+func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRange, limit int) (*views.TraceResults, error) {
 	if h.opt.Tempo == nil {
 		return nil, datasources.NotConfigured("tempo")
 	}
@@ -147,12 +149,12 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r correlation.
 	return out, nil
 }
 
-func resultRow(t tempo.SearchTrace, slowest int64, colour map[string]string, r correlation.TimeRange, now time.Time) views.TraceResultRow {
+func resultRow(t tempo.SearchTrace, slowest int64, colour map[string]string, r links.TimeRange, now time.Time) views.TraceResultRow {
 	start := time.Unix(0, t.StartNs)
 	row := views.TraceResultRow{
 		TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
-		Start: start.UTC().Format(time.RFC3339Nano), StartAgo: correlation.FormatAgo(start, now),
-		Duration:   correlation.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
+		Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
+		Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
 		BarW:       pctMin(t.DurationMs, max(slowest, 1)),
 		DurationMs: t.DurationMs,
 		URL:        "/traces/" + t.TraceID + "?" + url.Values{"from": {r.From.UTC().Format(time.RFC3339)}, "to": {r.To.UTC().Format(time.RFC3339)}}.Encode(),

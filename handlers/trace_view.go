@@ -10,7 +10,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/text"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -46,7 +48,7 @@ var defaultREDQueries = []string{
 	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
 }
 
-func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceOptions) views.TraceView {
+func (h *Handler) traceView(c echo.Context, t *trace.TraceTree, opt traceOptions) views.TraceView {
 	tr := t.Trace
 	zone := zoneOf(c)
 	v := views.TraceView{ID: tr.ID, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
@@ -60,13 +62,13 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 	}
 	if len(t.Roots) > 0 {
 		root := t.Nodes[t.Roots[0]].Span
-		v.Title = root.Service() + ": " + correlation.SpanTitle(root)
+		v.Title = root.Service() + ": " + trace.SpanTitle(root)
 	}
 	start := time.Unix(0, t.StartNs)
 	v.StartAbs = start.In(zone).Format("2006-01-02 15:04:05.000 MST")
-	v.StartAgo = correlation.FormatAgo(start, h.now())
+	v.StartAgo = text.FormatAgo(start, h.now())
 	total := t.EndNs - t.StartNs
-	v.Duration = correlation.FormatDuration(time.Duration(total))
+	v.Duration = text.FormatDuration(time.Duration(total))
 
 	base := "/traces/" + tr.ID
 	link := func(change func(q url.Values)) string {
@@ -99,7 +101,7 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 		rootService = t.Services[0]
 	}
 	v.Links.Metrics = metricsURL(h.redQueries(), rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
-	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = ` + correlation.QuoteTraceQL(rootService) + ` }`}}.Encode()
+	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = ` + query.QuoteTraceQL(rootService) + ` }`}}.Encode()
 	if opt.focus != "" {
 		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })
 	}
@@ -124,7 +126,7 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 	}
 
 	for _, tick := range timeTicks(total) {
-		v.Ticks = append(v.Ticks, views.AxisTick{X: pct(tick, total), Label: correlation.FormatDuration(time.Duration(tick))})
+		v.Ticks = append(v.Ticks, views.AxisTick{X: pct(tick, total), Label: text.FormatDuration(time.Duration(tick))})
 	}
 
 	// Which nodes to render: the focused subtree or the whole trace, and
@@ -164,7 +166,7 @@ func (h *Handler) traceView(c echo.Context, t *correlation.TraceTree, opt traceO
 
 // renderDepth is the deepest level (relative to the roots) that fits in
 // budget rows when every shallower level is rendered whole.
-func renderDepth(t *correlation.TraceTree, roots []int, budget int) int {
+func renderDepth(t *trace.TraceTree, roots []int, budget int) int {
 	perDepth := map[int]int{}
 	deepest := 0
 	stack := make([][2]int, 0, 64)
@@ -194,7 +196,7 @@ func renderDepth(t *correlation.TraceTree, roots []int, budget int) int {
 
 // appendRows adds the subtree of node i in depth-first order (Nodes is
 // already in that order, so a subtree is a contiguous run).
-func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.TraceTree, i, maxDepth int, opt traceOptions,
+func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int, opt traceOptions,
 	colour map[string]string, link func(func(url.Values)) string, selected int) ([]views.TraceRow, int) {
 	total := t.EndNs - t.StartNs
 	baseDepth := t.Nodes[i].Depth
@@ -228,8 +230,8 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 			DepthClass: depthClass[min(depth, len(depthClass)-1)],
 			SvcClass:   colour[s.Service()],
 			Service:    s.Service(),
-			Title:      correlation.SpanTitle(s),
-			Duration:   correlation.FormatDuration(time.Duration(dur)),
+			Title:      trace.SpanTitle(s),
+			Duration:   text.FormatDuration(time.Duration(dur)),
 			X:          pct(nd.StartNs()-t.StartNs, total),
 			W:          pctMin(dur, total),
 			Error:      s.Status == datasources.StatusError,
@@ -262,21 +264,21 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *correlation.T
 
 // selectedUnder reports whether the selected node lies inside j's subtree,
 // so its ancestors render open.
-func selectedUnder(t *correlation.TraceTree, j, selected int) bool {
+func selectedUnder(t *trace.TraceTree, j, selected int) bool {
 	return selected > j && selected <= j+t.Nodes[j].Descendants
 }
 
-func (h *Handler) spanDetails(c echo.Context, t *correlation.TraceTree, i int, opt traceOptions) views.SpanDetails {
+func (h *Handler) spanDetails(c echo.Context, t *trace.TraceTree, i int, opt traceOptions) views.SpanDetails {
 	nd := &t.Nodes[i]
 	s := nd.Span
 	d := views.SpanDetails{
-		SpanID: s.SpanID, ParentID: s.ParentSpanID, Name: s.Name, Title: correlation.SpanTitle(s),
+		SpanID: s.SpanID, ParentID: s.ParentSpanID, Name: s.Name, Title: trace.SpanTitle(s),
 		Service: s.Service(), Kind: string(s.Kind), Status: string(s.Status), StatusMessage: s.StatusMsg,
 		Error:     s.Status == datasources.StatusError,
-		Offset:    correlation.FormatDuration(time.Duration(nd.StartNs() - t.StartNs)),
-		Duration:  correlation.FormatDuration(s.Duration()),
-		Self:      correlation.FormatDuration(time.Duration(nd.SelfNs)),
-		Statement: correlation.Statement(s),
+		Offset:    text.FormatDuration(time.Duration(nd.StartNs() - t.StartNs)),
+		Duration:  text.FormatDuration(s.Duration()),
+		Self:      text.FormatDuration(time.Duration(nd.SelfNs)),
+		Statement: trace.Statement(s),
 	}
 	if d.Kind == "" {
 		d.Kind = "unspecified"
@@ -285,7 +287,7 @@ func (h *Handler) spanDetails(c echo.Context, t *correlation.TraceTree, i int, o
 		d.Status = "unset"
 	}
 	if nd.Critical {
-		d.Critical = correlation.FormatDuration(time.Duration(nd.CriticalNs)) + " on the critical path"
+		d.Critical = text.FormatDuration(time.Duration(nd.CriticalNs)) + " on the critical path"
 	}
 	if nd.Skewed() {
 		d.Skew = skewNote(nd)
@@ -303,7 +305,7 @@ func (h *Handler) spanDetails(c echo.Context, t *correlation.TraceTree, i int, o
 	sortKV(d.Attributes)
 	sortKV(d.Resource)
 	for _, e := range s.Events {
-		ev := views.SpanEventView{Name: e.Name, Offset: correlation.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
+		ev := views.SpanEventView{Name: e.Name, Offset: text.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
 		for _, a := range e.Attributes {
 			switch a.Key {
 			case "exception.type":
@@ -332,17 +334,17 @@ func sortKV(kvs []views.KV) {
 	sort.SliceStable(kvs, func(i, j int) bool { return kvs[i].Key < kvs[j].Key })
 }
 
-func skewNote(nd *correlation.Node) string {
+func skewNote(nd *trace.Node) string {
 	var parts []string
 	if nd.StartsBeforeParentNs > 0 {
-		parts = append(parts, "starts "+correlation.FormatDuration(time.Duration(nd.StartsBeforeParentNs))+" before its parent")
+		parts = append(parts, "starts "+text.FormatDuration(time.Duration(nd.StartsBeforeParentNs))+" before its parent")
 	}
 	if nd.EndsAfterParentNs > 0 {
-		parts = append(parts, "ends "+correlation.FormatDuration(time.Duration(nd.EndsAfterParentNs))+" after its parent")
+		parts = append(parts, "ends "+text.FormatDuration(time.Duration(nd.EndsAfterParentNs))+" after its parent")
 	}
 	s := strings.Join(parts, " and ")
 	if nd.ShiftNs != 0 {
-		s += fmt.Sprintf("; shown shifted by %s", correlation.FormatDuration(time.Duration(nd.ShiftNs)))
+		s += fmt.Sprintf("; shown shifted by %s", text.FormatDuration(time.Duration(nd.ShiftNs)))
 	}
 	return s
 }

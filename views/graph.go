@@ -3,7 +3,7 @@ package views
 import (
 	"strconv"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/chart"
 )
 
 // GraphPage is the graph page around its panels: the query boxes, kept as
@@ -29,7 +29,7 @@ type GraphQuery struct {
 
 // GraphBody is the body of one query's panel.
 type GraphBody struct {
-	Chart  *correlation.Chart // nil with Message set
+	Chart  *chart.Chart // nil with Message set
 	Legend []LegendEntry
 	// ResetURL shows every series again, set while one is isolated.
 	ResetURL string
@@ -43,7 +43,7 @@ type GraphBody struct {
 
 // LegendEntry is one series in the legend.
 type LegendEntry struct {
-	Series     correlation.ChartSeries
+	Series     chart.ChartSeries
 	IsolateURL string // the page with only this series (or all again)
 	Isolated   bool
 }

@@ -16,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gopkg.in/yaml.v3"
 
-	"github.com/ariadne-dev/ariadne/correlation"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -40,16 +40,16 @@ type Config struct {
 	// demo and OpenTelemetry's usual names. The lists come from the YAML
 	// file only.
 	ExemplarTraceLabels []string
-	DerivedFields       []correlation.DerivedField
+	DerivedFields       []logline.DerivedField
 	REDQueries          []string
 	TraceLogQuery       string
 }
 
 // yamlLists are the settings too structured for one environment variable.
 type yamlLists struct {
-	ExemplarTraceLabels []string                   `yaml:"exemplar_trace_labels"`
-	DerivedFields       []correlation.DerivedField `yaml:"derived_fields"`
-	REDQueries          []string                   `yaml:"red_queries"`
+	ExemplarTraceLabels []string               `yaml:"exemplar_trace_labels"`
+	DerivedFields       []logline.DerivedField `yaml:"derived_fields"`
+	REDQueries          []string               `yaml:"red_queries"`
 }
 
 // setting is one configuration value: its environment name (flags use the
@@ -312,7 +312,7 @@ func (c *Config) applyLists(l yamlLists, file string) []error {
 	var errs []error
 	c.ExemplarTraceLabels = l.ExemplarTraceLabels
 	// The same compile the handlers use, so a rule that loads here works there.
-	if _, err := correlation.CompileDerivedFields(l.DerivedFields); err != nil {
+	if _, err := logline.CompileDerivedFields(l.DerivedFields); err != nil {
 		errs = append(errs, fmt.Errorf("derived_fields (in %s): %w", file, err))
 	}
 	c.DerivedFields = l.DerivedFields

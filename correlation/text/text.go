@@ -1,7 +1,8 @@
-// Package text cuts strings for display and storage. It is the one
-// truncation helper of the app: every cut is at most n bytes and lands on
-// a rune boundary, so a cut never leaves half a UTF-8 character behind.
-// It imports nothing of Ariadne's, so datasources and store may use it.
+// Package text writes values for people: the one truncation helper of the
+// app (every cut is at most n bytes and lands on a rune boundary, so a cut
+// never leaves half a UTF-8 character behind), and durations and ages as
+// the pages show them. It imports nothing of Ariadne's, so datasources and
+// store may use it.
 package text
 
 import "unicode/utf8"

@@ -1,0 +1,322 @@
+package logline
+
+import (
+	"encoding/json"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// Log lines are untrusted text. Templates escape HTML; what is left to do
+// here is what escaping does not cover: invalid UTF-8, terminal escape
+// sequences that would colour or hide text in a copy-paste, and control
+// characters that would break the layout.
+
+// CleanLine returns s as inert, valid UTF-8 text: ANSI/VT escape sequences
+// removed, invalid bytes replaced by U+FFFD, and other control characters
+// (all but tab and newline) shown as their visible Control Pictures. It
+// returns s itself, without allocating, when there is nothing to change.
+func CleanLine(s string) string {
+	if clean(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c == 0x1b { // ESC: skip the whole sequence
+			i = skipEscape(s, i)
+			continue
+		}
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '\t' || c == '\n':
+				b.WriteByte(c)
+			case c < 0x20:
+				b.WriteRune(rune(0x2400 + int(c))) // ␀ … ␟
+			case c == 0x7f:
+				b.WriteRune('\u2421') // ␡
+			default:
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b.WriteRune(utf8.RuneError)
+		case r >= 0x80 && r < 0xa0: // C1 controls, CSI among them
+			b.WriteRune(utf8.RuneError)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return utf8.ValidString(s[i:]) && !hasC1(s[i:])
+		}
+		if (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+func hasC1(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 && r < 0xa0 {
+			return true
+		}
+	}
+	return false
+}
+
+// skipEscape returns the index after the escape sequence starting at i:
+// CSI (ESC [ … final byte), OSC (ESC ] … BEL or ESC \), or a two-byte
+// sequence.
+func skipEscape(s string, i int) int {
+	i++ // ESC
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '[':
+		for i++; i < len(s); i++ {
+			if s[i] >= 0x40 && s[i] <= 0x7e {
+				return i + 1
+			}
+		}
+		return i
+	case ']':
+		for i++; i < len(s); i++ {
+			if s[i] == 0x07 {
+				return i + 1
+			}
+			if s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+		}
+		return i
+	}
+	return i + 1
+}
+
+// Field is one key and value parsed out of a line.
+type Field struct{ Key, Value string }
+
+// ParseFields reads a JSON object line (nested keys joined with "_", as
+// Loki's json parser does) or a logfmt line. It returns nil for plain
+// text. Keys come out sorted.
+func ParseFields(line string) []Field {
+	t := strings.TrimSpace(line)
+	var out []Field
+	if strings.HasPrefix(t, "{") {
+		var m map[string]any
+		if json.Unmarshal([]byte(t), &m) != nil {
+			return nil
+		}
+		out = flattenJSON(out, "", m)
+	} else {
+		out = parseLogfmt(t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+func flattenJSON(out []Field, prefix string, m map[string]any) []Field {
+	for k, v := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "_" + k
+		}
+		switch x := v.(type) {
+		case map[string]any:
+			out = flattenJSON(out, key, x)
+		case string:
+			out = append(out, Field{key, x})
+		case float64:
+			out = append(out, Field{key, strconv.FormatFloat(x, 'f', -1, 64)})
+		case bool:
+			out = append(out, Field{key, strconv.FormatBool(x)})
+		case nil:
+			out = append(out, Field{key, "null"})
+		default: // arrays: shown as JSON
+			b, _ := json.Marshal(x)
+			out = append(out, Field{key, string(b)})
+		}
+	}
+	return out
+}
+
+// parseLogfmt reads key=value pairs (values bare or double-quoted). A line
+// counts as logfmt only when most of its words are pairs, so prose with
+// one "a=b" in it stays plain text.
+func parseLogfmt(s string) []Field {
+	var out []Field
+	words := 0
+	for i := 0; i < len(s); {
+		for i < len(s) && s[i] == ' ' {
+			i++
+		}
+		if i >= len(s) {
+			break
+		}
+		words++
+		start := i
+		for i < len(s) && s[i] != '=' && s[i] != ' ' {
+			i++
+		}
+		if i >= len(s) || s[i] != '=' || i == start {
+			for i < len(s) && s[i] != ' ' {
+				i++
+			}
+			continue
+		}
+		key := s[start:i]
+		i++
+		var val string
+		if i < len(s) && s[i] == '"' {
+			j := i + 1
+			for j < len(s) && s[j] != '"' {
+				if s[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(s) {
+				j = len(s) - 1
+			}
+			if u, err := strconv.Unquote(s[i : j+1]); err == nil {
+				val = u
+			} else {
+				val = s[i+1 : j]
+			}
+			i = j + 1
+		} else {
+			vs := i
+			for i < len(s) && s[i] != ' ' {
+				i++
+			}
+			val = s[vs:i]
+		}
+		out = append(out, Field{key, val})
+	}
+	if len(out) == 0 || len(out)*2 < words+1 {
+		return nil
+	}
+	return out
+}
+
+// LineLevel is the severity of a line, lower-case: from the level label,
+// then detected_level, then the level field of the line itself.
+func LineLevel(l *datasources.LogLine) string {
+	for _, k := range []string{"level", "detected_level", "severity"} {
+		for _, m := range []map[string]string{l.Labels, l.StructuredMetadata, l.Parsed} {
+			if v := m[k]; v != "" {
+				return NormalizeLevel(v)
+			}
+		}
+	}
+	if v := jsonStringField(l.Line, "level"); v != "" {
+		return NormalizeLevel(v)
+	}
+	if i := strings.Index(l.Line, "level="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
+		v := l.Line[i+len("level="):]
+		if j := strings.IndexAny(v, " \t"); j >= 0 {
+			v = v[:j]
+		}
+		return NormalizeLevel(strings.Trim(v, `"`))
+	}
+	return ""
+}
+
+// NormalizeLevel maps the usual spellings to error, warn, info, debug,
+// trace (or returns the input lower-cased).
+func NormalizeLevel(v string) string {
+	v = strings.ToLower(v)
+	switch v {
+	case "err", "error", "fatal", "critical", "crit", "panic", "emerg", "alert":
+		return "error"
+	case "warn", "warning":
+		return "warn"
+	case "info", "information", "notice":
+		return "info"
+	case "debug", "dbug":
+		return "debug"
+	case "trace":
+		return "trace"
+	}
+	return v
+}
+
+// LineService is the service a line came from, from the usual labels.
+func LineService(l *datasources.LogLine) string {
+	for _, k := range []string{"service_name", "service", "app", "job", "container"} {
+		if v := l.Labels[k]; v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// jsonStringField finds "key":"value" at the top of a JSON line without
+// decoding it: the level of every line is wanted, its fields only when
+// a line is opened.
+func jsonStringField(line, key string) string {
+	if len(line) == 0 || line[0] != '{' {
+		return ""
+	}
+	pat := `"` + key + `":`
+	i := strings.Index(line, pat)
+	if i < 0 {
+		return ""
+	}
+	v := strings.TrimLeft(line[i+len(pat):], " ")
+	if len(v) == 0 || v[0] != '"' {
+		return ""
+	}
+	end := strings.IndexByte(v[1:], '"')
+	if end < 0 {
+		return ""
+	}
+	return v[1 : end+1]
+}
+
+// LineSpanID is the span a line says it belongs to: span_id (or spanID) in
+// structured metadata, parsed labels, or the line's JSON or logfmt.
+func LineSpanID(l *datasources.LogLine) string {
+	for _, k := range []string{"span_id", "spanID", "spanId"} {
+		for _, m := range []map[string]string{l.StructuredMetadata, l.Parsed, l.Labels} {
+			if v := m[k]; v != "" {
+				if id, err := datasources.ParseSpanID(v); err == nil {
+					return id
+				}
+			}
+		}
+	}
+	v := jsonStringField(l.Line, "span_id")
+	if v == "" {
+		if i := strings.Index(l.Line, "span_id="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
+			v = l.Line[i+len("span_id="):]
+			if j := strings.IndexAny(v, " \t\""); j >= 0 {
+				v = v[:j]
+			}
+		}
+	}
+	if len(v) == 16 {
+		if id, err := datasources.ParseSpanID(v); err == nil {
+			return id
+		}
+	}
+	return ""
+}

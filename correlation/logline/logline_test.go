@@ -1,0 +1,90 @@
+package logline
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+func TestCleanLine(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain text is kept", `GET /x 200 "ok"`, `GET /x 200 "ok"`},
+		{"HTML is left for the template to escape", `<script>alert(1)</script>`, `<script>alert(1)</script>`},
+		{"ANSI colours removed", "\x1b[31mERROR\x1b[0m disk full", "ERROR disk full"},
+		{"OSC title removed", "\x1b]0;pwned\x07after", "after"},
+		{"cursor movement removed", "a\x1b[2Jb\x1b[10;20Hc", "abc"},
+		{"invalid UTF-8 replaced", "bad \xff\xfe byte", "bad \uFFFD\uFFFD byte"},
+		{"carriage return shown", "progress\rdone", "progress\u240ddone"},
+		{"NUL shown", "a\x00b", "a\u2400b"},
+		{"C1 CSI removed", "a\u009b31mb", "a\uFFFD31mb"},
+		{"tab and newline kept", "a\tb\nc", "a\tb\nc"},
+		{"non-ASCII kept", "café ✓ 日本", "café ✓ 日本"},
+	}
+	for _, tt := range tests {
+		if got := CleanLine(tt.in); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestParseFields(t *testing.T) {
+	tests := []struct {
+		name, line string
+		want       []Field
+	}{
+		{"JSON, nested keys joined", `{"level":"error","msg":"charge failed","http":{"status":504},"ok":false,"tags":["a"]}`,
+			[]Field{{"http_status", "504"}, {"level", "error"}, {"msg", "charge failed"}, {"ok", "false"}, {"tags", `["a"]`}}},
+		{"logfmt with quotes", `level=warn msg="acquirer slow to respond" wait_ms=812`,
+			[]Field{{"level", "warn"}, {"msg", "acquirer slow to respond"}, {"wait_ms", "812"}}},
+		{"prose with one pair is text", `user logged in with role=admin after three tries`, nil},
+		{"broken JSON is text", `{"level":`, nil},
+		{"plain text", `hello world`, nil},
+	}
+	for _, tt := range tests {
+		if got := ParseFields(tt.line); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestLineLevelAndService(t *testing.T) {
+	tests := []struct {
+		line           datasources.LogLine
+		level, service string
+	}{
+		{datasources.LogLine{Labels: map[string]string{"level": "ERROR", "service_name": "payments"}}, "error", "payments"},
+		{datasources.LogLine{Labels: map[string]string{"job": "x"}, Line: `{"level":"warning","msg":"m"}`}, "warn", "x"},
+		{datasources.LogLine{Labels: map[string]string{"app": "y"}, Line: `ts=1 level=debug msg=m`}, "debug", "y"},
+		{datasources.LogLine{StructuredMetadata: map[string]string{"detected_level": "fatal"}}, "error", ""},
+		{datasources.LogLine{Line: `no level here`}, "", ""},
+	}
+	for _, tt := range tests {
+		if got := LineLevel(&tt.line); got != tt.level {
+			t.Errorf("%+v: level %q, want %q", tt.line, got, tt.level)
+		}
+		if got := LineService(&tt.line); got != tt.service {
+			t.Errorf("%+v: service %q, want %q", tt.line, got, tt.service)
+		}
+	}
+}
+
+func FuzzCleanLine(f *testing.F) {
+	for _, s := range []string{"\x1b[31mx", "\xff", "a\x1b]0;t\x07b", "<img src=x onerror=alert(1)>", strings.Repeat("\x1b[", 5)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := CleanLine(s)
+		if !utf8.ValidString(out) {
+			t.Fatalf("invalid UTF-8 out of %q", s)
+		}
+		if strings.ContainsRune(out, 0x1b) {
+			t.Fatalf("ESC left in %q", out)
+		}
+		if CleanLine(out) != out {
+			t.Fatalf("not idempotent on %q", s)
+		}
+	})
+}

@@ -10,39 +10,40 @@ import (
 	"strings"
 )
 
-// Kind is the category of a backend failure. Handlers decide status codes and
-// panel messages from the Kind alone, never from the wrapped Go error.
-type Kind int
+// ErrorKind is the category of a backend failure. Handlers decide status
+// codes and panel messages from the kind alone, never from the wrapped Go
+// error. (Named apart from SpanKind, which shares this package.)
+type ErrorKind int
 
 const (
-	// KindUnknown is an error that did not come from this package.
-	KindUnknown Kind = iota
-	// KindNotConfigured: the backend's URL is unset. Not an error for the
+	// ErrorUnknown is an error that did not come from this package.
+	ErrorUnknown ErrorKind = iota
+	// ErrorNotConfigured: the backend's URL is unset. Not an error for the
 	// page: its panels say so.
-	KindNotConfigured
-	// KindNotFound: the thing asked for does not exist (or is outside
+	ErrorNotConfigured
+	// ErrorNotFound: the thing asked for does not exist (or is outside
 	// retention or the time range).
-	KindNotFound
-	// KindBadQuery: the backend rejected the query; Message carries the
+	ErrorNotFound
+	// ErrorBadQuery: the backend rejected the query; Message carries the
 	// backend's own words (e.g. Loki's "parse error at line 1, col 5: ...").
-	KindBadQuery
-	// KindTooLarge: a response-size cap or a backend limit was hit.
-	KindTooLarge
-	// KindUnavailable: refused, timed out, 5xx, or rate limited.
-	KindUnavailable
+	ErrorBadQuery
+	// ErrorTooLarge: a response-size cap or a backend limit was hit.
+	ErrorTooLarge
+	// ErrorUnavailable: refused, timed out, 5xx, or rate limited.
+	ErrorUnavailable
 )
 
-func (k Kind) String() string {
+func (k ErrorKind) String() string {
 	switch k {
-	case KindNotConfigured:
+	case ErrorNotConfigured:
 		return "not configured"
-	case KindNotFound:
+	case ErrorNotFound:
 		return "not found"
-	case KindBadQuery:
+	case ErrorBadQuery:
 		return "bad query"
-	case KindTooLarge:
+	case ErrorTooLarge:
 		return "too large"
-	case KindUnavailable:
+	case ErrorUnavailable:
 		return "unavailable"
 	}
 	return "unknown"
@@ -50,7 +51,7 @@ func (k Kind) String() string {
 
 // Error is the one error type every client returns.
 type Error struct {
-	Kind    Kind
+	Kind    ErrorKind
 	Backend string // "prometheus", "loki" or "tempo"
 	// Message is safe to show a user: the backend's own text for a bad
 	// query, or a short sentence written by us. Never a Go error string.
@@ -80,13 +81,13 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// KindOf returns the Kind of err, KindUnknown for errors from elsewhere.
-func KindOf(err error) Kind {
+// ErrorKindOf returns the kind of err, ErrorUnknown for errors from elsewhere.
+func ErrorKindOf(err error) ErrorKind {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Kind
 	}
-	return KindUnknown
+	return ErrorUnknown
 }
 
 // UserMessage is what a panel shows for err: the Message of an *Error, or a
@@ -96,14 +97,14 @@ func UserMessage(err error) string {
 	if errors.As(err, &e) && e.Message != "" {
 		return e.Message
 	}
-	switch KindOf(err) {
-	case KindNotConfigured:
+	switch ErrorKindOf(err) {
+	case ErrorNotConfigured:
 		return "This backend is not configured."
-	case KindNotFound:
+	case ErrorNotFound:
 		return "Not found."
-	case KindTooLarge:
+	case ErrorTooLarge:
 		return "The response was too large."
-	case KindUnavailable:
+	case ErrorUnavailable:
 		return "The backend is unavailable."
 	}
 	return "Something went wrong while asking the backend."
@@ -111,7 +112,7 @@ func UserMessage(err error) string {
 
 // NotConfigured is returned by clients whose base URL is empty.
 func NotConfigured(backend string) error {
-	return &Error{Kind: KindNotConfigured, Backend: backend, Message: displayName(backend) + " is not configured."}
+	return &Error{Kind: ErrorNotConfigured, Backend: backend, Message: displayName(backend) + " is not configured."}
 }
 
 // FromStatus maps a non-2xx backend answer to an *Error. body is the
@@ -123,18 +124,18 @@ func FromStatus(backend string, status int, body []byte) error {
 	e := &Error{Backend: backend, Status: status, Message: msg}
 	switch {
 	case status == http.StatusNotFound:
-		e.Kind = KindNotFound
+		e.Kind = ErrorNotFound
 	case status == http.StatusRequestEntityTooLarge, status == http.StatusUnprocessableEntity:
-		e.Kind = KindTooLarge
+		e.Kind = ErrorTooLarge
 	case status == http.StatusTooManyRequests:
-		e.Kind = KindUnavailable
+		e.Kind = ErrorUnavailable
 		if msg == "" {
 			e.Message = displayName(backend) + " is rate limiting requests."
 		}
 	case status >= 400 && status < 500:
-		e.Kind = KindBadQuery
+		e.Kind = ErrorBadQuery
 	default:
-		e.Kind = KindUnavailable
+		e.Kind = ErrorUnavailable
 		e.Message = fmt.Sprintf("%s answered %d %s.", displayName(backend), status, http.StatusText(status))
 		e.Err = errors.New(msg)
 	}
@@ -142,7 +143,7 @@ func FromStatus(backend string, status int, body []byte) error {
 }
 
 // FromTransport maps a failure to get any answer (refused, DNS, timeout,
-// cancellation) to KindUnavailable with a message a user can act on.
+// cancellation) to ErrorUnavailable with a message a user can act on.
 func FromTransport(backend string, err error) error {
 	if err == nil {
 		return nil
@@ -159,12 +160,12 @@ func FromTransport(backend string, err error) error {
 	case errors.Is(err, context.Canceled):
 		msg = "The request was cancelled."
 	}
-	return &Error{Kind: KindUnavailable, Backend: backend, Message: msg, Err: err}
+	return &Error{Kind: ErrorUnavailable, Backend: backend, Message: msg, Err: err}
 }
 
 // TooLarge reports a response over the configured size cap.
 func TooLarge(backend string, limit int64) error {
-	return &Error{Kind: KindTooLarge, Backend: backend,
+	return &Error{Kind: ErrorTooLarge, Backend: backend,
 		Message: fmt.Sprintf("The %s response is larger than the configured limit of %d bytes; narrow the query or time range.", backend, limit)}
 }
 

@@ -100,7 +100,7 @@ func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 }
 
 // ReadBody reads at most limit bytes of resp.Body and closes it. A longer
-// body is a KindTooLarge error rather than a silently truncated decode.
+// body is a ErrorTooLarge error rather than a silently truncated decode.
 func ReadBody(backend string, resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {

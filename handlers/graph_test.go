@@ -222,9 +222,9 @@ func TestGraphStates(t *testing.T) {
 	for i := range many {
 		many[i] = p99(map[string]string{"pod": fmt.Sprint(i)})
 	}
-	badQuery := &datasources.Error{Kind: datasources.KindBadQuery, Backend: "prometheus", Status: 400,
+	badQuery := &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: "prometheus", Status: 400,
 		Message: `1:14: parse error: unexpected <by> in aggregation`}
-	off := &datasources.Error{Kind: datasources.KindNotFound, Backend: "prometheus", Err: prometheus.ErrExemplarsUnavailable,
+	off := &datasources.Error{Kind: datasources.ErrorNotFound, Backend: "prometheus", Err: prometheus.ErrExemplarsUnavailable,
 		Message: "Prometheus is not storing exemplars, so the graph cannot link to traces: start it with --enable-feature=exemplar-storage."}
 	tests := []struct {
 		name      string

@@ -262,7 +262,7 @@ func TestPanelsFailAloneAndWithinTimeout(t *testing.T) {
 		// Ignores its context entirely: the page must not wait for it.
 		{Name: "Prometheus", Env: "PROMETHEUS", URL: "http://prom", Ready: func(context.Context) error { <-hang; return nil }},
 		{Name: "Loki", Env: "LOKI", URL: "http://loki", Ready: func(context.Context) error {
-			return &datasources.Error{Kind: datasources.KindUnavailable, Backend: "loki", Message: "Loki answered 503 Service Unavailable."}
+			return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: "loki", Message: "Loki answered 503 Service Unavailable."}
 		}},
 		{Name: "Tempo", Env: "TEMPO", URL: "http://tempo", Ready: func(context.Context) error { return nil }},
 	}})

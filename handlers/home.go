@@ -22,7 +22,7 @@ func (h *Handler) home(c echo.Context) error {
 			// The driver's text names hosts and users: it goes to the log
 			// (and /readyz, for operators), not to every visitor.
 			return panelOut{State: "down", StateClass: "status-down"},
-				&datasources.Error{Kind: datasources.KindUnavailable, Backend: "postgres", Message: "Postgres is unreachable.", Err: err}
+				&datasources.Error{Kind: datasources.ErrorUnavailable, Backend: "postgres", Message: "Postgres is unreachable.", Err: err}
 		}
 		return panelOut{State: "up", StateClass: "status-ok",
 			Body: views.BackendBody(views.BackendStatus{Name: "DATABASE", URL: "configured", Configured: true, LatencyMs: time.Since(start).Milliseconds()})}, nil

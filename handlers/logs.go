@@ -215,7 +215,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 // and how to stay under it.
 func lokiProblem(err error) error {
 	e, ok := err.(*datasources.Error)
-	if !ok || (e.Kind != datasources.KindBadQuery && e.Kind != datasources.KindTooLarge) {
+	if !ok || (e.Kind != datasources.ErrorBadQuery && e.Kind != datasources.ErrorTooLarge) {
 		return err
 	}
 	hint := ""
@@ -235,7 +235,7 @@ func lokiProblem(err error) error {
 		out := *e
 		out.Message = "Loki could not parse the query: " + e.Message
 		return &out
-	case e.Kind == datasources.KindTooLarge:
+	case e.Kind == datasources.ErrorTooLarge:
 		hint = "Narrow the query: a more exact selector, a line filter, or a shorter range."
 	}
 	if hint == "" {

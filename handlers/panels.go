@@ -83,7 +83,7 @@ func (s *panelSet) run(parent context.Context, slot int, p panel) {
 		if who == "" {
 			who = p.Title
 		}
-		s.results <- panelDone{slot: slot, err: &datasources.Error{Kind: datasources.KindUnavailable, Backend: who,
+		s.results <- panelDone{slot: slot, err: &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: who,
 			Message: fmt.Sprintf("%s did not answer within %s.", who, s.timeout)}}
 	}
 }
@@ -115,7 +115,7 @@ func (s *panelSet) Render(ctx context.Context, w io.Writer) error {
 		body := d.out.Body
 		if d.err != nil {
 			res.Error = errorText(d.err)
-			if datasources.KindOf(d.err) == datasources.KindUnknown {
+			if datasources.ErrorKindOf(d.err) == datasources.ErrorUnknown {
 				// Not one of ours: log it, and show nothing meant for developers.
 				s.log.Error("panel failed", "panel", p.Title, "err", d.err)
 				res.Error = "This panel failed on our side; the server log has the details."

@@ -78,7 +78,7 @@ func (h *Handler) pin(c echo.Context) error {
 		return h.storeError(err)
 	}
 	if err := h.snapshot(ctx, &p, f); err != nil {
-		if datasources.KindOf(err) != datasources.KindUnknown {
+		if datasources.ErrorKindOf(err) != datasources.ErrorUnknown {
 			return echo.NewHTTPError(statusOf(err), "Nothing was pinned: "+errorText(err)+
 				" Submitting the same form again is safe: it will not pin twice.")
 		}

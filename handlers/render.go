@@ -143,7 +143,7 @@ func zoneOf(c echo.Context) *time.Location {
 
 // errorText is a failure as a user may read it.
 func errorText(err error) string {
-	if datasources.KindOf(err) != datasources.KindUnknown {
+	if datasources.ErrorKindOf(err) != datasources.ErrorUnknown {
 		return datasources.UserMessage(err)
 	}
 	var he *echo.HTTPError
@@ -163,16 +163,16 @@ func statusOf(err error) int {
 	if errors.As(err, &he) {
 		return he.Code
 	}
-	switch datasources.KindOf(err) {
-	case datasources.KindNotFound:
+	switch datasources.ErrorKindOf(err) {
+	case datasources.ErrorNotFound:
 		return http.StatusNotFound
-	case datasources.KindBadQuery:
+	case datasources.ErrorBadQuery:
 		return http.StatusBadRequest
-	case datasources.KindTooLarge:
+	case datasources.ErrorTooLarge:
 		return http.StatusUnprocessableEntity
-	case datasources.KindUnavailable:
+	case datasources.ErrorUnavailable:
 		return http.StatusBadGateway
-	case datasources.KindNotConfigured:
+	case datasources.ErrorNotConfigured:
 		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError

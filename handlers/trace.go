@@ -133,8 +133,8 @@ func (h *Handler) fetchTrace(c echo.Context, id string, opt traceOptions) (*data
 func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	p := h.page(c, "Trace "+id, "traces")
 	p.TraceBox = id
-	switch datasources.KindOf(err) {
-	case datasources.KindNotFound:
+	switch datasources.ErrorKindOf(err) {
+	case datasources.ErrorNotFound:
 		tp := views.TraceProblem{
 			Heading: "Trace not found", ID: id,
 			Message: "Tempo has no trace with this ID.",
@@ -150,7 +150,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 		}
 		notFoundHints(&tp, id, parseTraceOptions(c).window, h.now())
 		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
-	case datasources.KindNotConfigured:
+	case datasources.ErrorNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
 			Heading: "Tempo is not configured", ID: id, Message: "Set TEMPO_URL to read traces.",
 		}))

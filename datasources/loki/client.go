@@ -29,7 +29,7 @@ type Client struct {
 }
 
 // New builds a client. An empty cfg.URL is not an error here: every method
-// then returns a KindNotConfigured error, which pages show as a note.
+// then returns a ErrorNotConfigured error, which pages show as a note.
 func New(cfg datasources.Config) (*Client, error) {
 	hc, err := cfg.HTTPClient()
 	if err != nil {
@@ -49,7 +49,7 @@ func (c *Client) get(ctx context.Context, path string, params url.Values) ([]byt
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.KindUnknown, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorUnknown, Backend: Backend,
 			Message: "The Loki URL is invalid.", Err: err}
 	}
 	req.Header.Set("Accept", "application/json")
@@ -70,7 +70,7 @@ func (c *Client) get(ctx context.Context, path string, params url.Values) ([]byt
 
 // limitPhrases are the starts of Loki's 400 answers for a query that is
 // valid but asks for more than the limits allow. The user has to narrow the
-// query, so they are KindTooLarge rather than a bad query.
+// query, so they are ErrorTooLarge rather than a bad query.
 var limitPhrases = []string{
 	"max entries limit per query exceeded",
 	"maximum number of series",
@@ -98,7 +98,7 @@ func statusError(status int, body []byte) error {
 	case status == http.StatusBadRequest:
 		for _, p := range limitPhrases {
 			if strings.Contains(lower, p) {
-				e.Kind = datasources.KindTooLarge
+				e.Kind = datasources.ErrorTooLarge
 				break
 			}
 		}
@@ -108,11 +108,11 @@ func statusError(status int, body []byte) error {
 	case status == http.StatusUnauthorized, status == http.StatusForbidden:
 		// "no org id" and friends: Ariadne's configuration is wrong, not
 		// the user's query.
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = "Loki refused the request (" + http.StatusText(status) + "): " + msg
 	case status == 499:
 		// Loki's "request cancelled": the client went away, not a bad query.
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 	}
 	return e
 }

@@ -105,7 +105,7 @@ func TestTransportFailures(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		c := newClient(t, datasources.Config{URL: newServer(t, slow), Timeout: 50 * time.Millisecond})
 		_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-		if e := mustKind(t, err, datasources.KindUnavailable); !strings.HasSuffix(e.Message, "did not answer in time.") {
+		if e := mustKind(t, err, datasources.ErrorUnavailable); !strings.HasSuffix(e.Message, "did not answer in time.") {
 			t.Errorf("message = %q", e.Message)
 		}
 	})
@@ -114,7 +114,7 @@ func TestTransportFailures(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(20*time.Millisecond, cancel)
 		_, err := c.Labels(ctx, time.Time{}, time.Time{})
-		mustKind(t, err, datasources.KindUnavailable)
+		mustKind(t, err, datasources.ErrorUnavailable)
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("error %v does not wrap context.Canceled", err)
 		}
@@ -122,7 +122,7 @@ func TestTransportFailures(t *testing.T) {
 	t.Run("refused", func(t *testing.T) {
 		c := newClient(t, datasources.Config{URL: "http://127.0.0.1:1"})
 		err := c.Ready(context.Background())
-		if e := mustKind(t, err, datasources.KindUnavailable); !strings.HasSuffix(e.Message, "is unreachable.") {
+		if e := mustKind(t, err, datasources.ErrorUnavailable); !strings.HasSuffix(e.Message, "is unreachable.") {
 			t.Errorf("message = %q", e.Message)
 		}
 	})
@@ -131,17 +131,17 @@ func TestTransportFailures(t *testing.T) {
 		f := &fakeLoki{status: 200, body: []byte(big)}
 		c := newClient(t, datasources.Config{URL: newServer(t, f), MaxResponseBytes: 1024})
 		_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-		mustKind(t, err, datasources.KindTooLarge)
+		mustKind(t, err, datasources.ErrorTooLarge)
 	})
 	t.Run("not configured", func(t *testing.T) {
 		c := newClient(t, datasources.Config{})
 		_, err := c.Query(context.Background(), `vector(1)`, time.Time{}, 0)
-		mustKind(t, err, datasources.KindNotConfigured)
+		mustKind(t, err, datasources.ErrorNotConfigured)
 	})
 	t.Run("garbage body", func(t *testing.T) {
 		c, _ := serve(t, 200, []byte(`<html>proxy login</html>`))
 		_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-		mustKind(t, err, datasources.KindUnavailable)
+		mustKind(t, err, datasources.ErrorUnavailable)
 	})
 }
 
@@ -149,15 +149,15 @@ func TestReady(t *testing.T) {
 	tests := []struct {
 		status int
 		body   string
-		want   datasources.Kind
+		want   datasources.ErrorKind
 	}{
-		{200, "ready", datasources.KindUnknown},
-		{503, "Ingester not ready: waiting for 15s after being ready", datasources.KindUnavailable},
+		{200, "ready", datasources.ErrorUnknown},
+		{503, "Ingester not ready: waiting for 15s after being ready", datasources.ErrorUnavailable},
 	}
 	for _, tt := range tests {
 		c, f := serve(t, tt.status, []byte(tt.body))
 		err := c.Ready(context.Background())
-		if tt.want == datasources.KindUnknown {
+		if tt.want == datasources.ErrorUnknown {
 			if err != nil {
 				t.Errorf("Ready = %v", err)
 			}
@@ -173,7 +173,7 @@ func TestReady(t *testing.T) {
 func TestStatusErrorInSuccessEnvelope(t *testing.T) {
 	c, _ := serve(t, 200, []byte(`{"status":"error","errorType":"bad_data","error":"parse error at line 1, col 1: syntax error: unexpected IDENTIFIER"}`))
 	_, err := c.QueryRange(context.Background(), Query{Expr: `x`})
-	if e := mustKind(t, err, datasources.KindBadQuery); !strings.HasPrefix(e.Message, "parse error at line 1, col 1") {
+	if e := mustKind(t, err, datasources.ErrorBadQuery); !strings.HasPrefix(e.Message, "parse error at line 1, col 1") {
 		t.Errorf("message = %q", e.Message)
 	}
 }

@@ -329,25 +329,25 @@ func TestLabelsAndSeriesReplayRecorded(t *testing.T) {
 
 // contractErrorKinds classifies every case of handwritten/errors.json; a
 // new case fails the test until it is classified here.
-var contractErrorKinds = map[string]datasources.Kind{
-	"bad LogQL: unbalanced aggregation":                                 datasources.KindBadQuery,
-	"bad LogQL: garbage in selector":                                    datasources.KindBadQuery,
-	"selector matches everything":                                       datasources.KindBadQuery,
-	"log query on instant endpoint (Loki >= 3.2)":                       datasources.KindBadQuery,
-	"limit above max_entries_limit_per_query (default 5000)":            datasources.KindTooLarge,
-	"time range above max_query_length (default 30d1h)":                 datasources.KindTooLarge,
-	"too many series in a metric query (max_query_series, default 500)": datasources.KindTooLarge,
-	"step too small":         datasources.KindTooLarge,
-	"end before start":       datasources.KindBadQuery,
-	"timestamp without zone": datasources.KindBadQuery,
-	"non-positive limit":     datasources.KindBadQuery,
-	"bad direction":          datasources.KindBadQuery,
-	"missing tenant header with auth_enabled: true": datasources.KindUnavailable,
-	"query timeout":                          datasources.KindUnavailable,
-	"push: out-of-order / too old entry":     datasources.KindBadQuery,
-	"push: stream without labels":            datasources.KindBadQuery,
-	"push: rate limited":                     datasources.KindUnavailable,
-	"push: JSON body with numeric timestamp": datasources.KindBadQuery,
+var contractErrorKinds = map[string]datasources.ErrorKind{
+	"bad LogQL: unbalanced aggregation":                                 datasources.ErrorBadQuery,
+	"bad LogQL: garbage in selector":                                    datasources.ErrorBadQuery,
+	"selector matches everything":                                       datasources.ErrorBadQuery,
+	"log query on instant endpoint (Loki >= 3.2)":                       datasources.ErrorBadQuery,
+	"limit above max_entries_limit_per_query (default 5000)":            datasources.ErrorTooLarge,
+	"time range above max_query_length (default 30d1h)":                 datasources.ErrorTooLarge,
+	"too many series in a metric query (max_query_series, default 500)": datasources.ErrorTooLarge,
+	"step too small":         datasources.ErrorTooLarge,
+	"end before start":       datasources.ErrorBadQuery,
+	"timestamp without zone": datasources.ErrorBadQuery,
+	"non-positive limit":     datasources.ErrorBadQuery,
+	"bad direction":          datasources.ErrorBadQuery,
+	"missing tenant header with auth_enabled: true": datasources.ErrorUnavailable,
+	"query timeout":                          datasources.ErrorUnavailable,
+	"push: out-of-order / too old entry":     datasources.ErrorBadQuery,
+	"push: stream without labels":            datasources.ErrorBadQuery,
+	"push: rate limited":                     datasources.ErrorUnavailable,
+	"push: JSON body with numeric timestamp": datasources.ErrorBadQuery,
 }
 
 func TestErrorsReplayRecorded(t *testing.T) {
@@ -390,7 +390,7 @@ func TestJSONErrorBodies(t *testing.T) {
 	for _, tt := range tests {
 		c, _ := serve(t, http.StatusBadRequest, []byte(tt.body))
 		_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-		if e := mustKind(t, err, datasources.KindBadQuery); e.Message != tt.want {
+		if e := mustKind(t, err, datasources.ErrorBadQuery); e.Message != tt.want {
 			t.Errorf("message = %q, want %q", e.Message, tt.want)
 		}
 	}

@@ -137,7 +137,7 @@ func DecodeQueryResponseDir(body []byte, dir string) (*Result, error) {
 		if errMsg == "" {
 			errMsg = "Loki answered with an error and no message."
 		}
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend, Message: errMsg, Status: 200}
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: errMsg, Status: 200}
 	}
 	if !hasData {
 		return res, nil
@@ -170,7 +170,7 @@ func DecodeQueryResponseDir(body []byte, dir string) (*Result, error) {
 }
 
 func decodeError(err error) error {
-	return &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend,
+	return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend,
 		Message: "Loki's answer could not be read.", Err: err}
 }
 

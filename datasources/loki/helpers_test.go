@@ -60,7 +60,7 @@ func newClient(t *testing.T, cfg datasources.Config) *Client {
 	return c
 }
 
-func mustKind(t *testing.T, err error, want datasources.Kind) *datasources.Error {
+func mustKind(t *testing.T, err error, want datasources.ErrorKind) *datasources.Error {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("got no error, want kind %v", want)

@@ -97,7 +97,7 @@ func (c *Client) Page(ctx context.Context, q Query, cur Cursor) (*LogPage, error
 		return nil, err
 	}
 	if res.Type != "" && res.Type != ResultStreams {
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
 			Message: "This is a metric query; log pages need a log query."}
 	}
 	page := &LogPage{Categorized: res.Categorized, Stats: res.Stats, Warnings: res.Warnings}

@@ -227,5 +227,5 @@ func TestParseCursor(t *testing.T) {
 func TestPageRejectsMetricQueries(t *testing.T) {
 	c, _ := serve(t, 200, []byte(`{"status":"success","data":{"resultType":"matrix","result":[]}}`))
 	_, err := c.Page(context.Background(), Query{Expr: `count_over_time({a="b"}[1m])`}, Cursor{})
-	mustKind(t, err, datasources.KindBadQuery)
+	mustKind(t, err, datasources.ErrorBadQuery)
 }

@@ -61,7 +61,7 @@ func queryLines(t *testing.T, c *loki.Client, q loki.Query) []datasources.LogLin
 	return res.Lines
 }
 
-func kindOf(t *testing.T, err error) (datasources.Kind, string) {
+func kindOf(t *testing.T, err error) (datasources.ErrorKind, string) {
 	t.Helper()
 	if err == nil {
 		t.Fatal("no error")

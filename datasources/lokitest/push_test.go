@@ -199,7 +199,7 @@ func TestRoundTripWithLokiClientGo(t *testing.T) {
 				}
 				anon, _ := loki.New(datasources.Config{URL: srv.URL})
 				_, err := anon.Labels(context.Background(), time.Time{}, time.Time{})
-				if k, msg := kindOf(t, err); k != datasources.KindUnavailable || !strings.Contains(msg, "no org id") {
+				if k, msg := kindOf(t, err); k != datasources.ErrorUnavailable || !strings.Contains(msg, "no org id") {
 					t.Errorf("without tenant: %v %q", k, msg)
 				}
 			}

@@ -29,7 +29,7 @@ type Client struct {
 }
 
 // New builds a client for cfg. An empty cfg.URL is not an error: every
-// method then returns a KindNotConfigured error, which pages show as such.
+// method then returns a ErrorNotConfigured error, which pages show as such.
 func New(cfg datasources.Config) (*Client, error) {
 	c := &Client{cfg: cfg}
 	if !cfg.Configured() {
@@ -45,7 +45,7 @@ func New(cfg datasources.Config) (*Client, error) {
 	c.http = hc
 	ac, err := api.NewClient(api.Config{Address: cfg.BaseURL(), Client: hc})
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.KindNotConfigured, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorNotConfigured, Backend: Backend,
 			Message: "The Prometheus URL is not a valid URL.", Err: err}
 	}
 	c.api = v1.NewAPI(ac)
@@ -88,7 +88,7 @@ func (c *Client) Ready(ctx context.Context) error {
 		return nil
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		// Prometheus answers 503 while it replays its WAL.
-		return &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend, Status: resp.StatusCode,
+		return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend, Status: resp.StatusCode,
 			Message: "Prometheus is starting up and not ready yet."}
 	case resp.StatusCode == http.StatusNotFound:
 		_, err := c.api.Buildinfo(ctx)

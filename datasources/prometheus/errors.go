@@ -44,19 +44,19 @@ func (c *Client) mapError(err error, info *callInfo) error {
 	e := &datasources.Error{Backend: Backend, Status: status, Message: ae.Msg, Err: err}
 	switch ae.Type {
 	case v1.ErrBadData:
-		e.Kind = datasources.KindBadQuery
+		e.Kind = datasources.ErrorBadQuery
 	case v1.ErrExec:
 		// Execution errors are mostly about the query ("many-to-many
 		// matching not allowed"); one is about its size.
-		e.Kind = datasources.KindBadQuery
+		e.Kind = datasources.ErrorBadQuery
 		if strings.Contains(ae.Msg, "too many samples") {
-			e.Kind = datasources.KindTooLarge
+			e.Kind = datasources.ErrorTooLarge
 		}
 	case v1.ErrTimeout:
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = "Prometheus gave up on the query (" + ae.Msg + "); narrow the query or the time range."
 	case v1.ErrCanceled:
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = "The query was cancelled."
 	case v1.ErrServer, v1.ErrClient:
 		return statusError(status, ae, err)
@@ -64,14 +64,14 @@ func (c *Client) mapError(err error, info *callInfo) error {
 		if strings.Contains(ae.Msg, `unexpected value type "string"`) {
 			// Valid PromQL ("foo" is a string literal) that client_golang
 			// does not decode and a graph could not draw anyway.
-			e.Kind = datasources.KindBadQuery
+			e.Kind = datasources.ErrorBadQuery
 			e.Message = "The query returns a string; graphs need a vector, a matrix or a scalar."
 			break
 		}
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = "Prometheus sent an answer Ariadne could not read; is the URL a Prometheus API?"
 	default: // "internal", "unavailable", "not_found" and future types
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = fmt.Sprintf("Prometheus failed to answer: %s", ae.Msg)
 	}
 	if e.Message == "" {
@@ -84,12 +84,12 @@ func (c *Client) mapError(err error, info *callInfo) error {
 // statusError covers answers without a Prometheus error envelope: proxies,
 // auth gateways, or a URL that is not a Prometheus at all.
 func statusError(status int, ae *v1.Error, cause error) error {
-	e := &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend, Status: status, Err: cause}
+	e := &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend, Status: status, Err: cause}
 	switch status {
 	case http.StatusUnauthorized, http.StatusForbidden:
 		e.Message = fmt.Sprintf("Prometheus refused Ariadne's credentials (%d %s).", status, http.StatusText(status))
 	case http.StatusNotFound:
-		// Not KindNotFound: nothing the user asked for is missing, the
+		// Not ErrorNotFound: nothing the user asked for is missing, the
 		// configured URL is wrong.
 		e.Message = "Prometheus answered 404 Not Found; check that the URL is the Prometheus API root."
 	default:

@@ -25,7 +25,7 @@ const exemplarsDisabledMessage = "Prometheus is not storing exemplars, so the gr
 // The SeriesLabels map is shared by the exemplars of one series.
 //
 // An empty result is nil with no error, unless Prometheus's flags show that
-// exemplar storage is off: then the error is KindNotFound wrapping
+// exemplar storage is off: then the error is ErrorNotFound wrapping
 // ErrExemplarsUnavailable, with a message saying how to turn it on.
 func (c *Client) Exemplars(ctx context.Context, query string, start, end time.Time) ([]datasources.Exemplar, error) {
 	ctx, info, err := c.start(ctx)
@@ -56,7 +56,7 @@ func (c *Client) Exemplars(ctx context.Context, query string, start, end time.Ti
 	}
 	if len(out) == 0 {
 		if enabled, err := c.ExemplarStorageEnabled(ctx); err == nil && !enabled {
-			return nil, &datasources.Error{Kind: datasources.KindNotFound, Backend: Backend,
+			return nil, &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend,
 				Message: exemplarsDisabledMessage, Err: ErrExemplarsUnavailable}
 		}
 	}
@@ -77,7 +77,7 @@ func (c *Client) ExemplarStorageEnabled(ctx context.Context) (bool, error) {
 	}
 	features, ok := flags["enable-feature"]
 	if !ok {
-		return false, &datasources.Error{Kind: datasources.KindUnknown, Backend: Backend,
+		return false, &datasources.Error{Kind: datasources.ErrorUnknown, Backend: Backend,
 			Message: "Prometheus does not report its enabled features."}
 	}
 	for _, f := range strings.Split(features, ",") {

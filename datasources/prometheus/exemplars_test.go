@@ -79,7 +79,7 @@ func TestEmptyExemplars(t *testing.T) {
 			if !errors.Is(err, ErrExemplarsUnavailable) {
 				t.Fatalf("err = %v, want ErrExemplarsUnavailable", err)
 			}
-			e := wantError(t, err, datasources.KindNotFound)
+			e := wantError(t, err, datasources.ErrorNotFound)
 			if e.Message != "Prometheus is not storing exemplars, so the graph cannot link to traces: start it with --enable-feature=exemplar-storage." {
 				t.Errorf("message = %q", e.Message)
 			}
@@ -91,7 +91,7 @@ func TestExemplarsBadQuery(t *testing.T) {
 	f := newFake(t, map[string]reply{"/api/v1/query_exemplars": {status: 400,
 		body: `{"status":"error","errorType":"bad_data","error":"1:4: parse error: unclosed left parenthesis"}`}})
 	_, err := f.client(t, datasources.Config{}).Exemplars(context.Background(), "up(", time.Time{}, time.Time{})
-	if e := wantError(t, err, datasources.KindBadQuery); e.Message != "1:4: parse error: unclosed left parenthesis" {
+	if e := wantError(t, err, datasources.ErrorBadQuery); e.Message != "1:4: parse error: unclosed left parenthesis" {
 		t.Errorf("message = %q", e.Message)
 	}
 }

@@ -101,7 +101,7 @@ func (f *fakeProm) client(t *testing.T, cfg datasources.Config) *Client {
 }
 
 // wantError checks the Kind of err, and that it is a *datasources.Error.
-func wantError(t *testing.T, err error, kind datasources.Kind) *datasources.Error {
+func wantError(t *testing.T, err error, kind datasources.ErrorKind) *datasources.Error {
 	t.Helper()
 	e, ok := err.(*datasources.Error)
 	if !ok {

@@ -178,7 +178,7 @@ func TestAgainstRealPrometheus(t *testing.T) {
 
 	t.Run("parse error in Prometheus's words", func(t *testing.T) {
 		_, err := c.QueryRange(ctx, "sum(rate(demo_request_duration_seconds_bucket[1m])", time.Now().Add(-time.Minute), time.Now(), time.Second)
-		e := wantError(t, err, datasources.KindBadQuery)
+		e := wantError(t, err, datasources.ErrorBadQuery)
 		if !strings.Contains(e.Message, "parse error: unclosed left parenthesis") || e.Status != 400 {
 			t.Errorf("error = %+v, want a 400 carrying Prometheus's parse error", e)
 		}

@@ -50,7 +50,7 @@ func (c *Client) Series(ctx context.Context, matchers []string, start, end time.
 		return nil, err
 	}
 	if len(matchers) == 0 {
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
 			Message: "A series lookup needs at least one selector, e.g. {job=\"api\"}."}
 	}
 	sets, _, _, err := c.api.Series(ctx, matchers, start, end)

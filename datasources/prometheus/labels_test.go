@@ -60,5 +60,5 @@ func TestLabelLookups(t *testing.T) {
 func TestSeriesNeedsAMatcher(t *testing.T) {
 	f := newFake(t, map[string]reply{"/api/v1/series": {file: "series.json"}})
 	_, err := f.client(t, datasources.Config{}).Series(context.Background(), nil, time.Time{}, time.Time{})
-	wantError(t, err, datasources.KindBadQuery)
+	wantError(t, err, datasources.ErrorBadQuery)
 }

@@ -79,7 +79,7 @@ func toResult(v model.Value, warn v1.Warnings, infos v1.Infos) (*Result, error) 
 	case nil:
 		r.Series = []datasources.Series{}
 	default: // *model.String: valid PromQL, but nothing to plot
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
 			Message: "The query returns a " + v.Type().String() + "; graphs need a vector, a matrix or a scalar."}
 	}
 	return r, nil

@@ -99,7 +99,7 @@ func TestQueryInstant(t *testing.T) {
 func TestQueryStringResultIsBadQuery(t *testing.T) {
 	f := newFake(t, map[string]reply{"/api/v1/query": {file: "string.json"}})
 	_, err := f.client(t, datasources.Config{}).Query(context.Background(), `"x"`, time.Time{})
-	e := wantError(t, err, datasources.KindBadQuery)
+	e := wantError(t, err, datasources.ErrorBadQuery)
 	if e.Message != "The query returns a string; graphs need a vector, a matrix or a scalar." {
 		t.Errorf("message = %q", e.Message)
 	}

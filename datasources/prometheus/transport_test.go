@@ -62,7 +62,7 @@ func TestSlowServerFailsWithinTimeout(t *testing.T) {
 	begin := time.Now()
 	_, err = c.QueryRange(context.Background(), "up", time.Now().Add(-time.Hour), time.Now(), time.Minute)
 	took := time.Since(begin)
-	e := wantError(t, err, datasources.KindUnavailable)
+	e := wantError(t, err, datasources.ErrorUnavailable)
 	if e.Message != "Prometheus did not answer in time." {
 		t.Errorf("message = %q", e.Message)
 	}
@@ -107,7 +107,7 @@ func TestResponseSizeCap(t *testing.T) {
 				}
 				return
 			}
-			e := wantError(t, err, datasources.KindTooLarge)
+			e := wantError(t, err, datasources.ErrorTooLarge)
 			if !strings.Contains(e.Message, fmt.Sprintf("limit of %d bytes", tt.limit)) {
 				t.Errorf("message = %q, want the limit in it", e.Message)
 			}
@@ -119,20 +119,20 @@ func TestReady(t *testing.T) {
 	tests := []struct {
 		name   string
 		routes map[string]reply
-		kind   datasources.Kind // KindUnknown: no error
+		kind   datasources.ErrorKind // ErrorUnknown: no error
 		msg    string
 	}{
-		{"ready", map[string]reply{"/-/ready": {body: "Prometheus Server is Ready.\n", ctype: "text/plain"}}, datasources.KindUnknown, ""},
+		{"ready", map[string]reply{"/-/ready": {body: "Prometheus Server is Ready.\n", ctype: "text/plain"}}, datasources.ErrorUnknown, ""},
 		{"replaying WAL", map[string]reply{"/-/ready": {status: 503, body: "Service Unavailable", ctype: "text/plain"}},
-			datasources.KindUnavailable, "Prometheus is starting up and not ready yet."},
-		{"API-only proxy falls back to buildinfo", map[string]reply{"/api/v1/status/buildinfo": {file: "buildinfo.json"}}, datasources.KindUnknown, ""},
-		{"neither path", nil, datasources.KindUnavailable, "Prometheus answered 404 Not Found; check that the URL is the Prometheus API root."},
+			datasources.ErrorUnavailable, "Prometheus is starting up and not ready yet."},
+		{"API-only proxy falls back to buildinfo", map[string]reply{"/api/v1/status/buildinfo": {file: "buildinfo.json"}}, datasources.ErrorUnknown, ""},
+		{"neither path", nil, datasources.ErrorUnavailable, "Prometheus answered 404 Not Found; check that the URL is the Prometheus API root."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFake(t, tt.routes)
 			err := f.client(t, datasources.Config{}).Ready(context.Background())
-			if tt.kind == datasources.KindUnknown {
+			if tt.kind == datasources.ErrorUnknown {
 				if err != nil {
 					t.Fatalf("Ready = %v, want nil", err)
 				}

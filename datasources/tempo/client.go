@@ -23,7 +23,7 @@ type Client struct {
 }
 
 // New builds a client. An unconfigured cfg (empty URL) is not an error here:
-// every method then returns a KindNotConfigured error so pages can say so.
+// every method then returns a ErrorNotConfigured error so pages can say so.
 func New(cfg datasources.Config) (*Client, error) {
 	hc, err := cfg.HTTPClient()
 	if err != nil {
@@ -40,7 +40,7 @@ type response struct {
 }
 
 // get performs one GET and reads the body under the size cap. Transport
-// failures become KindUnavailable; status handling is left to the caller
+// failures become ErrorUnavailable; status handling is left to the caller
 // because Tempo's 404 and 200 mean different things per endpoint.
 func (c *Client) get(ctx context.Context, path string, q url.Values, accept string) (*response, error) {
 	if !c.cfg.Configured() {
@@ -52,7 +52,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, accept stri
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
 			Message: "The Tempo URL or query could not be turned into a request.", Err: err}
 	}
 	if accept != "" {
@@ -69,7 +69,7 @@ func (c *Client) get(ctx context.Context, path string, q url.Values, accept stri
 	return &response{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body}, nil
 }
 
-// Ready asks Tempo's /ready probe. Any answer but 200 is KindUnavailable
+// Ready asks Tempo's /ready probe. Any answer but 200 is ErrorUnavailable
 // carrying Tempo's reason (e.g. "Some services are not Running").
 func (c *Client) Ready(ctx context.Context) error {
 	r, err := c.get(ctx, "/ready", nil, "")
@@ -113,12 +113,12 @@ func statusError(r *response, notFound string) error {
 		return err
 	}
 	switch {
-	case e.Kind == datasources.KindNotFound && e.Message == "":
+	case e.Kind == datasources.ErrorNotFound && e.Message == "":
 		e.Message = notFound
 	case r.status == http.StatusUnauthorized:
 		e.Message = "Tempo refused the request (" + e.Message + "): check the tenant (X-Scope-OrgID) and credentials configured for Tempo."
 	case r.status == 499:
-		e.Kind = datasources.KindUnavailable
+		e.Kind = datasources.ErrorUnavailable
 		e.Message = "Tempo cancelled the query before it finished; try again or narrow the time range."
 	}
 	return e

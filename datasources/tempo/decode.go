@@ -80,7 +80,7 @@ func setID(tr *datasources.Trace) {
 }
 
 func decodeError(err error) error {
-	return &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend,
+	return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend,
 		Message: "Tempo sent a trace that could not be read.", Err: err}
 }
 

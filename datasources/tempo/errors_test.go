@@ -32,8 +32,8 @@ func TestRecordedErrors(t *testing.T) {
 	if err := json.Unmarshal(contracttest.Read(t, "tempo", "handwritten", "errors.json"), &doc); err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[int]datasources.Kind{400: datasources.KindBadQuery, 401: datasources.KindBadQuery,
-		404: datasources.KindNotFound, 422: datasources.KindTooLarge, 499: datasources.KindUnavailable, 503: datasources.KindUnavailable}
+	kinds := map[int]datasources.ErrorKind{400: datasources.ErrorBadQuery, 401: datasources.ErrorBadQuery,
+		404: datasources.ErrorNotFound, 422: datasources.ErrorTooLarge, 499: datasources.ErrorUnavailable, 503: datasources.ErrorUnavailable}
 	tested := 0
 	for _, ec := range doc.Cases {
 		if strings.Contains(ec.Request, "/api/metrics/") || strings.Contains(ec.Request, "/api/echo") {
@@ -73,7 +73,7 @@ func TestRecordedErrors(t *testing.T) {
 							t.Errorf("err = %v, want a partial trace", err)
 						}
 					case ec.BodyJSON != nil:
-						wantKind(t, err, datasources.KindNotFound, "Tempo has no trace")
+						wantKind(t, err, datasources.ErrorNotFound, "Tempo has no trace")
 					case err != nil:
 						t.Errorf("err = %v, want nil", err)
 					}
@@ -154,7 +154,7 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 		c, _ := New(datasources.Config{URL: slow.URL, Timeout: 150 * time.Millisecond})
 		began := time.Now()
 		_, err := c.Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindUnavailable, "Tempo did not answer in time.")
+		wantKind(t, err, datasources.ErrorUnavailable, "Tempo did not answer in time.")
 		if d := time.Since(began); d > 2*time.Second {
 			t.Errorf("took %v with a 150ms timeout", d)
 		}
@@ -164,7 +164,7 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(50*time.Millisecond, cancel)
 		_, err := c.Search(ctx, "{}", time.Time{}, time.Time{}, 0, 0)
-		wantKind(t, err, datasources.KindUnavailable, "The request was cancelled.")
+		wantKind(t, err, datasources.ErrorUnavailable, "The request was cancelled.")
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("err = %v, want it to wrap context.Canceled for logs", err)
 		}
@@ -174,7 +174,7 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 		c, _ := newFakeWith(t, datasources.Config{MaxResponseBytes: 1000},
 			map[string]reply{"/api/v2/traces/" + checkoutID: jsonReply(body)})
 		_, err := c.Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindTooLarge, "limit of 1000 bytes")
+		wantKind(t, err, datasources.ErrorTooLarge, "limit of 1000 bytes")
 	})
 	t.Run("not configured", func(t *testing.T) {
 		c, err := New(datasources.Config{})
@@ -182,13 +182,13 @@ func TestTimeoutCancelAndSizeCap(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err = c.TagNames(context.Background(), "", time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindNotConfigured, "Tempo is not configured.")
+		wantKind(t, err, datasources.ErrorNotConfigured, "Tempo is not configured.")
 	})
 	t.Run("refused", func(t *testing.T) {
 		srv := httptest.NewServer(http.NotFoundHandler())
 		url := srv.URL
 		srv.Close()
 		c, _ := New(datasources.Config{URL: url})
-		wantKind(t, c.Ready(context.Background()), datasources.KindUnavailable, "Tempo is unreachable.")
+		wantKind(t, c.Ready(context.Background()), datasources.ErrorUnavailable, "Tempo is unreachable.")
 	})
 }

@@ -86,7 +86,7 @@ func newFakeWith(t *testing.T, cfg datasources.Config, routes map[string]reply) 
 
 // wantKind fails unless err is a *datasources.Error of kind k whose message
 // contains msg.
-func wantKind(t *testing.T, err error, k datasources.Kind, msg string) *datasources.Error {
+func wantKind(t *testing.T, err error, k datasources.ErrorKind, msg string) *datasources.Error {
 	t.Helper()
 	e, ok := err.(*datasources.Error)
 	if !ok {

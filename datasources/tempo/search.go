@@ -68,7 +68,7 @@ type SearchMetrics struct {
 
 // Search runs a TraceQL query on /api/search. limit and spss of 0 leave
 // Tempo's defaults (20 traces, 3 spans per span set). A query Tempo cannot
-// parse is KindBadQuery carrying Tempo's message verbatim.
+// parse is ErrorBadQuery carrying Tempo's message verbatim.
 func (c *Client) Search(ctx context.Context, q string, start, end time.Time, limit, spss int) (*SearchResult, error) {
 	params := timeRange(url.Values{"q": {q}}, start, end)
 	if limit > 0 {
@@ -86,7 +86,7 @@ func (c *Client) Search(ctx context.Context, q string, start, end time.Time, lim
 	}
 	res, err := DecodeSearch(r.body)
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend,
+		return nil, &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend,
 			Message: "Tempo sent search results that could not be read.", Err: err}
 	}
 	return res, nil

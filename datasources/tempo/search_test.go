@@ -154,7 +154,7 @@ func TestSearchBadTraceQLKeepsTempoMessage(t *testing.T) {
 	const msg = "invalid TraceQL query: parse error at line 1, col 1: syntax error: unexpected IDENTIFIER"
 	c, _ := newFake(t, map[string]reply{"/api/search": {status: 400, body: []byte(msg)}})
 	_, err := c.Search(context.Background(), "foo", time.Time{}, time.Time{}, 0, 0)
-	if e := wantKind(t, err, datasources.KindBadQuery, ""); e.Message != msg || e.Status != 400 {
+	if e := wantKind(t, err, datasources.ErrorBadQuery, ""); e.Message != msg || e.Status != 400 {
 		t.Errorf("message = %q status %d, want Tempo's text verbatim", e.Message, e.Status)
 	}
 }

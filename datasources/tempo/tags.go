@@ -138,6 +138,6 @@ func bareName(ident string) string {
 }
 
 func tagDecodeError(err error) error {
-	return &datasources.Error{Kind: datasources.KindUnavailable, Backend: Backend,
+	return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend,
 		Message: "Tempo sent tags that could not be read.", Err: err}
 }

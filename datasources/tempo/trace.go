@@ -14,12 +14,12 @@ const acceptProto = "application/protobuf, application/json;q=0.5"
 // v2 answers 404 (Tempo before 2.6) for this request only. start and end
 // narrow which blocks Tempo reads; zero times leave them out.
 //
-// Outcomes: no spans → KindNotFound; a v2 PARTIAL trace → Trace.Partial with
-// Tempo's message; a v1 trace over Tempo's size limit (422) → KindTooLarge.
+// Outcomes: no spans → ErrorNotFound; a v2 PARTIAL trace → Trace.Partial with
+// Tempo's message; a v1 trace over Tempo's size limit (422) → ErrorTooLarge.
 func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error) {
 	tid, err := datasources.ParseTraceID(id)
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.KindBadQuery, Backend: Backend, Message: err.Error(), Err: err}
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: err.Error(), Err: err}
 	}
 	q := timeRange(nil, start, end)
 	notFound := "Tempo has no trace " + tid + " in the searched time range (it may be outside retention or not ingested yet)."
@@ -43,7 +43,7 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 		return nil, err
 	}
 	if len(tr.Spans) == 0 {
-		return nil, &datasources.Error{Kind: datasources.KindNotFound, Backend: Backend, Status: r.status, Message: notFound}
+		return nil, &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend, Status: r.status, Message: notFound}
 	}
 	tr.ID = tid
 	return tr, nil

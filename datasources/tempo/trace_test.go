@@ -248,21 +248,21 @@ func TestTraceNotFoundAndTooLarge(t *testing.T) {
 	cases := []struct {
 		name   string
 		routes map[string]reply
-		kind   datasources.Kind
+		kind   datasources.ErrorKind
 		msg    string
 		status int
 	}{
 		{"v2 200 with empty trace", map[string]reply{"/api/v2/traces/" + checkoutID: jsonReply(notFoundV2)},
-			datasources.KindNotFound, "Tempo has no trace " + checkoutID, 200},
-		{"v1 404 empty body", nil, datasources.KindNotFound, "Tempo has no trace " + checkoutID, 404},
+			datasources.ErrorNotFound, "Tempo has no trace " + checkoutID, 200},
+		{"v1 404 empty body", nil, datasources.ErrorNotFound, "Tempo has no trace " + checkoutID, 404},
 		{"v1 older Tempo 404 with text", map[string]reply{"/api/traces/" + checkoutID: {status: 404, body: []byte("trace not found\n")}},
-			datasources.KindNotFound, "trace not found", 404},
+			datasources.ErrorNotFound, "trace not found", 404},
 		{"v1 422 over max_bytes_per_trace", map[string]reply{"/api/traces/" + checkoutID: {status: 422, body: []byte("trace exceeds max size (max bytes: 5000000)")}},
-			datasources.KindTooLarge, "trace exceeds max size (max bytes: 5000000)", 422},
+			datasources.ErrorTooLarge, "trace exceeds max size (max bytes: 5000000)", 422},
 		{"v2 500", map[string]reply{"/api/v2/traces/" + checkoutID: {status: 500, body: []byte("internal error")}},
-			datasources.KindUnavailable, "Tempo answered 500 Internal Server Error.", 500},
+			datasources.ErrorUnavailable, "Tempo answered 500 Internal Server Error.", 500},
 		{"v2 garbage", map[string]reply{"/api/v2/traces/" + checkoutID: jsonReply([]byte(`{"trace":{"resourceSpans":7}}`))},
-			datasources.KindUnavailable, "could not be read", 0},
+			datasources.ErrorUnavailable, "could not be read", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -280,7 +280,7 @@ func TestTraceInvalidIDSendsNothing(t *testing.T) {
 	for _, id := range []string{"", "xyz", "0000", strings.Repeat("a", 33), "4bf92f35-77b3"} {
 		c, f := newFake(t, nil)
 		_, err := c.Trace(context.Background(), id, time.Time{}, time.Time{})
-		wantKind(t, err, datasources.KindBadQuery, datasources.ErrInvalidTraceID.Error())
+		wantKind(t, err, datasources.ErrorBadQuery, datasources.ErrInvalidTraceID.Error())
 		if n := len(f.paths()); n != 0 {
 			t.Errorf("%q: %d requests sent for an invalid ID", id, n)
 		}
@@ -348,9 +348,9 @@ func TestTraceProtobuf(t *testing.T) {
 	// An empty v2 protobuf answer is Tempo's "not found".
 	c, _ := newFake(t, map[string]reply{"/api/v2/traces/" + checkoutID: pb(nil)})
 	_, err := c.Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
-	wantKind(t, err, datasources.KindNotFound, checkoutID)
+	wantKind(t, err, datasources.ErrorNotFound, checkoutID)
 	// Truncated protobuf is the backend's fault, reported without panicking.
-	if _, err := DecodeTraceV2(v2[:len(v2)/2], "application/protobuf"); datasources.KindOf(err) != datasources.KindUnavailable {
+	if _, err := DecodeTraceV2(v2[:len(v2)/2], "application/protobuf"); datasources.ErrorKindOf(err) != datasources.ErrorUnavailable {
 		t.Errorf("truncated protobuf: err = %v", err)
 	}
 }

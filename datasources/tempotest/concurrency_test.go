@@ -36,7 +36,7 @@ func TestConcurrentIngestAndQuery(t *testing.T) {
 			for id := range ids {
 				_, err := c.Trace(context.Background(), id, time.Time{}, time.Time{})
 				// Evicted by the 20-trace bound is fine; anything else is not.
-				if err != nil && datasources.KindOf(err) != datasources.KindNotFound {
+				if err != nil && datasources.ErrorKindOf(err) != datasources.ErrorNotFound {
 					errs <- err
 				}
 				if _, err := c.Search(context.Background(), `{ status = error }`, time.Time{}, time.Time{}, 5, 0); err != nil {

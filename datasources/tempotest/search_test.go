@@ -109,7 +109,7 @@ func TestTraceQLExamples(t *testing.T) {
 				if ex.Essential {
 					t.Fatal("an essential query has no expectation")
 				}
-				if datasources.KindOf(err) != datasources.KindBadQuery {
+				if datasources.ErrorKindOf(err) != datasources.ErrorBadQuery {
 					t.Errorf("unsupported query: err = %v, want a 400 bad query", err)
 				}
 				return

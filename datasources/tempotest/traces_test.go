@@ -117,9 +117,9 @@ func TestTraceOverSizeLimit(t *testing.T) {
 			_, c := withCheckout(t, append(tc.opts, tempotest.WithMaxBytesPerTrace(600))...)
 			tr, err := c.Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
 			if tc.opts != nil {
-				if e, ok := err.(*datasources.Error); !ok || e.Kind != datasources.KindTooLarge ||
+				if e, ok := err.(*datasources.Error); !ok || e.Kind != datasources.ErrorTooLarge ||
 					e.Message != "trace exceeds max size (max bytes: 600)" {
-					t.Errorf("err = %v, want KindTooLarge with Tempo's message", err)
+					t.Errorf("err = %v, want ErrorTooLarge with Tempo's message", err)
 				}
 				return
 			}
@@ -165,7 +165,7 @@ func TestMultitenancy(t *testing.T) {
 		t.Errorf("team-a cannot read its own trace: %v", err)
 	}
 	_, err := client(t, srv.URL, "team-b").Trace(context.Background(), checkoutID, time.Time{}, time.Time{})
-	if datasources.KindOf(err) != datasources.KindNotFound {
+	if datasources.ErrorKindOf(err) != datasources.ErrorNotFound {
 		t.Errorf("team-b sees team-a's trace: err = %v", err)
 	}
 	// Probes need no tenant, as in Tempo.

@@ -19,7 +19,8 @@ const (
 	// ErrorUnknown is an error that did not come from this package.
 	ErrorUnknown ErrorKind = iota
 	// ErrorNotConfigured: the backend's URL is unset. Not an error for the
-	// page: its panels say so.
+	// page: its panels say so. Also a URL that cannot be used (InvalidURL),
+	// which the clients refuse when they are built.
 	ErrorNotConfigured
 	// ErrorNotFound: the thing asked for does not exist (or is outside
 	// retention or the time range).
@@ -113,6 +114,15 @@ func UserMessage(err error) string {
 // NotConfigured is returned by clients whose base URL is empty.
 func NotConfigured(backend string) error {
 	return &Error{Kind: ErrorNotConfigured, Backend: backend, Message: displayName(backend) + " is not configured."}
+}
+
+// InvalidURL is the error of a client whose base URL cannot be used (see
+// Config.CheckURL). It is ErrorNotConfigured because the backend is as good
+// as unset until its configuration is fixed; the message says why, and why
+// exactly (err) goes to the log.
+func InvalidURL(backend string, err error) error {
+	return &Error{Kind: ErrorNotConfigured, Backend: backend,
+		Message: "The " + displayName(backend) + " URL is not a valid URL.", Err: err}
 }
 
 // FromStatus maps a non-2xx backend answer to an *Error. body is the

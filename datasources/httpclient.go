@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -51,6 +52,40 @@ func (c Config) RequestTimeout() time.Duration {
 
 // BaseURL returns URL without a trailing slash, so paths can be appended.
 func (c Config) BaseURL() string { return strings.TrimRight(c.URL, "/") }
+
+// CheckURL returns the error every client's New gives for a URL that no
+// request could be sent to, so that a bad URL is refused at start, alike
+// for all backends, rather than at each request. An unset URL is fine:
+// the backend is not configured.
+func (c Config) CheckURL(backend string) error {
+	if !c.Configured() {
+		return nil
+	}
+	if _, err := ParseBaseURL(c.URL); err != nil {
+		return InvalidURL(backend, err)
+	}
+	return nil
+}
+
+// ParseBaseURL parses a backend's base URL: absolute, http or https, with
+// a host. Its errors read like url.Parse's (`parse "htp//x": missing
+// scheme`), which is how the configuration reports them at start.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, err
+	}
+	if u.Scheme == "" {
+		return nil, fmt.Errorf("parse %q: missing scheme", raw)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return nil, fmt.Errorf("parse %q: scheme must be http or https", raw)
+	}
+	if u.Host == "" {
+		return nil, fmt.Errorf("parse %q: missing host", raw)
+	}
+	return u, nil
+}
 
 // HTTPClient builds the client every backend uses: tenant header, auth and
 // TLS are applied by its transport; the timeout bounds each whole request.

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/netip"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -259,19 +258,13 @@ func lookup(getenv func(string) string, name string) (string, bool) {
 	return v, v != ""
 }
 
+// checkURL is the clients' own check of a base URL (so that what starts
+// here is never refused by a client's New), plus one of configuration's:
+// no credentials in a value that is logged.
 func checkURL(v string) error {
-	u, err := url.Parse(v)
+	u, err := datasources.ParseBaseURL(v)
 	if err != nil {
 		return err
-	}
-	if u.Scheme == "" {
-		return fmt.Errorf("parse %q: missing scheme", v)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("parse %q: scheme must be http or https", v)
-	}
-	if u.Host == "" {
-		return fmt.Errorf("parse %q: missing host", v)
 	}
 	if u.User != nil {
 		return fmt.Errorf("credentials in the URL would be logged: use _USERNAME and _PASSWORD_FILE")

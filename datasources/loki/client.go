@@ -31,6 +31,9 @@ type Client struct {
 // New builds a client. An empty cfg.URL is not an error here: every method
 // then returns a ErrorNotConfigured error, which pages show as a note.
 func New(cfg datasources.Config) (*Client, error) {
+	if err := cfg.CheckURL(Backend); err != nil {
+		return nil, err
+	}
 	hc, err := cfg.HTTPClient()
 	if err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ func New(cfg datasources.Config) (*Client, error) {
 	if !cfg.Configured() {
 		return c, nil
 	}
+	if err := cfg.CheckURL(Backend); err != nil {
+		return nil, err
+	}
 	hc, err := cfg.HTTPClient()
 	if err != nil {
 		return nil, err
@@ -45,8 +48,7 @@ func New(cfg datasources.Config) (*Client, error) {
 	c.http = hc
 	ac, err := api.NewClient(api.Config{Address: cfg.BaseURL(), Client: hc})
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.ErrorNotConfigured, Backend: Backend,
-			Message: "The Prometheus URL is not a valid URL.", Err: err}
+		return nil, datasources.InvalidURL(Backend, err)
 	}
 	c.api = v1.NewAPI(ac)
 	return c, nil

@@ -174,9 +174,13 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 		return panelOut{}, datasources.NotConfigured(loki.Backend)
 	}
 	q := loki.Query{Expr: req.query, Start: req.r.From, End: req.r.To, Limit: req.limit, Direction: req.dir}
-	pg, top, err := h.logPage(ctx, q, req.cursor, req.newer)
+	page, at := h.opt.Loki.Page, req.cursor
+	if !req.newer.IsZero() {
+		page, at = h.opt.Loki.PageBefore, req.newer
+	}
+	pg, err := page(ctx, q, at)
 	if err != nil {
-		return panelOut{}, lokiProblem(err)
+		return panelOut{}, err
 	}
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
@@ -196,8 +200,8 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 		out.Older = pageURL(req.params, "cursor", pg.Next.String())
 		out.Count += "; more beyond this page"
 	}
-	if !top.IsZero() {
-		out.Newer = pageURL(req.params, "newer", top.String())
+	if !pg.Prev.IsZero() {
+		out.Newer = pageURL(req.params, "newer", pg.Prev.String())
 	}
 	if req.dir == loki.Forward {
 		// Forward pages go on towards newer lines.
@@ -209,41 +213,6 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	}
 	state := strconv.Itoa(len(pg.Lines))
 	return panelOut{Body: views.LogLinesBody(out), State: state + " lines", StateClass: "status-ok"}, nil
-}
-
-// lokiProblem adds, to Loki's own message about a limit, which limit it is
-// and how to stay under it.
-func lokiProblem(err error) error {
-	e, ok := err.(*datasources.Error)
-	if !ok || (e.Kind != datasources.ErrorBadQuery && e.Kind != datasources.ErrorTooLarge) {
-		return err
-	}
-	hint := ""
-	m := strings.ToLower(e.Message)
-	switch {
-	case strings.Contains(m, "max entries limit"):
-		hint = "Loki's max_entries_limit_per_query was hit: ask for fewer lines per page."
-	case strings.Contains(m, "query time range exceeds") || strings.Contains(m, "query length"):
-		hint = "Loki's max_query_length was hit: choose a shorter time range."
-	case strings.Contains(m, "maximum number of series"):
-		hint = "Loki's max_query_series was hit: select fewer streams (more exact labels in the selector), or a shorter range."
-	case strings.Contains(m, "maximum resolution") || strings.Contains(m, "11,000 points"):
-		hint = "Too many points per series: choose a shorter time range."
-	case strings.Contains(m, "too many outstanding requests") || strings.Contains(m, "rate limit"):
-		hint = "Loki is rate limiting: wait a moment, or narrow the query."
-	case strings.Contains(m, "parse error") || strings.Contains(m, "syntax error"):
-		out := *e
-		out.Message = "Loki could not parse the query: " + e.Message
-		return &out
-	case e.Kind == datasources.ErrorTooLarge:
-		hint = "Narrow the query: a more exact selector, a line filter, or a shorter range."
-	}
-	if hint == "" {
-		return err
-	}
-	out := *e
-	out.Message = e.Message + " — " + hint
-	return &out
 }
 
 // pageURL is the page's own URL with one paging parameter set and the

@@ -58,7 +58,7 @@ func (h *Handler) logContext(c echo.Context) error {
 	}
 	// Oldest first, as the stream was written.
 	lines := make([]datasources.LogLine, 0, len(before)+len(same)+len(after))
-	lines = append(lines, reverseGroups(before)...)
+	lines = append(lines, loki.ReverseDirection(before)...)
 	lines = append(lines, same...)
 	lines = append(lines, after...)
 	zone := zoneOf(c)

@@ -168,7 +168,7 @@ func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, e
 	res, err := h.opt.Loki.QueryRange(ctx, loki.Query{Expr: query.VolumeQuery(req.query, step),
 		Start: req.r.From, End: req.r.To, Step: step})
 	if err != nil {
-		return panelOut{}, lokiProblem(err)
+		return panelOut{}, err
 	}
 	v := volumeView(res.Series, req.r.From, req.r.To, step, req.zone, req.params)
 	return panelOut{Body: views.LogVolumeChart(v), State: v.Total + " lines"}, nil

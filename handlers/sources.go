@@ -30,11 +30,12 @@ type TraceSource interface {
 }
 
 // LogSource is what the log pages (and the trace page's Logs section)
-// read from Loki: lines page by page with exact boundaries, metric
+// read from Loki: lines page by page both ways with exact boundaries, metric
 // queries for the volume histogram, and label names for the "why is this
 // empty" checks.
 type LogSource interface {
 	QueryRange(ctx context.Context, q loki.Query) (*loki.Result, error)
 	Page(ctx context.Context, q loki.Query, cur loki.Cursor) (*loki.LogPage, error)
+	PageBefore(ctx context.Context, q loki.Query, top loki.Cursor) (*loki.LogPage, error)
 	Labels(ctx context.Context, start, end time.Time) ([]string, error)
 }

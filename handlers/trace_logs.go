@@ -53,7 +53,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 		}
 		pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: traceLogLimit, Direction: loki.Forward}, loki.Cursor{})
 		if err != nil {
-			return panelOut{}, lokiProblem(err)
+			return panelOut{}, err
 		}
 		r := links.TimeRange{From: from, To: to}.Absolute()
 		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}

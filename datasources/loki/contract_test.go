@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"maps"
 	"math"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -325,73 +324,4 @@ func TestLabelsAndSeriesReplayRecorded(t *testing.T) {
 			t.Errorf("match[] = %v", m)
 		}
 	})
-}
-
-// contractErrorKinds classifies every case of handwritten/errors.json; a
-// new case fails the test until it is classified here.
-var contractErrorKinds = map[string]datasources.ErrorKind{
-	"bad LogQL: unbalanced aggregation":                                 datasources.ErrorBadQuery,
-	"bad LogQL: garbage in selector":                                    datasources.ErrorBadQuery,
-	"selector matches everything":                                       datasources.ErrorBadQuery,
-	"log query on instant endpoint (Loki >= 3.2)":                       datasources.ErrorBadQuery,
-	"limit above max_entries_limit_per_query (default 5000)":            datasources.ErrorTooLarge,
-	"time range above max_query_length (default 30d1h)":                 datasources.ErrorTooLarge,
-	"too many series in a metric query (max_query_series, default 500)": datasources.ErrorTooLarge,
-	"step too small":         datasources.ErrorTooLarge,
-	"end before start":       datasources.ErrorBadQuery,
-	"timestamp without zone": datasources.ErrorBadQuery,
-	"non-positive limit":     datasources.ErrorBadQuery,
-	"bad direction":          datasources.ErrorBadQuery,
-	"missing tenant header with auth_enabled: true": datasources.ErrorUnavailable,
-	"query timeout":                          datasources.ErrorUnavailable,
-	"push: out-of-order / too old entry":     datasources.ErrorBadQuery,
-	"push: stream without labels":            datasources.ErrorBadQuery,
-	"push: rate limited":                     datasources.ErrorUnavailable,
-	"push: JSON body with numeric timestamp": datasources.ErrorBadQuery,
-}
-
-func TestErrorsReplayRecorded(t *testing.T) {
-	var cases []struct {
-		Case        string
-		ContentType string `json:"content_type"`
-		Status      int
-		Body        string
-	}
-	if err := json.Unmarshal(contracttest.Read(t, "loki", "handwritten", "errors.json"), &cases); err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range cases {
-		t.Run(tc.Case, func(t *testing.T) {
-			want, ok := contractErrorKinds[tc.Case]
-			if !ok {
-				t.Fatalf("contract error case %q is not classified", tc.Case)
-			}
-			f := &fakeLoki{status: tc.Status, ctype: tc.ContentType, body: []byte(tc.Body)}
-			srv := newServer(t, f)
-			c := newClient(t, datasources.Config{URL: srv})
-			_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-			e := mustKind(t, err, want)
-			if e.Status != tc.Status {
-				t.Errorf("status = %d, want %d", e.Status, tc.Status)
-			}
-			// Loki's own words reach the user, whatever the kind.
-			if !strings.Contains(e.Message, tc.Body) {
-				t.Errorf("message = %q, want it to hold %q", e.Message, tc.Body)
-			}
-		})
-	}
-}
-
-func TestJSONErrorBodies(t *testing.T) {
-	tests := []struct{ body, want string }{
-		{`{"message":"parse error at line 1, col 5: syntax error: unexpected IDENTIFIER"}`, "parse error at line 1, col 5: syntax error: unexpected IDENTIFIER"},
-		{`{"status":"error","errorType":"bad_data","error":"invalid direction 'up'"}`, "invalid direction 'up'"},
-	}
-	for _, tt := range tests {
-		c, _ := serve(t, http.StatusBadRequest, []byte(tt.body))
-		_, err := c.QueryRange(context.Background(), Query{Expr: `{a="b"}`})
-		if e := mustKind(t, err, datasources.ErrorBadQuery); e.Message != tt.want {
-			t.Errorf("message = %q, want %q", e.Message, tt.want)
-		}
-	}
 }

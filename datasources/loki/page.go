@@ -63,8 +63,11 @@ func ParseCursor(s string) (Cursor, error) {
 type LogPage struct {
 	Lines []datasources.LogLine
 	// Next continues in the query's direction; meaningful when More.
-	Next        Cursor
-	More        bool
+	Next Cursor
+	More bool
+	// Prev is where the page begins: PageBefore(Prev) is the page before
+	// it. Zero on the query's first page.
+	Prev        Cursor
 	Categorized bool
 	Stats       Stats
 	Warnings    []string
@@ -100,7 +103,7 @@ func (c *Client) Page(ctx context.Context, q Query, cur Cursor) (*LogPage, error
 		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
 			Message: "This is a metric query; log pages need a log query."}
 	}
-	page := &LogPage{Categorized: res.Categorized, Stats: res.Stats, Warnings: res.Warnings}
+	page := &LogPage{Prev: cur, Categorized: res.Categorized, Stats: res.Stats, Warnings: res.Warnings}
 	lines := res.Lines
 	full := len(lines) >= w.Limit
 	after := skipAt(lines, cur)

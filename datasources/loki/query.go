@@ -63,7 +63,9 @@ func (c *Client) QueryRange(ctx context.Context, q Query) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return DecodeQueryResponseDir(body, q.dir())
+	// An error in a 200 answer's envelope is still Loki's message.
+	res, err := DecodeQueryResponseDir(body, q.dir())
+	return res, explain(err)
 }
 
 // Query runs an instant query at one time (zero at: Loki's now). Loki ≥ 3.2
@@ -80,7 +82,8 @@ func (c *Client) Query(ctx context.Context, expr string, at time.Time, limit int
 	if err != nil {
 		return nil, err
 	}
-	return DecodeQueryResponse(body)
+	res, err := DecodeQueryResponse(body)
+	return res, explain(err)
 }
 
 func rangeParams(start, end time.Time) url.Values {

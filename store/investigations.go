@@ -91,10 +91,6 @@ type Activity struct {
 	At     time.Time
 }
 
-// ErrNotFound is returned for an investigation, item or share link that
-// does not exist (or a share token that is unknown or revoked).
-var ErrNotFound = errors.New("not found")
-
 // ConflictError is an edit made from a stale version. It carries what is
 // stored now, so the user can see both versions.
 type ConflictError struct {
@@ -129,7 +125,7 @@ func (s *Store) Create(ctx context.Context, n NewInvestigation) (Investigation, 
 		}
 		return logActivity(ctx, tx, inv.ID, n.Author, "created", map[string]any{"title": inv.Title})
 	})
-	return inv, err
+	return inv, classify(err)
 }
 
 func createInTx(ctx context.Context, tx pgx.Tx, n NewInvestigation) (Investigation, bool, error) {
@@ -149,7 +145,7 @@ func createInTx(ctx context.Context, tx pgx.Tx, n NewInvestigation) (Investigati
 // Get returns one investigation.
 func (s *Store) Get(ctx context.Context, id int64) (Investigation, error) {
 	inv, err := scanInvestigation(s.pool.QueryRow(ctx, qInvestigationGet, id))
-	return inv, notFound(err)
+	return inv, classify(notFound(err))
 }
 
 // Filter narrows List.
@@ -170,15 +166,15 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Investigation, error) {
 	}
 	rows, err := s.pool.Query(ctx, qInvestigationList, pattern, f.Status, f.Limit)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Investigation, error) {
+	return checked(pgx.CollectRows(rows, func(r pgx.CollectableRow) (Investigation, error) {
 		var inv Investigation
 		var from, to *time.Time
 		err := r.Scan(&inv.ID, &inv.Title, &inv.Status, &from, &to, &inv.Author, &inv.CreatedAt, &inv.UpdatedAt, &inv.Version, &inv.Items)
 		inv.From, inv.To = deref(from), deref(to)
 		return inv, err
-	})
+	}))
 }
 
 // A user searching for "50%" means the characters, not a pattern.
@@ -188,22 +184,22 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 func (s *Store) Items(ctx context.Context, id int64) ([]Item, error) {
 	rows, err := s.pool.Query(ctx, qItemsList, id)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) { return scanItem(r) })
+	return checked(pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) { return scanItem(r) }))
 }
 
 // Activity returns the newest limit entries of the log, newest first.
 func (s *Store) Activity(ctx context.Context, id int64, limit int) ([]Activity, error) {
 	rows, err := s.pool.Query(ctx, qActivityList, id, limit)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Activity, error) {
+	return checked(pgx.CollectRows(rows, func(r pgx.CollectableRow) (Activity, error) {
 		var a Activity
 		err := r.Scan(&a.Actor, &a.Action, &a.Detail, &a.At)
 		return a, err
-	})
+	}))
 }
 
 // Update renames an investigation and/or changes its status, from the
@@ -238,7 +234,7 @@ func (s *Store) Update(ctx context.Context, id int64, version int, title, status
 		}
 		return nil
 	})
-	return inv, err
+	return inv, classify(err)
 }
 
 // Move swaps an item with its neighbour (delta -1: up, +1: down), from the
@@ -288,7 +284,7 @@ func (s *Store) Move(ctx context.Context, id int64, version int, itemID int64, d
 		}
 		return logActivity(ctx, tx, id, actor, "moved", map[string]any{"item": itemID, "title": a.Title, "direction": dir})
 	})
-	return inv, err
+	return inv, classify(err)
 }
 
 // EditItem changes an item's title and note, from the version the user saw.
@@ -308,12 +304,12 @@ func (s *Store) EditItem(ctx context.Context, id, itemID int64, version int, tit
 		}
 		return logActivity(ctx, tx, id, actor, "edited", map[string]any{"item": itemID, "title": title})
 	})
-	return it, err
+	return it, classify(err)
 }
 
 // DeleteItem removes an item, if it is still at the version the user saw.
 func (s *Store) DeleteItem(ctx context.Context, id, itemID int64, version int, actor string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var kind, title string
 		err := tx.QueryRow(ctx, qItemDelete, itemID, id, version).Scan(&kind, &title)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -323,7 +319,7 @@ func (s *Store) DeleteItem(ctx context.Context, id, itemID int64, version int, a
 			return err
 		}
 		return logActivity(ctx, tx, id, actor, "deleted", map[string]any{"item": itemID, "kind": kind, "title": title})
-	})
+	}))
 }
 
 // staleItem explains why a versioned item write matched no row.
@@ -334,9 +330,6 @@ func staleItem(ctx context.Context, tx pgx.Tx, id, itemID int64) error {
 	}
 	return &ConflictError{Item: &cur}
 }
-
-// ErrInvalid marks input the store refuses (empty title, unknown kind).
-var ErrInvalid = errors.New("invalid")
 
 func checkTitle(t string) error {
 	n := len([]rune(t))

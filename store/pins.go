@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/ariadne-dev/ariadne/correlation/text"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/ariadne-dev/ariadne/correlation/text"
 )
 
 // MaxSnapshotBytes bounds one item's stored snapshot; the snapshot
@@ -45,10 +46,10 @@ func (s *Store) Pinned(ctx context.Context, key string) (Pinned, error) {
 	}
 	it, err := scanItem(s.pool.QueryRow(ctx, qItemByKey, key))
 	if err != nil {
-		return Pinned{}, notFound(err)
+		return Pinned{}, classify(notFound(err))
 	}
 	inv, err := s.Get(ctx, it.InvestigationID)
-	return Pinned{Investigation: inv, Item: it}, err
+	return Pinned{Investigation: inv, Item: it}, classify(err)
 }
 
 // Pin adds an item at the end of an investigation, creating the
@@ -136,5 +137,5 @@ func (s *Store) Pin(ctx context.Context, p Pin) (Pinned, error) {
 		}
 		return logActivity(ctx, tx, out.Investigation.ID, p.Author, action, map[string]any{"item": out.Item.ID, "kind": p.Kind, "title": p.Title})
 	})
-	return out, err
+	return out, classify(err)
 }

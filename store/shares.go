@@ -43,16 +43,16 @@ func (s *Store) Share(ctx context.Context, id int64, actor string) (string, Shar
 		}
 		return logActivity(ctx, tx, id, actor, "shared", map[string]any{"link": l.ID})
 	})
-	return token, l, err
+	return token, l, classify(err)
 }
 
 // ShareLinks lists an investigation's links, newest first.
 func (s *Store) ShareLinks(ctx context.Context, id int64) ([]ShareLink, error) {
 	rows, err := s.pool.Query(ctx, qShareList, id)
 	if err != nil {
-		return nil, err
+		return nil, classify(err)
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ShareLink, error) {
+	return checked(pgx.CollectRows(rows, func(r pgx.CollectableRow) (ShareLink, error) {
 		var l ShareLink
 		var revokedAt *time.Time
 		var revokedBy *string
@@ -62,19 +62,19 @@ func (s *Store) ShareLinks(ctx context.Context, id int64) ([]ShareLink, error) {
 			l.RevokedBy = *revokedBy
 		}
 		return l, err
-	})
+	}))
 }
 
 // Revoke ends a link. Revoking an already revoked or unknown link is
 // ErrNotFound.
 func (s *Store) Revoke(ctx context.Context, id, linkID int64, actor string) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var got int64
 		if err := tx.QueryRow(ctx, qShareRevoke, linkID, id, actor).Scan(&got); err != nil {
 			return notFound(err)
 		}
 		return logActivity(ctx, tx, id, actor, "revoked", map[string]any{"link": linkID})
-	})
+	}))
 }
 
 // Shared resolves a token to its investigation and items. Unknown and
@@ -83,10 +83,10 @@ func (s *Store) Revoke(ctx context.Context, id, linkID int64, actor string) erro
 func (s *Store) Shared(ctx context.Context, token string) (Investigation, []Item, error) {
 	inv, _, err := s.ShareTarget(ctx, token)
 	if err != nil {
-		return Investigation{}, nil, err
+		return Investigation{}, nil, classify(err)
 	}
 	items, err := s.Items(ctx, inv.ID)
-	return inv, items, err
+	return inv, items, classify(err)
 }
 
 // ShareTarget resolves a token to its investigation and a fingerprint
@@ -103,7 +103,7 @@ func (s *Store) ShareTarget(ctx context.Context, token string) (Investigation, s
 	if errors.Is(err, pgx.ErrNoRows) {
 		got = make([]byte, sha256.Size)
 	} else if err != nil {
-		return Investigation{}, "", err
+		return Investigation{}, "", classify(err)
 	}
 	// The lookup is by hash, so a timing difference in it reveals at most
 	// a hash prefix; the compare itself is constant-time anyway.

@@ -9,4 +9,6 @@
 //   - chart: SVG geometry of every chart, axes, steps, decimation, spikes
 //   - links: every in-app URL and every time window
 //   - text: cutting strings and writing durations for people
+//   - snapshot: what an investigation freezes when something is pinned,
+//     cut from backend data within bounds (the trace by the one tree)
 package correlation

@@ -120,6 +120,10 @@ type SpanLink struct {
 type LogLine struct {
 	TimeNs int64
 	Labels map[string]string
+	// Stream is the line's stream as a LogQL selector, {a="1", b="2"},
+	// the same string for every line of one stream of one answer, so a
+	// page can build what a stream needs once. Empty when unknown.
+	Stream string
 	// StructuredMetadata and Parsed are filled when Loki sends them
 	// (categorize-labels encoding); nil otherwise.
 	StructuredMetadata map[string]string

@@ -1,12 +1,14 @@
 package e2e
 
 import (
+	"bufio"
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
-	"net/http/httptest"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,14 +18,12 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources/promrun"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/demo"
-	"github.com/ariadne-dev/ariadne/handlers"
-	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/store/storetest"
 )
 
 // app is the one demo world every journey runs on, started in TestMain:
 // the shop with its load and spikes, Prometheus, lokitest, tempotest, a
-// Postgres database of its own, and Ariadne serving over them.
+// Postgres database of its own, and the real `ariadne serve` over them.
 type app struct {
 	URL   string // Ariadne's base URL, no trailing slash
 	World *demo.World
@@ -89,31 +89,77 @@ func startWorld() (stop func(), err error) {
 	a.Loki, _ = loki.New(datasources.Config{URL: w.LokiURL, Timeout: 10 * time.Second})
 	a.Tempo, _ = tempo.New(datasources.Config{URL: w.TempoURL, Timeout: 10 * time.Second})
 
-	pool, err := store.Open(ctx, dbURL)
+	url, stopAriadne, err := startAriadne(dbURL, w)
 	if err != nil {
 		w.Close()
 		drop()
 		return nil, err
 	}
-	h := handlers.New(handlers.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		DB:     pool, Store: store.New(pool), DefaultUser: "local",
-		Backends: []handlers.Backend{
-			{Name: "Prometheus", Env: "PROMETHEUS", URL: w.PrometheusURL, Ready: a.Prom.Ready},
-			{Name: "Loki", Env: "LOKI", URL: w.LokiURL, Ready: a.Loki.Ready},
-			{Name: "Tempo", Env: "TEMPO", URL: w.TempoURL, Ready: a.Tempo.Ready},
-		},
-		Prometheus: a.Prom, Loki: a.Loki, Tempo: a.Tempo,
-	})
-	srv := httptest.NewServer(h.Router())
-	a.URL = srv.URL
+	a.URL = url
 	shared = a
 	return func() {
-		srv.Close()
-		h.Close()
-		pool.Close()
+		stopAriadne()
 		w.Close()
 		drop()
 		os.RemoveAll(dataDir)
 	}, nil
+}
+
+// startAriadne runs the real binary's `serve` on the world, configured by
+// the environment as an operator would: the journeys test the same config
+// parsing, migration and wiring as production. It returns the base URL.
+func startAriadne(dbURL string, w *demo.World) (string, func(), error) {
+	dir, err := os.MkdirTemp("", "ariadne-e2e-bin-")
+	if err != nil {
+		return "", nil, err
+	}
+	bin := filepath.Join(dir, "ariadne")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/ariadne-dev/ariadne/cmd/ariadne").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, fmt.Errorf("building ariadne: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "serve")
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
+		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL}
+	// Its request log, for a failing journey to be read afterwards.
+	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))
+	cmd.Stderr = logf
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // never outlives the tests
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
+	stop := func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+		}
+		logf.Close()
+		os.RemoveAll(dir)
+	}
+	urlc := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u, ok := strings.CutPrefix(sc.Text(), "Ariadne listening on "); ok {
+				urlc <- strings.TrimSuffix(u, "/")
+			}
+		}
+		close(urlc)
+	}()
+	select {
+	case u, ok := <-urlc:
+		if ok {
+			return u, stop, nil
+		}
+	case <-time.After(60 * time.Second):
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "ariadne.log"))
+	stop()
+	return "", nil, fmt.Errorf("ariadne serve did not start:\n%s", log[max(0, len(log)-2000):])
 }

@@ -45,7 +45,7 @@ func (h *Handler) graph(c echo.Context) error {
 	p.Scripts = append(p.Scripts, "js/graph.js")
 
 	g := views.GraphPage{Step: params.Get("step"), UTC: utc, Example: demoQuery,
-		ExampleURL: "/graph?" + url.Values{"q": {demoQuery}, "from": {"now-15m"}, "to": {"now"}}.Encode()}
+		ExampleURL: links.Graph([]string{demoQuery}, links.TimeRange{RawFrom: "now-15m", RawTo: "now"})}
 	names := graphQueryNames(params)
 	for i, n := range names {
 		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Query " + strconv.Itoa(i+1), Value: params.Get(n)})
@@ -85,7 +85,7 @@ func (h *Handler) graph(c echo.Context) error {
 		if pf != nil {
 			// Pinned graphs are saved with absolute times.
 			req.pin = ptr(pf.Form("graph", "Pin graph", views.Hidden{Name: "q", Value: q},
-				views.Hidden{Name: "from", Value: r.From.UTC().Format(time.RFC3339)}, views.Hidden{Name: "to", Value: r.To.UTC().Format(time.RFC3339)}))
+				views.Hidden{Name: "from", Value: r.Absolute().RawFrom}, views.Hidden{Name: "to", Value: r.Absolute().RawTo}))
 		}
 		panels = append(panels, panel{Title: q, Backend: "Prometheus", Load: func(ctx context.Context) (panelOut, error) {
 			return h.graphPanel(ctx, req)
@@ -111,7 +111,7 @@ type graphRequest struct {
 // failed exemplar request only adds a hint, and the graph still renders.
 func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, error) {
 	src := h.opt.Prometheus
-	if src == nil || !src.Configured() {
+	if src == nil { // not configured: cmd/ariadne leaves it nil
 		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured(prometheus.Backend)
 	}
 	var (
@@ -187,7 +187,7 @@ func exemplarHint(err error) string {
 	if errors.Is(err, prometheus.ErrExemplarsUnavailable) {
 		return datasources.UserMessage(err)
 	}
-	return "Exemplars could not be loaded, so markers and trace links are missing: " + errorText(err)
+	return "Exemplars could not be loaded, so markers and trace links are missing: " + replyTo(err).Message
 }
 
 // graphQueryNames lists the query parameters in use, in order: q, q2, q3…

@@ -30,8 +30,6 @@ type fakeMetrics struct {
 	step    time.Duration
 }
 
-func (f *fakeMetrics) Configured() bool { return true }
-
 func (f *fakeMetrics) QueryRange(ctx context.Context, q string, start, end time.Time, step time.Duration) (*prometheus.Result, error) {
 	f.mu.Lock()
 	f.step = step
@@ -154,7 +152,7 @@ func TestGraphChartExemplarsAndSpikes(t *testing.T) {
 	}
 	logs := orders.Find("a.logs").AttrOr("href", "")
 	u, _ := url.Parse(logs)
-	if u.Path != "/logs" || u.Query().Get("q") != `{service_name="orders"}` || u.Query().Get("from") != "2026-11-26T11:53:57Z" || u.Query().Get("to") != "2026-11-26T11:55:57Z" {
+	if u.Path != "/logs" || u.Query().Get("q") != `{service_name="orders"}` || u.Query().Get("from") != "2026-11-26T11:53:57Z" || u.Query().Get("to") != "2026-11-26T11:55:58Z" { // the spike's end, rounded up to the second
 		t.Errorf("logs link %q", logs)
 	}
 	if got := d.Find(".spike-list li").Eq(1).Find(".muted").Text(); got != "no exemplar in this window" {

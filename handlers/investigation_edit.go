@@ -9,6 +9,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -41,7 +42,7 @@ func (h *Handler) updateInvestigation(c echo.Context, change func(store.Investig
 	ctx := c.Request().Context()
 	cur, err := st.Get(ctx, id)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	title, status := change(cur)
 	_, err = st.Update(ctx, id, formVersion(c), title, status, userOf(c))
@@ -52,7 +53,7 @@ func (h *Handler) updateInvestigation(c echo.Context, change func(store.Investig
 		cf := views.Conflict{Heading: "Someone else changed this investigation",
 			Message: h.lastChange(ctx, st, id) + " Your change was not saved.",
 			Current: []views.InvFact{{Label: "Title", Value: now.Title}, {Label: "Status", Value: now.Status}, {Label: "Version", Value: strconv.Itoa(now.Version)}},
-			Action:  action, Back: invURL(id),
+			Action:  action, Back: links.Investigation(id),
 			Hidden: []views.Hidden{{Name: "_csrf", Value: invCSRF(c)}, {Name: "version", Value: strconv.Itoa(now.Version)}}}
 		if strings.HasSuffix(action, "/rename") {
 			cf.Yours = []views.InvFact{{Label: "Title", Value: title}}
@@ -64,9 +65,9 @@ func (h *Handler) updateInvestigation(c echo.Context, change func(store.Investig
 		return h.conflict(c, cf)
 	}
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, invURL(id))
+	return c.Redirect(http.StatusSeeOther, links.Investigation(id))
 }
 
 // moveItem: POST /investigations/{id}/items/{item}/move (dir, version).
@@ -86,7 +87,7 @@ func (h *Handler) moveItem(c echo.Context) error {
 	if errors.As(err, &ce) {
 		items, lerr := st.Items(ctx, id)
 		if lerr != nil {
-			return h.storeError(lerr)
+			return lerr
 		}
 		var order []string
 		moving := "this item"
@@ -100,14 +101,14 @@ func (h *Handler) moveItem(c echo.Context) error {
 			Message: h.lastChange(ctx, st, id) + " The move was not made.",
 			Yours:   []views.InvFact{{Label: "Move", Value: moving + " " + c.FormValue("dir")}},
 			Current: []views.InvFact{{Label: "Order now", Value: strings.Join(order, "\n")}},
-			Action:  c.Request().URL.Path, Back: invURL(id),
+			Action:  c.Request().URL.Path, Back: links.Investigation(id),
 			Hidden: []views.Hidden{{Name: "_csrf", Value: invCSRF(c)}, {Name: "version", Value: strconv.Itoa(ce.Investigation.Version)},
 				{Name: "dir", Value: c.FormValue("dir")}}})
 	}
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, itemURL(id, itemID))
+	return c.Redirect(http.StatusSeeOther, links.InvestigationItem(id, itemID))
 }
 
 // editItem: POST /investigations/{id}/items/{item}/edit (title, note, version).
@@ -127,14 +128,14 @@ func (h *Handler) editItem(c echo.Context) error {
 			Message: h.lastChange(ctx, st, id) + " Your edit was not saved; it is below, ready to save over theirs.",
 			Yours:   []views.InvFact{{Label: "Title", Value: title}, {Label: "Note", Value: note}},
 			Current: []views.InvFact{{Label: "Title", Value: now.Title}, {Label: "Note", Value: now.Note}, {Label: "Version", Value: strconv.Itoa(now.Version)}},
-			Action:  c.Request().URL.Path, Back: itemURL(id, itemID),
+			Action:  c.Request().URL.Path, Back: links.InvestigationItem(id, itemID),
 			Hidden: []views.Hidden{{Name: "_csrf", Value: invCSRF(c)}, {Name: "version", Value: strconv.Itoa(now.Version)}},
 			Fields: []views.FormField{{Name: "title", Label: "Title", Value: title}, {Name: "note", Label: "Note (Markdown)", Value: note, Multiline: true}}})
 	}
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, itemURL(id, itemID))
+	return c.Redirect(http.StatusSeeOther, links.InvestigationItem(id, itemID))
 }
 
 // deleteItem: POST /investigations/{id}/items/{item}/delete (version).
@@ -153,13 +154,13 @@ func (h *Handler) deleteItem(c echo.Context) error {
 			Message: h.lastChange(ctx, st, id) + " It was not deleted, so their edit is not lost.",
 			Yours:   []views.InvFact{{Label: "Delete", Value: invItemName(*now)}},
 			Current: []views.InvFact{{Label: "Title", Value: now.Title}, {Label: "Note", Value: now.Note}, {Label: "Version", Value: strconv.Itoa(now.Version)}},
-			Action:  c.Request().URL.Path, Back: itemURL(id, itemID),
+			Action:  c.Request().URL.Path, Back: links.InvestigationItem(id, itemID),
 			Hidden: []views.Hidden{{Name: "_csrf", Value: invCSRF(c)}, {Name: "version", Value: strconv.Itoa(now.Version)}}})
 	}
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, invURL(id))
+	return c.Redirect(http.StatusSeeOther, links.Investigation(id))
 }
 
 func (h *Handler) conflict(c echo.Context, cf views.Conflict) error {

@@ -3,13 +3,13 @@ package handlers
 import (
 	"fmt"
 	"math"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
@@ -25,7 +25,7 @@ const (
 // investigationView builds the timeline page's model (also the share
 // page's, readOnly) from stored rows only: no backend is asked.
 func investigationView(inv store.Investigation, items []store.Item, tf func(time.Time) string, readOnly bool) views.Investigation {
-	v := views.Investigation{ID: strconv.FormatInt(inv.ID, 10), URL: invURL(inv.ID), Title: inv.Title, Status: inv.Status,
+	v := views.Investigation{ID: strconv.FormatInt(inv.ID, 10), URL: links.Investigation(inv.ID), Title: inv.Title, Status: inv.Status,
 		Author: inv.Author, Created: tf(inv.CreatedAt), Updated: tf(inv.UpdatedAt), Version: strconv.Itoa(inv.Version), ReadOnly: readOnly}
 	if !inv.From.IsZero() {
 		v.Range = tf(inv.From) + " – " + tf(inv.To)
@@ -85,34 +85,24 @@ func invKindLabel(kind string) string {
 // liveLink reopens the page an item came from, over its saved window.
 func invLiveLink(it store.Item) (string, string) {
 	r := it.Ref
-	q := url.Values{}
+	var w links.TimeRange
 	if !r.From.IsZero() {
-		q.Set("from", r.From.UTC().Format(time.RFC3339))
-		q.Set("to", r.To.UTC().Format(time.RFC3339))
+		w = links.TimeRange{From: r.From, To: r.To}
 	}
 	switch it.Kind {
 	case store.KindGraph:
-		q.Set("q", r.Query)
-		return "/graph?" + q.Encode(), "Reopen graph live"
+		return links.Graph([]string{r.Query}, w), "Reopen graph live"
 	case store.KindExemplar, store.KindTrace, store.KindSpan:
-		if r.SpanID != "" {
-			q.Set("span", r.SpanID)
-		}
-		u := "/traces/" + url.PathEscape(r.TraceID)
-		if len(q) > 0 {
-			u += "?" + q.Encode()
-		}
-		return u, "Open trace live"
+		return links.Trace(r.TraceID, links.TraceParams{Window: w, Span: r.SpanID}), "Open trace live"
 	case store.KindLogQuery, store.KindLogLine:
-		q.Set("q", r.Query)
-		return "/logs?" + q.Encode(), "Reopen logs live"
+		return links.Logs(links.LogsParams{Query: r.Query, Window: w}), "Reopen logs live"
 	}
 	return "", ""
 }
 
 // graphView scales the series into the card's 1000×100 box. Gaps (a
 // missing step) break the line instead of bridging it.
-func invGraphView(s *store.Snapshot, ref store.Ref, tf func(time.Time) string) *views.InvGraph {
+func invGraphView(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *views.InvGraph {
 	g := &views.InvGraph{}
 	// The x axis is the pinned window; without one, the data's extent.
 	fixed := !ref.From.IsZero()
@@ -191,7 +181,7 @@ func invMinStep(ts []int64) int64 {
 
 // waterfallView draws at most cardSpanRows rows: the focused span with its
 // ancestors and children, failed spans, then the first rows in tree order.
-func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvWaterfall {
+func invWaterfallView(t *snapshot.Trace, tf func(time.Time) string) *views.InvWaterfall {
 	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: text.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
 	show := make([]bool, len(t.Spans))
 	shown := 0
@@ -262,8 +252,8 @@ func invWaterfallView(t *store.TraceSnap, tf func(time.Time) string) *views.InvW
 
 // invLevelClass is a pinned line's level class, by the same reading of
 // levels as the logs page (logline.LineLevel).
-func invLevelClass(l store.LineSnap) string {
-	return levelClass[logline.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels})]
+func invLevelClass(l snapshot.Line) string {
+	return views.LevelClass(logline.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels}))
 }
 
 // activityText is one activity entry as a sentence after the actor's name.
@@ -323,24 +313,10 @@ func invTime(t time.Time, loc *time.Location) string {
 
 func invValue(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
 
-// fmtLabels writes a label set as {k="v", ...}, keys sorted.
+// invLabels writes a label set as everywhere else; nothing for none.
 func invLabels(m map[string]string) string {
 	if len(m) == 0 {
 		return ""
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(k + "=" + strconv.Quote(m[k]))
-	}
-	b.WriteByte('}')
-	return b.String()
+	return datasources.FormatLabels(m)
 }

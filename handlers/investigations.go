@@ -1,18 +1,15 @@
 package handlers
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -28,10 +25,9 @@ func (h *Handler) investigations(c echo.Context) error {
 	if err == nil {
 		var list []store.Investigation
 		list, err = st.List(c.Request().Context(), store.Filter{Title: l.Query, Status: l.Status})
-		err = h.storeError(err)
 		loc := zoneOf(c)
 		for _, inv := range list {
-			l.Rows = append(l.Rows, views.InvestigationRow{URL: invURL(inv.ID), Title: inv.Title, Status: inv.Status,
+			l.Rows = append(l.Rows, views.InvestigationRow{URL: links.Investigation(inv.ID), Title: inv.Title, Status: inv.Status,
 				Author: inv.Author, Created: invTime(inv.CreatedAt, loc), Updated: invTime(inv.UpdatedAt, loc), Items: inv.Items})
 		}
 	}
@@ -39,7 +35,11 @@ func (h *Handler) investigations(c echo.Context) error {
 	if err != nil {
 		// The page (and its create form) still renders; the list says why
 		// it is missing.
-		l.Error, status = errorText(err), statusOf(err)
+		r := replyTo(err)
+		l.Error, status = r.Message, r.Status
+		if r.Unexpected {
+			requestLogger(c).Error("listing investigations failed", "err", err)
+		}
 	}
 	return render(c, status, views.Investigations(p, l))
 }
@@ -53,9 +53,9 @@ func (h *Handler) createInvestigation(c echo.Context) error {
 	inv, err := st.Create(c.Request().Context(), store.NewInvestigation{Title: strings.TrimSpace(c.FormValue("title")),
 		Author: userOf(c), IdempotencyKey: formKey(c)})
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, invURL(inv.ID))
+	return c.Redirect(http.StatusSeeOther, links.Investigation(inv.ID))
 }
 
 // investigation shows one investigation: GET /investigations/{id}.
@@ -67,19 +67,19 @@ func (h *Handler) investigation(c echo.Context) error {
 	ctx := c.Request().Context()
 	inv, err := st.Get(ctx, id)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	items, err := st.Items(ctx, id)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	acts, err := st.Activity(ctx, id, 200)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	links, err := st.ShareLinks(ctx, id)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	loc := zoneOf(c)
 	v := investigationView(inv, items, invTimeIn(loc), false)
@@ -110,9 +110,9 @@ func (h *Handler) addNote(c echo.Context) error {
 	res, err := st.Pin(c.Request().Context(), store.Pin{InvestigationID: id, Kind: store.KindNote, Note: note,
 		Author: userOf(c), IdempotencyKey: formKey(c)})
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, itemURL(id, res.Item.ID))
+	return c.Redirect(http.StatusSeeOther, links.InvestigationItem(id, res.Item.ID))
 }
 
 // The store, or why investigations cannot work right now.
@@ -135,39 +135,11 @@ func (h *Handler) storeAndID(c echo.Context) (*store.Store, int64, error) {
 	return st, id, nil
 }
 
-// storeError turns a store failure into what the user should read. A
-// failure to reach Postgres is 503 and says so; a Go error never shows.
-func (h *Handler) storeError(err error) error {
-	if err == nil {
-		return nil
-	}
-	var pgErr *pgconn.PgError
-	var netErr net.Error
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return echo.NewHTTPError(http.StatusNotFound, "There is no such investigation, item or link (it may have been deleted).")
-	case errors.Is(err, store.ErrInvalid):
-		return echo.NewHTTPError(http.StatusBadRequest, strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": "))
-	case errors.As(err, &pgErr):
-		return err // a bug or a schema problem: logged, generic message
-	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr), !h.db.Up(), pgconn.SafeToRetry(err):
-		return echo.NewHTTPError(http.StatusServiceUnavailable,
-			"Postgres is unreachable or too slow: nothing was saved. Try again when it is back; a retried form is not saved twice.").SetInternal(err)
-	}
-	return err
-}
-
 // invPage is the chrome of every investigations page.
 func (h *Handler) invPage(c echo.Context, title string) views.Page {
 	p := h.page(c, title, "investigations")
 	p.Styles = append(p.Styles, "css/investigations.css")
 	return p
-}
-
-func invURL(id int64) string { return "/investigations/" + strconv.FormatInt(id, 10) }
-
-func itemURL(id, item int64) string {
-	return invURL(id) + "#item-" + strconv.FormatInt(item, 10)
 }
 
 // key is the form's idempotency key, bounded.

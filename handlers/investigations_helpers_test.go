@@ -8,10 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/datasources"
-	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
-	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/store/storetest"
@@ -34,29 +31,15 @@ type invApp struct {
 
 func newInvApp(t *testing.T) *invApp {
 	t.Helper()
-	ts := tempotest.NewTestServer(t, tempotest.WithClock(fixtureClock))
-	ts.Ingest(checkoutTrace())
-	ls := lokitest.NewTestServer(t, lokitest.WithClock(fixtureClock))
-	base := traceBase
-	if err := ls.Push(map[string]string{"service_name": "payments", "level": "error"},
-		lokitest.Entry{Time: base.Add(90 * time.Millisecond), Line: failLine}); err != nil {
-		t.Fatal(err)
-	}
-	if err := ls.Push(map[string]string{"service_name": "payments", "level": "info"},
-		lokitest.Entry{Time: base.Add(20 * time.Millisecond), Line: `{"level":"info","msg":"charging card"}`}); err != nil {
-		t.Fatal(err)
-	}
-	tc, err := tempo.New(datasources.Config{URL: ts.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	lc, err := loki.New(datasources.Config{URL: ls.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := newTestBackends(t, backendOptions{})
+	b.tempo.Ingest(checkoutTrace())
+	b.pushLines(t, map[string]string{"service_name": "payments", "level": "error"},
+		lokitest.Entry{Time: traceBase.Add(90 * time.Millisecond), Line: failLine})
+	b.pushLines(t, map[string]string{"service_name": "payments", "level": "info"},
+		lokitest.Entry{Time: traceBase.Add(20 * time.Millisecond), Line: `{"level":"info","msg":"charging card"}`})
 	st := store.New(storetest.NewPool(t))
-	a := &invApp{testApp: newApp(t, Options{Store: st, Tempo: tc, Loki: lc, DefaultUser: "local"}),
-		st: st, tempo: ts, loki: ls, cookies: map[string]*http.Cookie{}}
+	a := &invApp{testApp: newApp(t, Options{Store: st, Tempo: b.tempoClient, Loki: b.lokiClient, DefaultUser: "local"}),
+		st: st, tempo: b.tempo, loki: b.loki, cookies: map[string]*http.Cookie{}}
 	a.session(t, a.get(t, "/investigations"))
 	if a.csrf == "" {
 		t.Fatal("no CSRF cookie from GET /investigations")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -20,7 +21,7 @@ func pinCheckout(t *testing.T, a *invApp) (int64, string) {
 	wantCode(t, a.post(t, "/pins", pinFields("span", "k-span", "trace_id", traceHex, "span_id", spanB2, "new_title", "Checkout 502s")), http.StatusSeeOther)
 	inv := onlyOne(a.st.List(context.Background(), store.Filter{}))(t)
 	wantCode(t, a.post(t, "/pins", pinFields("log_line", "k-line", "investigation_id", invItoa(inv.ID), "time_ns", failNs, "labels", failLbls, "line", failLine)), http.StatusSeeOther)
-	return inv.ID, invURL(inv.ID)
+	return inv.ID, links.Investigation(inv.ID)
 }
 
 func TestInvestigationPageRendersSnapshots(t *testing.T) {
@@ -43,7 +44,7 @@ func TestInvestigationPageRendersSnapshots(t *testing.T) {
 	if got := span.Find(".span-row.focus .span-detail").Text(); !strings.Contains(got, "payment provider did not answer within 800ms") {
 		t.Errorf("focused span detail lacks the exception: %q", got)
 	}
-	if href, _ := span.Find("a.live").Attr("href"); href != "/traces/"+traceHex+"?span="+spanB2 {
+	if href, _ := span.Find("a.live").Attr("href"); href != "/traces/"+traceHex+"?span="+spanB2+"#s-"+spanB2 {
 		t.Errorf("live link %q", href)
 	}
 	// The span named with <script> stays text.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
@@ -22,9 +23,6 @@ import (
 const (
 	defaultLogLimit = 100
 	maxLogLimit     = 1000
-	// traceLogPad widens a trace's own time span when searching its
-	// lines: services log before a span starts and after it ends.
-	traceLogPad = time.Minute
 	// tempoWindowTimeout bounds asking Tempo for a trace's window: the
 	// logs page must not wait on a slow Tempo for a nicety.
 	tempoWindowTimeout = 2 * time.Second
@@ -87,7 +85,7 @@ func (h *Handler) logs(c echo.Context) error {
 			// Links from this page (paging, zoom) keep the window.
 			req.params.Set("from", req.r.RawFrom)
 			req.params.Set("to", req.r.RawTo)
-			v.Note = "The window is the trace's own, from Tempo, padded by " + text.FormatDuration(traceLogPad) + "."
+			v.Note = "The window is the trace's own, from Tempo, padded by " + text.FormatDuration(links.TracePad) + "."
 		} else {
 			v.Note = "Tempo did not give this trace's time, so the default window is searched."
 		}
@@ -101,7 +99,7 @@ func (h *Handler) logs(c echo.Context) error {
 		v.Query, v.Built = q, true
 	}
 	if req.traceID != "" {
-		v.TraceURL = "/traces/" + req.traceID + "?" + url.Values{"from": {req.r.From.UTC().Format(time.RFC3339)}, "to": {req.r.To.UTC().Format(time.RFC3339)}}.Encode()
+		v.TraceURL = links.Trace(req.traceID, links.TraceParams{Window: req.r.Absolute()})
 	}
 
 	req.limit = defaultLogLimit
@@ -130,7 +128,7 @@ func (h *Handler) logs(c echo.Context) error {
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
 		w := []views.Hidden{{Name: "q", Value: req.query},
-			{Name: "from", Value: req.r.From.UTC().Format(time.RFC3339)}, {Name: "to", Value: req.r.To.UTC().Format(time.RFC3339)}}
+			{Name: "from", Value: req.r.Absolute().RawFrom}, {Name: "to", Value: req.r.Absolute().RawTo}}
 		v.PinQuery = ptr(pf.Form("log_query", "Pin query", w...))
 		req.pinLines = ptr(pf.Form("log_line", "Pin lines to"))
 	}
@@ -164,7 +162,8 @@ func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Tim
 	for _, s := range tr.Spans {
 		start, end = min(start, s.StartNs), max(end, s.EndNs)
 	}
-	from, to = query.TraceLogWindow(start, end, traceLogPad)
+	w := links.TraceWindow(start, end)
+	from, to = w.From, w.To
 	return from, to, true
 }
 
@@ -184,7 +183,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	}
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
-	out.Rows = h.logRows(pg.Lines, zone, 0, logRowLinks{from: req.r.From, to: req.r.To})
+	out.Rows = h.logRows(pg.Lines, zone, 0, nil)
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {
@@ -225,7 +224,7 @@ func pageURL(params url.Values, key, val string) string {
 		}
 	}
 	q.Set(key, val)
-	return "/logs?" + q.Encode()
+	return links.LogsWith(q)
 }
 
 // formHidden keeps the window and trace of the page in the query form.
@@ -253,7 +252,7 @@ func logExamples() []views.Link {
 		`{service_name="payments"} |= "provider"`,
 		`{service_name="gateway"} | json | status >= 500`,
 	} {
-		out = append(out, views.Link{Label: q, URL: "/logs?" + url.Values{"q": {q}}.Encode()})
+		out = append(out, views.Link{Label: q, URL: links.Logs(links.LogsParams{Query: q})})
 	}
 	return out
 }
@@ -264,7 +263,30 @@ func linePinRef(l datasources.LogLine) string {
 	return url.Values{
 		"idempotency_key": {newFormKey()},
 		"time_ns":         {strconv.FormatInt(l.TimeNs, 10)},
-		"labels":          {loki.LabelsString(l.Labels)},
+		"labels":          {datasources.FormatLabels(l.Labels)},
 		"line":            {line},
 	}.Encode()
+}
+
+// volumePanel runs the by-level count alongside the lines.
+func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, error) {
+	if h.opt.Loki == nil {
+		return panelOut{}, datasources.NotConfigured(loki.Backend)
+	}
+	window := req.r.To.Sub(req.r.From)
+	step := chart.AutoStep(window, views.VolumeBars)
+	res, err := h.opt.Loki.QueryRange(ctx, loki.Query{Expr: query.VolumeQuery(req.query, step),
+		Start: req.r.From, End: req.r.To, Step: step})
+	if err != nil {
+		return panelOut{}, err
+	}
+	v := views.BuildLogVolume(res.Series, req.r.From, req.r.To, step, req.zone, req.params)
+	return panelOut{Body: views.LogVolumeChart(v), State: v.Total + " lines"}, nil
+}
+
+// logRows turns lines into rows with the app's derived-field rules.
+// baseNs, when not zero, adds each line's offset from it; colours are the
+// trace page's service classes (nil elsewhere).
+func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64, colours map[string]string) []views.LogRow {
+	return views.BuildLogRows(lines, views.LogRowsInput{Zone: zone, BaseNs: baseNs, Colours: colours, Deriver: h.deriver})
 }

@@ -127,7 +127,7 @@ func (f *t64Fixture) want(names ...string) []string {
 	sort.SliceStable(ls, func(i, j int) bool { return ls[i].at < ls[j].at })
 	out := make([]string, len(ls))
 	for i, l := range ls {
-		out[i] = l.name + " span=" + l.span + " trace=" + links.TraceLink(l.trace, f.start.Add(l.at))
+		out[i] = l.name + " span=" + l.span + " trace=" + links.ExemplarTrace(l.trace, f.start.Add(l.at))
 	}
 	return out
 }

@@ -3,13 +3,13 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
@@ -17,8 +17,7 @@ import (
 
 // Context lines on each side, and how far back and ahead to look for them.
 const (
-	contextLines  = 10
-	contextWindow = time.Hour
+	contextLines = 10
 )
 
 // logContext renders GET /logs/context?stream=<selector>&ts=<ns>&h=<hash>:
@@ -44,7 +43,7 @@ func (h *Handler) logContext(c echo.Context) error {
 		}
 		return res.Lines, nil
 	}
-	before, err := get(ctx, loki.Query{Start: at.Add(-contextWindow), End: at, Limit: contextLines, Direction: loki.Backward})
+	before, err := get(ctx, loki.Query{Start: at.Add(-links.ContextPad), End: at, Limit: contextLines, Direction: loki.Backward})
 	if err != nil {
 		return err
 	}
@@ -52,7 +51,7 @@ func (h *Handler) logContext(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	after, err := get(ctx, loki.Query{Start: at.Add(1), End: at.Add(contextWindow), Limit: contextLines, Direction: loki.Forward})
+	after, err := get(ctx, loki.Query{Start: at.Add(1), End: at.Add(links.ContextPad), Limit: contextLines, Direction: loki.Forward})
 	if err != nil {
 		return err
 	}
@@ -62,10 +61,10 @@ func (h *Handler) logContext(c echo.Context) error {
 	lines = append(lines, same...)
 	lines = append(lines, after...)
 	zone := zoneOf(c)
-	rows := h.logRows(lines, zone, 0, logRowLinks{})
+	rows := h.logRows(lines, zone, 0, nil)
 	mark := c.QueryParam("h")
 	for i := range same {
-		if lineHash(same[i].Line) == mark {
+		if views.LineHash(same[i].Line) == mark {
 			rows[len(before)+i].Highlight = true
 			rows[len(before)+i].ID = "at"
 			break
@@ -73,8 +72,7 @@ func (h *Handler) logContext(c echo.Context) error {
 	}
 	v := views.LogContext{Stream: stream, At: at.In(zone).Format("2006-01-02 15:04:05.000000000 MST"), Rows: rows,
 		Before: len(before), After: len(after),
-		BackURL: "/logs?" + url.Values{"q": {stream}, "from": {at.Add(-contextWindow).UTC().Format(time.RFC3339)},
-			"to": {at.Add(contextWindow).UTC().Format(time.RFC3339)}}.Encode()}
+		BackURL: links.Logs(links.LogsParams{Query: stream, Window: links.ContextWindow(at)})}
 	p := h.page(c, "Context", "logs")
 	p.Styles = []string{"css/logs.css"}
 	p.Scripts = []string{"js/logs.js"}

@@ -10,6 +10,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -24,11 +25,7 @@ import (
 func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.TimeRange, zone *time.Location, params url.Values) views.LogDiagnosis {
 	d := views.LogDiagnosis{Query: q, Window: windowText(r, zone)}
 	link := func(query string, from, to time.Time) string {
-		v := url.Values{"q": {query}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
-		if t := params.Get("trace_id"); t != "" {
-			v.Set("trace_id", t)
-		}
-		return "/logs?" + v.Encode()
+		return links.Logs(links.LogsParams{Query: query, TraceID: params.Get("trace_id"), Window: links.TimeRange{From: from, To: to}})
 	}
 	// any reports whether query finds a line in [from, to).
 	any := func(query string, from, to time.Time) (bool, error) {
@@ -56,7 +53,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.
 		found, err := any(q, from, to)
 		switch {
 		case err != nil:
-			c.Result = "could not check: " + errorText(err)
+			c.Result = "could not check: " + replyTo(err).Message
 		case found:
 			c.Found = true
 			c.Result = "yes: the same query finds lines in " + windowText(links.TimeRange{From: from, To: to}, zone) + "."
@@ -79,7 +76,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.
 			names, err := h.namesSeen(ctx, q, r)
 			switch {
 			case err != nil:
-				c.Result = "could not check: " + errorText(err)
+				c.Result = "could not check: " + replyTo(err).Message
 			case names[name]:
 				c.Result = "yes, lines carry " + name + "."
 			default:
@@ -95,7 +92,7 @@ func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.
 					c.Result = "no line in these streams carries " + name + ". Close names that exist:"
 					c.Names = close
 					for _, n := range close {
-						if query.IsLabelName(n) {
+						if datasources.IsLabelName(n) {
 							c.Links = append(c.Links, views.Link{Label: "Use " + n,
 								URL: link(query.RenameLabelFilter(q, traceID, n), r.From, r.To)})
 						}

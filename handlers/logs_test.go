@@ -16,8 +16,8 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
-	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
+	"github.com/ariadne-dev/ariadne/views"
 )
 
 // logBase is where the test lines sit: ten minutes before fixtureNow, on
@@ -33,19 +33,9 @@ type logsFixture struct {
 // newLogsApp starts lokitest (and tempotest) and Ariadne over them.
 func newLogsApp(t *testing.T, opt Options, lokiOpts ...lokitest.Option) *logsFixture {
 	t.Helper()
-	lokiOpts = append([]lokitest.Option{lokitest.WithClock(fixtureClock)}, lokiOpts...)
-	f := &logsFixture{loki: lokitest.NewTestServer(t, lokiOpts...), tempo: tempotest.NewTestServer(t, tempotest.WithClock(fixtureClock))}
-	lc, err := loki.New(datasources.Config{URL: f.loki.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tc, err := tempo.New(datasources.Config{URL: f.tempo.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt.Loki, opt.Tempo = lc, tc
-	f.app = newApp(t, opt)
-	return f
+	b := newTestBackends(t, backendOptions{loki: lokiOpts})
+	opt.Loki, opt.Tempo = b.lokiClient, b.tempoClient
+	return &logsFixture{loki: b.loki, tempo: b.tempo, app: newApp(t, opt)}
 }
 
 func (f *logsFixture) push(t *testing.T, service, level string, entries ...lokitest.Entry) {
@@ -97,7 +87,7 @@ func TestLogsPage(t *testing.T) {
 		t.Errorf("payments line: class %q level %q service %q", pay.AttrOr("class", ""), pay.Find(".lvl").Text(), pay.Find(".svc").Text())
 	}
 	// The link carries a window around the line, so Tempo looks only there.
-	if href := pay.Find("summary a.tlink").AttrOr("href", ""); href != links.TraceLink(traceHex, logBase.Add(20*time.Millisecond)) || !strings.Contains(href, "from=") {
+	if href := pay.Find("summary a.tlink").AttrOr("href", ""); href != links.ExemplarTrace(traceHex, logBase.Add(20*time.Millisecond)) || !strings.Contains(href, "from=") {
 		t.Errorf("trace link %q", href)
 	}
 	if got := pay.Find(".t").Text(); got != logBase.Add(20*time.Millisecond).Format("15:04:05.000") {
@@ -320,13 +310,13 @@ func TestLogsUntrustedLines(t *testing.T) {
 		t.Error("a line became an element")
 	}
 	big := rows.Eq(4)
-	if n := len(msg(4)); n != previewBytes {
-		t.Errorf("1 MB line preview is %d bytes, want %d", n, previewBytes)
+	if n := len(msg(4)); n != views.PreviewBytes {
+		t.Errorf("1 MB line preview is %d bytes, want %d", n, views.PreviewBytes)
 	}
 	if s := big.Find(".showall summary").Text(); s != "show all (1022.0 KB more)" {
 		t.Errorf("show all: %q", s)
 	}
-	if n := len(big.Find("pre.rest").Text()); n != 1<<20-previewBytes {
+	if n := len(big.Find("pre.rest").Text()); n != 1<<20-views.PreviewBytes {
 		t.Errorf("the rest holds %d bytes", n)
 	}
 }

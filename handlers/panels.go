@@ -114,11 +114,11 @@ func (s *panelSet) Render(ctx context.Context, w io.Writer) error {
 		res := views.PanelResult{Slot: d.slot, Title: p.Title, State: d.out.State, StateClass: d.out.StateClass}
 		body := d.out.Body
 		if d.err != nil {
-			res.Error = errorText(d.err)
-			if datasources.ErrorKindOf(d.err) == datasources.ErrorUnknown {
-				// Not one of ours: log it, and show nothing meant for developers.
+			r := replyTo(d.err)
+			res.Error = r.Message
+			if r.Unexpected {
+				// Not one of ours: log it; the user reads nothing meant for developers.
 				s.log.Error("panel failed", "panel", p.Title, "err", d.err)
-				res.Error = "This panel failed on our side; the server log has the details."
 			} else if e := (*datasources.Error)(nil); errors.As(d.err, &e) && e.Err != nil {
 				s.log.Warn("panel failed", "panel", p.Title, "err", d.err)
 			}

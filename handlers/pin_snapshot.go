@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -29,8 +30,8 @@ const graphPoints = 240
 // snapshot fills p's title, reference and frozen snapshot for its kind,
 // asking the backend where the snapshot must come from the server.
 func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) error {
-	lim := store.DefaultLimits
-	snap := &store.Snapshot{TakenAt: h.now().UTC()}
+	lim := snapshot.DefaultLimits
+	snap := &snapshot.Snapshot{TakenAt: h.now().UTC()}
 	p.Snapshot = snap
 	bad := func(format string, a ...any) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "Nothing was pinned: "+fmt.Sprintf(format, a...))
@@ -61,7 +62,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 			return err
 		}
 		var omitted string
-		snap.Series, omitted = store.SnapshotSeries(res.Series, lim)
+		snap.Series, omitted = snapshot.FromSeries(res.Series, lim)
 		addOmitted(omitted)
 		return nil
 	}
@@ -93,11 +94,11 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		if err != nil {
 			return bad("time: %v", err)
 		}
-		labels, err := parseLabelSet(f.Get("labels"))
+		labels, err := datasources.ParseLabels(f.Get("labels"))
 		if err != nil {
 			return bad("labels: %v", err)
 		}
-		snap.Exemplar = &store.ExemplarSnap{TraceID: id, TMs: at.UnixMilli(), Value: v, SeriesLabels: labels}
+		snap.Exemplar = &snapshot.Exemplar{TraceID: id, TMs: at.UnixMilli(), Value: v, SeriesLabels: labels}
 		from, to, err := window(false)
 		if err != nil {
 			return err
@@ -132,7 +133,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		if err != nil {
 			return err
 		}
-		ts, omitted := store.SnapshotTrace(tr, spanID, lim)
+		ts, omitted := snapshot.FromTrace(tr, spanID, lim)
 		addOmitted(omitted)
 		snap.Trace = ts
 		p.Ref = store.Ref{TraceID: id, SpanID: spanID, From: from, To: to}
@@ -162,9 +163,9 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		}
 		var omitted string
 		if res.Type == loki.ResultMatrix {
-			snap.Series, omitted = store.SnapshotSeries(res.Series, lim)
+			snap.Series, omitted = snapshot.FromSeries(res.Series, lim)
 		} else {
-			snap.Lines, omitted = store.SnapshotLines(res.Lines, lim)
+			snap.Lines, omitted = snapshot.FromLines(res.Lines, lim)
 			if omitted != "" {
 				omitted = fmt.Sprintf("the newest %d lines kept", lim.Lines)
 			}
@@ -183,17 +184,17 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		if line == "" {
 			return bad("a log line pin needs the line.")
 		}
-		labels, err := parseLabelSet(f.Get("labels"))
+		labels, err := datasources.ParseLabels(f.Get("labels"))
 		if err != nil {
 			return bad("labels: %v", err)
 		}
 		at := time.Unix(0, ns).UTC()
-		snap.Lines = []store.LineSnap{{TimeNs: ns, Labels: labels, Line: text.Shorten(line, pinnedLineBytes)}}
+		snap.Lines = []snapshot.Line{{TimeNs: ns, Labels: labels, Line: text.Shorten(line, pinnedLineBytes)}}
 		if len(line) > pinnedLineBytes {
 			addOmitted(fmt.Sprintf("the line cut to %d KB", pinnedLineBytes>>10))
 		}
-		p.Ref = store.Ref{Query: invLabels(labels), TimeNs: ns, Labels: labels,
-			From: at.Add(-5 * time.Minute).Truncate(time.Second), To: at.Add(5 * time.Minute).Truncate(time.Second)}
+		w := links.LineWindow(at)
+		p.Ref = store.Ref{Query: invLabels(labels), TimeNs: ns, Labels: labels, From: w.From, To: w.To}
 		p.Title = invLineTitle(line)
 		return nil
 	}
@@ -202,7 +203,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 
 // traceTitle names a trace by its root ("service: name") or a span by
 // itself, and reports whether the span is in the snapshot.
-func invTraceTitle(ts *store.TraceSnap, spanID string) (string, bool) {
+func invTraceTitle(ts *snapshot.Trace, spanID string) (string, bool) {
 	for _, s := range ts.Spans {
 		if spanID == "" || s.ID == spanID {
 			name := s.Name
@@ -224,49 +225,4 @@ func invLineTitle(line string) string {
 		return text.Shorten(j.Msg, 120)
 	}
 	return text.Shorten(line, 120)
-}
-
-// parseLabels reads a label set written as a selector, {k="v", k2="v2"}
-// (the braces optional), values in Go/PromQL double-quoted syntax.
-func parseLabelSet(s string) (map[string]string, error) {
-	s = strings.TrimSpace(s)
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(s, "{"), "}"))
-	if s == "" {
-		return nil, nil
-	}
-	out := map[string]string{}
-	for s != "" {
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 {
-			return nil, fmt.Errorf("expected name=\"value\" at %s", quoteShort(s))
-		}
-		name := strings.TrimSpace(s[:eq])
-		if !invLabelName(name) {
-			return nil, fmt.Errorf("%s is not a label name", quoteShort(name))
-		}
-		rest := strings.TrimSpace(s[eq+1:])
-		q, err := strconv.QuotedPrefix(rest)
-		if err != nil || !strings.HasPrefix(q, `"`) {
-			return nil, fmt.Errorf("the value of %s must be double-quoted", name)
-		}
-		v, _ := strconv.Unquote(q)
-		out[name] = v
-		s = strings.TrimSpace(rest[len(q):])
-		if s != "" {
-			if s[0] != ',' {
-				return nil, fmt.Errorf("expected a comma after %s", name)
-			}
-			s = strings.TrimSpace(s[1:])
-		}
-	}
-	return out, nil
-}
-
-func invLabelName(s string) bool {
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || i > 0 && r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return s != ""
 }

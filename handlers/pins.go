@@ -11,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
@@ -75,18 +76,19 @@ func (h *Handler) pin(c echo.Context) error {
 	if done, err := st.Pinned(ctx, k); err == nil {
 		return h.pinned(c, done, returnTo, true)
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return h.storeError(err)
+		return err
 	}
 	if err := h.snapshot(ctx, &p, f); err != nil {
-		if datasources.ErrorKindOf(err) != datasources.ErrorUnknown {
-			return echo.NewHTTPError(statusOf(err), "Nothing was pinned: "+errorText(err)+
-				" Submitting the same form again is safe: it will not pin twice.")
+		if datasources.ErrorKindOf(err) == datasources.ErrorUnknown {
+			return err
 		}
-		return err
+		r := replyTo(err)
+		return echo.NewHTTPError(r.Status, "Nothing was pinned: "+r.Message+
+			" Submitting the same form again is safe: it will not pin twice.")
 	}
 	done, err := st.Pin(ctx, p)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	return h.pinned(c, done, returnTo, !done.Created)
 }
@@ -99,7 +101,7 @@ func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again 
 	}
 	setFlash(c, what+" “"+text.Shorten(invItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
 	if returnTo == "" {
-		returnTo = itemURL(p.Investigation.ID, p.Item.ID)
+		returnTo = links.InvestigationItem(p.Investigation.ID, p.Item.ID)
 	}
 	return c.Redirect(http.StatusSeeOther, returnTo)
 }

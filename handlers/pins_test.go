@@ -170,35 +170,6 @@ func TestPinReturnsOnlyToLocalPaths(t *testing.T) {
 	}
 }
 
-func TestParseLabels(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    map[string]string
-		wantErr string
-	}{
-		{``, nil, ""},
-		{`{}`, nil, ""},
-		{`{service_name="payments", level="error"}`, map[string]string{"service_name": "payments", "level": "error"}, ""},
-		{`a="x,y=\"z\"" ,b="2"`, map[string]string{"a": `x,y="z"`, "b": "2"}, ""},
-		{`{a=b}`, nil, "double-quoted"},
-		{`{1a="x"}`, nil, "not a label name"},
-		{`{a="x" b="y"}`, nil, "expected a comma"},
-		{`{="x"}`, nil, "expected name"},
-	}
-	for _, tt := range tests {
-		got, err := parseLabelSet(tt.in)
-		if tt.wantErr != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("parseLabelSet(%q) err %v, want %q", tt.in, err, tt.wantErr)
-			}
-			continue
-		}
-		if err != nil || invLabels(got) != invLabels(tt.want) || len(got) != len(tt.want) {
-			t.Errorf("parseLabelSet(%q) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-}
-
 func invItoa(i int64) string { return strconv.FormatInt(i, 10) }
 
 // The pin form other pages embed: open investigations newest first, a

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"errors"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
-	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -141,42 +138,7 @@ func zoneOf(c echo.Context) *time.Location {
 	return loc
 }
 
-// errorText is a failure as a user may read it.
-func errorText(err error) string {
-	if datasources.ErrorKindOf(err) != datasources.ErrorUnknown {
-		return datasources.UserMessage(err)
-	}
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		if s, ok := he.Message.(string); ok {
-			return s
-		}
-	}
-	return err.Error()
-}
-
 func lower(s string) string { return strings.ToLower(s) }
-
-// statusOf maps an error to the HTTP status of the page that failed.
-func statusOf(err error) int {
-	var he *echo.HTTPError
-	if errors.As(err, &he) {
-		return he.Code
-	}
-	switch datasources.ErrorKindOf(err) {
-	case datasources.ErrorNotFound:
-		return http.StatusNotFound
-	case datasources.ErrorBadQuery:
-		return http.StatusBadRequest
-	case datasources.ErrorTooLarge:
-		return http.StatusUnprocessableEntity
-	case datasources.ErrorUnavailable:
-		return http.StatusBadGateway
-	case datasources.ErrorNotConfigured:
-		return http.StatusServiceUnavailable
-	}
-	return http.StatusInternalServerError
-}
 
 // withParam is the current page's URL with one parameter set (or removed
 // when value is empty), everything else kept.

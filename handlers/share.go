@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -28,15 +29,15 @@ func (h *Handler) createShare(c echo.Context) error {
 	ctx := c.Request().Context()
 	token, _, err := st.Share(ctx, id, userOf(c))
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	inv, err := st.Get(ctx, id)
 	if err != nil {
-		return h.storeError(err)
+		return err
 	}
 	capabilityHeaders(c)
 	return render(c, http.StatusCreated, views.ShareCreatedPage(h.invPage(c, "Share link"), views.ShareCreated{
-		Title: inv.Title, URL: c.Scheme() + "://" + c.Request().Host + "/s/" + token, Back: invURL(id)}))
+		Title: inv.Title, URL: c.Scheme() + "://" + c.Request().Host + links.Share(token), Back: links.Investigation(id)}))
 }
 
 // revokeShare: POST /investigations/{id}/shares/{link}/revoke.
@@ -47,9 +48,9 @@ func (h *Handler) revokeShare(c echo.Context) error {
 	}
 	link, _ := strconv.ParseInt(c.Param("link"), 10, 64)
 	if err := st.Revoke(c.Request().Context(), id, link, userOf(c)); err != nil {
-		return h.storeError(err)
+		return err
 	}
-	return c.Redirect(http.StatusSeeOther, invURL(id))
+	return c.Redirect(http.StatusSeeOther, links.Investigation(id))
 }
 
 // shared: GET /s/{token}. Built from the stored snapshots only, so it
@@ -67,7 +68,7 @@ func (h *Handler) shared(c echo.Context) error {
 		if errors.Is(err, store.ErrNotFound) {
 			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist or was revoked.")
 		}
-		return h.storeError(err)
+		return err
 	}
 	loc := zoneOf(c)
 	key := strconv.FormatInt(inv.ID, 10) + "|" + fingerprint + "|" + loc.String()
@@ -75,7 +76,7 @@ func (h *Handler) shared(c echo.Context) error {
 	if !ok {
 		items, err := st.Items(ctx, inv.ID)
 		if err != nil {
-			return h.storeError(err)
+			return err
 		}
 		var buf bytes.Buffer
 		if err := views.SharedPage(sharedView(inv, items, loc)).Render(ctx, &buf); err != nil {

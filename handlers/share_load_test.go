@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/store/storetest"
@@ -76,10 +77,10 @@ func fiftyItems(t testing.TB, st *store.Store) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lim := store.DefaultLimits
+	lim := snapshot.DefaultLimits
 	for i := range 50 {
 		p := store.Pin{InvestigationID: inv.ID, Author: "local", IdempotencyKey: fmt.Sprintf("load-%d", i),
-			Snapshot: &store.Snapshot{TakenAt: base}, Ref: store.Ref{From: base, To: base.Add(time.Hour)}}
+			Snapshot: &snapshot.Snapshot{TakenAt: base}, Ref: store.Ref{From: base, To: base.Add(time.Hour)}}
 		switch i % 5 {
 		case 0:
 			tr := &datasources.Trace{ID: traceHex}
@@ -97,7 +98,7 @@ func fiftyItems(t testing.TB, st *store.Store) string {
 				tr.Spans = append(tr.Spans, sp)
 			}
 			p.Kind, p.Title = store.KindSpan, "payments: POST /charge"
-			p.Snapshot.Trace, _ = store.SnapshotTrace(tr, fmt.Sprintf("%016x", 18), lim)
+			p.Snapshot.Trace, _ = snapshot.FromTrace(tr, fmt.Sprintf("%016x", 18), lim)
 		case 1:
 			var series []datasources.Series
 			for s := range 3 {
@@ -108,17 +109,17 @@ func fiftyItems(t testing.TB, st *store.Store) string {
 				series = append(series, ser)
 			}
 			p.Kind, p.Title = store.KindGraph, "histogram_quantile(0.9, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[5m])))"
-			p.Snapshot.Series, _ = store.SnapshotSeries(series, lim)
+			p.Snapshot.Series, _ = snapshot.FromSeries(series, lim)
 		case 2:
 			var lines []datasources.LogLine
 			for k := range 50 {
 				lines = append(lines, datasources.LogLine{TimeNs: base.UnixNano() + int64(k)*1e7, Labels: map[string]string{"service_name": "payments", "level": "error"}, Line: failLine})
 			}
 			p.Kind, p.Title = store.KindLogQuery, `{service_name="payments"} |= "error"`
-			p.Snapshot.Lines, _ = store.SnapshotLines(lines, lim)
+			p.Snapshot.Lines, _ = snapshot.FromLines(lines, lim)
 		case 3:
 			p.Kind, p.Title = store.KindLogLine, "charge failed: payment provider did not answer"
-			p.Snapshot.Lines = []store.LineSnap{{TimeNs: base.UnixNano(), Labels: map[string]string{"service_name": "payments", "level": "error"}, Line: failLine}}
+			p.Snapshot.Lines = []snapshot.Line{{TimeNs: base.UnixNano(), Labels: map[string]string{"service_name": "payments", "level": "error"}, Line: failLine}}
 		case 4:
 			p.Kind, p.Snapshot = store.KindNote, nil
 			p.Note = "The provider's **p99 went from 300 ms to 2 s** at 10:00; see [status page](https://status.example/)."

@@ -17,7 +17,6 @@ import (
 
 // MetricsSource is what the graph page reads from Prometheus.
 type MetricsSource interface {
-	Configured() bool
 	QueryRange(ctx context.Context, query string, start, end time.Time, step time.Duration) (*prometheus.Result, error)
 	Exemplars(ctx context.Context, query string, start, end time.Time) ([]datasources.Exemplar, error)
 }

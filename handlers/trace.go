@@ -15,15 +15,6 @@ import (
 	"github.com/ariadne-dev/ariadne/views"
 )
 
-// traceOptions are what the URL may ask of the trace view.
-type traceOptions struct {
-	span   string // selected span ID
-	depth  int    // expand to this depth; 0 = everything (within budget)
-	skew   bool   // adjust for clock skew
-	focus  string // show only the subtree of this span
-	window url.Values
-}
-
 // trace renders GET /traces/{id}. The status is decided by fetching the
 // trace first: 400 for an invalid ID, 404 when Tempo does not have it.
 func (h *Handler) trace(c echo.Context) error {
@@ -41,8 +32,8 @@ func (h *Handler) trace(c echo.Context) error {
 	if err != nil {
 		return h.traceProblem(c, id, err)
 	}
-	tree := trace.BuildTree(tr, opt.skew)
-	v := h.traceView(c, tree, opt)
+	tree := trace.BuildTree(tr, opt.Skew)
+	v := views.BuildTrace(tree, h.traceInput(c, opt))
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
@@ -74,14 +65,14 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	tree := trace.BuildTree(tr, opt.skew)
+	tree := trace.BuildTree(tr, opt.Skew)
 	for i := range tree.Nodes {
 		if tree.Nodes[i].Span.SpanID == spanID {
-			d := h.spanDetails(c, tree, i, opt)
+			d := views.BuildSpanDetails(tree, i)
 			if h.opt.Store != nil {
 				pf := h.pinForms(c)
 				// Come back to the page, not to this fragment.
-				pf.returnTo = "/traces/" + id + "?" + url.Values{"span": {spanID}}.Encode()
+				pf.returnTo = links.Trace(id, links.TraceParams{Span: spanID})
 				d.Pin = ptr(pf.Form("span", "Pin span", append(traceWindow(tree), views.Hidden{Name: "trace_id", Value: id},
 					views.Hidden{Name: "span_id", Value: spanID})...))
 			}
@@ -94,36 +85,41 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	return echo.NewHTTPError(http.StatusNotFound, "No span "+spanID+" in trace "+id+".")
 }
 
-func parseTraceOptions(c echo.Context) traceOptions {
-	opt := traceOptions{skew: c.QueryParam("skew") == "adjust", window: url.Values{}}
+// parseTraceOptions reads what the URL asks of the trace view; invalid
+// values are ignored (the page shows the trace as it is).
+func parseTraceOptions(c echo.Context) views.TraceOptions {
+	opt := views.TraceOptions{Skew: c.QueryParam("skew") == "adjust", Window: url.Values{}}
 	if s, err := datasources.ParseSpanID(c.QueryParam("span")); err == nil {
-		opt.span = s
+		opt.Span = s
 	}
 	if f, err := datasources.ParseSpanID(c.QueryParam("focus")); err == nil {
-		opt.focus = f
+		opt.Focus = f
 	}
 	if d, err := strconv.Atoi(c.QueryParam("depth")); err == nil && d > 0 && d < 1000 {
-		opt.depth = d
+		opt.Depth = d
 	}
 	for _, k := range []string{"from", "to"} {
 		if v := c.QueryParam(k); v != "" {
-			opt.window.Set(k, v)
+			opt.Window.Set(k, v)
 		}
 	}
 	return opt
 }
 
+// traceInput is what the trace view needs from the request and config.
+func (h *Handler) traceInput(c echo.Context, opt views.TraceOptions) views.TraceInput {
+	return views.TraceInput{Options: opt, Now: h.now(), Zone: zoneOf(c), REDQueries: h.opt.REDQueries}
+}
+
 // fetchTrace asks Tempo, within the URL's window when it gives one.
-func (h *Handler) fetchTrace(c echo.Context, id string, opt traceOptions) (*datasources.Trace, error) {
+func (h *Handler) fetchTrace(c echo.Context, id string, opt views.TraceOptions) (*datasources.Trace, error) {
 	if h.opt.Tempo == nil {
 		return nil, datasources.NotConfigured("tempo")
 	}
 	var start, end time.Time
-	if opt.window.Get("from") != "" || opt.window.Get("to") != "" {
-		if r, err := links.ParseTimeRange(opt.window.Get("from"), opt.window.Get("to"), h.now()); err == nil {
-			// Pad: a trace found by an exemplar or a log line may start
-			// before that moment and end after it.
-			start, end = r.From.Add(-time.Hour), r.To.Add(time.Hour)
+	if opt.Window.Get("from") != "" || opt.Window.Get("to") != "" {
+		if r, err := links.ParseTimeRange(opt.Window.Get("from"), opt.Window.Get("to"), h.now()); err == nil {
+			start, end = links.LookupWindow(r)
 		}
 	}
 	return h.opt.Tempo.Trace(c.Request().Context(), id, start, end)
@@ -144,11 +140,11 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 				"If you came with a time range, the trace may lie outside it.",
 			},
 			Links: []views.Link{
-				{Label: "Try again", URL: "/traces/" + id},
-				{Label: "Logs with this trace ID", URL: "/logs?" + url.Values{"trace_id": {id}}.Encode()},
+				{Label: "Try again", URL: links.Trace(id, links.TraceParams{})},
+				{Label: "Logs with this trace ID", URL: links.Logs(links.LogsParams{TraceID: id})},
 			},
 		}
-		notFoundHints(&tp, id, parseTraceOptions(c).window, h.now())
+		notFoundHints(&tp, id, parseTraceOptions(c).Window, h.now())
 		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
 	case datasources.ErrorNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
@@ -157,7 +153,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	}
 	var de *datasources.Error
 	if errors.As(err, &de) {
-		return render(c, statusOf(err), views.TraceProblemPage(p, views.TraceProblem{
+		return render(c, replyTo(err).Status, views.TraceProblemPage(p, views.TraceProblem{
 			Heading: "Could not load the trace", ID: id, Message: datasources.UserMessage(err),
 			Links: []views.Link{{Label: "Try again", URL: c.Request().URL.RequestURI()}},
 		}))
@@ -165,13 +161,11 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	return err
 }
 
-// traceWindow is the trace's own time, padded, as pin fields: a pinned
-// trace reopens (and its snapshot is fetched) within it.
+// traceWindow is the trace's own window as pin fields: a pinned trace
+// reopens (and its snapshot is fetched) within it.
 func traceWindow(t *trace.TraceTree) []views.Hidden {
-	return []views.Hidden{
-		{Name: "from", Value: time.Unix(0, t.StartNs).Add(-time.Minute).UTC().Format(time.RFC3339)},
-		{Name: "to", Value: time.Unix(0, t.EndNs).Add(time.Minute).UTC().Format(time.RFC3339)},
-	}
+	w := links.TraceWindow(t.StartNs, t.EndNs)
+	return []views.Hidden{{Name: "from", Value: w.RawFrom}, {Name: "to", Value: w.RawTo}}
 }
 
 func ptr[T any](v T) *T { return &v }

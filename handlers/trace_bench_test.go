@@ -51,7 +51,7 @@ func BenchmarkTracePage(b *testing.B) {
 					b.Fatal(err)
 				}
 				tree := trace.BuildTree(tr, false)
-				v := h.traceView(c, tree, traceOptions{})
+				v := views.BuildTrace(tree, h.traceInput(c, views.TraceOptions{}))
 				if err := views.Trace(h.page(c, v.Title, "traces"), v).Render(c.Request().Context(), &html); err != nil {
 					b.Fatal(err)
 				}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -40,34 +41,30 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 		return nil, nil
 	}
 	id := t.Trace.ID
-	from, to := query.TraceLogWindow(t.StartNs, t.EndNs, traceLogPad)
+	w := links.TraceWindow(t.StartNs, t.EndNs)
 	zone := zoneOf(c)
-	colours := map[string]string{}
-	for i, s := range t.Services {
-		colours[s] = "svc-" + strconv.Itoa(i%serviceColours)
-	}
+	colours := views.ServiceClasses(t.Services)
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
 		q, err := query.TraceLogQuery(h.opt.TraceLogQuery, id, "")
 		if err != nil {
 			return panelOut{}, err
 		}
-		pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: traceLogLimit, Direction: loki.Forward}, loki.Cursor{})
+		pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: w.From, End: w.To, Limit: traceLogLimit, Direction: loki.Forward}, loki.Cursor{})
 		if err != nil {
 			return panelOut{}, err
 		}
-		r := links.TimeRange{From: from, To: to}.Absolute()
 		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}
-		out.Rows = h.logRows(pg.Lines, zone, t.StartNs, logRowLinks{from: from, to: to, trace: id, colours: colours})
-		params := url.Values{"trace_id": {id}, "from": {r.RawFrom}, "to": {r.RawTo}}
+		out.Rows = h.logRows(pg.Lines, zone, t.StartNs, colours)
+		params := url.Values{"trace_id": {id}, "from": {w.RawFrom}, "to": {w.RawTo}}
 		if pg.More {
 			out.Count += "; the first " + strconv.Itoa(traceLogLimit) + " are shown"
 			out.Older = pageURL(params, "cursor", pg.Next.String())
 		}
 		if len(pg.Lines) == 0 {
-			d := h.diagnoseEmpty(ctx, q, id, r, zone, params)
+			d := h.diagnoseEmpty(ctx, q, id, w, zone, params)
 			out.Empty = &d
 		}
-		return panelOut{Body: views.TraceLogsBody(out, "/logs?"+params.Encode()), State: strconv.Itoa(len(pg.Lines)) + " lines"}, nil
+		return panelOut{Body: views.TraceLogsBody(out, links.Logs(links.LogsParams{TraceID: id, Window: w})), State: strconv.Itoa(len(pg.Lines)) + " lines"}, nil
 	}})
 	return set, set.Heads()
 }
@@ -86,20 +83,14 @@ func (h *Handler) spanLogs(c echo.Context, t *trace.TraceTree, s *datasources.Sp
 		out.Error = err.Error()
 		return out
 	}
-	from, to := spanLogWindow(s)
-	pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: from, End: to, Limit: 200, Direction: loki.Forward}, loki.Cursor{})
+	w := links.SpanWindow(s)
+	pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: q, Start: w.From, End: w.To, Limit: 200, Direction: loki.Forward}, loki.Cursor{})
 	if err != nil {
-		out.Error = "Could not load this span's lines: " + errorText(err)
+		out.Error = "Could not load this span's lines: " + replyTo(err).Message
 		return out
 	}
-	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs, logRowLinks{from: from, to: to, trace: s.TraceID})
+	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs, nil)
 	return out
-}
-
-// spanLogWindow is the window of one span's lines, for both its inline
-// lines and its "Logs for this span" link, so the two always agree.
-func spanLogWindow(s *datasources.Span) (time.Time, time.Time) {
-	return query.TraceLogWindow(s.StartNs, s.EndNs, traceLogPad)
 }
 
 // withChildren renders comp with children in its { children... } slot.
@@ -124,11 +115,10 @@ func notFoundHints(tp *views.TraceProblem, id string, window url.Values, now tim
 	const layout = "2006-01-02 15:04:05 MST"
 	tp.Hints = append([]string{
 		"The link came with a time window (" + r.From.UTC().Format(layout) + " to " + r.To.UTC().Format(layout) +
-			"), as exemplar and log links do; Tempo was searched an hour either side of it. An exemplar's trace that is not there was most likely sampled out (the metric counts every request, Tempo keeps only sampled ones) or has aged out of Tempo's retention.",
+			"), as exemplar and log links do; Tempo was searched " + text.FormatDuration(links.LookupPad) + " either side of it. An exemplar's trace that is not there was most likely sampled out (the metric counts every request, Tempo keeps only sampled ones) or has aged out of Tempo's retention.",
 	}, tp.Hints...)
-	logs := url.Values{"trace_id": {id}, "from": {r.From.UTC().Format(time.RFC3339)}, "to": {r.To.UTC().Format(time.RFC3339)}}
 	tp.Links = []views.Link{
-		{Label: "Search all of Tempo's retention", URL: "/traces/" + id},
-		{Label: "Logs with this trace ID in that window", URL: "/logs?" + logs.Encode()},
+		{Label: "Search all of Tempo's retention", URL: links.Trace(id, links.TraceParams{})},
+		{Label: "Logs with this trace ID in that window", URL: links.Logs(links.LogsParams{TraceID: id, Window: r.Absolute()})},
 	}
 }

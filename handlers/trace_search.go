@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
@@ -134,10 +135,7 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 	if res.Metrics.InspectedTraces > 0 {
 		out.Inspected = strconv.FormatInt(res.Metrics.InspectedTraces, 10) + " traces inspected"
 	}
-	colour := map[string]string{}
-	for i, s := range out.Services {
-		colour[s] = "svc-" + strconv.Itoa(i%serviceColours)
-	}
+	colour := views.ServiceClasses(out.Services)
 	var slowest int64
 	for _, t := range res.Traces {
 		slowest = max(slowest, t.DurationMs)
@@ -155,9 +153,9 @@ func resultRow(t tempo.SearchTrace, slowest int64, colour map[string]string, r l
 		TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
 		Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
 		Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
-		BarW:       pctMin(t.DurationMs, max(slowest, 1)),
+		BarW:       chart.PercentMin(t.DurationMs, max(slowest, 1)),
 		DurationMs: t.DurationMs,
-		URL:        "/traces/" + t.TraceID + "?" + url.Values{"from": {r.From.UTC().Format(time.RFC3339)}, "to": {r.To.UTC().Format(time.RFC3339)}}.Encode(),
+		URL:        links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
 	}
 	for _, st := range t.ServiceStats {
 		row.Spans += st.SpanCount

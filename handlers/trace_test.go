@@ -14,6 +14,7 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
+	"github.com/ariadne-dev/ariadne/views"
 )
 
 const traceHex = "4bf92f3577b34da6a3ce929d0e0e4736"
@@ -63,16 +64,11 @@ func checkoutTrace() *tracepb.TracesData {
 
 func newTraceApp(t *testing.T, td ...*tracepb.TracesData) *testApp {
 	t.Helper()
-	srv := tempotest.NewTestServer(t, tempotest.WithMaxBytesPerTrace(256<<20), tempotest.WithClock(fixtureClock))
+	b := newTestBackends(t, backendOptions{tempo: []tempotest.Option{tempotest.WithMaxBytesPerTrace(256 << 20)}})
 	for _, d := range td {
-		srv.Ingest(d)
+		b.tempo.Ingest(d)
 	}
-	client, err := tempo.New(datasources.Config{URL: srv.URL, Timeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Inventory's clock runs behind: its span starts 5 ms before its parent.
-	return newApp(t, Options{Tempo: client})
+	return newApp(t, Options{Tempo: b.tempoClient}) // no Loki: the trace page alone
 }
 
 func TestTracePage(t *testing.T) {
@@ -112,8 +108,10 @@ func TestTracePage(t *testing.T) {
 	if !strings.Contains(d.Find(".banner.warn").Text(), "1 span(s) start before or end after their parent") {
 		t.Errorf("no skew banner: %q", d.Find(".banner.warn").Text())
 	}
+	// The trace's own time ± 1 min, whole seconds rounded outwards: it
+	// ends at 10:00:00.1, so the window ends at 10:01:01, not before.
 	logs, _ := d.Find(".trace-links a").First().Attr("href")
-	if logs != "/logs?from=2026-11-26T09%3A58%3A59Z&to=2026-11-26T10%3A01%3A00Z&trace_id="+traceHex {
+	if logs != "/logs?from=2026-11-26T09%3A58%3A59Z&to=2026-11-26T10%3A01%3A01Z&trace_id="+traceHex {
 		t.Errorf("logs link %q", logs)
 	}
 	// The service graph shows who called whom, with the failure.
@@ -200,11 +198,11 @@ func TestTracePageFoldsHugeTraces(t *testing.T) {
 	body := w.Body.String()
 	rows := strings.Count(body, `<summary class="row `) + strings.Count(body, ` leaf" id="s-`)
 	folds := strings.Count(body, `class="row more`)
-	if rows > rowBudget || rows < rowBudget/2 || folds == 0 {
+	if rows > views.RowBudget || rows < views.RowBudget/2 || folds == 0 {
 		t.Fatalf("%d rows and %d fold links for 30,000 spans", rows, folds)
 	}
-	if deepest := nestingDepth(body, "<details", "</details>"); deepest > maxNesting {
-		t.Errorf("subtrees nest %d deep, more than a browser nests (%d)", deepest, maxNesting)
+	if deepest := nestingDepth(body, "<details", "</details>"); deepest > views.MaxNesting {
+		t.Errorf("subtrees nest %d deep, more than a browser nests (%d)", deepest, views.MaxNesting)
 	}
 	d := doc(t, w)
 	more := d.Find(".waterfall .row.more a")

@@ -2,10 +2,10 @@ package handlers
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
@@ -32,17 +32,9 @@ func (h *Handler) openTrace(c echo.Context) error {
 		p.TraceBoxError = "Cannot open " + quoteShort(v) + ": " + err.Error()
 		return render(c, http.StatusBadRequest, views.TraceBoxHelp(p))
 	}
-	target := "/traces/" + id
-	keep := url.Values{}
-	for _, k := range []string{"from", "to"} {
-		if x := c.QueryParam(k); x != "" {
-			keep.Set(k, x)
-		}
-	}
-	if len(keep) > 0 {
-		target += "?" + keep.Encode()
-	}
-	return c.Redirect(http.StatusSeeOther, target)
+	// The window the box came with (kept as written) goes along.
+	w := links.TimeRange{RawFrom: c.QueryParam("from"), RawTo: c.QueryParam("to")}
+	return c.Redirect(http.StatusSeeOther, links.Trace(id, links.TraceParams{Window: w}))
 }
 
 func quoteShort(s string) string {

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -65,7 +66,7 @@ func TestConcurrentPins(t *testing.T) {
 	// The same pin, twenty times at once, into a new investigation.
 	got := run(20, func(int) store.Pin {
 		return store.Pin{NewTitle: "Created by a double click", Kind: store.KindTrace, Title: "trace",
-			Author: "bob", IdempotencyKey: "one-click", Snapshot: &store.Snapshot{}}
+			Author: "bob", IdempotencyKey: "one-click", Snapshot: &snapshot.Snapshot{}}
 	})
 	created := 0
 	for _, p := range got {

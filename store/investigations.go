@@ -10,6 +10,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 )
 
 // Store holds the investigations queries over one pool.
@@ -75,8 +77,8 @@ type Item struct {
 	Position        int
 	Title           string
 	Ref             Ref
-	Snapshot        *Snapshot // nil for notes
-	Note            string    // Markdown
+	Snapshot        *snapshot.Snapshot // nil for notes
+	Note            string             // Markdown
 	Author          string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
@@ -366,7 +368,7 @@ func scanItem(r pgx.Row) (Item, error) {
 		return it, fmt.Errorf("item %d: ref: %w", it.ID, err)
 	}
 	if len(snap) > 0 && string(snap) != "null" {
-		it.Snapshot = &Snapshot{}
+		it.Snapshot = &snapshot.Snapshot{}
 		if err := json.Unmarshal(snap, it.Snapshot); err != nil {
 			return it, fmt.Errorf("item %d: snapshot: %w", it.ID, err)
 		}

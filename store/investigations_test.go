@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/store/storetest"
 )
@@ -30,7 +31,7 @@ func mustPin(t *testing.T, s *store.Store, p store.Pin) store.Pinned {
 		p.Author = "alice"
 	}
 	if p.Snapshot == nil && p.Kind != store.KindNote {
-		p.Snapshot = &store.Snapshot{TakenAt: time.Now()}
+		p.Snapshot = &snapshot.Snapshot{TakenAt: time.Now()}
 	}
 	got, err := s.Pin(context.Background(), p)
 	if err != nil {
@@ -150,7 +151,7 @@ func TestPinEditReorderDelete(t *testing.T) {
 	from := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 	first := mustPin(t, s, store.Pin{NewTitle: "502 on checkout", Kind: store.KindSpan, Title: "payments charge",
 		Ref:            store.Ref{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: "00f067aa0ba902b7", From: from, To: from.Add(time.Hour)},
-		Snapshot:       &store.Snapshot{TakenAt: from, Trace: &store.TraceSnap{ID: "4bf92f3577b34da6a3ce929d0e0e4736", Spans: []store.SpanSnap{{ID: "00f067aa0ba902b7", Name: "charge", Error: true, StatusMsg: "card declined"}}}},
+		Snapshot:       &snapshot.Snapshot{TakenAt: from, Trace: &snapshot.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736", Spans: []snapshot.Span{{ID: "00f067aa0ba902b7", Name: "charge", Error: true, StatusMsg: "card declined"}}}},
 		IdempotencyKey: "pin-1"})
 	if !first.Created || first.Investigation.Title != "502 on checkout" || first.Item.Position != 1 {
 		t.Fatalf("first pin: %+v", first)
@@ -244,7 +245,7 @@ func TestPinRetryLandsOnce(t *testing.T) {
 	s := newStore(t)
 	ctx := context.Background()
 	p := store.Pin{NewTitle: "Retry", Kind: store.KindTrace, Title: "trace", IdempotencyKey: "same", Author: "alice",
-		Snapshot: &store.Snapshot{}}
+		Snapshot: &snapshot.Snapshot{}}
 	a, err := s.Pin(ctx, p)
 	if err != nil {
 		t.Fatal(err)
@@ -266,7 +267,7 @@ func TestPinRetryLandsOnce(t *testing.T) {
 		t.Errorf("Pinned(never): %v", err)
 	}
 	for _, bad := range []store.Pin{
-		{InvestigationID: a.Investigation.ID, Kind: "video", Snapshot: &store.Snapshot{}},
+		{InvestigationID: a.Investigation.ID, Kind: "video", Snapshot: &snapshot.Snapshot{}},
 		{InvestigationID: a.Investigation.ID, Kind: store.KindTrace},
 		{NewTitle: "", Kind: store.KindNote},
 	} {

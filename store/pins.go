@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 )
 
@@ -23,7 +24,7 @@ type Pin struct {
 	Kind            string
 	Title           string
 	Ref             Ref
-	Snapshot        *Snapshot // required for everything but notes
+	Snapshot        *snapshot.Snapshot // required for everything but notes
 	Note            string
 	Author          string
 	// IdempotencyKey: a retried or double-clicked pin carrying the same key

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/store/storetest"
 )
@@ -18,7 +19,7 @@ func TestShareAndRevoke(t *testing.T) {
 	s := store.New(pool)
 	ctx := context.Background()
 	p := mustPin(t, s, store.Pin{NewTitle: "Shared incident", Kind: store.KindLogLine, Title: "the line",
-		Snapshot: &store.Snapshot{Lines: []store.LineSnap{{TimeNs: 1, Line: `{"level":"error","msg":"card declined"}`}}}})
+		Snapshot: &snapshot.Snapshot{Lines: []snapshot.Line{{TimeNs: 1, Line: `{"level":"error","msg":"card declined"}`}}}})
 	id := p.Investigation.ID
 
 	token, link, err := s.Share(ctx, id, "alice")

@@ -1,5 +1,8 @@
 // Package store owns Ariadne's Postgres: the connection pool, migrations,
-// and (later) the investigations queries. SQL lives in plain files.
+// and the investigations queries. SQL lives in plain files. Every error a
+// Store method returns has passed classify (errors.go), so callers never
+// match driver types. What is stored as a snapshot is built elsewhere
+// (correlation/snapshot) and persisted here as JSON.
 package store
 
 import (

@@ -204,7 +204,7 @@ func (c *Chart) markers(in ChartInput, xOf func(int64) float64, yOf func(float64
 		at := time.UnixMilli(e.TMs)
 		sb.Reset()
 		if id, ok := links.ExemplarTraceID(e.Labels, in.TraceLabels); ok {
-			m.TraceID, m.Href = id, links.TraceLink(id, at)
+			m.TraceID, m.Href = id, links.ExemplarTrace(id, at)
 			sb.WriteString("Trace ")
 			sb.WriteString(id)
 		} else {
@@ -280,7 +280,7 @@ func (c *Chart) spikes(in ChartInput, owners []int, xOf func(int64) float64) {
 				out.Investigate, out.TraceID = c.Markers[slowest].Href, c.Markers[slowest].TraceID
 			}
 			if out.Service != "" {
-				out.Logs = links.LogsLink(out.Service, time.UnixMilli(from), time.UnixMilli(to))
+				out.Logs = links.ServiceLogs(out.Service, links.TimeRange{From: time.UnixMilli(from), To: time.UnixMilli(to)})
 			}
 			out.Title = cs.Name + ": spike " + out.When + ", peak " + out.Peak + " (calm " + out.Calm + ")"
 			c.Spikes = append(c.Spikes, out)

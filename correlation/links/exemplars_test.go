@@ -1,9 +1,7 @@
 package links
 
 import (
-	"net/url"
 	"testing"
-	"time"
 )
 
 func TestExemplarTraceID(t *testing.T) {
@@ -31,27 +29,5 @@ func TestExemplarTraceID(t *testing.T) {
 				t.Errorf("ExemplarTraceID = %q, %v; want %q", got, ok, tt.want)
 			}
 		})
-	}
-}
-
-func TestTraceLink(t *testing.T) {
-	at := time.Date(2026, 11, 26, 10, 30, 0, 0, time.FixedZone("x", 3600))
-	got := TraceLink("4bf92f3577b34da6a3ce929d0e0e4736", at)
-	want := "/traces/4bf92f3577b34da6a3ce929d0e0e4736?from=2026-11-26T09%3A15%3A00Z&to=2026-11-26T09%3A45%3A00Z"
-	if got != want {
-		t.Errorf("TraceLink = %q, want %q", got, want)
-	}
-}
-
-func TestLogsLink(t *testing.T) {
-	from := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	got := LogsLink(`pay"ments`, from, from.Add(time.Minute))
-	u, err := url.Parse(got)
-	if err != nil || u.Path != "/logs" {
-		t.Fatalf("LogsLink = %q", got)
-	}
-	q := u.Query()
-	if q.Get("q") != `{service_name="pay\"ments"}` || q.Get("from") != "2026-11-26T10:00:00Z" || q.Get("to") != "2026-11-26T10:01:00Z" {
-		t.Errorf("LogsLink query = %v", q)
 	}
 }

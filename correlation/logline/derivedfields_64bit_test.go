@@ -48,11 +48,11 @@ func TestDerivedFields64Bit(t *testing.T) {
 			refs := d.Extract(&tt.line)
 			var got []string
 			for _, r := range refs {
-				got = append(got, links.TraceLink(r.TraceID, at))
+				got = append(got, links.ExemplarTrace(r.TraceID, at))
 			}
 			var want []string
 			if tt.trace != "" {
-				want = []string{links.TraceLink(tt.trace, at)}
+				want = []string{links.ExemplarTrace(tt.trace, at)}
 				if !strings.HasPrefix(want[0], "/traces/"+tt.trace+"?") {
 					t.Fatalf("link %s", want[0])
 				}

@@ -288,7 +288,7 @@ func placeOf(toks []token, i int) (idPlace, int) {
 		return ctxOther, i
 	}
 	// A label matcher; "or" after it joins label filters, not line filters.
-	if i < 2 || toks[i-2].kind != tokWord || !validLabelName(toks[i-2].text) || !inLabelFilter(toks, i-2) {
+	if i < 2 || toks[i-2].kind != tokWord || !datasources.IsLabelName(toks[i-2].text) || !inLabelFilter(toks, i-2) {
 		return ctxOther, i
 	}
 	switch op {
@@ -420,47 +420,22 @@ func promDuration(d time.Duration) string {
 	return strconv.FormatInt(max(1, d.Milliseconds()), 10) + "ms"
 }
 
-// StreamSelector is the exact selector of one stream, for "show context".
+// StreamSelector is the exact selector of one stream, for "show context":
+// its labels (those with valid names) as datasources.FormatLabels writes them.
 func StreamSelector(labels map[string]string) string {
-	keys := make([]string, 0, len(labels))
-	for k := range labels {
-		if validLabelName(k) {
-			keys = append(keys, k)
+	valid := make(map[string]string, len(labels))
+	for k, v := range labels {
+		if datasources.IsLabelName(k) {
+			valid[k] = v
 		}
 	}
-	sort.Strings(keys)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range keys {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(k)
-		b.WriteString(`="`)
-		b.WriteString(EscapeLogQLString(labels[k]))
-		b.WriteByte('"')
-	}
-	b.WriteByte('}')
-	return b.String()
+	return datasources.FormatLabels(valid)
 }
 
 // EscapeLogQLString escapes a value for a double-quoted LogQL string.
 func EscapeLogQLString(s string) string { return logqlEscaper.Replace(s) }
 
 var logqlEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
-
-func validLabelName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
 
 // IDForm is one other way a trace ID may have been written in logs.
 type IDForm struct {
@@ -535,13 +510,6 @@ func editDistance(a, b string) int {
 	return prev[len(b)]
 }
 
-// TraceLogWindow is the window to search a trace's logs in: the trace's own
-// span, padded, since services log just before a span is recorded as
-// started (queueing) and after it ends (flushing, retries).
-func TraceLogWindow(startNs, endNs int64, pad time.Duration) (time.Time, time.Time) {
-	return time.Unix(0, startNs).Add(-pad), time.Unix(0, endNs).Add(pad)
-}
-
 // LabelFilterName returns the name a "| name=" label filter (or a
 // selector's matcher) on the trace ID uses in q, or "" when q finds the ID
 // with a line filter. It knows both shapes TraceLogQuery writes: name="<32
@@ -574,7 +542,7 @@ func labelFilterName(q, traceID string) (int, int) {
 			continue
 		}
 		j := i
-		for j > 0 && validLabelName(q[j-1:i]) {
+		for j > 0 && datasources.IsLabelName(q[j-1:i]) {
 			j--
 		}
 		before := strings.TrimRight(q[:j], " ")
@@ -585,6 +553,3 @@ func labelFilterName(q, traceID string) (int, int) {
 	}
 	return 0, 0
 }
-
-// IsLabelName reports whether s may be used as a label name in LogQL.
-func IsLabelName(s string) bool { return validLabelName(s) }

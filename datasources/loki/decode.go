@@ -309,7 +309,7 @@ func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
 		if streams[i].stream == nil {
 			streams[i].stream = map[string]string{}
 		}
-		keys[i] = LabelsString(streams[i].stream)
+		keys[i] = datasources.FormatLabels(streams[i].stream)
 		order[i] = i
 		n += len(streams[i].values)
 	}
@@ -323,7 +323,7 @@ func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
 		s := &streams[si]
 		for _, v := range s.values {
 			all = append(all, keyed{datasources.LogLine{
-				TimeNs: v.ts, Labels: s.stream, StructuredMetadata: v.sm, Parsed: v.parsed, Line: v.line,
+				TimeNs: v.ts, Labels: s.stream, Stream: keys[si], StructuredMetadata: v.sm, Parsed: v.parsed, Line: v.line,
 			}, rank})
 		}
 	}
@@ -345,27 +345,6 @@ func decodeStreams(raw []byte, dir string) ([]datasources.LogLine, error) {
 		lines[i] = all[i].LogLine
 	}
 	return lines, nil
-}
-
-// LabelsString renders labels as Loki does, {a="1", b="2"}, sorted by name.
-func LabelsString(m map[string]string) string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, k := range names {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(strconv.Quote(m[k]))
-	}
-	b.WriteByte('}')
-	return b.String()
 }
 
 // samplePair is [<seconds as a JSON number>, "<value>"].

@@ -35,7 +35,7 @@ func ms(sec float64) int64 { return at(sec).UnixMilli() }
 func seriesString(ss []datasources.Series) string {
 	out := ""
 	for _, s := range ss {
-		out += loki.LabelsString(s.Labels) + ":"
+		out += datasources.FormatLabels(s.Labels) + ":"
 		for _, p := range s.Points {
 			out += fmt.Sprintf(" %d=%g", (p.TMs-t0.UnixMilli())/1000, p.V)
 		}

@@ -54,9 +54,6 @@ func New(cfg datasources.Config) (*Client, error) {
 	return c, nil
 }
 
-// Configured reports whether the client has a URL.
-func (c *Client) Configured() bool { return c.api != nil }
-
 // start prepares a call: not-configured check, and a context that records
 // the HTTP status for error mapping.
 func (c *Client) start(ctx context.Context) (context.Context, *callInfo, error) {
@@ -99,8 +96,8 @@ func (c *Client) Ready(ctx context.Context) error {
 	return datasources.FromStatus(Backend, resp.StatusCode, body)
 }
 
-// queryTimeout is passed to Prometheus so it gives up on a query about when
-// we stop waiting, instead of computing an answer nobody reads.
+// queryOptions pass Prometheus a query timeout, so it gives up on a query
+// about when we stop waiting, instead of computing an answer nobody reads.
 // It is whole seconds: client_golang sends time.Duration's String, and
 // Prometheus rejects fractions such as "4.5s".
 func (c *Client) queryOptions() []v1.Option {

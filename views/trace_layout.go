@@ -1,4 +1,4 @@
-package handlers
+package views
 
 import (
 	"fmt"
@@ -7,14 +7,13 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
-	"github.com/ariadne-dev/ariadne/views"
 )
 
 // Geometry of the trace page: the service graph's boxes and arrows, the
 // waterfall's time ticks, and bar positions in percent.
 
 // serviceGraphView lays services out in columns by call depth.
-func serviceGraphView(t *trace.TraceTree, colour map[string]string) views.ServiceGraph {
+func serviceGraphView(t *trace.TraceTree, colour map[string]string) ServiceGraph {
 	edges, layer := t.ServiceGraph()
 	const boxW, boxH, colW, rowH, pad = 150, 34, 210, 56, 12
 	byLayer := map[int][]string{}
@@ -26,12 +25,12 @@ func serviceGraphView(t *trace.TraceTree, colour map[string]string) views.Servic
 	}
 	pos := map[string][2]int{}
 	maxRows := 1
-	var g views.ServiceGraph
+	var g ServiceGraph
 	for l := 0; l <= maxLayer; l++ {
 		for k, s := range byLayer[l] {
 			x, y := pad+l*colW, pad+k*rowH
 			pos[s] = [2]int{x, y}
-			g.Nodes = append(g.Nodes, views.GraphNode{X: itoa(x), Y: itoa(y), W: itoa(boxW), H: itoa(boxH),
+			g.Nodes = append(g.Nodes, GraphNode{X: itoa(x), Y: itoa(y), W: itoa(boxW), H: itoa(boxH),
 				TextX: itoa(x + 10), TextY: itoa(y + 22), Name: s, Class: colour[s]})
 		}
 		maxRows = max(maxRows, len(byLayer[l]))
@@ -52,7 +51,7 @@ func serviceGraphView(t *trace.TraceTree, colour map[string]string) views.Servic
 		if e.Errors > 0 {
 			label += ", " + strconv.Itoa(e.Errors) + " failed"
 		}
-		g.Edges = append(g.Edges, views.GraphEdge{
+		g.Edges = append(g.Edges, GraphEdge{
 			Path:   fmt.Sprintf("M %d %d C %d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2, y2),
 			LabelX: itoa(mx - 30), LabelY: itoa((y1+y2)/2 - 6), Label: label, Error: e.Errors > 0,
 		})
@@ -62,56 +61,12 @@ func serviceGraphView(t *trace.TraceTree, colour map[string]string) views.Servic
 	return g
 }
 
-// timeTicks picks 4–8 round offsets across a trace of total ns.
-func timeTicks(total int64) []int64 {
-	if total <= 0 {
-		return []int64{0}
-	}
-	// Steps of 1, 2 and 5 times a power of ten, the smallest that gives
-	// at most eight ticks.
-	step := int64(1)
-	for mult := 0; step*8 < total; mult = (mult + 1) % 3 {
-		if mult == 1 {
-			step = step / 2 * 5
-		} else {
-			step *= 2
-		}
-	}
-	var out []int64
-	for x := int64(0); x <= total; x += step {
-		out = append(out, x)
-	}
-	return out
-}
-
-func pct(part, total int64) string {
-	if total <= 0 {
-		return "0%"
-	}
-	return percent(100 * float64(part) / float64(total))
-}
-
-// pctMin is pct with a floor, so a 1 µs span in a 10 s trace still shows.
-func pctMin(part, total int64) string {
-	if total <= 0 {
-		return "100%"
-	}
-	return percent(max(100*float64(part)/float64(total), 0.15))
-}
-
-// percent writes p with two decimals and a % sign in one allocation: it
-// runs twice per waterfall row.
-func percent(p float64) string {
-	var buf [24]byte
-	return string(append(strconv.AppendFloat(buf[:0], p, 'f', 2, 64), '%'))
-}
-
 func itoa(n int) string { return strconv.Itoa(n) }
 
-func statRows(stats []trace.OpStats, colour map[string]string) []views.StatRow {
-	out := make([]views.StatRow, 0, len(stats))
+func statRows(stats []trace.OpStats, colour map[string]string) []StatRow {
+	out := make([]StatRow, 0, len(stats))
 	for _, s := range stats {
-		r := views.StatRow{Service: s.Service, Operation: s.Operation, SvcClass: colour[s.Service], Spans: s.Spans, Errors: s.Errors,
+		r := StatRow{Service: s.Service, Operation: s.Operation, SvcClass: colour[s.Service], Spans: s.Spans, Errors: s.Errors,
 			Total: text.FormatDuration(time.Duration(s.TotalNs)), Self: text.FormatDuration(time.Duration(s.SelfNs))}
 		if s.TotalNs > 0 {
 			r.SelfPct = strconv.FormatFloat(100*float64(s.SelfNs)/float64(s.TotalNs), 'f', 0, 64) + "%"

@@ -1,4 +1,4 @@
-package handlers
+package views
 
 import (
 	"fmt"
@@ -8,25 +8,24 @@ import (
 	"strings"
 	"time"
 
-	"github.com/labstack/echo/v4"
-
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
-	"github.com/ariadne-dev/ariadne/views"
 )
 
-// rowBudget bounds how many waterfall rows one page renders. A 10,000-span
+// RowBudget bounds how many waterfall rows one page renders. A 10,000-span
 // trace renders whole; beyond the budget the deepest levels fold into
 // "N spans below" links that open that subtree on its own, so a
 // 100,000-span trace stays a page a browser can hold.
-const rowBudget = 20000
+const RowBudget = 20000
 
-// maxNesting bounds nested <details>: HTML parsers stop nesting elements
+// MaxNesting bounds nested <details>: HTML parsers stop nesting elements
 // around 512 deep, so below this depth subtrees render as plain rows
 // (still in order and indented, but not foldable).
-const maxNesting = 200
+const MaxNesting = 200
 
 // depthClass names the indentation classes in trace.css.
 var depthClass = func() []string {
@@ -37,28 +36,46 @@ var depthClass = func() []string {
 	return c
 }()
 
-// Service colours cycle through this many classes (svc-0 … svc-11).
-const serviceColours = 12
+// TraceOptions are the trace page's view options, from its URL.
+type TraceOptions struct {
+	Span   string     // selected span ID
+	Depth  int        // expand to this depth; 0 = everything (within budget)
+	Skew   bool       // adjust for clock skew
+	Focus  string     // show only the subtree of this span
+	Window url.Values // the from/to the page came with, kept on its links
+}
 
-// defaultREDQueries are the "metrics for this service" graphs: duration,
+// TraceInput is what building the trace page needs beside the tree.
+type TraceInput struct {
+	Options TraceOptions
+	Now     time.Time      // for "5 min ago"
+	Zone    *time.Location // the viewer's
+	// REDQueries are the "metrics for this service" graphs, $service
+	// replaced; empty means DefaultREDQueries.
+	REDQueries []string
+}
+
+// DefaultREDQueries are the "metrics for this service" graphs: duration,
 // rate and errors of the demo's HTTP histogram.
-var defaultREDQueries = []string{
+var DefaultREDQueries = []string{
 	`histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service="$service"}[1m])))`,
 	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service"}[1m]))`,
 	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
 }
 
-func (h *Handler) traceView(c echo.Context, t *trace.TraceTree, opt traceOptions) views.TraceView {
+// BuildTrace is the trace page's view of t: header facts, the waterfall
+// rows within the row budget, the selected span's details, statistics and
+// the service graph.
+func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	tr := t.Trace
-	zone := zoneOf(c)
-	v := views.TraceView{ID: tr.ID, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
+	opt, zone := in.Options, in.Zone
+	v := TraceView{ID: tr.ID, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
 	if tr.Partial {
 		v.Partial = tr.PartialMessage
 	}
-	colour := map[string]string{}
-	for i, s := range t.Services {
-		colour[s] = "svc-" + strconv.Itoa(i%serviceColours)
-		v.Legend = append(v.Legend, views.ServiceChip{Name: s, Class: colour[s]})
+	colour := ServiceClasses(t.Services)
+	for _, s := range t.Services {
+		v.Legend = append(v.Legend, ServiceChip{Name: s, Class: colour[s]})
 	}
 	if len(t.Roots) > 0 {
 		root := t.Nodes[t.Roots[0]].Span
@@ -66,24 +83,24 @@ func (h *Handler) traceView(c echo.Context, t *trace.TraceTree, opt traceOptions
 	}
 	start := time.Unix(0, t.StartNs)
 	v.StartAbs = start.In(zone).Format("2006-01-02 15:04:05.000 MST")
-	v.StartAgo = text.FormatAgo(start, h.now())
+	v.StartAgo = text.FormatAgo(start, in.Now)
 	total := t.EndNs - t.StartNs
 	v.Duration = text.FormatDuration(time.Duration(total))
 
-	base := "/traces/" + tr.ID
+	base := links.Trace(tr.ID, links.TraceParams{})
 	link := func(change func(q url.Values)) string {
 		q := url.Values{}
-		for k, vs := range opt.window {
+		for k, vs := range opt.Window {
 			q[k] = vs
 		}
-		if opt.skew {
+		if opt.Skew {
 			q.Set("skew", "adjust")
 		}
-		if opt.depth > 0 {
-			q.Set("depth", strconv.Itoa(opt.depth))
+		if opt.Depth > 0 {
+			q.Set("depth", strconv.Itoa(opt.Depth))
 		}
-		if opt.focus != "" {
-			q.Set("focus", opt.focus)
+		if opt.Focus != "" {
+			q.Set("focus", opt.Focus)
 		}
 		change(q)
 		if len(q) == 0 {
@@ -92,30 +109,27 @@ func (h *Handler) traceView(c echo.Context, t *trace.TraceTree, opt traceOptions
 		return base + "?" + q.Encode()
 	}
 
-	// Logs and metrics windows: the trace's own time, padded, since log
-	// lines are often written just after a span ends.
-	from, to := time.Unix(0, t.StartNs).Add(-time.Minute), time.Unix(0, t.EndNs).Add(time.Minute)
-	v.Links.Logs = logsURL(tr.ID, "", from, to)
+	v.Links.Logs = links.Logs(links.LogsParams{TraceID: tr.ID, Window: links.TraceWindow(t.StartNs, t.EndNs)})
 	rootService := ""
 	if len(t.Services) > 0 {
 		rootService = t.Services[0]
 	}
-	v.Links.Metrics = metricsURL(h.redQueries(), rootService, from.Add(-14*time.Minute), to.Add(14*time.Minute))
-	v.Links.Search = "/traces?" + url.Values{"q": {`{ resource.service.name = ` + query.QuoteTraceQL(rootService) + ` }`}}.Encode()
-	if opt.focus != "" {
+	v.Links.Metrics = metricsURL(in.REDQueries, rootService, links.MetricsWindow(t.StartNs, t.EndNs))
+	v.Links.Search = links.TraceSearch(`{ resource.service.name = `+query.QuoteTraceQL(rootService)+` }`, links.TimeRange{})
+	if opt.Focus != "" {
 		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })
 	}
-	if opt.skew {
-		v.SkewLink = views.Link{Label: "Show raw times", URL: link(func(q url.Values) { q.Del("skew") })}
+	if opt.Skew {
+		v.SkewLink = Link{Label: "Show raw times", URL: link(func(q url.Values) { q.Del("skew") })}
 	} else {
-		v.SkewLink = views.Link{Label: "Adjust for skew", URL: link(func(q url.Values) { q.Set("skew", "adjust") })}
+		v.SkewLink = Link{Label: "Adjust for skew", URL: link(func(q url.Values) { q.Set("skew", "adjust") })}
 	}
 	for _, d := range []int{1, 2, 3, 5, 0} {
 		label := strconv.Itoa(d)
 		if d == 0 {
 			label = "all"
 		}
-		v.DepthLinks = append(v.DepthLinks, views.Link{Label: label, Current: opt.depth == d,
+		v.DepthLinks = append(v.DepthLinks, Link{Label: label, Current: opt.Depth == d,
 			URL: link(func(q url.Values) {
 				if d == 0 {
 					q.Del("depth")
@@ -125,35 +139,35 @@ func (h *Handler) traceView(c echo.Context, t *trace.TraceTree, opt traceOptions
 			})})
 	}
 
-	for _, tick := range timeTicks(total) {
-		v.Ticks = append(v.Ticks, views.AxisTick{X: pct(tick, total), Label: text.FormatDuration(time.Duration(tick))})
+	for _, tick := range chart.DurationTicks(total) {
+		v.Ticks = append(v.Ticks, AxisTick{X: chart.Percent(tick, total), Label: text.FormatDuration(time.Duration(tick))})
 	}
 
 	// Which nodes to render: the focused subtree or the whole trace, and
 	// within the budget, whole levels only.
 	roots := t.Roots
-	if opt.focus != "" {
+	if opt.Focus != "" {
 		for i := range t.Nodes {
-			if t.Nodes[i].Span.SpanID == opt.focus {
+			if t.Nodes[i].Span.SpanID == opt.Focus {
 				roots = []int{i}
 			}
 		}
 	}
-	maxDepth := renderDepth(t, roots, rowBudget)
+	maxDepth := renderDepth(t, roots, RowBudget)
 	selected := -1
 	for i := range t.Nodes {
 		if t.Nodes[i].Skewed() {
 			v.SkewSpans++
 		}
-		if t.Nodes[i].Span.SpanID == opt.span {
+		if t.Nodes[i].Span.SpanID == opt.Span {
 			selected = i
 		}
 	}
 	for _, r := range roots {
-		v.Rows, v.Hidden = h.appendRows(v.Rows, v.Hidden, t, r, maxDepth, opt, colour, link, selected)
+		v.Rows, v.Hidden = appendRows(v.Rows, v.Hidden, t, r, maxDepth, opt, colour, link, selected)
 	}
 	if selected >= 0 {
-		d := h.spanDetails(c, t, selected, opt)
+		d := BuildSpanDetails(t, selected)
 		v.Selected = &d
 	}
 
@@ -196,8 +210,8 @@ func renderDepth(t *trace.TraceTree, roots []int, budget int) int {
 
 // appendRows adds the subtree of node i in depth-first order (Nodes is
 // already in that order, so a subtree is a contiguous run).
-func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int, opt traceOptions,
-	colour map[string]string, link func(func(url.Values)) string, selected int) ([]views.TraceRow, int) {
+func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int, opt TraceOptions,
+	colour map[string]string, link func(func(url.Values)) string, selected int) ([]TraceRow, int) {
 	total := t.EndNs - t.StartNs
 	baseDepth := t.Nodes[i].Depth
 	// Every row links to itself selected: build the shared part once.
@@ -224,7 +238,7 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *trace.TraceTr
 		}
 		s := nd.Span
 		dur := nd.EndNs() - nd.StartNs()
-		row := views.TraceRow{
+		row := TraceRow{
 			SpanID:     s.SpanID,
 			Depth:      depth,
 			DepthClass: depthClass[min(depth, len(depthClass)-1)],
@@ -232,8 +246,8 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *trace.TraceTr
 			Service:    s.Service(),
 			Title:      trace.SpanTitle(s),
 			Duration:   text.FormatDuration(time.Duration(dur)),
-			X:          pct(nd.StartNs()-t.StartNs, total),
-			W:          pctMin(dur, total),
+			X:          chart.Percent(nd.StartNs()-t.StartNs, total),
+			W:          chart.PercentMin(dur, total),
 			Error:      s.Status == datasources.StatusError,
 			Critical:   nd.Critical,
 			Orphan:     nd.MissingParent,
@@ -248,9 +262,9 @@ func (h *Handler) appendRows(rows []views.TraceRow, hidden int, t *trace.TraceTr
 				row.HiddenBelow = nd.Descendants
 				hidden += nd.Descendants
 				row.FocusURL = link(func(q url.Values) { q.Set("focus", s.SpanID); q.Del("span") })
-			} else if depth < maxNesting {
+			} else if depth < MaxNesting {
 				row.HasChildren = true
-				row.Open = opt.depth == 0 || depth+1 < opt.depth || selectedUnder(t, j, selected)
+				row.Open = opt.Depth == 0 || depth+1 < opt.Depth || selectedUnder(t, j, selected)
 				open = append(open, j)
 			}
 		}
@@ -268,10 +282,11 @@ func selectedUnder(t *trace.TraceTree, j, selected int) bool {
 	return selected > j && selected <= j+t.Nodes[j].Descendants
 }
 
-func (h *Handler) spanDetails(c echo.Context, t *trace.TraceTree, i int, opt traceOptions) views.SpanDetails {
+// BuildSpanDetails is the details panel of node i.
+func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 	nd := &t.Nodes[i]
 	s := nd.Span
-	d := views.SpanDetails{
+	d := SpanDetails{
 		SpanID: s.SpanID, ParentID: s.ParentSpanID, Name: s.Name, Title: trace.SpanTitle(s),
 		Service: s.Service(), Kind: string(s.Kind), Status: string(s.Status), StatusMessage: s.StatusMsg,
 		Error:     s.Status == datasources.StatusError,
@@ -292,20 +307,19 @@ func (h *Handler) spanDetails(c echo.Context, t *trace.TraceTree, i int, opt tra
 	if nd.Skewed() {
 		d.Skew = skewNote(nd)
 	}
-	from, to := spanLogWindow(s)
-	d.LogsURL = logsURL(s.TraceID, s.SpanID, from, to)
+	d.LogsURL = links.Logs(links.LogsParams{TraceID: s.TraceID, SpanID: s.SpanID, Window: links.SpanWindow(s)})
 	for _, a := range s.Attributes {
-		d.Attributes = append(d.Attributes, views.KV{Key: a.Key, Value: a.Value})
+		d.Attributes = append(d.Attributes, KV{Key: a.Key, Value: a.Value})
 	}
 	if s.Resource != nil {
 		for _, a := range s.Resource.Attributes {
-			d.Resource = append(d.Resource, views.KV{Key: a.Key, Value: a.Value})
+			d.Resource = append(d.Resource, KV{Key: a.Key, Value: a.Value})
 		}
 	}
 	sortKV(d.Attributes)
 	sortKV(d.Resource)
 	for _, e := range s.Events {
-		ev := views.SpanEventView{Name: e.Name, Offset: text.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
+		ev := SpanEventView{Name: e.Name, Offset: text.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
 		for _, a := range e.Attributes {
 			switch a.Key {
 			case "exception.type":
@@ -315,22 +329,22 @@ func (h *Handler) spanDetails(c echo.Context, t *trace.TraceTree, i int, opt tra
 			case "exception.stacktrace":
 				ev.Stack = a.Value
 			default:
-				ev.Attributes = append(ev.Attributes, views.KV{Key: a.Key, Value: a.Value})
+				ev.Attributes = append(ev.Attributes, KV{Key: a.Key, Value: a.Value})
 			}
 		}
 		d.Events = append(d.Events, ev)
 	}
 	for _, l := range s.Links {
-		lv := views.SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: "/traces/" + l.TraceID + "?span=" + l.SpanID}
+		lv := SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: links.Trace(l.TraceID, links.TraceParams{Span: l.SpanID})}
 		for _, a := range l.Attributes {
-			lv.Attributes = append(lv.Attributes, views.KV{Key: a.Key, Value: a.Value})
+			lv.Attributes = append(lv.Attributes, KV{Key: a.Key, Value: a.Value})
 		}
 		d.Links = append(d.Links, lv)
 	}
 	return d
 }
 
-func sortKV(kvs []views.KV) {
+func sortKV(kvs []KV) {
 	sort.SliceStable(kvs, func(i, j int) bool { return kvs[i].Key < kvs[j].Key })
 }
 
@@ -349,36 +363,14 @@ func skewNote(nd *trace.Node) string {
 	return s
 }
 
-// logsURL links to the logs of a trace (and span) in a window.
-func logsURL(traceID, spanID string, from, to time.Time) string {
-	q := url.Values{"trace_id": {traceID}, "from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
-	if spanID != "" {
-		q.Set("span_id", spanID)
-	}
-	return "/logs?" + q.Encode()
-}
-
-func (h *Handler) redQueries() []string {
-	if len(h.opt.REDQueries) > 0 {
-		return h.opt.REDQueries
-	}
-	return defaultREDQueries
-}
-
 // metricsURL links to the RED graphs of a service.
-func metricsURL(queries []string, service string, from, to time.Time) string {
-	q := url.Values{"from": {from.UTC().Format(time.RFC3339)}, "to": {to.UTC().Format(time.RFC3339)}}
-	for i, tpl := range queries {
-		key := "q"
-		if i > 0 {
-			key = "q" + strconv.Itoa(i+1)
-		}
-		q.Set(key, strings.ReplaceAll(tpl, "$service", promLabelValue(service)))
+func metricsURL(templates []string, service string, w links.TimeRange) string {
+	if len(templates) == 0 {
+		templates = DefaultREDQueries
 	}
-	return "/graph?" + q.Encode()
-}
-
-// promLabelValue escapes a value for a double-quoted PromQL label matcher.
-func promLabelValue(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+	queries := make([]string, len(templates))
+	for i, tpl := range templates {
+		queries[i] = strings.ReplaceAll(tpl, "$service", query.PromLabelValue(service))
+	}
+	return links.Graph(queries, w)
 }

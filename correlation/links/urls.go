@@ -1,0 +1,190 @@
+package links
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Every in-app URL is built here, from a route and typed parameters (the
+// route table is handlers/router.go), so no page concatenates "/traces/"
+// with an ID and every link carries its window the same way.
+
+// The pages' paths, as the route table serves them.
+const (
+	HomePath           = "/"
+	GraphPath          = "/graph"
+	TracesPath         = "/traces"
+	LogsPath           = "/logs"
+	LogContextPath     = "/logs/context"
+	InvestigationsPath = "/investigations"
+	PinsPath           = "/pins"
+	SharePrefix        = "/s/"
+)
+
+// windowParams are w's from and to: as written when w carries its text
+// (a relative range reopens relative; TimeRange.Absolute writes whole UTC
+// seconds rounded outwards), else From and To made absolute. A zero w
+// gives none.
+func windowParams(w TimeRange) (from, to string) {
+	if w.RawFrom == "" && w.RawTo == "" {
+		if w.From.IsZero() && w.To.IsZero() {
+			return "", ""
+		}
+		w = w.Absolute()
+	}
+	return w.RawFrom, w.RawTo
+}
+
+func setWindow(v url.Values, w TimeRange) {
+	from, to := windowParams(w)
+	if from != "" {
+		v.Set("from", from)
+	}
+	if to != "" {
+		v.Set("to", to)
+	}
+}
+
+func withQuery(path string, v url.Values) string {
+	if len(v) == 0 {
+		return path
+	}
+	return path + "?" + v.Encode()
+}
+
+// TraceParams are the trace page's parameters.
+type TraceParams struct {
+	// Window narrows where Tempo looks (LookupWindow widens it); zero
+	// searches all of Tempo's retention.
+	Window TimeRange
+	// Span selects a span; the link also scrolls to its row.
+	Span string
+}
+
+// Trace is the page of trace id (a padded 32-hex ID). It is written by
+// hand, parameters in url.Values.Encode's sorted order: every log line and
+// waterfall link runs it.
+func Trace(id string, p TraceParams) string {
+	var b strings.Builder
+	b.Grow(len(TracesPath) + 1 + len(id) + 96)
+	b.WriteString(TracesPath)
+	b.WriteByte('/')
+	b.WriteString(url.PathEscape(id))
+	sep := byte('?')
+	add := func(k, v string) {
+		if v == "" {
+			return
+		}
+		b.WriteByte(sep)
+		sep = '&'
+		b.WriteString(k)
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(v))
+	}
+	from, to := windowParams(p.Window)
+	add("from", from)
+	add("span", p.Span)
+	add("to", to)
+	if p.Span != "" {
+		b.WriteString("#s-")
+		b.WriteString(url.PathEscape(p.Span))
+	}
+	return b.String()
+}
+
+// ExemplarTrace is the trace of an exemplar (or of a log line) at at,
+// with the window Tempo should search around that moment.
+func ExemplarTrace(id string, at time.Time) string {
+	return Trace(id, TraceParams{Window: ExemplarWindow(at)})
+}
+
+// SpanFragment is the URL trace.js fetches for one span's details.
+func SpanFragment(traceID, spanID string) string {
+	return TracesPath + "/" + url.PathEscape(traceID) + "/spans/" + url.PathEscape(spanID)
+}
+
+// TraceSearch is the search page running TraceQL q over w (zero: the
+// default range).
+func TraceSearch(q string, w TimeRange) string {
+	v := url.Values{"q": {q}}
+	setWindow(v, w)
+	return withQuery(TracesPath, v)
+}
+
+// LogsParams are the logs page's parameters. With both Query and TraceID
+// the page runs Query (the user's refinement) and the trace ID only
+// chooses the window when none is given.
+type LogsParams struct {
+	Query   string
+	TraceID string
+	SpanID  string
+	Window  TimeRange
+}
+
+// Logs is the logs page.
+func Logs(p LogsParams) string {
+	v := url.Values{}
+	if p.Query != "" {
+		v.Set("q", p.Query)
+	}
+	if p.TraceID != "" {
+		v.Set("trace_id", p.TraceID)
+	}
+	if p.SpanID != "" {
+		v.Set("span_id", p.SpanID)
+	}
+	setWindow(v, p.Window)
+	return withQuery(LogsPath, v)
+}
+
+// ServiceLogs is the logs page of one service's streams over w, by Loki's
+// service_name label.
+func ServiceLogs(service string, w TimeRange) string {
+	return Logs(LogsParams{Query: "{service_name=" + strconv.Quote(service) + "}", Window: w})
+}
+
+// LogContext is "show context" for the line at tsNs in stream selector,
+// marked among lines of the same nanosecond by hash.
+func LogContext(selector string, tsNs int64, hash string) string {
+	// Written by hand, not with url.Values: this runs for every line of a
+	// logs page. The parameters are in url.Values.Encode's (sorted) order.
+	return LogContextPath + "?h=" + url.QueryEscape(hash) + "&stream=" + url.QueryEscape(selector) + "&ts=" + strconv.FormatInt(tsNs, 10)
+}
+
+// Graph is the graph page of up to four PromQL queries over w.
+func Graph(queries []string, w TimeRange) string {
+	v := url.Values{}
+	for i, q := range queries {
+		v.Set(GraphParam(i), q)
+	}
+	setWindow(v, w)
+	return withQuery(GraphPath, v)
+}
+
+// GraphParam is the URL parameter of the graph's i-th query: q, q2, q3, q4.
+func GraphParam(i int) string {
+	if i == 0 {
+		return "q"
+	}
+	return "q" + strconv.Itoa(i+1)
+}
+
+// Investigation is the page of investigation id.
+func Investigation(id int64) string {
+	return InvestigationsPath + "/" + strconv.FormatInt(id, 10)
+}
+
+// InvestigationItem is an item's place on its investigation's page.
+func InvestigationItem(id, item int64) string {
+	return Investigation(id) + "#item-" + strconv.FormatInt(item, 10)
+}
+
+// Share is a share link's path; the caller puts the configured public
+// base URL before it.
+func Share(token string) string { return SharePrefix + token }
+
+// LogsWith is the logs page with exactly the parameters v: for the page's
+// own links (paging, zoom) that keep its other parameters.
+func LogsWith(v url.Values) string { return withQuery(LogsPath, v) }

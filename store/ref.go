@@ -1,0 +1,17 @@
+package store
+
+import "time"
+
+// Ref is what reopens an item live: the query, IDs and the absolute UTC
+// window it was pinned with. It is stored as JSON next to the item's
+// snapshot (snapshot.Snapshot, built from backend data in
+// correlation/snapshot).
+type Ref struct {
+	Query   string            `json:"q,omitempty"`
+	From    time.Time         `json:"from,omitzero"`
+	To      time.Time         `json:"to,omitzero"`
+	TraceID string            `json:"trace_id,omitempty"`
+	SpanID  string            `json:"span_id,omitempty"`
+	TimeNs  int64             `json:"time_ns,omitempty"`
+	Labels  map[string]string `json:"labels,omitempty"`
+}

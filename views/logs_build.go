@@ -1,0 +1,224 @@
+package views
+
+import (
+	"fmt"
+	"hash/fnv"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/text"
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// PreviewBytes is how much of a line its row shows; the rest sits behind
+// "show all", so one 1 MB line cannot bury the page.
+const PreviewBytes = 2000
+
+// levelClasses are the CSS classes of the levels logline.LineLevel reads.
+var levelClasses = map[string]string{"error": "lvl-error", "warn": "lvl-warn", "info": "lvl-info", "debug": "lvl-debug", "trace": "lvl-debug"}
+
+// LevelClass is the CSS class of a level as logline.LineLevel and
+// logline.NormalizeLevel write it; "" for a level nobody agrees on. It is
+// the one level mapping of every page (logs, trace, investigations).
+func LevelClass(level string) string { return levelClasses[level] }
+
+// LogRowsInput is what turning lines into rows needs beside them.
+type LogRowsInput struct {
+	Zone *time.Location
+	// BaseNs, when not zero, adds each line's offset from it (the trace
+	// page: offsets from the trace's start).
+	BaseNs int64
+	// Colours, when set, are the trace page's service classes, so a
+	// line's service matches its spans in the waterfall; otherwise
+	// services get classes in order of appearance.
+	Colours map[string]string
+	// Deriver finds the trace IDs a line carries (derived fields).
+	Deriver *logline.Deriver
+}
+
+// BuildLogRows turns lines into rows: inert text, level and service,
+// derived trace links, and the line's labels, metadata and parsed fields
+// for its expanded view.
+func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
+	rows := make([]LogRow, len(lines))
+	zone, baseNs := in.Zone, in.BaseNs
+	svcClass := in.Colours
+	if svcClass == nil {
+		svcClass = map[string]string{}
+	}
+	var refs []logline.TraceRef
+	// A stream's selector and label rows are built once per stream (the
+	// decoder names each line's stream), not once per line.
+	type streamInfo struct {
+		selector string
+		labels   []KV
+	}
+	streams := map[string]streamInfo{}
+	for i := range lines {
+		l := &lines[i]
+		t := time.Unix(0, l.TimeNs).In(zone)
+		level := logline.LineLevel(l)
+		svc := logline.LineService(l)
+		if _, ok := svcClass[svc]; !ok && in.Colours == nil {
+			svcClass[svc] = ServiceClass(len(svcClass))
+		}
+		r := LogRow{
+			ID:         "l-" + strconv.Itoa(i),
+			Time:       t.Format("15:04:05.000"),
+			TimeTitle:  t.Format("2006-01-02 15:04:05.000000000 MST"),
+			Level:      level,
+			LevelClass: LevelClass(level),
+			Service:    svc,
+			SvcClass:   svcClass[svc],
+		}
+		clean := logline.CleanLine(l.Line)
+		if prev, cut := text.Cut(clean, PreviewBytes); cut {
+			r.Preview, r.Rest = prev, clean[len(prev):]
+			r.RestSize = byteSize(len(r.Rest))
+		} else {
+			r.Preview = clean
+		}
+		if baseNs != 0 {
+			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
+		}
+		refs = in.Deriver.AppendExtract(refs[:0], l)
+		for _, ref := range refs {
+			// A window around the line's time: Tempo then searches only
+			// the blocks that can hold the trace.
+			r.Traces = append(r.Traces, Link{Label: ref.TraceID, URL: links.ExemplarTrace(ref.TraceID, time.Unix(0, l.TimeNs))})
+		}
+		if sid := logline.LineSpanID(l); sid != "" && len(refs) > 0 {
+			r.SpanID = sid
+			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
+		}
+		si, ok := streams[l.Stream]
+		if !ok || l.Stream == "" {
+			si = streamInfo{labels: sortedKV(l.Labels), selector: l.Stream}
+			if si.selector == "" && len(l.Labels) > 0 {
+				si.selector = query.StreamSelector(l.Labels)
+			}
+			if l.Stream != "" {
+				streams[l.Stream] = si
+			}
+		}
+		r.ContextURL = contextURL(si.selector, l)
+		r.Labels = si.labels
+		r.Metadata = sortedKV(l.StructuredMetadata)
+		if len(l.Parsed) > 0 {
+			r.Fields = sortedKV(l.Parsed)
+		} else if len(l.Line) <= 64<<10 {
+			for _, f := range logline.ParseFields(clean) {
+				r.Fields = append(r.Fields, KV{Key: f.Key, Value: f.Value})
+			}
+		}
+		rows[i] = r
+	}
+	return rows
+}
+
+func sortedKV(m map[string]string) []KV {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make([]KV, 0, len(m))
+	for k, v := range m {
+		out = append(out, KV{Key: logline.CleanLine(k), Value: logline.CleanLine(v)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
+}
+
+// contextURL opens "show context" for a line: its stream, its time, and a
+// hash of its text to mark it among lines of the same nanosecond.
+func contextURL(selector string, l *datasources.LogLine) string {
+	if selector == "" {
+		return ""
+	}
+	return links.LogContext(selector, l.TimeNs, LineHash(l.Line))
+}
+
+// LineHash marks a line among lines of the same nanosecond (show context).
+func LineHash(s string) string {
+	f := fnv.New64a()
+	f.Write([]byte(s))
+	return strconv.FormatUint(f.Sum64(), 36)
+}
+
+func byteSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	case n >= 1<<10:
+		return strconv.FormatFloat(float64(n)/(1<<10), 'f', 1, 64) + " KB"
+	}
+	return strconv.Itoa(n) + " bytes"
+}
+
+// VolumeBars is how many bars the volume histogram aims for.
+const VolumeBars = 120
+
+// levelOrder stacks bars from the bottom: errors first, where the eye is.
+var levelOrder = []string{"error", "warn", "info", "debug", "trace", ""}
+
+// BuildLogVolume is the volume histogram of per-level counts over [from,
+// to]: chart.VolumeLayout's bars with the level colours, a title per bar
+// and a link that zooms the page (its other params kept) to that bar.
+func BuildLogVolume(series []datasources.Series, from, to time.Time, step time.Duration, zone *time.Location, params url.Values) LogVolume {
+	levelOf := func(s datasources.Series) string {
+		lvl := logline.NormalizeLevel(s.Labels["level"])
+		if LevelClass(lvl) == "" {
+			return "" // one "other" colour for levels nobody agrees on
+		}
+		return lvl
+	}
+	lay := chart.VolumeLayout(series, levelOf, levelOrder, from, to, step)
+	v := LogVolume{Total: strconv.FormatFloat(lay.Total, 'f', 0, 64), Max: strconv.FormatFloat(lay.Max, 'f', 0, 64),
+		Step: text.FormatDuration(step)}
+	for _, b := range lay.Bars {
+		bar := VolumeBar{X: pctf(b.X), W: pctf(b.W)}
+		title := b.Start.In(zone).Format("15:04:05") + "–" + b.End.In(zone).Format("15:04:05") + ":"
+		for _, p := range b.Parts {
+			name, cls := levelName(p.Level)
+			bar.Parts = append(bar.Parts, VolumePart{Y: strconv.FormatFloat(p.Y, 'f', 2, 64), H: strconv.FormatFloat(p.H, 'f', 2, 64), Class: cls})
+			title += fmt.Sprintf(" %.0f %s", p.Count, name)
+		}
+		bar.Title = title
+		q := url.Values{}
+		for k, vs := range params {
+			if k != "cursor" && k != "newer" {
+				q[k] = vs
+			}
+		}
+		// Sub-second bars zoom exactly: not rounded to whole seconds.
+		q.Set("from", b.Start.UTC().Format(time.RFC3339Nano))
+		q.Set("to", b.End.UTC().Format(time.RFC3339Nano))
+		bar.ZoomURL = links.LogsWith(q)
+		v.Bars = append(v.Bars, bar)
+	}
+	for _, lvl := range lay.Levels {
+		name, cls := levelName(lvl)
+		v.Legend = append(v.Legend, LevelChip{Name: name, Class: cls})
+	}
+	span := float64(to.Sub(from))
+	pos := func(t time.Time) float64 { return 100 * float64(t.Sub(from)) / span }
+	for _, t := range chart.TimeTicks(from, to, zone, 8, pos) {
+		v.Ticks = append(v.Ticks, AxisTick{X: pctf(t.Pos), Label: t.Label})
+	}
+	return v
+}
+
+// levelName is how the histogram names and colours a level.
+func levelName(lvl string) (name, class string) {
+	if lvl == "" {
+		return "other", "lvl-other"
+	}
+	return lvl, LevelClass(lvl)
+}
+
+func pctf(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + "%" }

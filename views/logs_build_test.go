@@ -1,0 +1,69 @@
+package views
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+func TestBuildLogRows(t *testing.T) {
+	d := logline.MustDefaultDeriver()
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
+	pay := map[string]string{"service_name": "payments", "level": "error"}
+	gw := map[string]string{"service_name": "gateway", "level": "info"}
+	lines := []datasources.LogLine{
+		{TimeNs: at, Labels: gw, Stream: `{level="info", service_name="gateway"}`, Line: `{"msg":"checkout","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00000000000000a1"}`},
+		{TimeNs: at + 5e6, Labels: pay, Stream: `{level="error", service_name="payments"}`, Line: "level=crit msg=\"charge failed\" traceID=a3ce929d0e0e4736 \x1b[31mred\x1b[0m"},
+		{TimeNs: at + 9e6, Labels: gw, Stream: `{level="info", service_name="gateway"}`, Line: "plain text " + strings.Repeat("x", PreviewBytes)},
+		// A line from elsewhere (a snapshot, a test) names no stream.
+		{TimeNs: at + 12e6, Labels: map[string]string{"service_name": "orders"}, Line: "no stream"},
+	}
+	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, BaseNs: at, Deriver: d})
+	type row struct{ svc, class, level, offset, ctx, traces, span string }
+	var got []row
+	for _, r := range rows {
+		var tr []string
+		for _, l := range r.Traces {
+			tr = append(tr, l.Label)
+		}
+		got = append(got, row{r.Service, r.SvcClass, r.LevelClass, r.Offset, r.ContextURL, strings.Join(tr, ","), r.SpanID})
+	}
+	want := []row{
+		{"gateway", "svc-0", "lvl-info", "+0 ns", "/logs/context?h=", "4bf92f3577b34da6a3ce929d0e0e4736", "00000000000000a1"},
+		{"payments", "svc-1", "lvl-error", "+5.00 ms", "/logs/context?h=", "0000000000000000a3ce929d0e0e4736", ""},
+		{"gateway", "svc-0", "lvl-info", "+9.00 ms", "/logs/context?h=", "", ""},
+		{"orders", "svc-2", "", "+12.0 ms", "/logs/context?h=", "", ""},
+	}
+	for i := range want {
+		g := got[i]
+		g.ctx = g.ctx[:min(len(g.ctx), len("/logs/context?h="))]
+		if g != want[i] {
+			t.Errorf("row %d: %+v\nwant    %+v", i, g, want[i])
+		}
+	}
+	// Each row keeps its own stream's labels and context, cached or not.
+	if !strings.Contains(rows[1].ContextURL, "payments") || !strings.Contains(rows[2].ContextURL, "gateway") || !strings.Contains(rows[3].ContextURL, "orders") {
+		t.Errorf("context URLs %q %q %q", rows[1].ContextURL, rows[2].ContextURL, rows[3].ContextURL)
+	}
+	if len(rows[3].Labels) != 1 || rows[3].Labels[0].Value != "orders" {
+		t.Errorf("labels of the stream-less line: %+v", rows[3].Labels)
+	}
+	// Control characters are shown, not obeyed; a long line is cut.
+	if strings.ContainsRune(rows[1].Preview, '\x1b') || !strings.Contains(rows[1].Preview, "red") {
+		t.Errorf("preview %q", rows[1].Preview)
+	}
+	if len(rows[2].Preview) != PreviewBytes || rows[2].RestSize != "11 bytes" {
+		t.Errorf("long line: %d bytes shown, rest %q", len(rows[2].Preview), rows[2].RestSize)
+	}
+}
+
+func TestLevelClass(t *testing.T) {
+	for level, want := range map[string]string{"error": "lvl-error", "warn": "lvl-warn", "info": "lvl-info", "debug": "lvl-debug", "trace": "lvl-debug", "audit": ""} {
+		if got := LevelClass(logline.NormalizeLevel(level)); got != want {
+			t.Errorf("LevelClass(%q) = %q, want %q", level, got, want)
+		}
+	}
+}

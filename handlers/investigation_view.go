@@ -82,7 +82,7 @@ func invKindLabel(kind string) string {
 	return "Note"
 }
 
-// liveLink reopens the page an item came from, over its saved window.
+// invLiveLink reopens the page an item came from, over its saved window.
 func invLiveLink(it store.Item) (string, string) {
 	r := it.Ref
 	var w links.TimeRange
@@ -100,7 +100,7 @@ func invLiveLink(it store.Item) (string, string) {
 	return "", ""
 }
 
-// graphView scales the series into the card's 1000×100 box. Gaps (a
+// invGraphView scales the series into the card's 1000×100 box. Gaps (a
 // missing step) break the line instead of bridging it.
 func invGraphView(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *views.InvGraph {
 	g := &views.InvGraph{}
@@ -179,7 +179,7 @@ func invMinStep(ts []int64) int64 {
 	return step
 }
 
-// waterfallView draws at most cardSpanRows rows: the focused span with its
+// invWaterfallView draws at most cardSpanRows rows: the focused span with its
 // ancestors and children, failed spans, then the first rows in tree order.
 func invWaterfallView(t *snapshot.Trace, tf func(time.Time) string) *views.InvWaterfall {
 	w := &views.InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: text.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
@@ -256,7 +256,7 @@ func invLevelClass(l snapshot.Line) string {
 	return views.LevelClass(logline.LineLevel(&datasources.LogLine{Line: l.Line, Labels: l.Labels}))
 }
 
-// activityText is one activity entry as a sentence after the actor's name.
+// invActivityText is one activity entry as a sentence after the actor's name.
 func invActivityText(a store.Activity) string {
 	d := func(k string) string {
 		v, ok := a.Detail[k]
@@ -293,12 +293,12 @@ func invActivityText(a store.Activity) string {
 	return a.Action
 }
 
-// timeIn formats times in loc.
+// invTimeIn formats times in loc.
 func invTimeIn(loc *time.Location) func(time.Time) string {
 	return func(t time.Time) string { return invTime(t, loc) }
 }
 
-// fmtTime shows a time in loc (UTC when nil), to the millisecond when it
+// invTime shows a time in loc (UTC when nil), to the millisecond when it
 // has them.
 func invTime(t time.Time, loc *time.Location) string {
 	if loc == nil {

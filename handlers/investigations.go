@@ -142,7 +142,7 @@ func (h *Handler) invPage(c echo.Context, title string) views.Page {
 	return p
 }
 
-// key is the form's idempotency key, bounded.
+// formKey is the form's idempotency key, bounded.
 func formKey(c echo.Context) string {
 	k := c.FormValue("idempotency_key")
 	if len(k) > 128 {
@@ -151,7 +151,7 @@ func formKey(c echo.Context) string {
 	return k
 }
 
-// newKey is a fresh idempotency key for one rendered form.
+// newFormKey is a fresh idempotency key for one rendered form.
 func newFormKey() string {
 	b := make([]byte, 16)
 	rand.Read(b)

@@ -201,7 +201,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 	return bad("unknown kind %s.", quoteShort(p.Kind))
 }
 
-// traceTitle names a trace by its root ("service: name") or a span by
+// invTraceTitle names a trace by its root ("service: name") or a span by
 // itself, and reports whether the span is in the snapshot.
 func invTraceTitle(ts *snapshot.Trace, spanID string) (string, bool) {
 	for _, s := range ts.Spans {
@@ -216,7 +216,7 @@ func invTraceTitle(ts *snapshot.Trace, spanID string) (string, bool) {
 	return "Trace " + ts.ID, false
 }
 
-// lineTitle is a JSON line's msg, else the line's start.
+// invLineTitle is a JSON line's msg, else the line's start.
 func invLineTitle(line string) string {
 	var j struct {
 		Msg string `json:"msg"`

@@ -79,8 +79,8 @@ func (h *Handler) logs(c echo.Context) error {
 	p.Range = ctrl
 	if req.traceID != "" && qp.Get("from") == "" && qp.Get("to") == "" {
 		// No window given: the trace's own, when Tempo knows it.
-		if from, to, ok := h.traceWindow(c.Request().Context(), req.traceID); ok {
-			req.r = links.TimeRange{From: from, To: to}.Absolute()
+		if w, ok := h.fetchTraceWindow(c.Request().Context(), req.traceID); ok {
+			req.r = w
 			ctrl.From, ctrl.To = req.r.RawFrom, req.r.RawTo
 			// Links from this page (paging, zoom) keep the window.
 			req.params.Set("from", req.r.RawFrom)
@@ -146,9 +146,10 @@ func (h *Handler) logs(c echo.Context) error {
 	return render(c, http.StatusOK, views.Logs(p, v, set.Heads(), set))
 }
 
-// traceWindow asks Tempo for a trace's time span, padded; ok is false when
-// Tempo is not configured, slow, or does not have the trace.
-func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Time, ok bool) {
+// fetchTraceWindow asks Tempo for a trace's time span and gives its logs
+// window (links.TraceWindow); ok is false when Tempo is not configured,
+// slow, or does not have the trace.
+func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.TimeRange, ok bool) {
 	if h.opt.Tempo == nil {
 		return
 	}
@@ -162,9 +163,7 @@ func (h *Handler) traceWindow(ctx context.Context, id string) (from, to time.Tim
 	for _, s := range tr.Spans {
 		start, end = min(start, s.StartNs), max(end, s.EndNs)
 	}
-	w := links.TraceWindow(start, end)
-	from, to = w.From, w.To
-	return from, to, true
+	return links.TraceWindow(start, end), true
 }
 
 // linesPanel loads one page of lines; an empty trace search explains why.

@@ -37,7 +37,7 @@ func (h *Handler) trace(c echo.Context) error {
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
-		w := traceWindow(tree)
+		w := pinWindow(tree)
 		v.PinTrace = ptr(pf.Form("trace", "Pin trace", append(w, views.Hidden{Name: "trace_id", Value: id})...))
 		if v.Selected != nil {
 			v.Selected.Pin = ptr(pf.Form("span", "Pin span", append(w, views.Hidden{Name: "trace_id", Value: id},
@@ -73,7 +73,7 @@ func (h *Handler) traceSpan(c echo.Context) error {
 				pf := h.pinForms(c)
 				// Come back to the page, not to this fragment.
 				pf.returnTo = links.Trace(id, links.TraceParams{Span: spanID})
-				d.Pin = ptr(pf.Form("span", "Pin span", append(traceWindow(tree), views.Hidden{Name: "trace_id", Value: id},
+				d.Pin = ptr(pf.Form("span", "Pin span", append(pinWindow(tree), views.Hidden{Name: "trace_id", Value: id},
 					views.Hidden{Name: "span_id", Value: spanID})...))
 			}
 			if h.opt.Loki == nil {
@@ -161,9 +161,9 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	return err
 }
 
-// traceWindow is the trace's own window as pin fields: a pinned trace
+// pinWindow is the trace's own window as pin fields: a pinned trace
 // reopens (and its snapshot is fetched) within it.
-func traceWindow(t *trace.TraceTree) []views.Hidden {
+func pinWindow(t *trace.TraceTree) []views.Hidden {
 	w := links.TraceWindow(t.StartNs, t.EndNs)
 	return []views.Hidden{{Name: "from", Value: w.RawFrom}, {Name: "to", Value: w.RawTo}}
 }

@@ -141,3 +141,13 @@ func FuzzParseTraceRef(f *testing.F) {
 		}
 	})
 }
+
+func TestTraceExtent(t *testing.T) {
+	tr := &Trace{Spans: []Span{{StartNs: 50, EndNs: 60}, {StartNs: 10, EndNs: 40}, {StartNs: 20, EndNs: 90}}}
+	if s, e := tr.Extent(); s != 10 || e != 90 {
+		t.Errorf("extent %d–%d, want 10–90", s, e)
+	}
+	if s, e := (&Trace{}).Extent(); s != 0 || e != 0 {
+		t.Errorf("empty trace extent %d–%d", s, e)
+	}
+}

@@ -13,6 +13,19 @@ type Trace struct {
 	PartialMessage string
 }
 
+// Extent is the trace's time span as its spans were recorded (no skew
+// adjustment): the earliest start and the latest end; zeros for none.
+func (t *Trace) Extent() (startNs, endNs int64) {
+	for i, s := range t.Spans {
+		if i == 0 {
+			startNs, endNs = s.StartNs, s.EndNs
+			continue
+		}
+		startNs, endNs = min(startNs, s.StartNs), max(endNs, s.EndNs)
+	}
+	return startNs, endNs
+}
+
 // Span is one span. Times are unix nanoseconds: pages do arithmetic on
 // them for every row of a 100,000-span trace.
 type Span struct {

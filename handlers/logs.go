@@ -159,11 +159,7 @@ func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.Time
 	if err != nil || len(tr.Spans) == 0 {
 		return
 	}
-	start, end := tr.Spans[0].StartNs, tr.Spans[0].EndNs
-	for _, s := range tr.Spans {
-		start, end = min(start, s.StartNs), max(end, s.EndNs)
-	}
-	return links.TraceWindow(start, end), true
+	return links.TraceWindow(tr.Extent()), true
 }
 
 // linesPanel loads one page of lines; an empty trace search explains why.

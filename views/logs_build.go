@@ -177,7 +177,7 @@ func BuildLogVolume(series []datasources.Series, from, to time.Time, step time.D
 		}
 		return lvl
 	}
-	lay := chart.VolumeLayout(series, levelOf, levelOrder, from, to, step)
+	lay := chart.VolumeLayout(series, levelOf, levelOrder, from, to, step, zone)
 	v := LogVolume{Total: strconv.FormatFloat(lay.Total, 'f', 0, 64), Max: strconv.FormatFloat(lay.Max, 'f', 0, 64),
 		Step: text.FormatDuration(step)}
 	for _, b := range lay.Bars {
@@ -205,9 +205,7 @@ func BuildLogVolume(series []datasources.Series, from, to time.Time, step time.D
 		name, cls := levelName(lvl)
 		v.Legend = append(v.Legend, LevelChip{Name: name, Class: cls})
 	}
-	span := float64(to.Sub(from))
-	pos := func(t time.Time) float64 { return 100 * float64(t.Sub(from)) / span }
-	for _, t := range chart.TimeTicks(from, to, zone, 8, pos) {
+	for _, t := range lay.Ticks {
 		v.Ticks = append(v.Ticks, AxisTick{X: pctf(t.Pos), Label: t.Label})
 	}
 	return v

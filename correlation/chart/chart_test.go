@@ -104,7 +104,7 @@ func TestVolumeLayout(t *testing.T) {
 		{Labels: map[string]string{"level": "info"}, Points: []datasources.Point{{TMs: ms(10), V: 6}, {TMs: ms(20), V: 4}}},
 		{Labels: map[string]string{"level": "audit"}, Points: []datasources.Point{{TMs: ms(20), V: 1}}},
 	}
-	v := VolumeLayout(series, func(s datasources.Series) string { return s.Labels["level"] }, []string{"error", "warn", "info", ""}, from, from.Add(100*time.Second), 10*time.Second)
+	v := VolumeLayout(series, func(s datasources.Series) string { return s.Labels["level"] }, []string{"error", "warn", "info", ""}, from, from.Add(100*time.Second), 10*time.Second, time.UTC)
 	if v.Total != 13 || v.Max != 8 || strings.Join(v.Levels, ",") != "error,info," {
 		t.Fatalf("total %v, max %v, levels %q", v.Total, v.Max, v.Levels)
 	}

@@ -19,6 +19,7 @@ type Volume struct {
 	Levels []string // the levels present, in stacking order
 	Total  float64  // lines in the window
 	Max    float64  // lines in the tallest bar
+	Ticks  []Tick   // the time axis, Pos in percent
 }
 
 // VolumeBar is one step: the lines of (Start, End], stacked by level.
@@ -38,8 +39,9 @@ type VolumePart struct {
 // VolumeLayout lays out per-level count series (a point at t counts the
 // lines of (t-step, t]) over [from, to]. levels is the stacking order from
 // the bottom; a series whose level is not in it counts under "". Bars are
-// 80% of a step wide (at least 0.2%) and centred in it.
-func VolumeLayout(series []datasources.Series, level func(datasources.Series) string, levels []string, from, to time.Time, step time.Duration) Volume {
+// 80% of a step wide (at least 0.2%) and centred in it; time ticks are in
+// loc.
+func VolumeLayout(series []datasources.Series, level func(datasources.Series) string, levels []string, from, to time.Time, step time.Duration, loc *time.Location) Volume {
 	type bucket struct {
 		t      int64
 		counts map[string]float64
@@ -102,5 +104,6 @@ func VolumeLayout(series []datasources.Series, level func(datasources.Series) st
 			v.Levels = append(v.Levels, lvl)
 		}
 	}
+	v.Ticks = TimeTicks(from, to, loc, 8, pos)
 	return v
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/store"
 	"github.com/ariadne-dev/ariadne/views"
 )
@@ -92,9 +93,9 @@ func (h *Handler) moveItem(c echo.Context) error {
 		var order []string
 		moving := "this item"
 		for i, it := range items {
-			order = append(order, strconv.Itoa(i+1)+". "+invItemName(it))
+			order = append(order, strconv.Itoa(i+1)+". "+views.ItemName(it))
 			if it.ID == itemID {
-				moving = "“" + invItemName(it) + "”"
+				moving = "“" + views.ItemName(it) + "”"
 			}
 		}
 		return h.conflict(c, views.Conflict{Heading: "Someone else changed this investigation",
@@ -152,7 +153,7 @@ func (h *Handler) deleteItem(c echo.Context) error {
 		now := ce.Item
 		return h.conflict(c, views.Conflict{Heading: "Someone else edited this item",
 			Message: h.lastChange(ctx, st, id) + " It was not deleted, so their edit is not lost.",
-			Yours:   []views.InvFact{{Label: "Delete", Value: invItemName(*now)}},
+			Yours:   []views.InvFact{{Label: "Delete", Value: views.ItemName(*now)}},
 			Current: []views.InvFact{{Label: "Title", Value: now.Title}, {Label: "Note", Value: now.Note}, {Label: "Version", Value: strconv.Itoa(now.Version)}},
 			Action:  c.Request().URL.Path, Back: links.InvestigationItem(id, itemID),
 			Hidden: []views.Hidden{{Name: "_csrf", Value: invCSRF(c)}, {Name: "version", Value: strconv.Itoa(now.Version)}}})
@@ -173,7 +174,7 @@ func (h *Handler) lastChange(ctx context.Context, st *store.Store, id int64) str
 	if err != nil || len(acts) == 0 {
 		return "It changed after you loaded the page."
 	}
-	return acts[0].Actor + " " + invActivityText(acts[0]) + " at " + invTime(acts[0].At, nil) + ", after you loaded the page."
+	return acts[0].Actor + " " + views.ActivityText(acts[0]) + " at " + text.FormatTime(acts[0].At, nil) + ", after you loaded the page."
 }
 
 func formVersion(c echo.Context) int {
@@ -189,11 +190,4 @@ func itemParam(c echo.Context) int64 {
 func invCSRF(c echo.Context) string {
 	s, _ := c.Get("csrf").(string)
 	return s
-}
-
-func invItemName(it store.Item) string {
-	if it.Title != "" {
-		return it.Title
-	}
-	return invKindLabel(it.Kind)
 }

@@ -25,11 +25,7 @@ func (h *Handler) investigations(c echo.Context) error {
 	if err == nil {
 		var list []store.Investigation
 		list, err = st.List(c.Request().Context(), store.Filter{Title: l.Query, Status: l.Status})
-		loc := zoneOf(c)
-		for _, inv := range list {
-			l.Rows = append(l.Rows, views.InvestigationRow{URL: links.Investigation(inv.ID), Title: inv.Title, Status: inv.Status,
-				Author: inv.Author, Created: invTime(inv.CreatedAt, loc), Updated: invTime(inv.UpdatedAt, loc), Items: inv.Items})
-		}
+		l.Rows = views.BuildInvestigationRows(list, views.TimeIn(zoneOf(c)))
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -77,23 +73,13 @@ func (h *Handler) investigation(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	links, err := st.ShareLinks(ctx, id)
+	shares, err := st.ShareLinks(ctx, id)
 	if err != nil {
 		return err
 	}
-	loc := zoneOf(c)
-	v := investigationView(inv, items, invTimeIn(loc), false)
+	v := views.BuildInvestigation(views.InvestigationInput{Investigation: inv, Items: items, Activity: acts, Shares: shares,
+		Time: views.TimeIn(zoneOf(c))})
 	v.NoteKey = newFormKey()
-	for _, a := range acts {
-		v.Activity = append(v.Activity, views.ActivityLine{At: invTime(a.At, loc), Actor: a.Actor, Text: invActivityText(a)})
-	}
-	for _, l := range links {
-		sl := views.ShareLine{ID: strconv.FormatInt(l.ID, 10), Author: l.Author, Created: invTime(l.CreatedAt, loc)}
-		if !l.RevokedAt.IsZero() {
-			sl.Revoked = invTime(l.RevokedAt, loc) + " by " + l.RevokedBy
-		}
-		v.Shares = append(v.Shares, sl)
-	}
 	return render(c, http.StatusOK, views.InvestigationPage(h.invPage(c, inv.Title), v))
 }
 

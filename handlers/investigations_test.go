@@ -215,21 +215,6 @@ func TestNotesRenderInert(t *testing.T) {
 	}
 }
 
-func TestRenderNote(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"*hi*", "<p><em>hi</em></p>\n"},
-		{"<b>x</b>", "<p>x</p>\n"}, // raw HTML dropped, text kept
-		{"[a](javascript:alert(1))", "<p>a</p>\n"},
-		{"`<script>`", "<p><code>&lt;script&gt;</code></p>\n"},
-	}
-	for _, tt := range tests {
-		if got := renderNote(tt.in); got != tt.want {
-			t.Errorf("renderNote(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 var shareURLPattern = regexp.MustCompile(`/s/([A-Za-z0-9_-]{43})$`)
 
 // shareLink creates a share link through the page and returns its token.

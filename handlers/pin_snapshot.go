@@ -18,6 +18,7 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/views"
 )
 
 // pinnedLineBytes bounds a log line pinned as posted: it is what the user
@@ -105,7 +106,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 		}
 		q := strings.TrimSpace(f.Get("q"))
 		p.Ref = store.Ref{TraceID: id, Query: q, From: from, To: to, TimeNs: at.UnixNano(), Labels: labels}
-		p.Title = "Exemplar " + invValue(v) + " → trace " + id[:8] + "…"
+		p.Title = "Exemplar " + views.FormatSample(v) + " → trace " + id[:8] + "…"
 		if q != "" && !from.IsZero() {
 			return series(q, from, to)
 		}
@@ -194,7 +195,7 @@ func (h *Handler) snapshot(ctx context.Context, p *store.Pin, f url.Values) erro
 			addOmitted(fmt.Sprintf("the line cut to %d KB", pinnedLineBytes>>10))
 		}
 		w := links.LineWindow(at)
-		p.Ref = store.Ref{Query: invLabels(labels), TimeNs: ns, Labels: labels, From: w.From, To: w.To}
+		p.Ref = store.Ref{Query: views.LabelText(labels), TimeNs: ns, Labels: labels, From: w.From, To: w.To}
 		p.Title = invLineTitle(line)
 		return nil
 	}

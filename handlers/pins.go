@@ -99,7 +99,7 @@ func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again 
 	if again {
 		what = "Already pinned"
 	}
-	setFlash(c, what+" “"+text.Shorten(invItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
+	setFlash(c, what+" “"+text.Shorten(views.ItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
 	if returnTo == "" {
 		returnTo = links.InvestigationItem(p.Investigation.ID, p.Item.ID)
 	}

@@ -90,7 +90,7 @@ func (h *Handler) shared(c echo.Context) error {
 
 // sharedView is the read-only page's model and its OpenGraph description.
 func sharedView(inv store.Investigation, items []store.Item, loc *time.Location) (views.Investigation, string) {
-	v := investigationView(inv, items, sharedTime(loc), true)
+	v := views.BuildInvestigation(views.InvestigationInput{Investigation: inv, Items: items, Time: views.SharedTime(loc), ReadOnly: true})
 	v.Zones = "UTC"
 	if loc != time.UTC {
 		v.Zones = loc.String() + ", with UTC after each time"
@@ -108,15 +108,4 @@ func capabilityHeaders(c echo.Context) {
 	hd.Set("Referrer-Policy", "no-referrer")
 	hd.Set("Cache-Control", "no-store")
 	hd.Set("X-Robots-Tag", "noindex")
-}
-
-// sharedTime shows the viewer's zone and UTC: readers of a shared page
-// sit in different zones and quote times to each other.
-func sharedTime(loc *time.Location) func(time.Time) string {
-	if loc == time.UTC {
-		return invTimeIn(time.UTC)
-	}
-	return func(t time.Time) string {
-		return invTime(t, loc) + " (" + t.UTC().Format("15:04:05") + " UTC)"
-	}
 }

@@ -13,12 +13,9 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
-	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
-	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -71,7 +68,7 @@ func (h *Handler) traceSearch(c echo.Context) error {
 			return panelOut{}, err
 		}
 		res.Sort = sorts
-		sortResults(res.Rows, sortBy)
+		views.SortTraceResults(res.Rows, sortBy)
 		return panelOut{Body: views.TraceResultsBody(*res), State: strconv.Itoa(len(res.Rows)) + " found"}, nil
 	}})
 	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
@@ -135,36 +132,8 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 	if res.Metrics.InspectedTraces > 0 {
 		out.Inspected = strconv.FormatInt(res.Metrics.InspectedTraces, 10) + " traces inspected"
 	}
-	colour := views.ServiceClasses(out.Services)
-	var slowest int64
-	for _, t := range res.Traces {
-		slowest = max(slowest, t.DurationMs)
-	}
-	now := h.now()
-	for _, t := range res.Traces {
-		out.Rows = append(out.Rows, resultRow(t, slowest, colour, r, now))
-	}
+	out.Rows = views.BuildTraceResultRows(res.Traces, out.Services, r, h.now())
 	return out, nil
-}
-
-func resultRow(t tempo.SearchTrace, slowest int64, colour map[string]string, r links.TimeRange, now time.Time) views.TraceResultRow {
-	start := time.Unix(0, t.StartNs)
-	row := views.TraceResultRow{
-		TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
-		Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
-		Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
-		BarW:       chart.PercentMin(t.DurationMs, max(slowest, 1)),
-		DurationMs: t.DurationMs,
-		URL:        links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
-	}
-	for _, st := range t.ServiceStats {
-		row.Spans += st.SpanCount
-		row.Errors += st.ErrorCount
-	}
-	for _, ss := range t.SpanSets {
-		row.MatchedSpans += ss.Matched
-	}
-	return row
 }
 
 var sortColumns = []struct{ key, label string }{
@@ -183,20 +152,4 @@ func sortLinks(u *url.URL, current string) []views.Link {
 		out = append(out, l)
 	}
 	return out
-}
-
-// sortResults orders rows by a column, largest (or newest) first; the
-// default is Tempo's order, newest first.
-func sortResults(rows []views.TraceResultRow, by string) {
-	less := map[string]func(a, b *views.TraceResultRow) bool{
-		"service":  func(a, b *views.TraceResultRow) bool { return a.RootService < b.RootService },
-		"duration": func(a, b *views.TraceResultRow) bool { return a.DurationMs > b.DurationMs },
-		"spans":    func(a, b *views.TraceResultRow) bool { return a.Spans > b.Spans },
-		"errors":   func(a, b *views.TraceResultRow) bool { return a.Errors > b.Errors },
-		"start":    func(a, b *views.TraceResultRow) bool { return a.Start > b.Start },
-	}[by]
-	if less == nil {
-		return
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return less(&rows[i], &rows[j]) })
 }

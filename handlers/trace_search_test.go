@@ -3,10 +3,11 @@ package handlers
 import (
 	"net/url"
 
-	"github.com/PuerkitoBio/goquery"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"

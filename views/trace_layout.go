@@ -1,49 +1,33 @@
 package views
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 )
 
-// Geometry of the trace page: the service graph's boxes and arrows, the
-// waterfall's time ticks, and bar positions in percent.
+// The trace page's service graph and statistics tables, from the one
+// trace tree; the geometry is correlation/chart's.
 
-// serviceGraphView lays services out in columns by call depth.
+// serviceGraphView draws who called whom, each arrow labelled with its
+// calls and failures.
 func serviceGraphView(t *trace.TraceTree, colour map[string]string) ServiceGraph {
 	edges, layer := t.ServiceGraph()
-	const boxW, boxH, colW, rowH, pad = 150, 34, 210, 56, 12
-	byLayer := map[int][]string{}
-	maxLayer := 0
-	for _, s := range t.Services {
-		l := layer[s]
-		byLayer[l] = append(byLayer[l], s)
-		maxLayer = max(maxLayer, l)
+	pairs := make([][2]string, len(edges))
+	for i, e := range edges {
+		pairs[i] = [2]string{e.From, e.To}
 	}
-	pos := map[string][2]int{}
-	maxRows := 1
-	var g ServiceGraph
-	for l := 0; l <= maxLayer; l++ {
-		for k, s := range byLayer[l] {
-			x, y := pad+l*colW, pad+k*rowH
-			pos[s] = [2]int{x, y}
-			g.Nodes = append(g.Nodes, GraphNode{X: itoa(x), Y: itoa(y), W: itoa(boxW), H: itoa(boxH),
-				TextX: itoa(x + 10), TextY: itoa(y + 22), Name: s, Class: colour[s]})
-		}
-		maxRows = max(maxRows, len(byLayer[l]))
+	l := chart.LayoutServiceGraph(t.Services, layer, pairs)
+	g := ServiceGraph{Width: itoa(l.Width), Height: itoa(l.Height)}
+	for _, b := range l.Boxes {
+		g.Nodes = append(g.Nodes, GraphNode{X: itoa(b.X), Y: itoa(b.Y), W: itoa(chart.GraphBoxW), H: itoa(chart.GraphBoxH),
+			TextX: itoa(b.TextX), TextY: itoa(b.TextY), Name: b.Name, Class: colour[b.Name]})
 	}
-	for _, e := range edges {
-		a, b := pos[e.From], pos[e.To]
-		x1, y1 := a[0]+boxW, a[1]+boxH/2
-		x2, y2 := b[0], b[1]+boxH/2
-		if b[0] <= a[0] { // a call back to an earlier column: route below
-			x1, y1 = a[0]+boxW/2, a[1]+boxH
-			x2, y2 = b[0]+boxW/2, b[1]+boxH
-		}
-		mx := (x1 + x2) / 2
+	for i, a := range l.Arrows {
+		e := edges[i]
 		label := strconv.Itoa(e.Calls) + " call"
 		if e.Calls != 1 {
 			label += "s"
@@ -51,13 +35,8 @@ func serviceGraphView(t *trace.TraceTree, colour map[string]string) ServiceGraph
 		if e.Errors > 0 {
 			label += ", " + strconv.Itoa(e.Errors) + " failed"
 		}
-		g.Edges = append(g.Edges, GraphEdge{
-			Path:   fmt.Sprintf("M %d %d C %d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2, y2),
-			LabelX: itoa(mx - 30), LabelY: itoa((y1+y2)/2 - 6), Label: label, Error: e.Errors > 0,
-		})
+		g.Edges = append(g.Edges, GraphEdge{Path: a.Path, LabelX: itoa(a.LabelX), LabelY: itoa(a.LabelY), Label: label, Error: e.Errors > 0})
 	}
-	g.Width = itoa(2*pad + maxLayer*colW + boxW)
-	g.Height = itoa(2*pad + (maxRows-1)*rowH + boxH)
 	return g
 }
 

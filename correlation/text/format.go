@@ -68,3 +68,16 @@ func FormatAgo(t, now time.Time) string {
 	}
 	return strconv.Itoa(int(d/(24*time.Hour))) + " days ago"
 }
+
+// FormatTime writes a moment as people quote it, in loc (UTC when nil):
+// "2026-12-01 08:47:20 CET", with milliseconds when it has them.
+func FormatTime(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
+	if t.Nanosecond()/1e6 != 0 {
+		return t.Format("2006-01-02 15:04:05.000 MST")
+	}
+	return t.Format("2006-01-02 15:04:05 MST")
+}

@@ -49,3 +49,24 @@ func TestFormatAgo(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatTime(t *testing.T) {
+	berlin := time.FixedZone("CET", 3600)
+	at := time.Date(2026, 3, 4, 7, 47, 20, 0, time.UTC)
+	tests := []struct {
+		name string
+		t    time.Time
+		loc  *time.Location
+		want string
+	}{
+		{"nil is UTC", at, nil, "2026-03-04 07:47:20 UTC"},
+		{"viewer's zone", at, berlin, "2026-03-04 08:47:20 CET"},
+		{"milliseconds kept", at.Add(1500 * time.Microsecond), time.UTC, "2026-03-04 07:47:20.001 UTC"},
+		{"below a millisecond dropped", at.Add(999 * time.Microsecond), time.UTC, "2026-03-04 07:47:20 UTC"},
+	}
+	for _, tt := range tests {
+		if got := FormatTime(tt.t, tt.loc); got != tt.want {
+			t.Errorf("%s: FormatTime = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package handlers
+package views
 
 import (
 	"bytes"
@@ -20,8 +20,8 @@ var (
 			AddTargetBlankToFullyQualifiedLinks(true)
 )
 
-// renderNote returns note as sanitized HTML ("" for an empty note).
-func renderNote(src string) string {
+// NoteHTML returns note as sanitized HTML ("" for an empty note).
+func NoteHTML(src string) string {
 	if src == "" {
 		return ""
 	}

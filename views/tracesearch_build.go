@@ -1,0 +1,61 @@
+package views
+
+import (
+	"sort"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/text"
+	"github.com/ariadne-dev/ariadne/datasources/tempo"
+)
+
+// BuildTraceResultRows is the results table: one row per trace found,
+// its bar scaled to the slowest, coloured by root service among services
+// (the search window's services, so colours match the form's list). Each
+// row links to the trace over the search's window made absolute, so the
+// link still finds the trace later.
+func BuildTraceResultRows(traces []tempo.SearchTrace, services []string, r links.TimeRange, now time.Time) []TraceResultRow {
+	colour := ServiceClasses(services)
+	var slowest int64
+	for _, t := range traces {
+		slowest = max(slowest, t.DurationMs)
+	}
+	rows := make([]TraceResultRow, 0, len(traces))
+	for _, t := range traces {
+		start := time.Unix(0, t.StartNs)
+		row := TraceResultRow{
+			TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
+			Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
+			Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
+			BarW:       chart.PercentMin(t.DurationMs, max(slowest, 1)),
+			DurationMs: t.DurationMs,
+			URL:        links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
+		}
+		for _, st := range t.ServiceStats {
+			row.Spans += st.SpanCount
+			row.Errors += st.ErrorCount
+		}
+		for _, ss := range t.SpanSets {
+			row.MatchedSpans += ss.Matched
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// SortTraceResults orders rows by a column, largest (or newest) first;
+// an unknown column keeps the backend's order (newest first).
+func SortTraceResults(rows []TraceResultRow, by string) {
+	less := map[string]func(a, b *TraceResultRow) bool{
+		"service":  func(a, b *TraceResultRow) bool { return a.RootService < b.RootService },
+		"duration": func(a, b *TraceResultRow) bool { return a.DurationMs > b.DurationMs },
+		"spans":    func(a, b *TraceResultRow) bool { return a.Spans > b.Spans },
+		"errors":   func(a, b *TraceResultRow) bool { return a.Errors > b.Errors },
+		"start":    func(a, b *TraceResultRow) bool { return a.Start > b.Start },
+	}[by]
+	if less == nil {
+		return
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return less(&rows[i], &rows[j]) })
+}

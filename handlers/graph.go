@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -134,52 +133,18 @@ func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, e
 	}
 	wg.Wait()
 
-	body := views.GraphBody{Label: "Graph of " + req.query}
+	in := views.GraphBodyInput{Query: req.query, Pin: req.pin, With: req.with,
+		Chart: chart.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To, Step: req.step, Loc: req.loc,
+			Unit: chart.UnitOf(req.query), TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only}}
 	if req.stepNote != "" {
-		body.Notes = append(body.Notes, req.stepNote)
+		in.Notes = append(in.Notes, req.stepNote)
 	}
-	body.Notes = append(body.Notes, res.Warnings...)
-	body.Notes = append(body.Notes, res.Infos...)
+	in.Notes = append(append(in.Notes, res.Warnings...), res.Infos...)
 	if exErr != nil {
-		body.Hint = exemplarHint(exErr)
-		ex = nil
+		in.Hint, in.Chart.Exemplars = exemplarHint(exErr), nil
 	}
-	unit := chart.UnitOf(req.query)
-	body.Unit = unitName(unit)
-	state := fmt.Sprintf("%d series · step %s", len(res.Series), shortDuration(req.step))
-	if len(res.Series) > chart.MaxSeries {
-		body.Message = fmt.Sprintf("The query returned %d series; a graph draws at most %d. Aggregate it (sum by (service) (…)) or add label matchers.",
-			len(res.Series), chart.MaxSeries)
-		return panelOut{Body: views.GraphPanelBody(body), State: "too many series", StateClass: "status-down"}, nil
-	}
-	chart := chart.BuildChart(chart.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To,
-		Step: req.step, Loc: req.loc, Unit: unit, TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only})
-	if chart.Empty {
-		body.Message = "No data: the query matched no samples between " + req.r.From.In(req.loc).Format("Jan 2 15:04:05") +
-			" and " + req.r.To.In(req.loc).Format("Jan 2 15:04:05") + "."
-		return panelOut{Body: views.GraphPanelBody(body), State: "no data", StateClass: "status-off"}, nil
-	}
-	body.Chart = chart
-	body.Pin = req.pin
-	isolated := false
-	for _, s := range chart.Series {
-		e := views.LegendEntry{Series: s, IsolateURL: req.with("only", s.ID)}
-		if req.only == s.ID {
-			e.Isolated, isolated = true, true
-			e.IsolateURL = req.with("only", "")
-		}
-		body.Legend = append(body.Legend, e)
-	}
-	if isolated {
-		body.ResetURL = req.with("only", "")
-	}
-	if len(chart.Markers) > 0 {
-		state += fmt.Sprintf(" · %d exemplars", len(chart.Markers))
-	}
-	if len(chart.Spikes) > 0 {
-		state += fmt.Sprintf(" · %d spikes", len(chart.Spikes))
-	}
-	return panelOut{Body: views.GraphPanelBody(body), State: state, StateClass: "status-ok"}, nil
+	body, state := views.BuildGraphBody(in)
+	return panelOut{Body: views.GraphPanelBody(body), State: state.Text, StateClass: state.Class}, nil
 }
 
 // exemplarHint says why a graph has no exemplar markers.
@@ -204,26 +169,4 @@ func graphQueryNames(params url.Values) []string {
 		}
 	}
 	return out
-}
-
-func unitName(u chart.Unit) string {
-	switch u {
-	case chart.UnitSeconds:
-		return "seconds"
-	case chart.UnitBytes:
-		return "bytes"
-	}
-	return ""
-}
-
-// shortDuration writes 15s, 1m, 2h30m without Go's trailing zero units.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	if strings.HasSuffix(s, "m0s") {
-		s = s[:len(s)-2]
-	}
-	if strings.HasSuffix(s, "h0m") {
-		s = s[:len(s)-2]
-	}
-	return s
 }

@@ -23,155 +23,128 @@ import (
 
 // diagnoseEmpty checks why q found nothing for traceID in r.
 func (h *Handler) diagnoseEmpty(ctx context.Context, q, traceID string, r links.TimeRange, zone *time.Location, params url.Values) views.LogDiagnosis {
-	d := views.LogDiagnosis{Query: q, Window: windowText(r, zone)}
-	link := func(query string, from, to time.Time) string {
+	dg := &diagnosis{h: h, ctx: ctx, q: q, traceID: traceID, spanID: params.Get("span_id"), r: r, zone: zone}
+	dg.link = func(query string, from, to time.Time) string {
 		return links.Logs(links.LogsParams{Query: query, TraceID: params.Get("trace_id"), Window: links.TimeRange{From: from, To: to}})
 	}
-	// any reports whether query finds a line in [from, to).
-	any := func(query string, from, to time.Time) (bool, error) {
-		pg, err := h.opt.Loki.Page(ctx, loki.Query{Expr: query, Start: from, End: to, Limit: 1, Direction: loki.Backward}, loki.Cursor{})
-		if err != nil {
-			return false, err
-		}
-		return len(pg.Lines) > 0, nil
-	}
-
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	checks := make([]views.LogCheck, 3)
-
-	// 1. A wider window: the trace may be older or longer than thought.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		pad := max(time.Hour, r.To.Sub(r.From))
-		from, to := r.From.Add(-pad), r.To.Add(pad)
-		if to.After(h.now()) {
-			to = h.now()
-		}
-		c := views.LogCheck{Title: "Window too tight?"}
-		found, err := any(q, from, to)
-		switch {
-		case err != nil:
-			c.Result = "could not check: " + replyTo(err).Message
-		case found:
-			c.Found = true
-			c.Result = "yes: the same query finds lines in " + windowText(links.TimeRange{From: from, To: to}, zone) + "."
-			c.Links = []views.Link{{Label: "Search the wider window", URL: link(q, from, to)}}
-		default:
-			c.Result = "no: nothing in " + windowText(links.TimeRange{From: from, To: to}, zone) + " either."
-			c.Links = []views.Link{{Label: "Search it anyway", URL: link(q, from, to)}}
-		}
-		mu.Lock()
-		checks[0] = c
-		mu.Unlock()
-	}()
-
-	// 2. The label or metadata name: only when the query filters on one.
+	checks := []func() views.LogCheck{dg.widerWindow, dg.idForms}
 	if name := query.LabelFilterName(q, traceID); name != "" {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := views.LogCheck{Title: "Is " + name + " a label or metadata name in Loki?"}
-			names, err := h.namesSeen(ctx, q, r)
-			switch {
-			case err != nil:
-				c.Result = "could not check: " + replyTo(err).Message
-			case names[name]:
-				c.Result = "yes, lines carry " + name + "."
-			default:
-				all := make([]string, 0, len(names))
-				for n := range names {
-					all = append(all, n)
-				}
-				c.Found = true
-				close := query.CloseNames(name, all)
-				if len(close) == 0 {
-					c.Result = "no line in these streams carries " + name + ", and no similar name was seen."
-				} else {
-					c.Result = "no line in these streams carries " + name + ". Close names that exist:"
-					c.Names = close
-					for _, n := range close {
-						if datasources.IsLabelName(n) {
-							c.Links = append(c.Links, views.Link{Label: "Use " + n,
-								URL: link(query.RenameLabelFilter(q, traceID, n), r.From, r.To)})
-						}
-					}
-				}
-			}
-			mu.Lock()
-			checks[1] = c
-			mu.Unlock()
-		}()
+		checks = []func() views.LogCheck{dg.widerWindow, func() views.LogCheck { return dg.fieldName(name) }, dg.idForms}
 	}
-
-	// 3. The ID in another form.
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		c := views.LogCheck{Title: "Trace ID written in another form?"}
-		// A query built from the template is rebuilt with each form (a
-		// 64-bit ID's built query no longer holds the padded ID to
-		// replace); the user's own query has the ID replaced in it.
-		spanID := params.Get("span_id")
-		built, err := query.TraceLogQuery(h.opt.TraceLogQuery, traceID, spanID)
-		isBuilt := err == nil && built == q
-		var forms []query.IDForm
-		queries := map[string]string{}
-		for _, f := range query.AlternateIDForms(traceID) {
-			fq := strings.ReplaceAll(q, traceID, f.Value)
-			if isBuilt {
-				// The built query already searches a 64-bit ID's
-				// 16-character form.
-				if f.Value == traceID[16:] {
-					continue
-				}
-				bq, err := query.TraceLogQueryForm(h.opt.TraceLogQuery, f.Value, spanID)
-				if err != nil {
-					continue
-				}
-				fq = bq
-			}
-			forms = append(forms, f)
-			queries[f.Value] = fq
-		}
-		hits := make([]bool, len(forms))
-		errs := make([]error, len(forms))
-		var fw sync.WaitGroup
-		for i, f := range forms {
-			fw.Add(1)
-			go func() {
-				defer fw.Done()
-				hits[i], errs[i] = any(queries[f.Value], r.From, r.To)
-			}()
-		}
-		fw.Wait()
-		var tried []string
-		for i, f := range forms {
-			tried = append(tried, f.Name)
-			if errs[i] == nil && hits[i] {
-				c.Found = true
-				c.Links = append(c.Links, views.Link{Label: "Found " + f.Name + ": " + f.Value,
-					URL: link(queries[f.Value], r.From, r.To)})
-			}
-		}
-		if c.Found {
-			c.Result = "yes: the logs write it differently."
-		} else {
-			c.Result = "no: tried " + strings.Join(tried, ", ") + "."
-		}
-		mu.Lock()
-		checks[2] = c
-		mu.Unlock()
-	}()
-
+	out := make([]views.LogCheck, len(checks))
+	var wg sync.WaitGroup
+	for i, check := range checks {
+		wg.Go(func() { out[i] = check() })
+	}
 	wg.Wait()
-	for _, c := range checks {
-		if c.Title != "" {
-			d.Checks = append(d.Checks, c)
+	return views.LogDiagnosis{Query: q, Window: windowText(r, zone), Checks: out}
+}
+
+// diagnosis is one empty result being explained.
+type diagnosis struct {
+	h               *Handler
+	ctx             context.Context
+	q               string
+	traceID, spanID string
+	r               links.TimeRange
+	zone            *time.Location
+	link            func(query string, from, to time.Time) string
+}
+
+// any reports whether query finds a line in [from, to).
+func (dg *diagnosis) any(query string, from, to time.Time) (bool, error) {
+	pg, err := dg.h.opt.Loki.Page(dg.ctx, loki.Query{Expr: query, Start: from, End: to, Limit: 1, Direction: loki.Backward}, loki.Cursor{})
+	if err != nil {
+		return false, err
+	}
+	return len(pg.Lines) > 0, nil
+}
+
+// widerWindow: the trace may be older or longer than thought.
+func (dg *diagnosis) widerWindow() views.LogCheck {
+	r := dg.r
+	pad := max(time.Hour, r.To.Sub(r.From))
+	from, to := r.From.Add(-pad), r.To.Add(pad)
+	if now := dg.h.now(); to.After(now) {
+		to = now
+	}
+	wider := windowText(links.TimeRange{From: from, To: to}, dg.zone)
+	c := views.LogCheck{Title: "Window too tight?"}
+	found, err := dg.any(dg.q, from, to)
+	switch {
+	case err != nil:
+		c.Result = "could not check: " + replyTo(err).Message
+	case found:
+		c.Found = true
+		c.Result = "yes: the same query finds lines in " + wider + "."
+		c.Links = []views.Link{{Label: "Search the wider window", URL: dg.link(dg.q, from, to)}}
+	default:
+		c.Result = "no: nothing in " + wider + " either."
+		c.Links = []views.Link{{Label: "Search it anyway", URL: dg.link(dg.q, from, to)}}
+	}
+	return c
+}
+
+// fieldName: the query filters on a label or metadata name the lines may
+// not carry; offer the close names they do.
+func (dg *diagnosis) fieldName(name string) views.LogCheck {
+	c := views.LogCheck{Title: "Is " + name + " a label or metadata name in Loki?"}
+	names, err := dg.h.namesSeen(dg.ctx, dg.q, dg.r)
+	switch {
+	case err != nil:
+		c.Result = "could not check: " + replyTo(err).Message
+	case names[name]:
+		c.Result = "yes, lines carry " + name + "."
+	default:
+		all := make([]string, 0, len(names))
+		for n := range names {
+			all = append(all, n)
+		}
+		c.Found = true
+		close := query.CloseNames(name, all)
+		if len(close) == 0 {
+			c.Result = "no line in these streams carries " + name + ", and no similar name was seen."
+			break
+		}
+		c.Result = "no line in these streams carries " + name + ". Close names that exist:"
+		c.Names = close
+		for _, n := range close {
+			if datasources.IsLabelName(n) {
+				c.Links = append(c.Links, views.Link{Label: "Use " + n,
+					URL: dg.link(query.RenameLabelFilter(dg.q, dg.traceID, n), dg.r.From, dg.r.To)})
+			}
 		}
 	}
-	return d
+	return c
+}
+
+// idForms: the logs may write the ID as a UUID, in upper case, in base64
+// or as its low 64 bits.
+func (dg *diagnosis) idForms() views.LogCheck {
+	c := views.LogCheck{Title: "Trace ID written in another form?"}
+	forms := query.IDFormQueries(dg.h.opt.TraceLogQuery, dg.q, dg.traceID, dg.spanID)
+	hits := make([]bool, len(forms))
+	var wg sync.WaitGroup
+	for i, f := range forms {
+		wg.Go(func() {
+			hits[i], _ = dg.any(f.Query, dg.r.From, dg.r.To) // a failed form is one not found
+		})
+	}
+	wg.Wait()
+	var tried []string
+	for i, f := range forms {
+		tried = append(tried, f.Name)
+		if hits[i] {
+			c.Found = true
+			c.Links = append(c.Links, views.Link{Label: "Found " + f.Name + ": " + f.Value, URL: dg.link(f.Query, dg.r.From, dg.r.To)})
+		}
+	}
+	if c.Found {
+		c.Result = "yes: the logs write it differently."
+	} else {
+		c.Result = "no: tried " + strings.Join(tried, ", ") + "."
+	}
+	return c
 }
 
 // namesSeen collects label names from Loki and the structured-metadata,

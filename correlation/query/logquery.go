@@ -405,10 +405,12 @@ func IsLogQuery(q string) bool {
 // VolumeQuery is the metric query behind a page's histogram: lines per
 // step of q, by level (a line without a level label counts under "").
 func VolumeQuery(q string, step time.Duration) string {
-	return "sum by (level) (count_over_time(" + strings.TrimSpace(q) + " [" + promDuration(step) + "]))"
+	return "sum by (level) (count_over_time(" + strings.TrimSpace(q) + " [" + PromDuration(step) + "]))"
 }
 
-func promDuration(d time.Duration) string {
+// PromDuration writes d in the largest exact unit of PromQL's and LogQL's
+// duration syntax (90s, not 1m30s), as a range or a step is typed.
+func PromDuration(d time.Duration) string {
 	switch {
 	case d >= time.Hour && d%time.Hour == 0:
 		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
@@ -552,4 +554,34 @@ func labelFilterName(q, traceID string) (int, int) {
 		return j, i
 	}
 	return 0, 0
+}
+
+// IDFormQuery is q rewritten to look for the trace ID in one other form.
+type IDFormQuery struct {
+	IDForm
+	Query string
+}
+
+// IDFormQueries rewrites q once per AlternateIDForms of traceID. A query
+// that is the one tmpl builds for the trace is rebuilt with each form (a
+// 64-bit ID's built query no longer holds the padded ID to replace, and
+// already searches the 16-character form, which is then skipped); a
+// user's own query has the ID replaced in it.
+func IDFormQueries(tmpl, q, traceID, spanID string) []IDFormQuery {
+	built, err := TraceLogQuery(tmpl, traceID, spanID)
+	isBuilt := err == nil && built == q
+	var out []IDFormQuery
+	for _, f := range AlternateIDForms(traceID) {
+		fq := strings.ReplaceAll(q, traceID, f.Value)
+		if isBuilt {
+			if f.Value == traceID[16:] {
+				continue
+			}
+			if fq, err = TraceLogQueryForm(tmpl, f.Value, spanID); err != nil {
+				continue
+			}
+		}
+		out = append(out, IDFormQuery{IDForm: f, Query: fq})
+	}
+	return out
 }

@@ -240,3 +240,36 @@ func mustQuery(t *testing.T, tmpl, id string) string {
 	}
 	return q
 }
+
+func TestIDFormQueries(t *testing.T) {
+	const id128 = "4bf92f3577b34da6a3ce929d0e0e4736"
+	user := `{service="shop"} |= "` + id128 + `"`
+	got := IDFormQueries("", user, id128, "")
+	if len(got) != len(AlternateIDForms(id128)) || len(got) == 0 {
+		t.Fatalf("%d queries for %d forms", len(got), len(AlternateIDForms(id128)))
+	}
+	for _, f := range got {
+		if want := `{service="shop"} |= "` + f.Value + `"`; f.Query != want {
+			t.Errorf("%s: the user's query should have the ID replaced: %q, want %q", f.Name, f.Query, want)
+		}
+	}
+
+	const id64 = "0000000000000000a3ce929d0e0e4736"
+	built, err := TraceLogQuery("", id64, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = IDFormQueries("", built, id64, "")
+	for _, f := range got {
+		if f.Value == id64[16:] {
+			t.Errorf("the built query already searches the 16-character form; it is checked again")
+		}
+		want, _ := TraceLogQueryForm("", f.Value, "")
+		if f.Query != want {
+			t.Errorf("%s: built query not rebuilt with the form: %q, want %q", f.Name, f.Query, want)
+		}
+	}
+	if len(got) != len(AlternateIDForms(id64))-1 {
+		t.Errorf("%d queries, want every form but the 16-character one", len(got))
+	}
+}

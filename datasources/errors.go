@@ -117,7 +117,7 @@ func NotConfigured(backend string) error {
 }
 
 // InvalidURL is the error of a client whose base URL cannot be used (see
-// Config.CheckURL). It is ErrorNotConfigured because the backend is as good
+// Config.HTTPClient). It is ErrorNotConfigured because the backend is as good
 // as unset until its configuration is fixed; the message says why, and why
 // exactly (err) goes to the log.
 func InvalidURL(backend string, err error) error {

@@ -53,11 +53,11 @@ func (c Config) RequestTimeout() time.Duration {
 // BaseURL returns URL without a trailing slash, so paths can be appended.
 func (c Config) BaseURL() string { return strings.TrimRight(c.URL, "/") }
 
-// CheckURL returns the error every client's New gives for a URL that no
+// checkURL returns the error every client's New gives for a URL that no
 // request could be sent to, so that a bad URL is refused at start, alike
 // for all backends, rather than at each request. An unset URL is fine:
 // the backend is not configured.
-func (c Config) CheckURL(backend string) error {
+func (c Config) checkURL(backend string) error {
 	if !c.Configured() {
 		return nil
 	}
@@ -87,9 +87,13 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// HTTPClient builds the client every backend uses: tenant header, auth and
-// TLS are applied by its transport; the timeout bounds each whole request.
-func (c Config) HTTPClient() (*http.Client, error) {
+// HTTPClient builds the client every backend's New uses, after refusing a
+// URL no request could be sent to: tenant header, auth and TLS are
+// applied by its transport; the timeout bounds each whole request.
+func (c Config) HTTPClient(backend string) (*http.Client, error) {
+	if err := c.checkURL(backend); err != nil {
+		return nil, err
+	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 16
 	if c.CAFile != "" {

@@ -28,10 +28,7 @@ type Client struct {
 // New builds a client. An empty cfg.URL is not an error here: every method
 // then returns a ErrorNotConfigured error, which pages show as a note.
 func New(cfg datasources.Config) (*Client, error) {
-	if err := cfg.CheckURL(Backend); err != nil {
-		return nil, err
-	}
-	hc, err := cfg.HTTPClient()
+	hc, err := cfg.HTTPClient(Backend)
 	if err != nil {
 		return nil, err
 	}

@@ -35,10 +35,7 @@ func New(cfg datasources.Config) (*Client, error) {
 	if !cfg.Configured() {
 		return c, nil
 	}
-	if err := cfg.CheckURL(Backend); err != nil {
-		return nil, err
-	}
-	hc, err := cfg.HTTPClient()
+	hc, err := cfg.HTTPClient(Backend)
 	if err != nil {
 		return nil, err
 	}

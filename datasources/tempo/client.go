@@ -25,10 +25,7 @@ type Client struct {
 // New builds a client. An unconfigured cfg (empty URL) is not an error here:
 // every method then returns a ErrorNotConfigured error so pages can say so.
 func New(cfg datasources.Config) (*Client, error) {
-	if err := cfg.CheckURL(Backend); err != nil {
-		return nil, err
-	}
-	hc, err := cfg.HTTPClient()
+	hc, err := cfg.HTTPClient(Backend)
 	if err != nil {
 		return nil, err
 	}

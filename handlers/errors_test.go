@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -21,7 +22,7 @@ import (
 // user reads.
 func TestReplyTo(t *testing.T) {
 	pgDown := &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: store.Backend,
-		Message: "Postgres is unreachable or too slow: nothing was saved. Try again when it is back; a retried form is not saved twice.",
+		Message: "The investigations database (Postgres) is not answering: nothing was saved. Try again in a moment; a retried form is not saved twice.",
 		Err:     context.DeadlineExceeded}
 	tests := []struct {
 		name       string
@@ -61,22 +62,43 @@ func TestReplyTo(t *testing.T) {
 	}
 }
 
-// A store whose Postgres is in a transient state answers 503 and says a
-// retry is safe, on pages, forms and the inline list alike; the DB
-// monitor still says "up", so the status comes from the error alone.
+// A store whose Postgres is in a transient state, or hung, answers 503
+// quickly (within the store's deadline plus a second, not the request
+// timeout) on pages, forms and the inline list alike. Forms say a retry is
+// safe; pages, which were saving nothing, do not say "nothing was saved".
+// The DB monitor still says "up", so the status comes from the error alone.
 func TestPostgresUnavailableIs503(t *testing.T) {
-	for _, f := range []storetest.Failure{storetest.StartingUp, storetest.ShuttingDown, storetest.Crashed} {
-		a := newApp(t, Options{Store: store.New(storetest.BrokenPool(t, f)), DefaultUser: "local"})
+	const dbTimeout = 300 * time.Millisecond
+	for _, f := range []storetest.Failure{storetest.StartingUp, storetest.ShuttingDown, storetest.Crashed, storetest.Hung} {
+		st := store.New(storetest.BrokenPool(t, f), store.WithTimeout(dbTimeout))
+		a := newApp(t, Options{Store: st, DefaultUser: "local"})
 		post := newFormRequest("/investigations", url.Values{"title": {"Checkout 502s"}, "idempotency_key": {"k1"}})
 		post.Header.Set("Sec-Fetch-Site", "same-origin")
-		for name, w := range map[string]*httptest.ResponseRecorder{
-			"list":   a.get(t, "/investigations"),
-			"page":   a.get(t, "/investigations/1"),
-			"share":  a.get(t, "/s/abc"),
-			"create": a.do(t, post),
+		for _, tt := range []struct {
+			name  string
+			req   func() *httptest.ResponseRecorder
+			write bool
+		}{
+			{"list", func() *httptest.ResponseRecorder { return a.get(t, "/investigations") }, false},
+			{"page", func() *httptest.ResponseRecorder { return a.get(t, "/investigations/1") }, false},
+			{"share", func() *httptest.ResponseRecorder { return a.get(t, "/s/abc") }, false},
+			{"create", func() *httptest.ResponseRecorder { return a.do(t, post) }, true},
 		} {
-			if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "a retried form is not saved twice") {
-				t.Errorf("failure %d, %s: status %d, want 503 saying a retry is safe: %.300s", f, name, w.Code, w.Body.String())
+			start := time.Now()
+			w := tt.req()
+			took := time.Since(start)
+			body := w.Body.String()
+			if w.Code != http.StatusServiceUnavailable || !strings.Contains(body, "not answering") {
+				t.Errorf("failure %d, %s: status %d, want 503 saying Postgres is not answering: %.300s", f, tt.name, w.Code, body)
+			}
+			if took > dbTimeout+time.Second {
+				t.Errorf("failure %d, %s: answered after %v, want within DATABASE_TIMEOUT (%v) + 1s", f, tt.name, took, dbTimeout)
+			}
+			if retry := strings.Contains(body, "a retried form is not saved twice"); retry != tt.write {
+				t.Errorf("failure %d, %s: says a retried form is safe: %v, want %v", f, tt.name, retry, tt.write)
+			}
+			if strings.Contains(body, "Narrow the time range") {
+				t.Errorf("failure %d, %s: advises narrowing the time range", f, tt.name)
 			}
 		}
 	}

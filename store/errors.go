@@ -25,11 +25,15 @@ var ErrNotFound = errors.New("not found")
 // ErrInvalid marks input the store refuses (empty title, unknown kind).
 var ErrInvalid = errors.New("invalid")
 
-// unavailableMessage serves reads and writes alike: each write is one
-// transaction, so a failure leaves nothing half-saved, and each form
-// carries an idempotency key, so even a retry after a commit whose answer
-// was lost lands once.
-const unavailableMessage = "Postgres is unreachable or too slow: nothing was saved. Try again when it is back; a retried form is not saved twice."
+// What a page says when Postgres cannot be used. A write says nothing was
+// saved, which is true: each write is one transaction, so a failure leaves
+// nothing half-saved, and each form carries an idempotency key, so even a
+// retry after a commit whose answer was lost lands once. A read says
+// nothing of saving: nothing was being saved.
+const (
+	unavailableRead  = "The investigations database (Postgres) is not answering. Try again in a moment."
+	unavailableWrite = "The investigations database (Postgres) is not answering: nothing was saved. Try again in a moment; a retried form is not saved twice."
+)
 
 // classify is the store's edge: every exported method's error goes through
 // it, so callers see the store's own errors (ErrNotFound, ErrInvalid,
@@ -37,12 +41,17 @@ const unavailableMessage = "Postgres is unreachable or too slow: nothing was sav
 // time, a *datasources.Error of kind ErrorUnavailable for Backend. No
 // driver type needs to be known above the store. Anything else (a bug, a
 // schema problem) passes through unchanged: it is ours to log.
-func classify(err error) error {
+func classify(err error) error { return classifyAs(err, unavailableRead) }
+
+// classifyWrite is classify for a call that saves.
+func classifyWrite(err error) error { return classifyAs(err, unavailableWrite) }
+
+func classifyAs(err error, message string) error {
 	var done *datasources.Error
 	if err == nil || errors.As(err, &done) || !unavailable(err) {
 		return err
 	}
-	return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend, Message: unavailableMessage, Err: err}
+	return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend, Message: message, Err: err}
 }
 
 // checked is classify for a call that returns a value with its error.

@@ -53,7 +53,7 @@ func TestClassify(t *testing.T) {
 			if !tt.unavailable && got != tt.err {
 				t.Errorf("classify changed %v into %v", tt.err, got)
 			}
-			if tt.unavailable && (!errors.Is(got, tt.err) || de.Message != unavailableMessage) {
+			if tt.unavailable && (!errors.Is(got, tt.err) || de.Message != unavailableRead) {
 				t.Errorf("%v: cause kept %v, message %q", got, errors.Is(got, tt.err), de.Message)
 			}
 			if again := classify(got); again != got {

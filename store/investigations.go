@@ -16,11 +16,49 @@ import (
 
 // Store holds the investigations queries over one pool.
 type Store struct {
-	pool *pgxpool.Pool
+	pool    *pgxpool.Pool
+	timeout time.Duration
+}
+
+// DefaultTimeout bounds one store call when New is given no WithTimeout.
+// Every call is a few indexed statements, so a healthy Postgres answers in
+// milliseconds; a hung one must fail the page in seconds, not hold it for
+// the whole request timeout.
+const DefaultTimeout = 3 * time.Second
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithTimeout bounds each store call, waiting for a pooled connection
+// included (DATABASE_TIMEOUT). Zero or less keeps DefaultTimeout.
+func WithTimeout(d time.Duration) Option {
+	return func(s *Store) {
+		if d > 0 {
+			s.timeout = d
+		}
+	}
 }
 
 // New returns a Store on pool.
-func New(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, timeout: DefaultTimeout}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
+}
+
+// bound gives one store call its own deadline, under the request's.
+func (s *Store) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
+}
+
+// Ping checks that Postgres answers, within the store's deadline.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return classify(s.pool.Ping(ctx))
+}
 
 // Statuses an investigation can have.
 const (
@@ -117,6 +155,8 @@ type NewInvestigation struct {
 
 // Create makes an investigation, or returns the one its key already made.
 func (s *Store) Create(ctx context.Context, n NewInvestigation) (Investigation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var inv Investigation
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var created bool
@@ -127,7 +167,7 @@ func (s *Store) Create(ctx context.Context, n NewInvestigation) (Investigation, 
 		}
 		return logActivity(ctx, tx, inv.ID, n.Author, "created", map[string]any{"title": inv.Title})
 	})
-	return inv, classify(err)
+	return inv, classifyWrite(err)
 }
 
 func createInTx(ctx context.Context, tx pgx.Tx, n NewInvestigation) (Investigation, bool, error) {
@@ -146,6 +186,8 @@ func createInTx(ctx context.Context, tx pgx.Tx, n NewInvestigation) (Investigati
 
 // Get returns one investigation.
 func (s *Store) Get(ctx context.Context, id int64) (Investigation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	inv, err := scanInvestigation(s.pool.QueryRow(ctx, qInvestigationGet, id))
 	return inv, classify(notFound(err))
 }
@@ -159,6 +201,8 @@ type Filter struct {
 
 // List returns investigations, newest first.
 func (s *Store) List(ctx context.Context, f Filter) ([]Investigation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
@@ -184,6 +228,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // Items returns an investigation's items in timeline order.
 func (s *Store) Items(ctx context.Context, id int64) ([]Item, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	rows, err := s.pool.Query(ctx, qItemsList, id)
 	if err != nil {
 		return nil, classify(err)
@@ -193,6 +239,8 @@ func (s *Store) Items(ctx context.Context, id int64) ([]Item, error) {
 
 // Activity returns the newest limit entries of the log, newest first.
 func (s *Store) Activity(ctx context.Context, id int64, limit int) ([]Activity, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	rows, err := s.pool.Query(ctx, qActivityList, id, limit)
 	if err != nil {
 		return nil, classify(err)
@@ -207,6 +255,8 @@ func (s *Store) Activity(ctx context.Context, id int64, limit int) ([]Activity, 
 // Update renames an investigation and/or changes its status, from the
 // version the user saw. A stale version returns *ConflictError.
 func (s *Store) Update(ctx context.Context, id int64, version int, title, status, actor string) (Investigation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if err := checkTitle(title); err != nil {
 		return Investigation{}, err
 	}
@@ -236,12 +286,14 @@ func (s *Store) Update(ctx context.Context, id int64, version int, title, status
 		}
 		return nil
 	})
-	return inv, classify(err)
+	return inv, classifyWrite(err)
 }
 
 // Move swaps an item with its neighbour (delta -1: up, +1: down), from the
 // investigation version the user saw. Moving past either end is a no-op.
 func (s *Store) Move(ctx context.Context, id int64, version int, itemID int64, delta int, actor string) (Investigation, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var inv Investigation
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
@@ -286,11 +338,13 @@ func (s *Store) Move(ctx context.Context, id int64, version int, itemID int64, d
 		}
 		return logActivity(ctx, tx, id, actor, "moved", map[string]any{"item": itemID, "title": a.Title, "direction": dir})
 	})
-	return inv, classify(err)
+	return inv, classifyWrite(err)
 }
 
 // EditItem changes an item's title and note, from the version the user saw.
 func (s *Store) EditItem(ctx context.Context, id, itemID int64, version int, title, note, actor string) (Item, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if len(title) > MaxTitle*4 || len(note) > MaxNote {
 		return Item{}, fmt.Errorf("%w: the title or note is too long (a note holds at most %d bytes)", ErrInvalid, MaxNote)
 	}
@@ -306,12 +360,14 @@ func (s *Store) EditItem(ctx context.Context, id, itemID int64, version int, tit
 		}
 		return logActivity(ctx, tx, id, actor, "edited", map[string]any{"item": itemID, "title": title})
 	})
-	return it, classify(err)
+	return it, classifyWrite(err)
 }
 
 // DeleteItem removes an item, if it is still at the version the user saw.
 func (s *Store) DeleteItem(ctx context.Context, id, itemID int64, version int, actor string) error {
-	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return classifyWrite(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var kind, title string
 		err := tx.QueryRow(ctx, qItemDelete, itemID, id, version).Scan(&kind, &title)
 		if errors.Is(err, pgx.ErrNoRows) {

@@ -42,6 +42,8 @@ type Pinned struct {
 // Pinned looks up a key that already landed, so a retry can skip asking
 // the backends again. ErrNotFound when it has not.
 func (s *Store) Pinned(ctx context.Context, key string) (Pinned, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if key == "" {
 		return Pinned{}, ErrNotFound
 	}
@@ -57,6 +59,8 @@ func (s *Store) Pinned(ctx context.Context, key string) (Pinned, error) {
 // investigation first when asked, all in one transaction: a failure
 // leaves nothing behind.
 func (s *Store) Pin(ctx context.Context, p Pin) (Pinned, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if !ValidKind(p.Kind) {
 		return Pinned{}, fmt.Errorf("%w: unknown kind %q", ErrInvalid, p.Kind)
 	}
@@ -138,5 +142,5 @@ func (s *Store) Pin(ctx context.Context, p Pin) (Pinned, error) {
 		}
 		return logActivity(ctx, tx, out.Investigation.ID, p.Author, action, map[string]any{"item": out.Item.ID, "kind": p.Kind, "title": p.Title})
 	})
-	return out, classify(err)
+	return out, classifyWrite(err)
 }

@@ -27,6 +27,8 @@ const tokenBytes = 32
 
 // Share creates a link and returns its token (URL-safe, 43 characters).
 func (s *Store) Share(ctx context.Context, id int64, actor string) (string, ShareLink, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	raw := make([]byte, tokenBytes)
 	rand.Read(raw) // never fails (crypto/rand since Go 1.24)
 	token := base64.RawURLEncoding.EncodeToString(raw)
@@ -43,11 +45,13 @@ func (s *Store) Share(ctx context.Context, id int64, actor string) (string, Shar
 		}
 		return logActivity(ctx, tx, id, actor, "shared", map[string]any{"link": l.ID})
 	})
-	return token, l, classify(err)
+	return token, l, classifyWrite(err)
 }
 
 // ShareLinks lists an investigation's links, newest first.
 func (s *Store) ShareLinks(ctx context.Context, id int64) ([]ShareLink, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	rows, err := s.pool.Query(ctx, qShareList, id)
 	if err != nil {
 		return nil, classify(err)
@@ -68,7 +72,9 @@ func (s *Store) ShareLinks(ctx context.Context, id int64) ([]ShareLink, error) {
 // Revoke ends a link. Revoking an already revoked or unknown link is
 // ErrNotFound.
 func (s *Store) Revoke(ctx context.Context, id, linkID int64, actor string) error {
-	return classify(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
+	return classifyWrite(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var got int64
 		if err := tx.QueryRow(ctx, qShareRevoke, linkID, id, actor).Scan(&got); err != nil {
 			return notFound(err)
@@ -81,6 +87,8 @@ func (s *Store) Revoke(ctx context.Context, id, linkID int64, actor string) erro
 // revoked tokens take the same path (one indexed lookup that finds no
 // row) and return ErrNotFound.
 func (s *Store) Shared(ctx context.Context, token string) (Investigation, []Item, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	inv, _, err := s.ShareTarget(ctx, token)
 	if err != nil {
 		return Investigation{}, nil, classify(err)
@@ -93,6 +101,8 @@ func (s *Store) Shared(ctx context.Context, token string) (Investigation, []Item
 // that changes whenever the investigation or any of its items changes, so
 // the caller may reuse what it rendered for the same fingerprint.
 func (s *Store) ShareTarget(ctx context.Context, token string) (Investigation, string, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	want := sha256.Sum256([]byte(token))
 	var got []byte
 	var inv Investigation

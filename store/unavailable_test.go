@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,36 @@ func TestStatementErrorsStayErrors(t *testing.T) {
 	var de *datasources.Error
 	if err == nil || errors.As(err, &de) || errors.Is(err, pgx.ErrNoRows) {
 		t.Errorf("err %v, want the driver's error as it was", err)
+	}
+}
+
+// A hung Postgres (accepting connections, never answering) fails every
+// call within the store's own deadline, even when the caller set none,
+// and the message says the database is not answering; reads do not claim
+// that nothing was saved.
+func TestHungPostgresFailsWithinTheStoreDeadline(t *testing.T) {
+	const timeout = 300 * time.Millisecond
+	s := store.New(storetest.BrokenPool(t, storetest.Hung), store.WithTimeout(timeout))
+	reads := map[string]bool{"Get": true, "List": true, "Items": true, "Activity": true, "Pinned": true,
+		"ShareLinks": true, "Shared": true, "ShareTarget": true}
+	start := time.Now()
+	got := every(context.Background(), s)
+	// 16 calls in a row, each bounded by its own deadline.
+	if took := time.Since(start); took > time.Duration(len(got))*(timeout+200*time.Millisecond) {
+		t.Errorf("16 calls took %v: a call waited past its %v deadline", took, timeout)
+	}
+	for method, err := range got {
+		wantUnavailable(t, method, err)
+		msg := datasources.UserMessage(err)
+		if !strings.Contains(msg, "not answering") {
+			t.Errorf("%s: %q does not say the database is not answering", method, msg)
+		}
+		if saved := strings.Contains(msg, "nothing was saved"); saved == reads[method] {
+			t.Errorf("%s (read %v): %q", method, reads[method], msg)
+		}
+	}
+	start = time.Now()
+	if err := s.Ping(context.Background()); err == nil || time.Since(start) > timeout+200*time.Millisecond {
+		t.Errorf("Ping: %v after %v", err, time.Since(start))
 	}
 }

@@ -17,15 +17,19 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/store"
 )
 
 // Config is everything Ariadne reads at start. It is built in one place,
 // parseConfig, with precedence flag > environment > YAML file > default.
 type Config struct {
-	Addr           string
-	DatabaseURL    string
-	RequestTimeout time.Duration
-	NoMigrate      bool
+	Addr        string
+	DatabaseURL string
+	// DatabaseTimeout bounds each store call, pool acquire included, so
+	// a hung Postgres fails its pages in seconds.
+	DatabaseTimeout time.Duration
+	RequestTimeout  time.Duration
+	NoMigrate       bool
 
 	Prometheus datasources.Config
 	Loki       datasources.Config
@@ -76,6 +80,9 @@ func settings() []setting {
 			}
 			c.DatabaseURL = v
 			return nil
+		}},
+		{"DATABASE_TIMEOUT", "database_timeout", "upper bound for one call to Postgres, waiting for a connection included (Go duration)", func(c *Config, v string) error {
+			return setDuration(&c.DatabaseTimeout, v)
 		}},
 		{"ARIADNE_REQUEST_TIMEOUT", "request_timeout", "upper bound for one page request (Go duration)", func(c *Config, v string) error {
 			return setDuration(&c.RequestTimeout, v)
@@ -174,11 +181,12 @@ func settings() []setting {
 
 func defaultConfig() Config {
 	return Config{
-		Addr:           "127.0.0.1:8080",
-		RequestTimeout: 60 * time.Second,
-		Prometheus:     datasources.Config{Timeout: 15 * time.Second},
-		Loki:           datasources.Config{Timeout: 15 * time.Second},
-		Tempo:          datasources.Config{Timeout: 15 * time.Second},
+		Addr:            "127.0.0.1:8080",
+		RequestTimeout:  60 * time.Second,
+		DatabaseTimeout: store.DefaultTimeout,
+		Prometheus:      datasources.Config{Timeout: 15 * time.Second},
+		Loki:            datasources.Config{Timeout: 15 * time.Second},
+		Tempo:           datasources.Config{Timeout: 15 * time.Second},
 	}
 }
 

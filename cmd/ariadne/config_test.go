@@ -36,6 +36,7 @@ func TestParseConfigBadValues(t *testing.T) {
 		{"bad timeout", map[string]string{"LOKI_TIMEOUT": "soon"}, nil, `LOKI_TIMEOUT: time: invalid duration "soon"`},
 		{"negative timeout", map[string]string{"TEMPO_TIMEOUT": "-1s"}, nil, `TEMPO_TIMEOUT: "-1s" must be positive`},
 		{"bad request timeout", map[string]string{"ARIADNE_REQUEST_TIMEOUT": "0s"}, nil, `ARIADNE_REQUEST_TIMEOUT: "0s" must be positive`},
+		{"bad database timeout", map[string]string{"DATABASE_TIMEOUT": "soon"}, nil, `DATABASE_TIMEOUT: `},
 		{"bad size", map[string]string{"PROMETHEUS_MAX_RESPONSE_BYTES": "10MB"}, nil, `PROMETHEUS_MAX_RESPONSE_BYTES: "10MB" is not a positive number of bytes`},
 		{"zero size", map[string]string{"LOKI_MAX_RESPONSE_BYTES": "0"}, nil, `LOKI_MAX_RESPONSE_BYTES: "0" is not a positive number of bytes`},
 		{"missing password file", map[string]string{"LOKI_PASSWORD_FILE": filepath.Join(dir, "nope")}, nil, "LOKI_PASSWORD_FILE: open "},
@@ -137,6 +138,13 @@ func TestParseConfigDefaults(t *testing.T) {
 	}
 	if c.Addr != "127.0.0.1:8080" || c.Prometheus.Configured() || c.Loki.Configured() || c.Tempo.Configured() {
 		t.Errorf("defaults: %+v", c)
+	}
+	if c.DatabaseTimeout != 3*time.Second {
+		t.Errorf("DATABASE_TIMEOUT defaults to %v, want a few seconds (3s)", c.DatabaseTimeout)
+	}
+	c, err = parseConfig(nil, envOf(map[string]string{"DATABASE_URL": goodDB, "DATABASE_TIMEOUT": "750ms"}), io.Discard)
+	if err != nil || c.DatabaseTimeout != 750*time.Millisecond {
+		t.Errorf("DATABASE_TIMEOUT=750ms: %v, %v", c.DatabaseTimeout, err)
 	}
 }
 

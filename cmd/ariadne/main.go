@@ -96,8 +96,9 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		return err
 	}
 
+	st := store.New(pool, store.WithTimeout(cfg.DatabaseTimeout))
 	opt := handlers.Options{
-		Logger: log, DB: pool, Store: store.New(pool), Backends: cl.backends(cfg),
+		Logger: log, DB: st, Store: st, Backends: cl.backends(cfg),
 		RequestTimeout: cfg.RequestTimeout,
 		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
 		ExemplarTraceLabel: cfg.ExemplarTraceLabels,

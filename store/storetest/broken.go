@@ -27,6 +27,9 @@ const (
 	// Crashed accepts the connection, then hangs up without a word at the
 	// first statement: the driver reads "unexpected EOF".
 	Crashed
+	// Hung accepts connections and never answers, as a stopped (SIGSTOP)
+	// or wedged server whose kernel still completes the handshake.
+	Hung
 )
 
 // BrokenPool is a pool on a fake Postgres that fails as f. The pool
@@ -58,6 +61,11 @@ func BrokenPool(t testing.TB, f Failure) *pgxpool.Pool {
 }
 
 func serveBroken(c net.Conn, f Failure) {
+	if f == Hung {
+		io.Copy(io.Discard, c) // until the client gives up and closes
+		c.Close()
+		return
+	}
 	defer hangUp(c)
 	be := pgproto3.NewBackend(c, c)
 	if _, err := be.ReceiveStartupMessage(); err != nil {

@@ -126,30 +126,76 @@ func InvalidURL(backend string, err error) error {
 }
 
 // FromStatus maps a non-2xx backend answer to an *Error. body is the
-// backend's error text (Loki and Tempo answer in plain text); it becomes the
-// user message for 4xx, trimmed.
+// backend's error text (Loki and Tempo answer in plain text); for a 4xx it
+// becomes the user message, trimmed. A body that is not an API's text (an
+// HTML page from a proxy, a load balancer or a login wall) is never shown:
+// the message says what answered and how ("Tempo answered 429 Too Many
+// Requests"), and the body goes to Err for the log.
+//
+// Status semantics follow whose problem it is: refused credentials and
+// rate limits are the backend's (or Ariadne's configuration's), so they
+// are ErrorUnavailable (a bad gateway with advice), never the user's bad
+// request.
 func FromStatus(backend string, status int, body []byte) error {
-	msg := strings.TrimSpace(string(body))
-	msg = text.Shorten(msg, 2000)
+	msg := text.Shorten(strings.TrimSpace(string(body)), 2000)
 	e := &Error{Backend: backend, Status: status, Message: msg}
+	answered := fmt.Sprintf("%s answered %d %s", displayName(backend), status, http.StatusText(status))
+	if IsMarkup(msg) {
+		e.Message, e.Err = answered+".", errors.New(msg)
+		msg = ""
+	}
 	switch {
 	case status == http.StatusNotFound:
 		e.Kind = ErrorNotFound
 	case status == http.StatusRequestEntityTooLarge, status == http.StatusUnprocessableEntity:
 		e.Kind = ErrorTooLarge
+	case status == http.StatusUnauthorized, status == http.StatusForbidden:
+		e.Kind = ErrorUnavailable
+		e.Message = AuthMessage(backend, status, msg, "the credentials and tenant")
 	case status == http.StatusTooManyRequests:
 		e.Kind = ErrorUnavailable
-		if msg == "" {
-			e.Message = displayName(backend) + " is rate limiting requests."
+		if msg == "" { // the backend's own text says which limit
+			e.Message = displayName(backend) + " is rate limiting requests (429 Too Many Requests); try again in a moment."
 		}
 	case status >= 400 && status < 500:
 		e.Kind = ErrorBadQuery
+		if e.Message == "" {
+			e.Message = answered + "."
+		}
 	default:
 		e.Kind = ErrorUnavailable
-		e.Message = fmt.Sprintf("%s answered %d %s.", displayName(backend), status, http.StatusText(status))
-		e.Err = errors.New(msg)
+		e.Message = answered + "."
+		if e.Err == nil {
+			e.Err = errors.New(msg)
+		}
 	}
 	return e
+}
+
+// AuthMessage is what a refused request says: who refused, the backend's
+// own words when it gave some, and what to check.
+func AuthMessage(backend string, status int, detail, check string) string {
+	m := fmt.Sprintf("%s answered %d %s", displayName(backend), status, http.StatusText(status))
+	if detail != "" {
+		m += " (" + detail + ")"
+	}
+	return m + ": check " + check + " Ariadne is configured with for " + displayName(backend) + "."
+}
+
+// IsMarkup reports whether a body is an HTML or XML page rather than an
+// API's error text: a proxy's error page, a login wall, a wrong URL.
+func IsMarkup(body string) bool {
+	b := strings.TrimSpace(body)
+	if !strings.HasPrefix(b, "<") {
+		return false
+	}
+	head := strings.ToLower(b[:min(len(b), 512)])
+	for _, tag := range []string{"<!doctype", "<html", "<head", "<body", "<?xml", "<title", "<h1", "<center", "<p>", "<div"} {
+		if strings.Contains(head, tag) {
+			return true
+		}
+	}
+	return false
 }
 
 // FromTransport maps a failure to get any answer (refused, DNS, timeout,

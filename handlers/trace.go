@@ -129,6 +129,14 @@ func (h *Handler) fetchTrace(c echo.Context, id string, opt views.TraceOptions) 
 func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	p := h.page(c, "Trace "+id, "traces")
 	p.TraceBox = id
+	window := parseTraceOptions(c).Window
+	// Loki may answer when Tempo does not: the trace's lines, over the
+	// window the user came with, are one way on.
+	var logsWindow links.TimeRange
+	if window.Get("from") != "" || window.Get("to") != "" {
+		logsWindow, _ = links.ParseTimeRange(window.Get("from"), window.Get("to"), h.now())
+	}
+	logs := views.Link{Label: "Logs with this trace ID", URL: links.Logs(links.LogsParams{TraceID: id, Window: logsWindow})}
 	switch datasources.ErrorKindOf(err) {
 	case datasources.ErrorNotFound:
 		tp := views.TraceProblem{
@@ -141,10 +149,10 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 			},
 			Links: []views.Link{
 				{Label: "Try again", URL: links.Trace(id, links.TraceParams{})},
-				{Label: "Logs with this trace ID", URL: links.Logs(links.LogsParams{TraceID: id})},
+				logs,
 			},
 		}
-		notFoundHints(&tp, id, parseTraceOptions(c).Window, h.now())
+		notFoundHints(&tp, id, window, h.now())
 		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
 	case datasources.ErrorNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
@@ -155,7 +163,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	if errors.As(err, &de) {
 		return render(c, replyTo(err).Status, views.TraceProblemPage(p, views.TraceProblem{
 			Heading: "Could not load the trace", ID: id, Message: datasources.UserMessage(err),
-			Links: []views.Link{{Label: "Try again", URL: c.Request().URL.RequestURI()}},
+			Links: []views.Link{{Label: "Try again", URL: c.Request().URL.RequestURI()}, logs},
 		}))
 	}
 	return err

@@ -5,8 +5,10 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -104,8 +106,9 @@ func timeRange(q url.Values, start, end time.Time) url.Values {
 
 // statusError maps a non-2xx answer. Three of Tempo's answers get our own
 // words because its text alone would mislead: a 404 with an empty body, 401
-// "no org id" (a configuration problem, not the user's query) and 499 (the
-// query was cancelled upstream, so retrying may work).
+// "no org id" (a configuration problem, not the user's query: it names the
+// header to check) and 499 (the query was cancelled upstream, so retrying
+// may work).
 func statusError(r *response, notFound string) error {
 	err := datasources.FromStatus(Backend, r.status, r.body)
 	e, ok := err.(*datasources.Error)
@@ -116,7 +119,11 @@ func statusError(r *response, notFound string) error {
 	case e.Kind == datasources.ErrorNotFound && e.Message == "":
 		e.Message = notFound
 	case r.status == http.StatusUnauthorized:
-		e.Message = "Tempo refused the request (" + e.Message + "): check the tenant (X-Scope-OrgID) and credentials configured for Tempo."
+		detail := strings.TrimSpace(string(r.body))
+		if datasources.IsMarkup(detail) {
+			detail = ""
+		}
+		e.Message = datasources.AuthMessage(Backend, r.status, text.Shorten(detail, 200), "the tenant (X-Scope-OrgID) and credentials")
 	case r.status == 499:
 		e.Kind = datasources.ErrorUnavailable
 		e.Message = "Tempo cancelled the query before it finished; try again or narrow the time range."

@@ -235,3 +235,21 @@ func displayName(backend string) string {
 	}
 	return backend
 }
+
+// ErrNotAnAPI is the cause of an answer that is not the backend's at all:
+// a readiness check answered by a web page, a login wall or another
+// service behind a wrong URL.
+var ErrNotAnAPI = errors.New("not the backend's API")
+
+// ReadyBody checks a 200 answer to a readiness endpoint: Prometheus, Loki
+// and Tempo answer a short text saying they are ready ("ready",
+// "Prometheus Server is Ready."). Anything else (an HTML page, a long or
+// empty body) means the URL reaches something else, which is not "up".
+func ReadyBody(backend string, body []byte) error {
+	b := strings.TrimSpace(string(body))
+	if len(b) > 0 && len(b) <= 256 && !IsMarkup(b) && strings.Contains(strings.ToLower(b), "ready") {
+		return nil
+	}
+	return &Error{Kind: ErrorUnavailable, Backend: backend, Status: http.StatusOK, Err: ErrNotAnAPI,
+		Message: displayName(backend) + "'s URL answers, but not as " + displayName(backend) + ": check that it is the API's base URL."}
+}

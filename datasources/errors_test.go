@@ -63,3 +63,22 @@ func TestFromStatusSummarisesPagesAndKeepsSemantics(t *testing.T) {
 		})
 	}
 }
+
+func TestReadyBody(t *testing.T) {
+	for body, ok := range map[string]bool{
+		"ready\n":                       true, // Loki, Tempo
+		"Prometheus Server is Ready.\n": true,
+		"":                              false,
+		"<!doctype html><html><body>ready to help</body></html>": false,
+		"OK":                          false,
+		strings.Repeat("ready ", 100): false,
+	} {
+		err := ReadyBody("loki", []byte(body))
+		if (err == nil) != ok {
+			t.Errorf("ReadyBody(%.30q) = %v, want ok %v", body, err, ok)
+		}
+		if err != nil && !errors.Is(err, ErrNotAnAPI) {
+			t.Errorf("ReadyBody(%.30q): %v is not ErrNotAnAPI", body, err)
+		}
+	}
+}

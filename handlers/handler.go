@@ -26,6 +26,9 @@ type Backend struct {
 	Env   string // "PROMETHEUS": the prefix of its settings
 	URL   string // empty when not configured
 	Ready func(ctx context.Context) error
+	// Timeout bounds its readiness check (its client's timeout); zero
+	// leaves it to the request's.
+	Timeout time.Duration
 }
 
 // Options configures a Handler. Everything is passed in; nothing is global.

@@ -110,10 +110,21 @@ func doc(t *testing.T, w *httptest.ResponseRecorder) *goquery.Document {
 	return d
 }
 
+// /readyz says each check's state in a word and a short sentence, never
+// the driver's text (user, database, address); a hung backend is "slow"
+// within its own timeout, and a URL answering as something else is "not
+// an API", not "up".
 func TestReadyz(t *testing.T) {
 	up := func(context.Context) error { return nil }
 	down := func(context.Context) error {
-		return datasources.FromTransport("loki", errors.New("connection refused"))
+		return datasources.FromTransport("loki", errors.New("dial tcp 10.0.0.7:3100: connect: connection refused"))
+	}
+	hung := func(ctx context.Context) error {
+		<-ctx.Done()
+		return datasources.FromTransport("tempo", ctx.Err())
+	}
+	webPage := func(context.Context) error {
+		return datasources.ReadyBody("prometheus", []byte("<!doctype html><html><body>Welcome to nginx!</body></html>"))
 	}
 	tests := []struct {
 		name       string
@@ -125,21 +136,37 @@ func TestReadyz(t *testing.T) {
 	}{
 		{name: "all up", backends: []Backend{{Name: "Prometheus", URL: "http://p", Ready: up}},
 			wantStatus: 200, wantBody: "ok",
-			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true}, "prometheus": {Configured: true, Up: true}}},
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true, Status: "up"}, "prometheus": {Configured: true, Up: true, Status: "up"}}},
 		{name: "backend down degrades", backends: []Backend{{Name: "Loki", URL: "http://l", Ready: down}, {Name: "Tempo"}},
 			wantStatus: 200, wantBody: "degraded",
-			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true}, "loki": {Configured: true, Error: "Loki is unreachable."}, "tempo": {}}},
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Up: true, Status: "up"},
+				"loki": {Configured: true, Status: "down", Error: "Loki is unreachable."}, "tempo": {Status: "not configured"}}},
+		{name: "hung backend is slow within its timeout", backends: []Backend{{Name: "Tempo", URL: "http://t", Ready: hung, Timeout: 100 * time.Millisecond}},
+			wantStatus: 200, wantBody: "degraded",
+			wantChecks: map[string]readyCheck{"tempo": {Configured: true, Status: "slow", Error: "Tempo did not answer in time."}}},
+		{name: "a web page is not an API", backends: []Backend{{Name: "Prometheus", URL: "http://p", Ready: webPage}},
+			wantStatus: 200, wantBody: "degraded",
+			wantChecks: map[string]readyCheck{"prometheus": {Configured: true, Status: "not an API",
+				Error: "Prometheus's URL answers, but not as Prometheus: check that it is the API's base URL."}}},
 		{name: "postgres down is 503", dbDown: true, backends: []Backend{{Name: "Prometheus", URL: "http://p", Ready: up}},
 			wantStatus: 503, wantBody: "down",
-			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Error: "dial tcp 127.0.0.1:55432: connect: connection refused"}, "prometheus": {Configured: true, Up: true}}},
+			wantChecks: map[string]readyCheck{"postgres": {Configured: true, Status: "down", Error: "Postgres is unreachable."},
+				"prometheus": {Configured: true, Up: true, Status: "up"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := newApp(t, Options{Backends: tt.backends})
 			a.db.down.Store(tt.dbDown)
+			start := time.Now()
 			w := a.get(t, "/readyz")
+			if took := time.Since(start); took > 2*time.Second {
+				t.Errorf("readyz took %v", took)
+			}
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", w.Code, tt.wantStatus, w.Body)
+			}
+			if strings.Contains(w.Body.String(), "10.0.0.7") || strings.Contains(w.Body.String(), "55432") || strings.Contains(w.Body.String(), "dial tcp") {
+				t.Errorf("connection details in the answer: %s", w.Body)
 			}
 			var body readyBody
 			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
@@ -154,6 +181,9 @@ func TestReadyz(t *testing.T) {
 				if got != want {
 					t.Errorf("check %s = %+v, want %+v", name, got, want)
 				}
+			}
+			if tt.dbDown && !strings.Contains(a.logs.String(), "55432") {
+				t.Errorf("the driver's error is not in the log for operators: %s", a.logs)
 			}
 		})
 	}

@@ -2,12 +2,16 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/labstack/echo/v4"
 )
 
@@ -67,10 +71,16 @@ func (h *Handler) healthz(c echo.Context) error {
 }
 
 type readyCheck struct {
-	Configured bool   `json:"configured"`
-	Up         bool   `json:"up"`
-	LatencyMs  int64  `json:"latency_ms,omitempty"`
-	Error      string `json:"error,omitempty"`
+	Configured bool `json:"configured"`
+	Up         bool `json:"up"`
+	// Status is one word for operators and probes: up, down, slow (no
+	// answer within the backend's timeout), "not an API" (the URL answers,
+	// but not as the backend), or "not configured".
+	Status    string `json:"status"`
+	LatencyMs int64  `json:"latency_ms,omitempty"`
+	// Error is a short sentence without connection details (users,
+	// databases, addresses): those go to the log.
+	Error string `json:"error,omitempty"`
 }
 
 type readyBody struct {
@@ -79,42 +89,44 @@ type readyBody struct {
 }
 
 // readyz checks Postgres and every configured backend in parallel, right
-// now. Only Postgres decides the status code: without it Ariadne cannot
-// save anything, while a backend down only degrades its own panels.
+// now, each within its own timeout. Only Postgres decides the status code:
+// without it Ariadne cannot save anything, while a backend down only
+// degrades its own panels.
 func (h *Handler) readyz(c echo.Context) error {
-	ctx, cancel := context.WithTimeout(c.Request().Context(), 5*time.Second)
-	defer cancel()
+	ctx := c.Request().Context()
+	log := requestLogger(c)
 	body := readyBody{Status: "ok", Checks: map[string]readyCheck{}}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	run := func(name string, configured bool, f func(context.Context) error) {
+	run := func(name string, configured bool, timeout time.Duration, f func(context.Context) error) {
 		if !configured {
-			body.Checks[name] = readyCheck{}
+			body.Checks[name] = readyCheck{Status: "not configured"}
 			return
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
+			ctx := ctx
+			if timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, timeout)
+				defer cancel()
+			}
 			start := time.Now()
 			err := f(ctx)
-			rc := readyCheck{Configured: true, Up: err == nil, LatencyMs: time.Since(start).Milliseconds()}
+			rc := readyCheck{Configured: true, Up: err == nil, Status: "up", LatencyMs: time.Since(start).Milliseconds()}
 			if err != nil {
-				// For operators: the Go text of what the vocabulary
-				// does not name (a failed Ping) is what they need.
-				rc.Error = err.Error()
-				if r := replyTo(err); !r.Unexpected {
-					rc.Error = r.Message
-				}
+				rc.Status, rc.Error = readiness(name, err)
+				log.Warn("readiness check failed", "check", name, "status", rc.Status, "err", err)
 			}
 			mu.Lock()
 			body.Checks[name] = rc
 			mu.Unlock()
-		}()
+		})
 	}
 	mu.Lock()
-	run("postgres", h.opt.DB != nil, func(ctx context.Context) error { return h.opt.DB.Ping(ctx) })
+	// The store bounds its own ping by DATABASE_TIMEOUT.
+	run("postgres", h.opt.DB != nil, 0, func(ctx context.Context) error { return h.opt.DB.Ping(ctx) })
 	for _, b := range h.opt.Backends {
-		run(lower(b.Name), b.URL != "" && b.Ready != nil, b.Ready)
+		run(lower(b.Name), b.URL != "" && b.Ready != nil, b.Timeout, b.Ready)
 	}
 	mu.Unlock()
 	wg.Wait()
@@ -132,4 +144,29 @@ func (h *Handler) readyz(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	return c.JSON(status, body)
+}
+
+// readiness words a failed check: slow when it ran out of time, "not an
+// API" when something else answered, down otherwise; and a sentence from
+// the error vocabulary, never a driver's or the network's own text.
+func readiness(name string, err error) (status, message string) {
+	display := strings.ToUpper(name[:1]) + name[1:]
+	switch {
+	case errors.Is(err, datasources.ErrNotAnAPI):
+		status = "not an API"
+	case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
+		return "slow", display + " did not answer in time."
+	default:
+		status = "down"
+	}
+	var de *datasources.Error
+	if errors.As(err, &de) && de.Message != "" {
+		return status, de.Message
+	}
+	return status, display + " is unreachable."
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
 }

@@ -36,8 +36,8 @@ func connect(cfg Config) (*clients, error) {
 // backends is what the status panel and /readyz check.
 func (c *clients) backends(cfg Config) []handlers.Backend {
 	return []handlers.Backend{
-		{Name: "Prometheus", Env: "PROMETHEUS", URL: cfg.Prometheus.URL, Ready: c.prometheus.Ready},
-		{Name: "Loki", Env: "LOKI", URL: cfg.Loki.URL, Ready: c.loki.Ready},
-		{Name: "Tempo", Env: "TEMPO", URL: cfg.Tempo.URL, Ready: c.tempo.Ready},
+		{Name: "Prometheus", Env: "PROMETHEUS", URL: cfg.Prometheus.URL, Ready: c.prometheus.Ready, Timeout: cfg.Prometheus.RequestTimeout()},
+		{Name: "Loki", Env: "LOKI", URL: cfg.Loki.URL, Ready: c.loki.Ready, Timeout: cfg.Loki.RequestTimeout()},
+		{Name: "Tempo", Env: "TEMPO", URL: cfg.Tempo.URL, Ready: c.tempo.Ready, Timeout: cfg.Tempo.RequestTimeout()},
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 // Directions of a log query.
@@ -147,8 +149,11 @@ func (c *Client) Series(ctx context.Context, matchers []string, start, end time.
 	return env.Data, nil
 }
 
-// Ready reports whether Loki answers 200 on /ready.
+// Ready reports whether Loki answers 200 on /ready, as Loki does.
 func (c *Client) Ready(ctx context.Context) error {
-	_, err := c.get(ctx, "/ready", nil)
-	return err
+	body, err := c.get(ctx, "/ready", nil)
+	if err != nil {
+		return err
+	}
+	return datasources.ReadyBody(Backend, body)
 }

@@ -81,7 +81,7 @@ func (c *Client) Ready(ctx context.Context) error {
 	case err != nil:
 		return err
 	case resp.StatusCode == http.StatusOK:
-		return nil
+		return datasources.ReadyBody(Backend, body)
 	case resp.StatusCode == http.StatusServiceUnavailable:
 		// Prometheus answers 503 while it replays its WAL.
 		return &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: Backend, Status: resp.StatusCode,

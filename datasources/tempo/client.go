@@ -81,7 +81,7 @@ func (c *Client) Ready(ctx context.Context) error {
 	if r.status != http.StatusOK {
 		return datasources.FromStatus(Backend, r.status, r.body)
 	}
-	return nil
+	return datasources.ReadyBody(Backend, r.body)
 }
 
 // timeRange adds Tempo's start/end parameters in unix seconds; a zero time

@@ -265,6 +265,26 @@ func TestCSRF(t *testing.T) {
 			t.Errorf("%s: status %d, want %d", tt.name, got, tt.want)
 		}
 	}
+
+	// A token in the query string is not accepted (URLs are logged,
+	// kept in history and sent on as Referer), and is not logged either.
+	a.logs.Reset()
+	r := httptest.NewRequest(http.MethodPost, "/?_csrf="+url.QueryEscape(cookie.Value), strings.NewReader(""))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(cookie)
+	if got := a.do(t, r).Code; got != http.StatusBadRequest && got != http.StatusForbidden {
+		t.Errorf("token in the query string: status %d, want it refused", got)
+	}
+	if strings.Contains(a.logs.String(), cookie.Value) {
+		t.Errorf("the CSRF token is in the log: %s", a.logs)
+	}
+	// The body's token still counts when the query has another.
+	r = httptest.NewRequest(http.MethodPost, "/?_csrf=forged", strings.NewReader(url.Values{"_csrf": {cookie.Value}}.Encode()))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.AddCookie(cookie)
+	if got := a.do(t, r).Code; got != http.StatusMethodNotAllowed {
+		t.Errorf("body token with a forged query token: status %d, want the body's to count (405)", got)
+	}
 }
 
 func TestPostgresDownStillRendersWithBanner(t *testing.T) {
@@ -381,15 +401,26 @@ func TestTraceBox(t *testing.T) {
 	}
 }
 
+// A share token never reaches the request log, however the path is
+// spelled: doubled or dot segments, another case, escapes.
 func TestShareTokensRedactedFromLogs(t *testing.T) {
-	a := newApp(t, Options{})
-	a.get(t, "/s/k3yS3cr3tT0k3n?x=1")
-	logs := a.logs.String()
-	if strings.Contains(logs, "k3yS3cr3tT0k3n") {
-		t.Errorf("token in logs: %s", logs)
+	for _, p := range []string{"/s/k3yS3cr3tT0k3n?x=1", "//s/k3yS3cr3tT0k3n", "/./s/k3yS3cr3tT0k3n", "/S/k3yS3cr3tT0k3n",
+		"/x/../s/k3yS3cr3tT0k3n", "/%73/k3yS3cr3tT0k3n", "/s/k3yS3cr3tT0k3n/extra", "/s//k3yS3cr3tT0k3n", "/s/./k3yS3cr3tT0k3n"} {
+		a := newApp(t, Options{})
+		a.get(t, p)
+		logs := a.logs.String()
+		if strings.Contains(logs, "k3yS3cr3tT0k3n") {
+			t.Errorf("%s: token in logs: %s", p, logs)
+		}
+		if !strings.Contains(logs, "/s/[redacted]") {
+			t.Errorf("%s: redacted path missing from logs: %s", p, logs)
+		}
 	}
-	if !strings.Contains(logs, "/s/[redacted]") {
-		t.Errorf("redacted path missing from logs: %s", logs)
+	// Other paths are logged as they are.
+	a := newApp(t, Options{})
+	a.get(t, "/static/s/x.css")
+	if !strings.Contains(a.logs.String(), "/static/s/x.css") {
+		t.Errorf("a path that is not a share link was changed: %s", a.logs)
 	}
 }
 

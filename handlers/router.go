@@ -32,8 +32,9 @@ func (h *Handler) Router() *echo.Echo {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))
 	e.Use(requestTimeout(h.opt.RequestTimeout))
 	e.Use(h.identify)
+	e.Use(csrfTokenFromBody)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		TokenLookup:    "form:_csrf,header:X-CSRF-Token",
+		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",
 		CookieName:     "_csrf",
 		CookiePath:     "/",
 		CookieHTTPOnly: true,

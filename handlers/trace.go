@@ -22,9 +22,9 @@ func (h *Handler) trace(c echo.Context) error {
 	id, err := datasources.ParseTraceID(raw)
 	if err != nil {
 		p := h.page(c, "Invalid trace ID", "traces")
-		p.TraceBox = raw
+		p.TraceBox = echoed(raw)
 		return render(c, http.StatusBadRequest, views.TraceProblemPage(p, views.TraceProblem{
-			Heading: "That is not a trace ID", ID: raw, Message: err.Error() + ". A W3C traceparent header works too.",
+			Heading: "That is not a trace ID", ID: echoed(raw), Message: err.Error() + ". A W3C traceparent header works too.",
 		}))
 	}
 	opt := parseTraceOptions(c)

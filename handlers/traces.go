@@ -28,7 +28,7 @@ func (h *Handler) openTrace(c echo.Context) error {
 	id, _, err := datasources.ParseTraceRef(v)
 	if err != nil {
 		p := h.page(c, "Open a trace", "traces")
-		p.TraceBox = v
+		p.TraceBox = echoed(v)
 		p.TraceBoxError = "Cannot open " + quoteShort(v) + ": " + err.Error()
 		return render(c, http.StatusBadRequest, views.TraceBoxHelp(p))
 	}
@@ -37,6 +37,16 @@ func (h *Handler) openTrace(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, links.Trace(id, links.TraceParams{Window: w}))
 }
 
+// quoteShort quotes user input inside a sentence: bounded, and with its
+// invisible characters shown.
 func quoteShort(s string) string {
-	return `"` + text.Shorten(s, 80) + `"`
+	return `"` + text.Visible(text.Shorten(s, 80)) + `"`
 }
+
+// echoBytes bounds user input written back into a page (a form's kept
+// value): enough to see and fix what was typed, never a megabyte.
+const echoBytes = 512
+
+// echoed is user input as a page writes it back: bounded, invisible
+// characters shown (a NUL or a right-to-left override is not passed on).
+func echoed(s string) string { return text.Visible(text.Shorten(s, echoBytes)) }

@@ -36,8 +36,8 @@ type InvestigationInput struct {
 // BuildInvestigation is the timeline page's model.
 func BuildInvestigation(in InvestigationInput) Investigation {
 	inv, tf := in.Investigation, in.Time
-	v := Investigation{ID: strconv.FormatInt(inv.ID, 10), URL: links.Investigation(inv.ID), Title: inv.Title, Status: inv.Status,
-		Author: inv.Author, Created: tf(inv.CreatedAt), Updated: tf(inv.UpdatedAt), Version: strconv.Itoa(inv.Version), ReadOnly: in.ReadOnly}
+	v := Investigation{ID: strconv.FormatInt(inv.ID, 10), URL: links.Investigation(inv.ID), Title: text.Visible(inv.Title), Status: inv.Status,
+		Author: text.Visible(inv.Author), Created: tf(inv.CreatedAt), Updated: tf(inv.UpdatedAt), Version: strconv.Itoa(inv.Version), ReadOnly: in.ReadOnly}
 	if !inv.From.IsZero() {
 		v.Range = tf(inv.From) + " – " + tf(inv.To)
 	}
@@ -63,8 +63,8 @@ func BuildInvestigation(in InvestigationInput) Investigation {
 func BuildInvestigationRows(list []store.Investigation, tf func(time.Time) string) []InvestigationRow {
 	rows := make([]InvestigationRow, 0, len(list))
 	for _, inv := range list {
-		rows = append(rows, InvestigationRow{URL: links.Investigation(inv.ID), Title: inv.Title, Status: inv.Status,
-			Author: inv.Author, Created: tf(inv.CreatedAt), Updated: tf(inv.UpdatedAt), Items: inv.Items})
+		rows = append(rows, InvestigationRow{URL: links.Investigation(inv.ID), Title: text.Visible(inv.Title), Status: inv.Status,
+			Author: text.Visible(inv.Author), Created: tf(inv.CreatedAt), Updated: tf(inv.UpdatedAt), Items: inv.Items})
 	}
 	return rows
 }
@@ -87,7 +87,7 @@ func SharedTime(loc *time.Location) func(time.Time) string {
 
 func itemView(it store.Item, tf func(time.Time) string) InvItem {
 	iv := InvItem{ID: strconv.FormatInt(it.ID, 10), Anchor: "item-" + strconv.FormatInt(it.ID, 10), Kind: it.Kind,
-		KindLabel: KindLabel(it.Kind), Title: it.Title, Author: it.Author, Pinned: tf(it.CreatedAt),
+		KindLabel: KindLabel(it.Kind), Title: text.Visible(it.Title), Author: text.Visible(it.Author), Pinned: tf(it.CreatedAt),
 		Version: strconv.Itoa(it.Version), NoteHTML: NoteHTML(it.Note), NoteSource: it.Note}
 	iv.LiveURL, iv.LiveLabel = liveLink(it)
 	s := it.Snapshot
@@ -106,7 +106,8 @@ func itemView(it store.Item, tf func(time.Time) string) InvItem {
 		iv.Waterfall = cardWaterfall(s.Trace)
 	}
 	for _, l := range s.Lines {
-		iv.Lines = append(iv.Lines, InvLogLine{Time: tf(time.Unix(0, l.TimeNs)), Labels: LabelText(l.Labels), Line: l.Line, Level: PinnedLineLevel(l)})
+		iv.Lines = append(iv.Lines, InvLogLine{Time: tf(time.Unix(0, l.TimeNs)), Labels: text.Visible(LabelText(l.Labels)),
+			Line: logline.CleanLine(l.Line), Level: PinnedLineLevel(l)})
 	}
 	return iv
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"bytes"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
@@ -20,11 +21,15 @@ var (
 			AddTargetBlankToFullyQualifiedLinks(true)
 )
 
-// NoteHTML returns note as sanitized HTML ("" for an empty note).
+// NoteHTML returns note as sanitized HTML ("" for an empty note), its
+// invisible characters shown (text.Visible).
 func NoteHTML(src string) string {
 	if src == "" {
 		return ""
 	}
+	// Invisible characters are shown before Markdown sees them, so an
+	// override cannot disguise a link or a command in a note.
+	src = text.Visible(src)
 	var buf bytes.Buffer
 	if err := markdown.Convert([]byte(src), &buf); err != nil {
 		// goldmark fails only on writer errors; show the text, escaped.

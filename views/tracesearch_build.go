@@ -25,7 +25,7 @@ func BuildTraceResultRows(traces []tempo.SearchTrace, services []string, r links
 	for _, t := range traces {
 		start := time.Unix(0, t.StartNs)
 		row := TraceResultRow{
-			TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName, SvcClass: colour[t.RootServiceName],
+			TraceID: t.TraceID, RootService: text.Visible(t.RootServiceName), RootName: text.Visible(t.RootTraceName), SvcClass: colour[t.RootServiceName],
 			Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
 			Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
 			BarW:       chart.PercentMin(t.DurationMs, max(slowest, 1)),

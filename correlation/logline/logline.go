@@ -5,80 +5,41 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 // Log lines are untrusted text. Templates escape HTML; what is left to do
-// here is what escaping does not cover: invalid UTF-8, terminal escape
-// sequences that would colour or hide text in a copy-paste, and control
-// characters that would break the layout.
+// here is what escaping does not cover: terminal escape sequences (a
+// line's colours, or a sequence meant to hide or move text in a terminal)
+// and characters that change how text reads without being seen
+// (text.Visible).
 
 // CleanLine returns s as inert, valid UTF-8 text: ANSI/VT escape sequences
-// removed, invalid bytes replaced by U+FFFD, and other control characters
-// (all but tab and newline) shown as their visible Control Pictures. It
-// returns s itself, without allocating, when there is nothing to change.
+// removed (colour codes are the common case: the line reads as its text),
+// then every other invisible control or format character shown, not
+// obeyed (text.Visible: ␀, ⟨U+202E⟩, U+FFFD for invalid bytes). It returns
+// s itself, without allocating, when there is nothing to change.
 func CleanLine(s string) string {
-	if clean(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c == 0x1b { // ESC: skip the whole sequence
-			i = skipEscape(s, i)
-			continue
-		}
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '\t' || c == '\n':
-				b.WriteByte(c)
-			case c < 0x20:
-				b.WriteRune(rune(0x2400 + int(c))) // ␀ … ␟
-			case c == 0x7f:
-				b.WriteRune('\u2421') // ␡
-			default:
-				b.WriteByte(c)
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		var b strings.Builder
+		b.Grow(len(s))
+		for i := 0; i < len(s); {
+			if s[i] == 0x1b {
+				i = skipEscape(s, i)
+				continue
 			}
-			i++
-			continue
+			j := strings.IndexByte(s[i:], 0x1b)
+			if j < 0 {
+				j = len(s) - i
+			}
+			b.WriteString(s[i : i+j])
+			i += j
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b.WriteRune(utf8.RuneError)
-		case r >= 0x80 && r < 0xa0: // C1 controls, CSI among them
-			b.WriteRune(utf8.RuneError)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
+		s = b.String()
 	}
-	return b.String()
-}
-
-func clean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			return utf8.ValidString(s[i:]) && !hasC1(s[i:])
-		}
-		if (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-func hasC1(s string) bool {
-	for _, r := range s {
-		if r >= 0x80 && r < 0xa0 {
-			return true
-		}
-	}
-	return false
+	return text.Visible(s)
 }
 
 // skipEscape returns the index after the escape sequence starting at i:

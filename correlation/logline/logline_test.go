@@ -19,7 +19,9 @@ func TestCleanLine(t *testing.T) {
 		{"invalid UTF-8 replaced", "bad \xff\xfe byte", "bad \uFFFD\uFFFD byte"},
 		{"carriage return shown", "progress\rdone", "progress\u240ddone"},
 		{"NUL shown", "a\x00b", "a\u2400b"},
-		{"C1 CSI removed", "a\u009b31mb", "a\uFFFD31mb"},
+		{"C1 CSI shown", "a\u009b31mb", "a⟨U+009B⟩31mb"},
+		{"right-to-left override shown", "file \u202Egpj.exe", "file ⟨U+202E⟩gpj.exe"},
+		{"zero-width space shown", "user=ad\u200Bmin", "user=ad⟨U+200B⟩min"},
 		{"tab and newline kept", "a\tb\nc", "a\tb\nc"},
 		{"non-ASCII kept", "café ✓ 日本", "café ✓ 日本"},
 	}

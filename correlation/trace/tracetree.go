@@ -59,12 +59,14 @@ func (n *Node) EndNs() int64   { return n.Span.EndNs + n.ShiftNs }
 // BuildTree arranges tr. With adjustSkew, a subtree whose root starts
 // before its parent is shifted to start with it (or, when it ends after
 // the parent, to end with it), and every shifted node records the amount.
+// Span texts are made visible in place first (see makeVisible).
 func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	t := &TraceTree{Trace: tr}
 	n := len(tr.Spans)
 	if n == 0 {
 		return t
 	}
+	makeVisible(tr)
 	byID := make(map[string]int, n)
 	for i := range tr.Spans {
 		byID[tr.Spans[i].SpanID] = i

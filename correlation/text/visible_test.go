@@ -1,0 +1,55 @@
+package text
+
+import (
+	"testing"
+	"unicode/utf8"
+)
+
+func TestVisible(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, tabs\tand\nnewlines", "plain text, tabs\tand\nnewlines"},
+		{"invoice-\u202Etxt.exe", "invoice-⟨U+202E⟩txt.exe"},
+		{"admin\u200B", "admin⟨U+200B⟩"},
+		{"\u2066isolate\u2069", "⟨U+2066⟩isolate⟨U+2069⟩"},
+		{"\ufeffbom", "⟨U+FEFF⟩bom"},
+		{"\x1b[8mhidden\x1b[0m", "␛[8mhidden␛[0m"},
+		{"nul\x00 bell\x07 del\x7f", "nul␀ bell␇ del␡"},
+		{"c1 \u009b31m", "c1 ⟨U+009B⟩31m"},
+		{"bad \xff byte", "bad \uFFFD byte"},
+		{"ünïcödé 日本 emoji 🙂 stay", "ünïcödé 日本 emoji 🙂 stay"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Visible(tt.in); got != tt.want {
+			t.Errorf("Visible(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzVisible(f *testing.F) {
+	for _, s := range []string{"a\u202Eb", "\x1b[31m", "\xff\xfe", "ok"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v := Visible(s)
+		if !utf8.ValidString(v) {
+			t.Fatalf("Visible(%q) = %q is not valid UTF-8", s, v)
+		}
+		if firstInvisible(v) >= 0 {
+			t.Fatalf("Visible(%q) = %q still holds an invisible character", s, v)
+		}
+		if Visible(v) != v {
+			t.Fatalf("Visible is not idempotent on %q", s)
+		}
+	})
+}
+
+func BenchmarkVisibleClean(b *testing.B) {
+	s := "GET /api/orders/{id} → 500 checkout-service charge card ünïcödé"
+	b.ReportAllocs()
+	for b.Loop() {
+		if Visible(s) != s {
+			b.Fatal("changed")
+		}
+	}
+}

@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
+	"github.com/ariadne-dev/ariadne/datasources/lokitest"
+)
+
+// Characters that change how text reads without being seen (a
+// right-to-left override, a zero-width space, ESC, NUL) are shown on every
+// page that draws text from spans and logs, never passed on to be obeyed.
+func TestInvisibleCharactersAreShown(t *testing.T) {
+	const rlo, zwsp = "\u202E", "\u200B"
+	b := newTestBackends(t, backendOptions{})
+	b.tempo.Ingest(&tracepb.TracesData{ResourceSpans: []*tracepb.ResourceSpans{
+		resourceSpans("pay"+zwsp+"ments", pbSpan("00000000000000a1", "", "GET /invoice-"+rlo+"fdp.exe", 0, 100,
+			str("file.name", "report"+rlo+"txt.exe"), str("note", "bell\x07 esc\x1b[8m nul\x00"))),
+	}})
+	b.pushLines(t, map[string]string{"service_name": "payments"},
+		lokitest.Entry{Time: traceBase.Add(10 * time.Millisecond), Line: "trace_id=" + traceHex + " user ad" + zwsp + "min paid invoice-" + rlo + "fdp.exe"})
+	a := newApp(t, Options{Tempo: b.tempoClient, Loki: b.lokiClient})
+
+	for _, path := range []string{"/traces/" + traceHex + "?span=00000000000000a1", "/logs?trace_id=" + traceHex} {
+		w := a.get(t, path)
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s: status %d", path, w.Code)
+		}
+		body := w.Body.String()
+		for _, raw := range []string{rlo, zwsp, "\x07", "\x1b", "\x00"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%s: the page carries %q raw", path, raw)
+			}
+		}
+		if !strings.Contains(body, "⟨U+202E⟩") {
+			t.Errorf("%s: the right-to-left override is not shown as ⟨U+202E⟩", path)
+		}
+	}
+	w := a.get(t, "/traces/"+traceHex+"?span=00000000000000a1")
+	for _, want := range []string{"pay⟨U+200B⟩ments", "report⟨U+202E⟩txt.exe", "bell␇ esc␛[8m nul␀"} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("trace page: %q not shown", want)
+		}
+	}
+}
+
+// An invalid ID is written back bounded and with its control characters
+// shown: /traces/%00 must not put a raw NUL into the HTML.
+func TestInvalidTraceIDIsEchoedInert(t *testing.T) {
+	a := newApp(t, Options{})
+	for _, path := range []string{"/traces/%00", "/traces/ab%E2%80%AEcd", "/traces?trace_id=%00%1B", "/traces/" + strings.Repeat("z", 5000)} {
+		w := a.get(t, path)
+		if w.Code != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", path, w.Code)
+		}
+		body := w.Body.String()
+		for _, raw := range []string{"\x00", "\x1b", "\u202E"} {
+			if strings.Contains(body, raw) {
+				t.Errorf("%s: the page carries %q raw", path, raw)
+			}
+		}
+		if strings.Contains(body, strings.Repeat("z", echoBytes+1)) {
+			t.Errorf("%s: more than %d bytes of the input written back", path, echoBytes)
+		}
+	}
+}

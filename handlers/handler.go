@@ -41,6 +41,10 @@ type Options struct {
 	Tempo          TraceSource
 	Loki           LogSource
 	RequestTimeout time.Duration
+	// PublicURL is Ariadne's external base URL without a trailing slash
+	// ("https://ariadne.example.com"), the host of every link it gives out
+	// (share links); empty means links are relative.
+	PublicURL string
 	// PanelTimeout bounds each backend panel; the page never waits longer.
 	PanelTimeout time.Duration
 	// ExemplarTraceLabel names the exemplar labels that hold a trace ID,

@@ -36,8 +36,10 @@ func (h *Handler) createShare(c echo.Context) error {
 		return err
 	}
 	capabilityHeaders(c)
+	// The link's host is never the request's: a Host header is the
+	// client's to choose, and the link is given to other people.
 	return render(c, http.StatusCreated, views.ShareCreatedPage(h.invPage(c, "Share link"), views.ShareCreated{
-		Title: inv.Title, URL: c.Scheme() + "://" + c.Request().Host + links.Share(token), Back: links.Investigation(id)}))
+		Title: inv.Title, URL: h.opt.PublicURL + links.Share(token), Relative: h.opt.PublicURL == "", Back: links.Investigation(id)}))
 }
 
 // revokeShare: POST /investigations/{id}/shares/{link}/revoke.

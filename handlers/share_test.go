@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -158,4 +159,42 @@ func TestSharePageFollowsEveryChange(t *testing.T) {
 	link := onlyOne(a.st.ShareLinks(context.Background(), id))(t)
 	wantCode(t, a.post(t, path+"/shares/"+invItoa(link.ID)+"/revoke", nil), http.StatusSeeOther)
 	wantCode(t, a.get(t, "/s/"+token), http.StatusNotFound)
+}
+
+// A share link is given to other people, so its host is never the one the
+// request named (Host: evil.example would send them elsewhere): it is
+// ARIADNE_PUBLIC_URL, or the link is relative and the page says so.
+func TestShareLinkIgnoresTheHostHeader(t *testing.T) {
+	a := newInvApp(t)
+	_, path := pinCheckout(t, a)
+	create := func() (string, *goquery.Document) {
+		form := url.Values{"_csrf": {a.csrf}}
+		r := httptest.NewRequest(http.MethodPost, path+"/shares", strings.NewReader(form.Encode()))
+		r.Host = "evil.example"
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r.Header.Set("X-Forwarded-Host", "evil.example")
+		for _, c := range a.cookies {
+			r.AddCookie(c)
+		}
+		w := a.do(t, r)
+		wantCode(t, w, http.StatusCreated)
+		d := doc(t, w)
+		u, _ := d.Find("input.share-url").Attr("value")
+		return u, d
+	}
+	u, d := create()
+	if strings.Contains(u, "evil.example") || !shareURLPattern.MatchString(u) || !strings.HasPrefix(u, "/s/") {
+		t.Errorf("without a public URL: link %q, want the relative /s/<token>", u)
+	}
+	if !strings.Contains(d.Text(), "ARIADNE_PUBLIC_URL") {
+		t.Error("a relative link does not say how to get full links")
+	}
+	a.h.opt.PublicURL = "https://ariadne.example.com"
+	u, d = create()
+	if !strings.HasPrefix(u, "https://ariadne.example.com/s/") || !shareURLPattern.MatchString(u) {
+		t.Errorf("with ARIADNE_PUBLIC_URL: link %q", u)
+	}
+	if strings.Contains(d.Text(), "ARIADNE_PUBLIC_URL") {
+		t.Error("a full link still carries the hint")
+	}
 }

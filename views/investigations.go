@@ -166,8 +166,11 @@ type ShareLine struct {
 // ShareCreated shows a new link, once.
 type ShareCreated struct {
 	Title string
-	URL   string // the full link, with token
-	Back  string
+	URL   string // the link, with token: absolute when Ariadne knows its public URL
+	// Relative is set when it does not (ARIADNE_PUBLIC_URL unset and a
+	// listen address that names no host): the page says so.
+	Relative bool
+	Back     string
 }
 
 // Conflict shows a stale edit next to what is stored now, with a form to

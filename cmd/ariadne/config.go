@@ -23,7 +23,10 @@ import (
 // Config is everything Ariadne reads at start. It is built in one place,
 // parseConfig, with precedence flag > environment > YAML file > default.
 type Config struct {
-	Addr        string
+	Addr string
+	// PublicURL is the external base URL share links are built on; empty
+	// means the listen address when it names a host (see publicURL).
+	PublicURL   string
 	DatabaseURL string
 	// DatabaseTimeout bounds each store call, pool acquire included, so
 	// a hung Postgres fails its pages in seconds.
@@ -72,6 +75,17 @@ func settings() []setting {
 				return err
 			}
 			c.Addr = v
+			return nil
+		}},
+		{"ARIADNE_PUBLIC_URL", "public_url", "external base URL of Ariadne, for the share links it gives out (e.g. https://ariadne.example.com)", func(c *Config, v string) error {
+			u, err := datasources.ParseBaseURL(v)
+			if err != nil {
+				return err
+			}
+			if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+				return fmt.Errorf("%q must be a plain base URL, without user, query or fragment", v)
+			}
+			c.PublicURL = strings.TrimRight(u.String(), "/")
 			return nil
 		}},
 		{"DATABASE_URL", "database_url", "Postgres connection URL", func(c *Config, v string) error {
@@ -381,4 +395,27 @@ func readYAML(path string) (map[string]string, yamlLists, error) {
 		return nil
 	}
 	return out, lists, walk("", root)
+}
+
+// publicURL is the base URL of the links Ariadne gives out: the configured
+// one, else the address it listens on (bound: the listener's, so port 0
+// is the port it got) when ARIADNE_ADDR names a host (127.0.0.1:8080,
+// ariadne.internal:8080), else "" for relative links. Never a request's
+// Host header: that is the client's to choose.
+func (c Config) publicURL(bound string) string {
+	if c.PublicURL != "" {
+		return c.PublicURL
+	}
+	host, _, err := net.SplitHostPort(c.Addr)
+	if err != nil || host == "" {
+		return ""
+	}
+	if ip, err := netip.ParseAddr(host); err == nil && ip.IsUnspecified() {
+		return ""
+	}
+	_, port, err := net.SplitHostPort(bound)
+	if err != nil {
+		return ""
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

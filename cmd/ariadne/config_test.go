@@ -208,3 +208,43 @@ trace_log_query: '{a="b"}'
 		}
 	}
 }
+
+// Share links are built on ARIADNE_PUBLIC_URL, else on a listen address
+// that names a host, else relative: never on a request's Host header.
+func TestPublicURL(t *testing.T) {
+	tests := []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"ARIADNE_PUBLIC_URL": "https://ariadne.example.com/"}, "https://ariadne.example.com"},
+		{map[string]string{"ARIADNE_PUBLIC_URL": "https://example.com/ariadne", "ARIADNE_ADDR": "127.0.0.1:9000"}, "https://example.com/ariadne"},
+		{map[string]string{"ARIADNE_ADDR": "127.0.0.1:9000"}, "http://127.0.0.1:9000"},
+		{map[string]string{"ARIADNE_ADDR": "127.0.0.1:0"}, "http://127.0.0.1:9000"}, // the port the listener got
+		{map[string]string{"ARIADNE_ADDR": "ariadne.internal:8080"}, "http://ariadne.internal:8080"},
+		{map[string]string{"ARIADNE_ADDR": ":8080"}, ""},
+		{map[string]string{"ARIADNE_ADDR": "0.0.0.0:8080"}, ""},
+		{map[string]string{"ARIADNE_ADDR": "[::]:8080"}, ""},
+	}
+	for _, tt := range tests {
+		env := map[string]string{"DATABASE_URL": goodDB}
+		for k, v := range tt.env {
+			env[k] = v
+		}
+		c, err := parseConfig(nil, envOf(env), io.Discard)
+		if err != nil {
+			t.Fatalf("%v: %v", tt.env, err)
+		}
+		bound := c.Addr // what the listener reports
+		if strings.HasSuffix(bound, ":0") {
+			bound = "127.0.0.1:9000"
+		}
+		if got := c.publicURL(bound); got != tt.want {
+			t.Errorf("%v: public URL %q, want %q", tt.env, got, tt.want)
+		}
+	}
+	for _, bad := range []string{"ariadne.example.com", "ftp://x", "https://x/?a=1", "https://u:p@x"} {
+		if _, err := parseConfig(nil, envOf(map[string]string{"DATABASE_URL": goodDB, "ARIADNE_PUBLIC_URL": bad}), io.Discard); err == nil || !strings.Contains(err.Error(), "ARIADNE_PUBLIC_URL") {
+			t.Errorf("ARIADNE_PUBLIC_URL=%s: %v, want refused", bad, err)
+		}
+	}
+}

@@ -96,11 +96,17 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		return err
 	}
 
+	// Listen first: with port 0 the links Ariadne gives out need the port
+	// it got.
+	l, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("ARIADNE_ADDR: %w", err)
+	}
 	st := store.New(pool, store.WithTimeout(cfg.DatabaseTimeout))
 	opt := handlers.Options{
 		Logger: log, DB: st, Store: st, Backends: cl.backends(cfg),
-		RequestTimeout: cfg.RequestTimeout,
-		UserHeader:     cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
+		RequestTimeout: cfg.RequestTimeout, PublicURL: cfg.publicURL(l.Addr().String()),
+		UserHeader: cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
 		ExemplarTraceLabel: cfg.ExemplarTraceLabels,
 		DerivedFields:      cfg.DerivedFields,
 		TraceLogQuery:      cfg.TraceLogQuery,
@@ -120,10 +126,6 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 	h := handlers.New(opt)
 	defer h.Close()
 
-	l, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("ARIADNE_ADDR: %w", err)
-	}
 	srv := &http.Server{
 		Handler:           h.Router(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -45,6 +45,8 @@ type Options struct {
 	// ("https://ariadne.example.com"), the host of every link it gives out
 	// (share links); empty means links are relative.
 	PublicURL string
+	// MaxQueryBytes bounds a request's query string (0: DefaultMaxQueryBytes).
+	MaxQueryBytes int
 	// PanelTimeout bounds each backend panel; the page never waits longer.
 	PanelTimeout time.Duration
 	// ExemplarTraceLabel names the exemplar labels that hold a trace ID,
@@ -95,6 +97,9 @@ func New(opt Options) *Handler {
 	}
 	if opt.RequestTimeout <= 0 {
 		opt.RequestTimeout = 60 * time.Second
+	}
+	if opt.MaxQueryBytes <= 0 {
+		opt.MaxQueryBytes = DefaultMaxQueryBytes
 	}
 	if opt.PanelTimeout <= 0 {
 		opt.PanelTimeout = 20 * time.Second

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -191,4 +192,29 @@ func (h *Handler) fromTrustedProxy(c echo.Context) bool {
 func userOf(c echo.Context) string {
 	u, _ := c.Get(userKey).(string)
 	return u
+}
+
+// DefaultMaxQueryBytes bounds a request's query string (ARIADNE_MAX_QUERY_BYTES):
+// far above any query a person writes, far below what would make a page
+// forward megabytes to a backend and echo them back.
+const DefaultMaxQueryBytes = 64 << 10
+
+// boundInput refuses a query string over limit bytes with a 400 that names
+// the limit (and echoes none of it), and caps a request body at the larger
+// of 1 MiB and twice limit, so no form can make Ariadne read without end.
+func boundInput(limit int) echo.MiddlewareFunc {
+	body := int64(max(1<<20, 2*limit))
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if n := len(r.URL.RawQuery); n > limit {
+				return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(
+					"The request's query is %d bytes; Ariadne accepts at most %d (ARIADNE_MAX_QUERY_BYTES). Shorten the query.", n, limit))
+			}
+			if r.Body != nil {
+				r.Body = http.MaxBytesReader(c.Response(), r.Body, body)
+			}
+			return next(c)
+		}
+	}
 }

@@ -32,6 +32,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))
 	e.Use(requestTimeout(h.opt.RequestTimeout))
 	e.Use(h.identify)
+	e.Use(boundInput(h.opt.MaxQueryBytes))
 	e.Use(csrfTokenFromBody)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup:    "form:" + csrfField + ",header:X-CSRF-Token",

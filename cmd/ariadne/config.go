@@ -17,6 +17,7 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/handlers"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -32,6 +33,7 @@ type Config struct {
 	// a hung Postgres fails its pages in seconds.
 	DatabaseTimeout time.Duration
 	RequestTimeout  time.Duration
+	MaxQueryBytes   int
 	NoMigrate       bool
 
 	Prometheus datasources.Config
@@ -97,6 +99,14 @@ func settings() []setting {
 		}},
 		{"DATABASE_TIMEOUT", "database_timeout", "upper bound for one call to Postgres, waiting for a connection included (Go duration)", func(c *Config, v string) error {
 			return setDuration(&c.DatabaseTimeout, v)
+		}},
+		{"ARIADNE_MAX_QUERY_BYTES", "max_query_bytes", "upper bound for a request's query string, in bytes (longer ones get a 400)", func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1024 {
+				return fmt.Errorf("%q must be a number of bytes, at least 1024", v)
+			}
+			c.MaxQueryBytes = n
+			return nil
 		}},
 		{"ARIADNE_REQUEST_TIMEOUT", "request_timeout", "upper bound for one page request (Go duration)", func(c *Config, v string) error {
 			return setDuration(&c.RequestTimeout, v)
@@ -198,6 +208,7 @@ func defaultConfig() Config {
 		Addr:            "127.0.0.1:8080",
 		RequestTimeout:  60 * time.Second,
 		DatabaseTimeout: store.DefaultTimeout,
+		MaxQueryBytes:   handlers.DefaultMaxQueryBytes,
 		Prometheus:      datasources.Config{Timeout: 15 * time.Second},
 		Loki:            datasources.Config{Timeout: 15 * time.Second},
 		Tempo:           datasources.Config{Timeout: 15 * time.Second},

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +11,7 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
+	"github.com/labstack/echo/v4"
 )
 
 // Characters that change how text reads without being seen (a
@@ -65,6 +68,46 @@ func TestInvalidTraceIDIsEchoedInert(t *testing.T) {
 		}
 		if strings.Contains(body, strings.Repeat("z", echoBytes+1)) {
 			t.Errorf("%s: more than %d bytes of the input written back", path, echoBytes)
+		}
+	}
+}
+
+// A query string over the limit is refused at once with the limit named,
+// none of it echoed and nothing forwarded; one under it goes through.
+func TestQueryLengthIsBounded(t *testing.T) {
+	f := &fakeMetrics{}
+	a := newGraphApp(t, f, Options{MaxQueryBytes: 4096})
+	huge := "/graph?q=" + strings.Repeat("a", 1<<20)
+	w := a.get(t, huge)
+	if w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "at most 4096 (ARIADNE_MAX_QUERY_BYTES)") {
+		t.Errorf("1 MB query: status %d, %.200s", w.Code, w.Body.String())
+	}
+	if w.Body.Len() > 20<<10 || strings.Contains(w.Body.String(), strings.Repeat("a", 600)) {
+		t.Errorf("1 MB query: the answer is %d bytes and echoes the query", w.Body.Len())
+	}
+	if f.step != 0 {
+		t.Error("the query was forwarded to Prometheus")
+	}
+	if w := a.get(t, "/graph?q=up"); w.Code != http.StatusOK {
+		t.Errorf("a short query: status %d", w.Code)
+	}
+
+	// A body is read only so far: a 3 MB form is not parsed.
+	e := echo.New()
+	e.Use(boundInput(4096))
+	e.POST("/form", func(c echo.Context) error {
+		if err := c.Request().ParseForm(); err != nil {
+			return c.String(http.StatusRequestEntityTooLarge, err.Error())
+		}
+		return c.String(http.StatusOK, strconv.Itoa(len(c.FormValue("title"))))
+	})
+	for size, want := range map[int]int{3 << 20: http.StatusRequestEntityTooLarge, 100 << 10: http.StatusOK} {
+		r := httptest.NewRequest(http.MethodPost, "/form", strings.NewReader("title="+strings.Repeat("b", size)))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		w := httptest.NewRecorder()
+		e.ServeHTTP(w, r)
+		if w.Code != want {
+			t.Errorf("%d-byte form: status %d, want %d", size, w.Code, want)
 		}
 	}
 }

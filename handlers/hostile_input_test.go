@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -109,5 +110,44 @@ func TestQueryLengthIsBounded(t *testing.T) {
 		if w.Code != want {
 			t.Errorf("%d-byte form: status %d, want %d", size, w.Code, want)
 		}
+	}
+}
+
+// A proxy's request ID is adopted only when short and token-like; anything
+// else (8 KB, spaces, control characters) gets an ID of our own.
+func TestRequestIDIsAdoptedOnlyWhenTokenLike(t *testing.T) {
+	a := newApp(t, Options{})
+	for in, adopted := range map[string]bool{
+		"4f1c2a9e-7b3d-4e2a-9c1f-0a2b3c4d5e6f": true,
+		"req:42.a_b":                           true,
+		strings.Repeat("x", 8<<10):             false,
+		"two words":                            false,
+		"evil\u202Eid":                         false,
+		"":                                     false,
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/healthz", nil)
+		r.Header.Set("X-Request-ID", in)
+		w := a.do(t, r)
+		got := w.Header().Get("X-Request-ID")
+		if adopted && got != in {
+			t.Errorf("%.20q: ID %q, want it adopted", in, got)
+		}
+		if !adopted && (got == in || len(got) != 32) {
+			t.Errorf("%.20q: ID %.40q, want a generated one", in, got)
+		}
+		if !adopted && strings.Contains(a.logs.String(), strings.Repeat("x", 100)) {
+			t.Errorf("the 8 KB ID is in the log")
+		}
+	}
+}
+
+// A request the client gave up on is not logged as served.
+func TestCancelledRequestIsLogged499(t *testing.T) {
+	a := newApp(t, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	a.do(t, httptest.NewRequest(http.MethodGet, "/healthz", nil).WithContext(ctx))
+	if logs := a.logs.String(); !strings.Contains(logs, "status=499") || strings.Contains(logs, "status=200") {
+		t.Errorf("a cancelled request is logged as: %s", logs)
 	}
 }

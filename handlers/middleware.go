@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -29,6 +30,36 @@ func requestLogger(c echo.Context) *slog.Logger {
 		return l
 	}
 	return slog.Default()
+}
+
+// requestID names each request in the logs, the error page and the
+// response's X-Request-ID. A proxy's ID is adopted only when it is short
+// and token-like (letters, digits, '-', '_', '.', ':'; at most 64): an
+// 8 KB or multi-line header must not be copied into every log line.
+func requestID(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id := c.Request().Header.Get(echo.HeaderXRequestID)
+		if !tokenLike(id) {
+			b := make([]byte, 16)
+			rand.Read(b)
+			id = hex.EncodeToString(b)
+		}
+		c.Response().Header().Set(echo.HeaderXRequestID, id)
+		return next(c)
+	}
+}
+
+func tokenLike(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == ':') {
+			return false
+		}
+	}
+	return true
 }
 
 // RedactPath hides share tokens: a share link is a capability, and logs are
@@ -87,6 +118,10 @@ func csrfTokenFromBody(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// statusClientClosed is nginx's 499: the client closed the connection
+// before the answer was complete.
+const statusClientClosed = 499
+
 // logRequests attaches a per-request logger and writes one line per request.
 func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
@@ -101,6 +136,13 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		res := c.Response()
+		status := res.Status
+		if req.Context().Err() != nil && errors.Is(context.Cause(req.Context()), context.Canceled) {
+			// The client went away: what the response says was never
+			// read. 499 as nginx logs it, so a cancelled page is not
+			// counted as served.
+			status = statusClientClosed
+		}
 		path := RedactPath(req.URL.Path)
 		query := redactQuery(req.URL.RawQuery)
 		if strings.HasPrefix(path, "/s/") {
@@ -111,7 +153,7 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			level = slog.LevelError
 		}
 		log.Log(req.Context(), level, "request",
-			"method", req.Method, "path", path, "query", query, "status", res.Status,
+			"method", req.Method, "path", path, "query", query, "status", status,
 			"bytes", res.Size, "duration_ms", time.Since(start).Milliseconds(), "user", userOf(c))
 		return nil
 	}

@@ -21,7 +21,7 @@ func (h *Handler) Router() *echo.Echo {
 	// Outermost first: the request ID exists before anything logs, the
 	// logger sees the final status, and recovery turns a panic into an
 	// error for the error handler.
-	e.Use(middleware.RequestID())
+	e.Use(requestID)
 	e.Use(h.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		// The error handler logs it, once, with the stack.

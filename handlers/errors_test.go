@@ -71,7 +71,7 @@ func TestPostgresUnavailableIs503(t *testing.T) {
 	const dbTimeout = 300 * time.Millisecond
 	for _, f := range []storetest.Failure{storetest.StartingUp, storetest.ShuttingDown, storetest.Crashed, storetest.Hung} {
 		st := store.New(storetest.BrokenPool(t, f), store.WithTimeout(dbTimeout))
-		a := newApp(t, Options{Store: st, DefaultUser: "local"})
+		a := newGraphApp(t, &fakeMetrics{series: []datasources.Series{p99(nil)}}, Options{Store: st, DefaultUser: "local"})
 		post := newFormRequest("/investigations", url.Values{"title": {"Checkout 502s"}, "idempotency_key": {"k1"}})
 		post.Header.Set("Sec-Fetch-Site", "same-origin")
 		for _, tt := range []struct {
@@ -100,6 +100,16 @@ func TestPostgresUnavailableIs503(t *testing.T) {
 			if strings.Contains(body, "Narrow the time range") {
 				t.Errorf("failure %d, %s: advises narrowing the time range", f, tt.name)
 			}
+		}
+		// A page that only offers pin forms still renders, quickly, and
+		// its forms say why nothing can be pinned.
+		start := time.Now()
+		w := a.get(t, "/graph?q=up&from=now-15m&to=now")
+		if took := time.Since(start); w.Code != http.StatusOK || took > time.Second+dbTimeout {
+			t.Errorf("failure %d: /graph answered %d after %v", f, w.Code, took)
+		}
+		if !strings.Contains(w.Body.String(), "nothing can be pinned right now") {
+			t.Errorf("failure %d: /graph's pin form does not say why it cannot pin", f)
 		}
 	}
 }

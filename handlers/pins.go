@@ -148,7 +148,9 @@ func (h *Handler) pinTargets(ctx context.Context) ([]views.PinTarget, string) {
 	if h.opt.Store == nil || !h.db.Up() {
 		return nil, why
 	}
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	// A page that does not need Postgres must not wait long for it: past
+	// this, the page renders and its pin forms say why they cannot pin.
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
 	defer cancel()
 	list, err := h.opt.Store.List(ctx, store.Filter{Status: store.StatusOpen, Limit: 50})
 	if err != nil {

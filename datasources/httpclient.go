@@ -17,7 +17,8 @@ import (
 // their files (see the cmd/ariadne config); nothing here is ever logged.
 type Config struct {
 	URL              string // base URL; empty means "not configured"
-	Tenant           string // X-Scope-OrgID, sent when set
+	Tenant           string // sent in TenantHeader when set
+	TenantHeader     string // empty means X-Scope-OrgID (Loki, Tempo, Prometheus-compatible stores); Jaeger's is x-tenant
 	Username         string // basic auth, with Password
 	Password         string
 	BearerToken      string
@@ -124,7 +125,11 @@ type authTransport struct {
 func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	r = r.Clone(r.Context())
 	if t.cfg.Tenant != "" {
-		r.Header.Set("X-Scope-OrgID", t.cfg.Tenant)
+		h := t.cfg.TenantHeader
+		if h == "" {
+			h = "X-Scope-OrgID"
+		}
+		r.Header.Set(h, t.cfg.Tenant)
 	}
 	switch {
 	case t.cfg.BearerToken != "":

@@ -62,7 +62,7 @@ func (p *Prometheus) SetTargets(ctx context.Context, targets ...string) error {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("reloading prometheus: %s; last output:\n%s", resp.Status, p.logs.Lines(10))
+		return fmt.Errorf("reloading prometheus: %s; last output:\n%s", resp.Status, p.proc.Logs(10))
 	}
 	p.opts.Targets = targets
 	return nil

@@ -12,15 +12,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
+
+	"github.com/ariadne-dev/ariadne/datasources/childproc"
 )
 
 // ErrBinaryNotFound is returned (wrapped) by Start when no prometheus binary
@@ -72,10 +71,7 @@ type Prometheus struct {
 
 	opts    Options
 	tempDir bool
-	cmd     *exec.Cmd
-	logs    *tail
-	exited  chan struct{} // closed when the process has been reaped
-	waitErr error         // valid after exited is closed
+	proc    *childproc.Process
 	cfgMu   sync.Mutex
 	stop    sync.Once
 	stopErr error
@@ -133,7 +129,7 @@ func Start(ctx context.Context, opts Options) (*Prometheus, error) {
 		if err == nil {
 			return p, nil
 		}
-		if attempt == 2 || !opts.freePort() || !strings.Contains(p.logs.String(), "address already in use") {
+		if attempt == 2 || !opts.freePort() || !strings.Contains(err.Error(), "address already in use") {
 			break
 		}
 	}
@@ -148,7 +144,8 @@ func (o Options) freePort() bool {
 }
 
 func (p *Prometheus) launch(ctx context.Context) error {
-	addr, err := listenAddr(p.opts.ListenAddr)
+	// Prometheus would not say which port it picked: choose one for it.
+	addr, err := childproc.FreeAddr(p.opts.ListenAddr)
 	if err != nil {
 		return err
 	}
@@ -166,90 +163,25 @@ func (p *Prometheus) launch(ctx context.Context) error {
 		args = append(args, "--enable-feature=exemplar-storage")
 	}
 	args = append(args, p.opts.ExtraArgs...)
-	p.logs = &tail{max: 16 << 10}
-	out := io.Writer(p.logs)
-	if p.opts.Output != nil {
-		out = io.MultiWriter(p.logs, p.opts.Output)
-	}
-	cmd := exec.Command(p.opts.Binary, args...)
-	cmd.Dir = p.Dir
-	cmd.Stdout, cmd.Stderr = out, out
-	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s: %w", p.opts.Binary, err)
-	}
-	p.cmd = cmd
-	p.exited = make(chan struct{})
-	go func() {
-		p.waitErr = cmd.Wait()
-		close(p.exited)
-	}()
-	if err := p.waitReady(ctx); err != nil {
-		p.kill()
-		return err
-	}
-	return nil
-}
-
-// listenAddr resolves a ":0" port to a concrete free one, because
-// Prometheus would not tell us which port it picked.
-func listenAddr(want string) (string, error) {
-	if want == "" {
-		want = "127.0.0.1:0"
-	}
-	host, port, err := net.SplitHostPort(want)
-	if err != nil {
-		return "", fmt.Errorf("listen address %q: %w", want, err)
-	}
-	if port != "0" {
-		return want, nil
-	}
-	l, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
-	if err != nil {
-		return "", fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func (p *Prometheus) waitReady(ctx context.Context) error {
-	ctx, cancel := context.WithTimeout(ctx, p.opts.ReadyTimeout)
-	defer cancel()
-	client := &http.Client{Timeout: time.Second}
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, p.URL+"/-/ready", nil)
-		if resp, err := client.Do(req); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-p.exited:
-			return fmt.Errorf("prometheus exited before it was ready (%v); last output:\n%s", p.waitErr, p.logs.Lines(20))
-		case <-ctx.Done():
-			return fmt.Errorf("prometheus was not ready at %s after %s (%v); last output:\n%s", p.URL, p.opts.ReadyTimeout, ctx.Err(), p.logs.Lines(20))
-		case <-tick.C:
-		}
-	}
+	p.proc, err = childproc.Start(ctx, childproc.Spec{Name: "prometheus", Binary: p.opts.Binary, Args: args, Dir: p.Dir,
+		ReadyURL: p.URL + "/-/ready", ReadyTimeout: p.opts.ReadyTimeout, Output: p.opts.Output})
+	return err
 }
 
 // PID is the process ID of the running server.
-func (p *Prometheus) PID() int { return p.cmd.Process.Pid }
+func (p *Prometheus) PID() int { return p.proc.PID() }
 
 // Exited is closed once the process has ended (after Stop, or a crash).
-func (p *Prometheus) Exited() <-chan struct{} { return p.exited }
+func (p *Prometheus) Exited() <-chan struct{} { return p.proc.Exited() }
 
 // Logs returns the last lines the process wrote, for failure messages.
-func (p *Prometheus) Logs(lines int) string { return p.logs.Lines(lines) }
+func (p *Prometheus) Logs(lines int) string { return p.proc.Logs(lines) }
 
 // Stop sends SIGTERM, waits up to 10s for a clean shutdown, then kills the
 // process. It removes Dir when Start created it. Calling it again is a no-op.
 func (p *Prometheus) Stop() error {
 	p.stop.Do(func() {
-		p.stopErr = p.terminate(10 * time.Second)
+		p.stopErr = p.proc.Stop(10 * time.Second)
 		if p.tempDir {
 			if err := os.RemoveAll(p.Dir); err != nil && p.stopErr == nil {
 				p.stopErr = err
@@ -257,27 +189,4 @@ func (p *Prometheus) Stop() error {
 		}
 	})
 	return p.stopErr
-}
-
-func (p *Prometheus) terminate(grace time.Duration) error {
-	select {
-	case <-p.exited:
-		return nil // crashed or already gone; Wait has reaped it
-	default:
-	}
-	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
-		return fmt.Errorf("stopping prometheus: %w", err)
-	}
-	select {
-	case <-p.exited:
-		return nil
-	case <-time.After(grace):
-		p.kill()
-		return fmt.Errorf("prometheus did not stop within %s of SIGTERM and was killed", grace)
-	}
-}
-
-func (p *Prometheus) kill() {
-	_ = p.cmd.Process.Kill()
-	<-p.exited
 }

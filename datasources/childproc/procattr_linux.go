@@ -1,8 +1,8 @@
-package promrun
+package childproc
 
 import "syscall"
 
-// sysProcAttr asks the kernel to SIGTERM Prometheus when its parent dies, so
+// sysProcAttr asks the kernel to SIGTERM the child when its parent dies, so
 // a crashed test or demo never leaves a server holding a port. (Pdeathsig
 // follows the forking OS thread; Go keeps its threads alive, so in practice
 // that is the process.)

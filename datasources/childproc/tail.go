@@ -1,11 +1,11 @@
-package promrun
+package childproc
 
 import (
 	"strings"
 	"sync"
 )
 
-// tail keeps the last max bytes written to it: enough of Prometheus's log
+// tail keeps the last max bytes written to it: enough of a server's log
 // to explain a failed start without holding a long run's output in memory.
 type tail struct {
 	mu  sync.Mutex

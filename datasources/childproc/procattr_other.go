@@ -1,6 +1,6 @@
 //go:build !linux
 
-package promrun
+package childproc
 
 import "syscall"
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/otlp"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
@@ -46,7 +47,7 @@ func DecodeTraceV2(body []byte, contentType string) (*datasources.Trace, error) 
 	if err := decodeV2JSON(body, &td, &tr); err != nil {
 		return nil, decodeError(err)
 	}
-	tr.Spans = convert(&td)
+	tr.Spans = otlp.Convert(&td)
 	setID(&tr)
 	return &tr, nil
 }
@@ -68,7 +69,7 @@ func DecodeTraceV1(body []byte, contentType string) (*datasources.Trace, error) 
 	if err := decodeV1JSON(body, &td); err != nil {
 		return nil, decodeError(err)
 	}
-	tr.Spans = convert(&td)
+	tr.Spans = otlp.Convert(&td)
 	setID(&tr)
 	return &tr, nil
 }

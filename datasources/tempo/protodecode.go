@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/otlp"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protowire"
 )
@@ -279,7 +280,7 @@ func (d *pdec) span(p, end int, res *datasources.Resource) error {
 		case it.num == 5 && it.isBytes:
 			sp.Name = d.str(&it)
 		case it.num == 6 && it.isVarint:
-			sp.Kind = spanKind(tracepb.Span_SpanKind(int32(it.u)))
+			sp.Kind = otlp.SpanKind(tracepb.Span_SpanKind(int32(it.u)))
 		case it.num == 7 && it.isFixed:
 			sp.StartNs = int64(it.u)
 		case it.num == 8 && it.isFixed:
@@ -303,7 +304,7 @@ func (d *pdec) span(p, end int, res *datasources.Resource) error {
 				case si.num == 2 && si.isBytes:
 					sp.StatusMsg = d.str(&si)
 				case si.num == 3 && si.isVarint:
-					sp.Status = statusCode(tracepb.Status_StatusCode(int32(si.u)))
+					sp.Status = otlp.StatusCode(tracepb.Status_StatusCode(int32(si.u)))
 				}
 			}
 			if si.err != nil {
@@ -346,9 +347,9 @@ func (d *pdec) link(p, end int) error {
 	for it.next() {
 		switch {
 		case it.num == 1 && it.isBytes:
-			l.TraceID = hexID(d.b[it.v0:it.v1], 32)
+			l.TraceID = otlp.HexID(d.b[it.v0:it.v1], 32)
 		case it.num == 2 && it.isBytes:
-			l.SpanID = hexID(d.b[it.v0:it.v1], 16)
+			l.SpanID = otlp.HexID(d.b[it.v0:it.v1], 16)
 		case it.num == 4 && it.isBytes:
 			if err := d.keyValue(it.v0, it.v1, &d.otherAttrs); err != nil {
 				return err
@@ -364,7 +365,7 @@ func (d *pdec) link(p, end int) error {
 func (d *pdec) traceID(sp *datasources.Span, it *iter) {
 	raw := d.s[it.v0:it.v1]
 	if d.lastTIDHex == "" || raw != d.lastTID {
-		d.lastTID, d.lastTIDHex = raw, hexID(d.b[it.v0:it.v1], 32)
+		d.lastTID, d.lastTIDHex = raw, otlp.HexID(d.b[it.v0:it.v1], 32)
 	}
 	sp.TraceID = d.lastTIDHex
 }
@@ -380,7 +381,7 @@ func (d *pdec) hexField(dst *string, id []byte, width int) {
 		d.text = append(d.text, '0')
 	}
 	for _, x := range id {
-		d.text = append(d.text, hexDigits[x>>4], hexDigits[x&0xf])
+		d.text = append(d.text, otlp.HexDigits[x>>4], otlp.HexDigits[x&0xf])
 	}
 	d.fix = append(d.fix, fixup{p: dst, off: off, n: len(d.text) - off})
 }
@@ -449,7 +450,7 @@ func (d *pdec) anyValue(p, end int, pa *pendingAttr) error {
 			d.text = strconv.AppendInt(d.text, int64(it.u), 10)
 			pa.a.Type = datasources.TypeInt
 		case it.num == 4 && it.isFixed:
-			d.text = appendFloat(d.text, math.Float64frombits(it.u))
+			d.text = otlp.AppendFloat(d.text, math.Float64frombits(it.u))
 			pa.a.Type = datasources.TypeDouble
 		case it.num == 7 && it.isBytes:
 			d.text = base64.StdEncoding.AppendEncode(d.text, d.b[it.v0:it.v1])
@@ -555,7 +556,7 @@ func (d *pdec) appendAny(b []byte, p, end int) ([]byte, error) {
 	case 3:
 		return strconv.AppendInt(b, int64(last.u), 10), nil
 	case 4:
-		return appendFloat(b, math.Float64frombits(last.u)), nil
+		return otlp.AppendFloat(b, math.Float64frombits(last.u)), nil
 	case 7:
 		return strconv.AppendQuote(b, base64.StdEncoding.EncodeToString(d.b[last.v0:last.v1])), nil
 	}

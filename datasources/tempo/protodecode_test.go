@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/otlp"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -18,7 +19,7 @@ func reference(b []byte) ([]datasources.Span, error) {
 	if err := proto.Unmarshal(b, &td); err != nil {
 		return nil, err
 	}
-	return convert(&td), nil
+	return otlp.Convert(&td), nil
 }
 
 func kv(k string, v *commonpb.AnyValue) *commonpb.KeyValue {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/otlp"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 )
 
@@ -223,7 +224,7 @@ func convertSpanSet(ss spanSetJSON) (SpanSet, error) {
 					return set, err
 				}
 			}
-			val, typ := renderValue(&v)
+			val, typ := otlp.RenderValue(&v)
 			out.Attributes = append(out.Attributes, datasources.Attribute{Key: kv.Key, Value: val, Type: typ})
 		}
 		set.Spans = append(set.Spans, out)

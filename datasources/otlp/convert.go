@@ -1,4 +1,7 @@
-package tempo
+// Package otlp turns OpenTelemetry's trace model (OTLP protobuf, and OTLP's
+// JSON encoding) into Ariadne's one trace model. Tempo sends OTLP; Jaeger's
+// v3 API sends OTLP JSON; both decode here.
+package otlp
 
 import (
 	"bytes"
@@ -11,11 +14,11 @@ import (
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
-// convert turns OTLP spans into the model. It runs on traces of 100,000
+// Convert turns OTLP spans into the model. It runs on traces of 100,000
 // spans, so it counts first and carves every span's attributes, events and
 // links out of three shared slabs instead of growing thousands of slices,
 // and renders values with strconv rather than fmt.
-func convert(td *tracepb.TracesData) []datasources.Span {
+func Convert(td *tracepb.TracesData) []datasources.Span {
 	var nSpans, nAttrs, nEvents, nLinks int
 	for _, rs := range td.GetResourceSpans() {
 		nAttrs += len(rs.GetResource().GetAttributes())
@@ -48,11 +51,11 @@ func convert(td *tracepb.TracesData) []datasources.Span {
 			for _, sp := range ss.GetSpans() {
 				spans = append(spans, datasources.Span{
 					TraceID:      c.traceID(sp.TraceId),
-					SpanID:       hexID(sp.SpanId, 16),
-					ParentSpanID: parentID(sp.ParentSpanId),
+					SpanID:       HexID(sp.SpanId, 16),
+					ParentSpanID: ParentID(sp.ParentSpanId),
 					Name:         sp.Name,
-					Kind:         spanKind(sp.Kind),
-					Status:       statusCode(sp.GetStatus().GetCode()),
+					Kind:         SpanKind(sp.Kind),
+					Status:       StatusCode(sp.GetStatus().GetCode()),
 					StatusMsg:    sp.GetStatus().GetMessage(),
 					StartNs:      int64(sp.StartTimeUnixNano),
 					EndNs:        int64(sp.EndTimeUnixNano),
@@ -81,7 +84,7 @@ func (c *converter) traceID(b []byte) string {
 	if c.lastTIDHex != "" && bytes.Equal(b, c.lastTID) {
 		return c.lastTIDHex
 	}
-	c.lastTID, c.lastTIDHex = b, hexID(b, 32)
+	c.lastTID, c.lastTIDHex = b, HexID(b, 32)
 	return c.lastTIDHex
 }
 
@@ -93,7 +96,7 @@ func (c *converter) attributes(kvs []*commonpb.KeyValue) []datasources.Attribute
 	}
 	start := len(c.attrs)
 	for _, kv := range kvs {
-		v, t := renderValue(kv.GetValue())
+		v, t := RenderValue(kv.GetValue())
 		c.attrs = append(c.attrs, datasources.Attribute{Key: kv.GetKey(), Value: v, Type: t})
 	}
 	return c.attrs[start:len(c.attrs):len(c.attrs)]
@@ -121,19 +124,20 @@ func (c *converter) spanLinks(ls []*tracepb.Span_Link) []datasources.SpanLink {
 	start := len(c.links)
 	for _, l := range ls {
 		c.links = append(c.links, datasources.SpanLink{
-			TraceID:    hexID(l.GetTraceId(), 32),
-			SpanID:     hexID(l.GetSpanId(), 16),
+			TraceID:    HexID(l.GetTraceId(), 32),
+			SpanID:     HexID(l.GetSpanId(), 16),
 			Attributes: c.attributes(l.GetAttributes()),
 		})
 	}
 	return c.links[start:len(c.links):len(c.links)]
 }
 
-const hexDigits = "0123456789abcdef"
+// HexDigits are the digits HexID writes.
+const HexDigits = "0123456789abcdef"
 
-// hexID renders an ID as lower-case hex left-padded with zeros to width
+// HexID renders an ID as lower-case hex left-padded with zeros to width
 // characters (64-bit trace IDs are padded to 128 bits), in one allocation.
-func hexID(b []byte, width int) string {
+func HexID(b []byte, width int) string {
 	if len(b) == 0 {
 		return ""
 	}
@@ -150,23 +154,23 @@ func hexID(b []byte, width int) string {
 		out = append(out, '0')
 	}
 	for _, x := range b {
-		out = append(out, hexDigits[x>>4], hexDigits[x&0xf])
+		out = append(out, HexDigits[x>>4], HexDigits[x&0xf])
 	}
 	return string(out)
 }
 
-// parentID treats an absent or all-zero parent as "no parent": some SDKs
+// ParentID treats an absent or all-zero parent as "no parent": some SDKs
 // send eight zero bytes for a root span.
-func parentID(b []byte) string {
+func ParentID(b []byte) string {
 	for _, x := range b {
 		if x != 0 {
-			return hexID(b, 16)
+			return HexID(b, 16)
 		}
 	}
 	return ""
 }
 
-func spanKind(k tracepb.Span_SpanKind) datasources.SpanKind {
+func SpanKind(k tracepb.Span_SpanKind) datasources.SpanKind {
 	switch k {
 	case tracepb.Span_SPAN_KIND_INTERNAL:
 		return datasources.KindInternal
@@ -182,7 +186,7 @@ func spanKind(k tracepb.Span_SpanKind) datasources.SpanKind {
 	return datasources.KindUnspecified
 }
 
-func statusCode(c tracepb.Status_StatusCode) datasources.StatusCode {
+func StatusCode(c tracepb.Status_StatusCode) datasources.StatusCode {
 	switch c {
 	case tracepb.Status_STATUS_CODE_OK:
 		return datasources.StatusOK
@@ -192,9 +196,9 @@ func statusCode(c tracepb.Status_StatusCode) datasources.StatusCode {
 	return datasources.StatusUnset
 }
 
-// renderValue renders an OTLP value as text. Scalars reuse the decoded
+// RenderValue renders an OTLP value as text. Scalars reuse the decoded
 // string or strconv; arrays and maps become compact JSON-like text.
-func renderValue(v *commonpb.AnyValue) (string, datasources.ValueType) {
+func RenderValue(v *commonpb.AnyValue) (string, datasources.ValueType) {
 	switch x := v.GetValue().(type) {
 	case *commonpb.AnyValue_StringValue:
 		return x.StringValue, datasources.TypeString
@@ -210,17 +214,17 @@ func renderValue(v *commonpb.AnyValue) (string, datasources.ValueType) {
 	case *commonpb.AnyValue_BytesValue:
 		return base64.StdEncoding.EncodeToString(x.BytesValue), datasources.TypeBytes
 	case *commonpb.AnyValue_ArrayValue:
-		return string(appendValue(nil, v)), datasources.TypeArray
+		return string(AppendValue(nil, v)), datasources.TypeArray
 	case *commonpb.AnyValue_KvlistValue:
-		return string(appendValue(nil, v)), datasources.TypeMap
+		return string(AppendValue(nil, v)), datasources.TypeMap
 	}
 	return "", datasources.TypeString
 }
 
-func formatFloat(f float64) string { return string(appendFloat(nil, f)) }
+func formatFloat(f float64) string { return string(AppendFloat(nil, f)) }
 
-// appendFloat writes f as Go's shortest 'g' form, or NaN, +Inf, -Inf.
-func appendFloat(b []byte, f float64) []byte {
+// AppendFloat writes f as Go's shortest 'g' form, or NaN, +Inf, -Inf.
+func AppendFloat(b []byte, f float64) []byte {
 	switch {
 	case math.IsNaN(f):
 		return append(b, "NaN"...)
@@ -232,8 +236,8 @@ func appendFloat(b []byte, f float64) []byte {
 	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }
 
-// appendValue writes nested values: strings quoted, scalars bare.
-func appendValue(b []byte, v *commonpb.AnyValue) []byte {
+// AppendValue writes nested values: strings quoted, scalars bare.
+func AppendValue(b []byte, v *commonpb.AnyValue) []byte {
 	switch x := v.GetValue().(type) {
 	case *commonpb.AnyValue_StringValue:
 		return strconv.AppendQuote(b, x.StringValue)
@@ -245,7 +249,7 @@ func appendValue(b []byte, v *commonpb.AnyValue) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendValue(b, e)
+			b = AppendValue(b, e)
 		}
 		return append(b, ']')
 	case *commonpb.AnyValue_KvlistValue:
@@ -256,12 +260,12 @@ func appendValue(b []byte, v *commonpb.AnyValue) []byte {
 			}
 			b = strconv.AppendQuote(b, kv.GetKey())
 			b = append(b, ':')
-			b = appendValue(b, kv.GetValue())
+			b = AppendValue(b, kv.GetValue())
 		}
 		return append(b, '}')
 	case nil:
 		return append(b, "null"...)
 	}
-	s, _ := renderValue(v)
+	s, _ := RenderValue(v)
 	return append(b, s...)
 }

@@ -1,0 +1,41 @@
+package jaegerrun
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+	"time"
+)
+
+// StartTest starts Jaeger for the test's duration. Without the binary the
+// test is skipped, except under CI=true (make test builds it), where it
+// fails instead of silently skipping the integration tests.
+func StartTest(t testing.TB, opts Options) *Jaeger {
+	t.Helper()
+	RequireBinary(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	j, err := Start(ctx, opts)
+	if err != nil {
+		t.Fatalf("starting jaeger: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := j.Stop(); err != nil {
+			t.Errorf("stopping jaeger: %v", err)
+		}
+	})
+	return j
+}
+
+// RequireBinary skips the test when no jaeger binary is built, or fails it
+// under CI=true.
+func RequireBinary(t testing.TB) {
+	t.Helper()
+	if _, err := Binary(); err != nil {
+		if !errors.Is(err, ErrBinaryNotFound) || os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+}

@@ -139,12 +139,18 @@ func TestAgainstRealJaeger(t *testing.T) {
 			q.Service, q.Attributes = "payments", []datasources.Attribute{{Key: "payment.provider", Value: "acme"}}
 			return q
 		}, []string{s.traceID}},
-		{"errors only", func(q datasources.TraceQuery) datasources.TraceQuery { q.Service, q.ErrorsOnly = "payments", true; return q }, []string{s.traceID}},
+		{"errors only", func(q datasources.TraceQuery) datasources.TraceQuery {
+			q.Service, q.ErrorsOnly = "payments", true
+			return q
+		}, []string{s.traceID}},
 		{"min duration", func(q datasources.TraceQuery) datasources.TraceQuery {
 			q.Service, q.MinDuration = "payments", 500*time.Millisecond
 			return q
 		}, []string{s.traceID}},
-		{"nothing", func(q datasources.TraceQuery) datasources.TraceQuery { q.Service, q.Operation = "shop", "no such op"; return q }, nil},
+		{"nothing", func(q datasources.TraceQuery) datasources.TraceQuery {
+			q.Service, q.Operation = "shop", "no such op"
+			return q
+		}, nil},
 	} {
 		res, err := c.Search(ctx, tt.q(window))
 		if err != nil {

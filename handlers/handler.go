@@ -39,6 +39,10 @@ type Options struct {
 	// The backends' clients; a nil one is "not configured".
 	Prometheus     MetricsSource
 	Tempo          TraceSource
+	// TraceBackends are every trace backend, in the order a trace ID is
+	// looked up and the search page offers them. Tempo, when set above
+	// and not listed, is added first.
+	TraceBackends []TraceBackend
 	Loki           LogSource
 	RequestTimeout time.Duration
 	// PublicURL is Ariadne's external base URL without a trailing slash
@@ -103,6 +107,9 @@ func New(opt Options) *Handler {
 	}
 	if opt.PanelTimeout <= 0 {
 		opt.PanelTimeout = 20 * time.Second
+	}
+	if opt.Tempo != nil && !hasBackend(opt.TraceBackends, "tempo") {
+		opt.TraceBackends = append([]TraceBackend{{Name: "tempo", Display: "Tempo", Fetch: opt.Tempo}}, opt.TraceBackends...)
 	}
 	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
 	d, err := logline.CompileDerivedFields(opt.DerivedFields)

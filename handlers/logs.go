@@ -145,16 +145,16 @@ func (h *Handler) logs(c echo.Context) error {
 	return render(c, http.StatusOK, views.Logs(p, v, set.Heads(), set))
 }
 
-// fetchTraceWindow asks Tempo for a trace's time span and gives its logs
-// window (links.TraceWindow); ok is false when Tempo is not configured,
-// slow, or does not have the trace.
+// fetchTraceWindow asks the trace backends for a trace's time span and
+// gives its logs window (links.TraceWindow); ok is false when none is
+// configured, they are slow, or none has the trace.
 func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.TimeRange, ok bool) {
-	if h.opt.Tempo == nil {
+	if len(h.opt.TraceBackends) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, tempoWindowTimeout)
 	defer cancel()
-	tr, err := h.opt.Tempo.Trace(ctx, id, time.Time{}, time.Time{})
+	tr, _, err := h.lookupTrace(ctx, id, time.Time{}, time.Time{})
 	if err != nil || len(tr.Spans) == 0 {
 		return
 	}

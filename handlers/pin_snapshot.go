@@ -167,10 +167,7 @@ func (pf *pinForm) trace() error {
 	if err != nil {
 		return err
 	}
-	if pf.h.opt.Tempo == nil {
-		return datasources.NotConfigured("tempo")
-	}
-	tr, err := pf.h.opt.Tempo.Trace(pf.ctx, id, from, to)
+	tr, _, err := pf.h.lookupTrace(pf.ctx, id, from, to)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,29 @@ type MetricsSource interface {
 	Exemplars(ctx context.Context, query string, start, end time.Time) ([]datasources.Exemplar, error)
 }
 
+// TraceFetcher is what every trace backend gives: one trace by ID, start
+// and end narrowing the lookup when set.
+type TraceFetcher interface {
+	Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error)
+}
+
+// ParamSearcher is a trace backend searched by the form's parameters
+// (Jaeger, Zipkin) rather than by TraceQL.
+type ParamSearcher interface {
+	Search(ctx context.Context, q datasources.TraceQuery) (*datasources.SearchResult, error)
+	Services(ctx context.Context) ([]string, error)
+}
+
+// TraceBackend is one configured trace backend.
+type TraceBackend struct {
+	Name    string // "tempo", "jaeger", "zipkin": the search page's backend= value
+	Display string // "Tempo"
+	Fetch   TraceFetcher
+	// Search is nil for Tempo, which the search page asks in TraceQL
+	// through Options.Tempo.
+	Search ParamSearcher
+}
+
 // TraceSource is what the trace pages read from Tempo.
 type TraceSource interface {
 	Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error)

@@ -28,12 +28,14 @@ func (h *Handler) trace(c echo.Context) error {
 		}))
 	}
 	opt := parseTraceOptions(c)
-	tr, err := h.fetchTrace(c, id, opt)
+	tr, from, err := h.fetchTrace(c, id, opt)
 	if err != nil {
 		return h.traceProblem(c, id, err)
 	}
 	tree := trace.BuildTree(tr, opt.Skew)
-	v := views.BuildTrace(tree, h.traceInput(c, opt))
+	in := h.traceInput(c, opt)
+	in.Backend = from.Display
+	v := views.BuildTrace(tree, in)
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
@@ -61,7 +63,7 @@ func (h *Handler) traceSpan(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	opt := parseTraceOptions(c)
-	tr, err := h.fetchTrace(c, id, opt)
+	tr, _, err := h.fetchTrace(c, id, opt)
 	if err != nil {
 		return err
 	}
@@ -111,18 +113,16 @@ func (h *Handler) traceInput(c echo.Context, opt views.TraceOptions) views.Trace
 	return views.TraceInput{Options: opt, Now: h.now(), Zone: zoneOf(c), REDQueries: h.opt.REDQueries}
 }
 
-// fetchTrace asks Tempo, within the URL's window when it gives one.
-func (h *Handler) fetchTrace(c echo.Context, id string, opt views.TraceOptions) (*datasources.Trace, error) {
-	if h.opt.Tempo == nil {
-		return nil, datasources.NotConfigured("tempo")
-	}
+// fetchTrace asks the trace backends, within the URL's window when it
+// gives one.
+func (h *Handler) fetchTrace(c echo.Context, id string, opt views.TraceOptions) (*datasources.Trace, TraceBackend, error) {
 	var start, end time.Time
 	if opt.Window.Get("from") != "" || opt.Window.Get("to") != "" {
 		if r, err := links.ParseTimeRange(opt.Window.Get("from"), opt.Window.Get("to"), h.now()); err == nil {
 			start, end = links.LookupWindow(r)
 		}
 	}
-	return h.opt.Tempo.Trace(c.Request().Context(), id, start, end)
+	return h.lookupTrace(c.Request().Context(), id, start, end)
 }
 
 // traceProblem turns a failed fetch into the page that says why.
@@ -141,7 +141,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 	case datasources.ErrorNotFound:
 		tp := views.TraceProblem{
 			Heading: "Trace not found", ID: id,
-			Message: "Tempo has no trace with this ID.",
+			Message: datasources.UserMessage(err),
 			Hints: []string{
 				"It may be outside Tempo's retention, or too recent: a trace can take a few seconds to become visible after its spans are sent.",
 				"It may have been sampled out: only sampled requests are stored.",
@@ -156,7 +156,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
 	case datasources.ErrorNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{
-			Heading: "Tempo is not configured", ID: id, Message: "Set TEMPO_URL to read traces.",
+			Heading: "No trace backend is configured", ID: id, Message: datasources.UserMessage(err),
 		}))
 	}
 	var de *datasources.Error

@@ -5,6 +5,7 @@ import "github.com/a-h/templ"
 // TraceView is the trace page, computed by the handler.
 type TraceView struct {
 	ID        string
+	Backend   string // who answered: "Tempo", "Jaeger", "Zipkin"
 	Title     string // root service: root span
 	StartAbs  string
 	StartAgo  string

@@ -53,6 +53,8 @@ type TraceInput struct {
 	// REDQueries are the "metrics for this service" graphs, $service
 	// replaced; empty means DefaultREDQueries.
 	REDQueries []string
+	// Backend names the trace backend that answered.
+	Backend string
 }
 
 // DefaultREDQueries are the "metrics for this service" graphs: duration,
@@ -69,7 +71,7 @@ var DefaultREDQueries = []string{
 func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	tr := t.Trace
 	opt, zone := in.Options, in.Zone
-	v := TraceView{ID: tr.ID, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
+	v := TraceView{ID: tr.ID, Backend: in.Backend, Spans: len(t.Nodes), Errors: t.Errors, Depth: t.MaxDepth + 1, Services: len(t.Services)}
 	if tr.Partial {
 		v.Partial = tr.PartialMessage
 	}

@@ -37,12 +37,12 @@ type Options struct {
 	DB       Pinger
 	Backends []Backend
 	// The backends' clients; a nil one is "not configured".
-	Prometheus     MetricsSource
-	Tempo          TraceSource
+	Prometheus MetricsSource
+	Tempo      TraceSource
 	// TraceBackends are every trace backend, in the order a trace ID is
 	// looked up and the search page offers them. Tempo, when set above
 	// and not listed, is added first.
-	TraceBackends []TraceBackend
+	TraceBackends  []TraceBackend
 	Loki           LogSource
 	RequestTimeout time.Duration
 	// PublicURL is Ariadne's external base URL without a trailing slash

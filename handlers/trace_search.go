@@ -21,9 +21,12 @@ import (
 
 var searchLimits = []int{20, 50, 100, 500}
 
-// traceSearch is the search page: the form compiles to TraceQL shown in an
-// editable box; raw TraceQL (q) wins over the form. Results stream in a
-// panel, so a slow or failing Tempo never holds the page.
+// traceSearch is the search page. For Tempo the form compiles to TraceQL
+// shown in an editable box, and raw TraceQL (q) wins over the form; for
+// Jaeger and Zipkin the form is sent as their search parameters and the
+// page shows what was sent. backend= chooses (default: the first
+// configured). Results stream in a panel, so a slow or failing backend
+// never holds the page.
 func (h *Handler) traceSearch(c echo.Context) error {
 	r, rc := h.timeRange(c)
 	q := c.QueryParams()
@@ -39,6 +42,17 @@ func (h *Handler) traceSearch(c echo.Context) error {
 		if x := q.Get(k); x != "" {
 			v.Hidden = append(v.Hidden, views.Hidden{Name: k, Value: x})
 		}
+	}
+	b, ok := h.searchBackend(q.Get("backend"))
+	if !ok {
+		v.FormError = "There is no trace backend " + quoteShort(q.Get("backend")) + " here; searching " + b.Display + "."
+	}
+	v.Backend, v.TraceQL = b.Name, b.Search == nil
+	for _, sb := range h.opt.TraceBackends {
+		v.Backends = append(v.Backends, views.Choice{Value: sb.Name, Label: sb.Display, Selected: sb.Name == b.Name})
+	}
+	if !v.TraceQL {
+		return h.paramSearch(c, v, b, r, rc)
 	}
 
 	// The form, when submitted, compiles to the query; otherwise q rules.
@@ -132,7 +146,11 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 	if res.Metrics.InspectedTraces > 0 {
 		out.Inspected = strconv.FormatInt(res.Metrics.InspectedTraces, 10) + " traces inspected"
 	}
-	out.Rows = views.BuildTraceResultRows(res.Traces, out.Services, r, h.now())
+	sums := make([]datasources.TraceSummary, len(res.Traces))
+	for i, t := range res.Traces {
+		sums[i] = t.Summary()
+	}
+	out.Rows = views.BuildTraceResultRows(sums, out.Services, r, h.now())
 	return out, nil
 }
 

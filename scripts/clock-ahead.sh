@@ -30,11 +30,12 @@ year=$(cd "$dir/probe" && GOFLAGS= GO111MODULE=off go run -overlay "$dir/overlay
 echo "clock-ahead: time.Now() reads year $year (real: $(date -u +%Y)), $days days ahead"
 
 if [ $# -eq 0 ]; then
-	# TestAgainstRealPrometheus asks a real Prometheus, on the real clock,
-	# for the last minutes: a shifted clock asks it about next year.
+	# TestAgainstRealPrometheus and the real-Jaeger tests ask a real
+	# server, on the real clock, for the last minutes: a shifted clock asks
+	# it about next year.
 	# TestPinsThroughPostgresFlaps is a minute of crashes that reads no
 	# date; once per make test is enough.
-	set -- -skip '^(TestAgainstRealPrometheus|TestPinsThroughPostgresFlaps)$' ./cmd/... ./correlation/... ./datasources/... ./handlers/... ./store/...
+	set -- -skip '^(TestAgainstRealPrometheus|TestAgainstRealJaeger|TestPagesAgainstRealJaeger|TestStartReceiveQuery|TestPinsThroughPostgresFlaps)$' ./cmd/... ./correlation/... ./datasources/... ./handlers/... ./store/...
 fi
 url=$(scripts/pg.sh start)
 ARIADNE_TEST_DATABASE_URL="$url" go test -overlay "$dir/overlay.json" -count=1 "$@"

@@ -13,6 +13,18 @@ type TraceSearchView struct {
 	Limit             int
 	Limits            []int
 	Hidden            []Hidden // from/to/sort to keep across submits
+	// Backend is the trace backend searched ("tempo", "jaeger"); Backends
+	// the choices, shown when there is more than one. TraceQL says whether
+	// it is searched in TraceQL (Tempo) rather than by parameters.
+	Backend  string
+	Backends []Choice
+	TraceQL  bool
+}
+
+// Choice is one option of a select.
+type Choice struct {
+	Value, Label string
+	Selected     bool
 }
 
 // TraceResults is the body of the results panel.
@@ -24,6 +36,10 @@ type TraceResults struct {
 	Inspected string
 	Services  []string // choices for the form's service box
 	Names     []string // choices for the form's span-name box
+	// Sent is the request a parameter-searched backend was sent, in its
+	// own terms, and Backend its name ("Jaeger").
+	Sent    string
+	Backend string
 }
 
 // TraceResultRow is one trace found.
@@ -40,5 +56,4 @@ type TraceResultRow struct {
 	BarW         string // percent of the slowest result
 	Spans        int
 	Errors       int
-	MatchedSpans int
 }

@@ -7,7 +7,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/text"
-	"github.com/ariadne-dev/ariadne/datasources/tempo"
+	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 // BuildTraceResultRows is the results table: one row per trace found,
@@ -15,31 +15,25 @@ import (
 // (the search window's services, so colours match the form's list). Each
 // row links to the trace over the search's window made absolute, so the
 // link still finds the trace later.
-func BuildTraceResultRows(traces []tempo.SearchTrace, services []string, r links.TimeRange, now time.Time) []TraceResultRow {
+func BuildTraceResultRows(traces []datasources.TraceSummary, services []string, r links.TimeRange, now time.Time) []TraceResultRow {
 	colour := ServiceClasses(services)
 	var slowest int64
 	for _, t := range traces {
-		slowest = max(slowest, t.DurationMs)
+		slowest = max(slowest, t.Duration.Milliseconds())
 	}
 	rows := make([]TraceResultRow, 0, len(traces))
 	for _, t := range traces {
 		start := time.Unix(0, t.StartNs)
-		row := TraceResultRow{
-			TraceID: t.TraceID, RootService: text.Visible(t.RootServiceName), RootName: text.Visible(t.RootTraceName), SvcClass: colour[t.RootServiceName],
+		ms := t.Duration.Milliseconds()
+		rows = append(rows, TraceResultRow{
+			TraceID: t.TraceID, RootService: text.Visible(t.RootService), RootName: text.Visible(t.RootName), SvcClass: colour[t.RootService],
 			Start: start.UTC().Format(time.RFC3339Nano), StartAgo: text.FormatAgo(start, now),
-			Duration:   text.FormatDuration(time.Duration(t.DurationMs) * time.Millisecond),
-			BarW:       chart.PercentMin(t.DurationMs, max(slowest, 1)),
-			DurationMs: t.DurationMs,
-			URL:        links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
-		}
-		for _, st := range t.ServiceStats {
-			row.Spans += st.SpanCount
-			row.Errors += st.ErrorCount
-		}
-		for _, ss := range t.SpanSets {
-			row.MatchedSpans += ss.Matched
-		}
-		rows = append(rows, row)
+			Duration:   text.FormatDuration(t.Duration),
+			BarW:       chart.PercentMin(ms, max(slowest, 1)),
+			DurationMs: ms,
+			Spans:      t.Spans, Errors: t.Errors,
+			URL: links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
+		})
 	}
 	return rows
 }

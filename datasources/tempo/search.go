@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -230,4 +231,17 @@ func convertSpanSet(ss spanSetJSON) (SpanSet, error) {
 		set.Spans = append(set.Spans, out)
 	}
 	return set, nil
+}
+
+// Summary is the trace as a results row shows it, whichever backend.
+func (t SearchTrace) Summary() datasources.TraceSummary {
+	s := datasources.TraceSummary{TraceID: t.TraceID, RootService: t.RootServiceName, RootName: t.RootTraceName,
+		StartNs: t.StartNs, Duration: time.Duration(t.DurationMs) * time.Millisecond}
+	for name, st := range t.ServiceStats {
+		s.Spans += st.SpanCount
+		s.Errors += st.ErrorCount
+		s.Services = append(s.Services, name)
+	}
+	sort.Strings(s.Services)
+	return s
 }

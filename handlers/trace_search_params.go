@@ -1,0 +1,91 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// searchBackend is the backend named by backend= (ok false when it names
+// none configured), else the first configured. With none configured it
+// is Tempo's slot, whose panel then says "not configured".
+func (h *Handler) searchBackend(name string) (TraceBackend, bool) {
+	for _, b := range h.opt.TraceBackends {
+		if b.Name == name {
+			return b, true
+		}
+	}
+	if len(h.opt.TraceBackends) > 0 {
+		return h.opt.TraceBackends[0], name == ""
+	}
+	return TraceBackend{Name: "tempo", Display: "Tempo"}, name == "" || name == "tempo"
+}
+
+// paramSearch searches a backend that takes the form's fields as
+// parameters (Jaeger, Zipkin): the same form, no TraceQL.
+func (h *Handler) paramSearch(c echo.Context, v views.TraceSearchView, b TraceBackend, r links.TimeRange, rc *views.RangeControl) error {
+	tq, err := traceQuery(v)
+	if err != nil && v.FormError == "" {
+		v.FormError = err.Error()
+	}
+	tq.Start, tq.End, tq.Limit = r.From, r.To, v.Limit
+	sortBy := c.QueryParam("sort")
+	p := h.page(c, "Traces", "traces")
+	p.Range = rc
+	p.Styles = []string{"css/trace.css"}
+	sorts := sortLinks(c.Request().URL, sortBy)
+	now := h.now()
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Backend: b.Display, Load: func(ctx context.Context) (panelOut, error) {
+		if err != nil {
+			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
+		}
+		services, _ := b.Search.Services(ctx) // the form's choices: best effort
+		sort.Strings(services)
+		out := views.TraceResults{Limit: v.Limit, Services: services, Backend: b.Display, Sort: sorts}
+		res, err := b.Search.Search(ctx, tq)
+		if err != nil {
+			return panelOut{}, err
+		}
+		out.Sent = res.Sent
+		out.More = len(res.Traces) >= v.Limit
+		out.Rows = views.BuildTraceResultRows(res.Traces, services, r, now)
+		views.SortTraceResults(out.Rows, sortBy)
+		return panelOut{Body: views.TraceResultsBody(out), State: strconv.Itoa(len(out.Rows)) + " found"}, nil
+	}})
+	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
+}
+
+// traceQuery is the form as parameters. Attributes are exact matches,
+// one key=value a line: parameter-searched backends compare tags for
+// equality only.
+func traceQuery(v views.TraceSearchView) (datasources.TraceQuery, error) {
+	f, err := traceFilter(v)
+	q := datasources.TraceQuery{Service: f.Service, Operation: f.SpanName, ErrorsOnly: f.ErrorsOnly,
+		MinDuration: f.MinDuration, MaxDuration: f.MaxDuration}
+	if err != nil {
+		return q, err
+	}
+	for _, line := range f.Attributes {
+		k, val, ok := strings.Cut(line, "=")
+		k, val = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(val), `"`)
+		if !ok || k == "" || strings.ContainsAny(k, "<>!~ ") {
+			return q, &attrError{line}
+		}
+		q.Attributes = append(q.Attributes, datasources.Attribute{Key: k, Value: val})
+	}
+	return q, nil
+}
+
+type attrError struct{ line string }
+
+func (e *attrError) Error() string {
+	return "Attribute " + quoteShort(e.line) + " is not key=value: this backend matches attributes exactly."
+}

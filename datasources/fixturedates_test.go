@@ -29,8 +29,9 @@ import (
 //     tempotest is exempt because it dates retention by when a trace
 //     arrived, never by the trace's own times (TestOldTraceOnTheRealClock
 //     in tempotest holds it to that);
-//   - a test file that starts a real Prometheus (promrun) or the demo
-//     world, which have no clock to inject, holds no calendar literal
+//   - a test file that starts a real Prometheus (promrun), a real Jaeger
+//     (jaegerrun) or the demo world, which have no clock to inject, holds
+//     no calendar literal
 //     (their data comes from live scrapes; a literal there is a window);
 //   - tests whose servers run on the real clock write their fixture times
 //     relative to time.Now().
@@ -171,8 +172,8 @@ type realClockUse struct {
 
 // realClockServers finds test servers started on the real clock in a file:
 // lokitest/tempotest servers built in a function that injects no clock,
-// real Prometheus (promrun) and the demo world, which have no clock to
-// inject.
+// real Prometheus (promrun), real Jaeger (jaegerrun) and the demo world,
+// which have no clock to inject.
 func realClockServers(f *ast.File) []realClockUse {
 	var out []realClockUse
 	var visit func(body ast.Node)
@@ -193,7 +194,9 @@ func realClockServers(f *ast.File) []realClockUse {
 				if !injects {
 					out = append(out, realClockUse{call.Pos(), fn + " without WithClock", false})
 				}
-			case strings.HasPrefix(fn, "promrun.Start"), fn == "demo.Start", f.Name.Name == "promrun" && strings.HasPrefix(fn, "Start"), f.Name.Name == "demo" && fn == "Start":
+			case strings.HasPrefix(fn, "promrun.Start"), strings.HasPrefix(fn, "jaegerrun.Start"), fn == "demo.Start",
+				f.Name.Name == "promrun" && strings.HasPrefix(fn, "Start"), f.Name.Name == "jaegerrun" && strings.HasPrefix(fn, "Start"),
+				f.Name.Name == "demo" && fn == "Start":
 				out = append(out, realClockUse{call.Pos(), fn + " (always the real clock)", true})
 			}
 			return true

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/ariadne-dev/ariadne/datasources/jaeger"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
@@ -15,6 +16,7 @@ type clients struct {
 	prometheus *prometheus.Client
 	loki       *loki.Client
 	tempo      *tempo.Client
+	jaeger     *jaeger.Client
 }
 
 func connect(cfg Config) (*clients, error) {
@@ -30,7 +32,23 @@ func connect(cfg Config) (*clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("TEMPO: %w", err)
 	}
-	return &clients{prometheus: p, loki: l, tempo: t}, nil
+	j, err := jaeger.New(cfg.Jaeger)
+	if err != nil {
+		return nil, fmt.Errorf("JAEGER: %w", err)
+	}
+	return &clients{prometheus: p, loki: l, tempo: t, jaeger: j}, nil
+}
+
+// traceBackends are the configured trace backends, in lookup order.
+func (c *clients) traceBackends(cfg Config) []handlers.TraceBackend {
+	var out []handlers.TraceBackend
+	if cfg.Tempo.Configured() {
+		out = append(out, handlers.TraceBackend{Name: "tempo", Display: "Tempo", Fetch: c.tempo})
+	}
+	if cfg.Jaeger.Configured() {
+		out = append(out, handlers.TraceBackend{Name: "jaeger", Display: "Jaeger", Fetch: c.jaeger, Search: c.jaeger})
+	}
+	return out
 }
 
 // backends is what the status panel and /readyz check.
@@ -39,5 +57,6 @@ func (c *clients) backends(cfg Config) []handlers.Backend {
 		{Name: "Prometheus", Env: "PROMETHEUS", URL: cfg.Prometheus.URL, Ready: c.prometheus.Ready, Timeout: cfg.Prometheus.RequestTimeout()},
 		{Name: "Loki", Env: "LOKI", URL: cfg.Loki.URL, Ready: c.loki.Ready, Timeout: cfg.Loki.RequestTimeout()},
 		{Name: "Tempo", Env: "TEMPO", URL: cfg.Tempo.URL, Ready: c.tempo.Ready, Timeout: cfg.Tempo.RequestTimeout()},
+		{Name: "Jaeger", Env: "JAEGER", URL: cfg.Jaeger.URL, Ready: c.jaeger.Ready, Timeout: cfg.Jaeger.RequestTimeout()},
 	}
 }

@@ -39,6 +39,7 @@ type Config struct {
 	Prometheus datasources.Config
 	Loki       datasources.Config
 	Tempo      datasources.Config
+	Jaeger     datasources.Config
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix
@@ -134,6 +135,13 @@ func settings() []setting {
 			c.DefaultUser = v
 			return nil
 		}},
+		{"JAEGER_TENANT_HEADER", "jaeger.tenant_header", "header Jaeger reads the tenant from (default x-tenant)", func(c *Config, v string) error {
+			if strings.ContainsAny(v, " :\r\n") {
+				return fmt.Errorf("%q is not a header name", v)
+			}
+			c.Jaeger.TenantHeader = v
+			return nil
+		}},
 		{"ARIADNE_TRACE_LOG_QUERY", "trace_log_query", "LogQL template for a trace's log lines, with ${trace_id} (and optionally ${span_id})", func(c *Config, v string) error {
 			if !strings.Contains(v, "${trace_id}") {
 				return fmt.Errorf("%q must contain ${trace_id}", v)
@@ -149,6 +157,7 @@ func settings() []setting {
 		{"PROMETHEUS", func(c *Config) *datasources.Config { return &c.Prometheus }},
 		{"LOKI", func(c *Config) *datasources.Config { return &c.Loki }},
 		{"TEMPO", func(c *Config) *datasources.Config { return &c.Tempo }},
+		{"JAEGER", func(c *Config) *datasources.Config { return &c.Jaeger }},
 	} {
 		lower := strings.ToLower(b.name)
 		cfg := b.cfg
@@ -164,7 +173,7 @@ func settings() []setting {
 				cfg(c).URL = v
 				return nil
 			}},
-			setting{b.name + "_TENANT", lower + ".tenant", "X-Scope-OrgID sent to " + lower, func(c *Config, v string) error {
+			setting{b.name + "_TENANT", lower + ".tenant", "tenant sent to " + lower + " (in X-Scope-OrgID; Jaeger's in JAEGER_TENANT_HEADER)", func(c *Config, v string) error {
 				cfg(c).Tenant = v
 				return nil
 			}},

@@ -120,6 +120,7 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 	if cfg.Tempo.Configured() {
 		opt.Tempo = cl.tempo
 	}
+	opt.TraceBackends = cl.traceBackends(cfg)
 	if cfg.Loki.Configured() {
 		opt.Loki = cl.loki
 	}

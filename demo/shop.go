@@ -36,9 +36,9 @@ const (
 
 // ShopOptions configures the simulated shop.
 type ShopOptions struct {
-	OTLPURL     string  // Tempo's OTLP/HTTP base URL; the exporter appends /v1/traces
-	LokiPushURL string  // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
-	SampleRatio float64 // head sampling at the gateway, parent-based after it
+	OTLPURLs    []string // the trace backends' OTLP/HTTP base URLs; the exporter appends /v1/traces
+	LokiPushURL string   // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
+	SampleRatio float64  // head sampling at the gateway, parent-based after it
 	// Faults decides, per request, how slow and how broken the world is;
 	// the load generator's spike schedule drives it.
 	Faults *Faults
@@ -96,7 +96,7 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 
 	svcs := map[string]*service{}
 	for _, name := range []string{Gateway, Orders, Inventory, Payments, PaymentProvider} {
-		tp, err := newTracerProvider(ctx, name, opt.OTLPURL, opt.SampleRatio)
+		tp, err := newTracerProvider(ctx, name, opt.OTLPURLs, opt.SampleRatio)
 		if err != nil {
 			s.Close()
 			return nil, err

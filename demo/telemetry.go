@@ -21,13 +21,19 @@ import (
 // newTracerProvider gives one service its own resource (service.name) and
 // exporter, as a separate process would have. Sampling is parent-based:
 // the gateway decides, every hop after it follows the traceparent flag.
-func newTracerProvider(ctx context.Context, service, otlpURL string, ratio float64) (*sdktrace.TracerProvider, error) {
-	exp, err := otlptracehttp.New(ctx,
-		otlptracehttp.WithEndpointURL(otlpURL+"/v1/traces"),
-		otlptracehttp.WithTimeout(5*time.Second),
-	)
-	if err != nil {
-		return nil, fmt.Errorf("OTLP exporter for %s: %w", service, err)
+func newTracerProvider(ctx context.Context, service string, otlpURLs []string, ratio float64) (*sdktrace.TracerProvider, error) {
+	// One batcher per trace backend: with --traces both, every span goes
+	// to Tempo and to Jaeger, so either can answer for any trace.
+	var opts []sdktrace.TracerProviderOption
+	for _, u := range otlpURLs {
+		exp, err := otlptracehttp.New(ctx,
+			otlptracehttp.WithEndpointURL(u+"/v1/traces"),
+			otlptracehttp.WithTimeout(5*time.Second),
+		)
+		if err != nil {
+			return nil, fmt.Errorf("OTLP exporter for %s: %w", service, err)
+		}
+		opts = append(opts, sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Second)))
 	}
 	res := resource.NewWithAttributes(semconv.SchemaURL,
 		semconv.ServiceName(service),
@@ -35,11 +41,10 @@ func newTracerProvider(ctx context.Context, service, otlpURL string, ratio float
 		semconv.DeploymentEnvironment("demo"),
 		attribute.String("host.name", "demo-"+service),
 	)
-	return sdktrace.NewTracerProvider(
-		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Second)),
+	return sdktrace.NewTracerProvider(append(opts,
 		sdktrace.WithResource(res),
 		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
-	), nil
+	)...), nil
 }
 
 // metrics is the shop's request-duration histogram, one for all services

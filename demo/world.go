@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/datasources/jaegerrun"
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
 	"github.com/ariadne-dev/ariadne/datasources/promrun"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
@@ -29,6 +30,10 @@ type Options struct {
 	LokiURL       string // push to and query this Loki
 	TempoURL      string // query this Tempo...
 	TempoOTLPURL  string // ...and export traces here
+	// Traces is where the shop's traces go: "tempo" (the default; the
+	// Tempo test server or TempoURL), "jaeger" (a real Jaeger the world
+	// starts), or "both".
+	Traces string
 
 	// Listen addresses of what the world starts; "" picks a free port.
 	PrometheusAddr, LokiAddr, TempoAddr string
@@ -42,8 +47,10 @@ type World struct {
 	DatabaseURL   string
 	PrometheusURL string
 	LokiURL       string
-	TempoURL      string
+	TempoURL      string // "" when traces do not go to Tempo
 	TempoOTLPURL  string
+	JaegerURL     string // Jaeger's query API; "" when traces do not go to Jaeger
+	JaegerOTLPURL string
 	MetricsURL    string // the shop's OpenMetrics endpoint
 	Shop          *Shop
 	Load          *Load
@@ -87,7 +94,13 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		w.LokiURL = u
 	}
 
+	switch opt.Traces {
+	case "", "tempo", "jaeger", "both":
+	default:
+		return fmt.Errorf("traces %q: want tempo, jaeger or both", opt.Traces)
+	}
 	switch {
+	case opt.Traces == "jaeger":
 	case opt.TempoOTLPURL != "" || opt.TempoURL != "":
 		if opt.TempoOTLPURL == "" || opt.TempoURL == "" {
 			return errors.New("set both TEMPO_URL (query) and TEMPO_OTLP_URL (ingest) to use an existing Tempo")
@@ -101,6 +114,19 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.TempoURL, w.TempoOTLPURL = u, u
 	}
+	var otlp []string
+	if w.TempoOTLPURL != "" {
+		otlp = append(otlp, w.TempoOTLPURL)
+	}
+	if opt.Traces == "jaeger" || opt.Traces == "both" {
+		j, err := jaegerrun.Start(ctx, jaegerrun.Options{Output: opt.Output})
+		if err != nil {
+			return err
+		}
+		w.closers = append(w.closers, func() { j.Stop() })
+		w.JaegerURL, w.JaegerOTLPURL = j.QueryURL, j.OTLPHTTP
+		otlp = append(otlp, j.OTLPHTTP)
+	}
 
 	if opt.DatabaseURL != "" {
 		w.DatabaseURL = opt.DatabaseURL
@@ -113,7 +139,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		w.DatabaseURL = pg.URL
 	}
 
-	shop, err := StartShop(ctx, ShopOptions{OTLPURL: w.TempoOTLPURL, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
+	shop, err := StartShop(ctx, ShopOptions{OTLPURLs: otlp, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
 		SampleRatio: opt.SampleRatio, Faults: w.Faults})
 	if err != nil {
 		return err

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/jaeger"
+	"github.com/ariadne-dev/ariadne/datasources/jaegerrun"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/datasources/promrun"
@@ -286,4 +288,43 @@ func TestStartFailureStopsWhatStarted(t *testing.T) {
 	} else {
 		l.Close()
 	}
+}
+
+// With traces going to both backends, a trace Tempo holds is in the real
+// Jaeger too, whole, with the same parent links.
+func TestWorldSendsTracesToJaeger(t *testing.T) {
+	jaegerrun.RequireBinary(t)
+	w, c := startWorld(t, Options{Rate: 10, SampleRatio: 1, Traces: "both"})
+	if w.JaegerURL == "" || w.TempoURL == "" {
+		t.Fatalf("both backends: Tempo %q, Jaeger %q", w.TempoURL, w.JaegerURL)
+	}
+	jc, _ := jaeger.New(datasources.Config{URL: w.JaegerURL, Timeout: 5 * time.Second})
+	ctx := context.Background()
+	var id string
+	eventually(t, 60*time.Second, "a checkout trace in Tempo", func() error {
+		res, err := c.tempo.Search(ctx, `{ resource.service.name = "gateway" && span.http.route = "/api/checkout" }`, time.Now().Add(-5*time.Minute), time.Now(), 5, 1)
+		if err != nil {
+			return err
+		}
+		if len(res.Traces) == 0 {
+			return fmt.Errorf("no traces yet")
+		}
+		id = res.Traces[0].TraceID
+		return nil
+	})
+	eventually(t, 30*time.Second, "the same trace, whole, in Jaeger", func() error {
+		fromTempo, err := c.tempo.Trace(ctx, id, time.Time{}, time.Time{})
+		if err != nil {
+			return err
+		}
+		fromJaeger, err := jc.Trace(ctx, id, time.Time{}, time.Time{})
+		if err != nil {
+			return err
+		}
+		if len(fromJaeger.Spans) != len(fromTempo.Spans) || len(services(fromJaeger)) < 4 {
+			return fmt.Errorf("Jaeger has %d spans of %v, Tempo %d", len(fromJaeger.Spans), services(fromJaeger), len(fromTempo.Spans))
+		}
+		checkParentLinks(t, fromJaeger)
+		return nil
+	})
 }

@@ -26,6 +26,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	promAddr := fs.String("prometheus-addr", "", "listen address of the Prometheus the demo starts (default: a free port)")
 	lokiAddr := fs.String("loki-addr", "", "listen address of the Loki test server (default: a free port)")
 	tempoAddr := fs.String("tempo-addr", "", "listen address of the Tempo test server (default: a free port)")
+	traces := fs.String("traces", "tempo", "where the shop's traces go and Ariadne reads them: tempo (the Tempo test server), jaeger (a real Jaeger), or both")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -44,6 +45,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		LokiURL:        getenv("LOKI_URL"),
 		TempoURL:       getenv("TEMPO_URL"),
 		TempoOTLPURL:   getenv("TEMPO_OTLP_URL"),
+		Traces:         *traces,
 		PrometheusAddr: *promAddr, LokiAddr: *lokiAddr, TempoAddr: *tempoAddr,
 	})
 	if err != nil {
@@ -63,6 +65,10 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			return w.LokiURL
 		case "TEMPO_URL":
 			return w.TempoURL
+		case "JAEGER_URL":
+			if w.JaegerURL != "" {
+				return w.JaegerURL
+			}
 		case "ARIADNE_ADDR":
 			return *addr
 		case "ARIADNE_DEFAULT_USER":
@@ -83,14 +89,25 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 		line("Ariadne", base+"/")
 		line("Prometheus", w.PrometheusURL)
 		line("Loki", w.LokiURL)
-		line("Tempo (query)", w.TempoURL)
-		line("Tempo (OTLP ingest)", w.TempoOTLPURL+"/v1/traces")
+		if w.TempoURL != "" {
+			line("Tempo (query)", w.TempoURL)
+			line("Tempo (OTLP ingest)", w.TempoOTLPURL+"/v1/traces")
+		}
+		if w.JaegerURL != "" {
+			line("Jaeger (query)", w.JaegerURL)
+			line("Jaeger (OTLP ingest)", w.JaegerOTLPURL+"/v1/traces")
+		}
 		line("Postgres", maskPassword(w.DatabaseURL))
 		line("Shop gateway", fmt.Sprintf("%s (load: %.1f req/s, sampling %.2f)", w.Shop.URLs[demo.Gateway], *rate, *ratio))
 		fmt.Fprintln(stdout, "Try this:")
 		q := url.Values{"q": {`histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
 		fmt.Fprintf(stdout, "  latency graph:    %s/graph?%s\n", base, q.Encode())
-		fmt.Fprintf(stdout, "  failing traces:   %s/traces?%s\n", base, url.Values{"q": {`{ resource.service.name = "payments" && status = error }`}}.Encode())
+		if w.TempoURL != "" {
+			fmt.Fprintf(stdout, "  failing traces:   %s/traces?%s\n", base, url.Values{"q": {`{ resource.service.name = "payments" && status = error }`}}.Encode())
+		}
+		if w.JaegerURL != "" {
+			fmt.Fprintf(stdout, "  in Jaeger:        %s/traces?%s\n", base, url.Values{"backend": {"jaeger"}, "service": {"payments"}, "errors": {"1"}, "build": {"1"}}.Encode())
+		}
 		fmt.Fprintf(stdout, "  their logs:       %s/logs?%s\n", base, url.Values{"q": {`{service_name="payments", level="error"}`}}.Encode())
 	})
 }

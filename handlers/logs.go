@@ -154,7 +154,7 @@ func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.Time
 	}
 	ctx, cancel := context.WithTimeout(ctx, tempoWindowTimeout)
 	defer cancel()
-	tr, _, err := h.lookupTrace(ctx, id, time.Time{}, time.Time{})
+	tr, _, err := h.lookupTrace(ctx, id, time.Time{}, time.Time{}, "")
 	if err != nil || len(tr.Spans) == 0 {
 		return
 	}

@@ -167,14 +167,14 @@ func (pf *pinForm) trace() error {
 	if err != nil {
 		return err
 	}
-	tr, _, err := pf.h.lookupTrace(pf.ctx, id, from, to)
+	tr, answered, err := pf.h.lookupTrace(pf.ctx, id, from, to, f.Get("backend"))
 	if err != nil {
 		return err
 	}
 	ts, omitted := snapshot.FromTrace(tr, spanID, pf.lim)
 	pf.omitted(omitted)
 	pf.snap.Trace = ts
-	pf.p.Ref = store.Ref{TraceID: id, SpanID: spanID, From: from, To: to}
+	pf.p.Ref = store.Ref{TraceID: id, SpanID: spanID, From: from, To: to, Backend: answered.Name}
 	title, found := snapshot.TraceTitle(ts, spanID)
 	if spanID != "" && !found {
 		return echo.NewHTTPError(http.StatusNotFound, "Nothing was pinned: trace "+id+" has no span "+spanID+".")

@@ -39,7 +39,7 @@ func (h *Handler) trace(c echo.Context) error {
 	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
-		w := pinWindow(tree)
+		w := append(pinWindow(tree), views.Hidden{Name: "backend", Value: from.Name})
 		v.PinTrace = ptr(pf.Form("trace", "Pin trace", append(w, views.Hidden{Name: "trace_id", Value: id})...))
 		if v.Selected != nil {
 			v.Selected.Pin = ptr(pf.Form("span", "Pin span", append(w, views.Hidden{Name: "trace_id", Value: id},
@@ -63,7 +63,7 @@ func (h *Handler) traceSpan(c echo.Context) error {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	opt := parseTraceOptions(c)
-	tr, _, err := h.fetchTrace(c, id, opt)
+	tr, from, err := h.fetchTrace(c, id, opt)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (h *Handler) traceSpan(c echo.Context) error {
 				pf := h.pinForms(c)
 				// Come back to the page, not to this fragment.
 				pf.returnTo = links.Trace(id, links.TraceParams{Span: spanID})
-				d.Pin = ptr(pf.Form("span", "Pin span", append(pinWindow(tree), views.Hidden{Name: "trace_id", Value: id},
+				d.Pin = ptr(pf.Form("span", "Pin span", append(pinWindow(tree), views.Hidden{Name: "backend", Value: from.Name}, views.Hidden{Name: "trace_id", Value: id},
 					views.Hidden{Name: "span_id", Value: spanID})...))
 			}
 			if h.opt.Loki == nil {
@@ -122,7 +122,7 @@ func (h *Handler) fetchTrace(c echo.Context, id string, opt views.TraceOptions) 
 			start, end = links.LookupWindow(r)
 		}
 	}
-	return h.lookupTrace(c.Request().Context(), id, start, end)
+	return h.lookupTrace(c.Request().Context(), id, start, end, c.QueryParam("backend"))
 }
 
 // traceProblem turns a failed fetch into the page that says why.

@@ -29,8 +29,24 @@ func hasBackend(bs []TraceBackend, name string) bool {
 // not-found (404); a backend that failed makes it that backend's failure,
 // with the others' "not found" in the message, because the trace may be
 // in the one that did not answer.
-func (h *Handler) lookupTrace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, TraceBackend, error) {
+//
+// prefer names a backend to put first (a search result's, from the link).
+func (h *Handler) lookupTrace(ctx context.Context, id string, start, end time.Time, prefer string) (*datasources.Trace, TraceBackend, error) {
 	bs := h.opt.TraceBackends
+	if prefer != "" && len(bs) > 1 && hasBackend(bs, prefer) {
+		ordered := make([]TraceBackend, 0, len(bs))
+		for _, b := range bs {
+			if b.Name == prefer {
+				ordered = append(ordered, b)
+			}
+		}
+		for _, b := range bs {
+			if b.Name != prefer {
+				ordered = append(ordered, b)
+			}
+		}
+		bs = ordered
+	}
 	switch len(bs) {
 	case 0:
 		return nil, TraceBackend{}, errNoTraceBackend

@@ -150,7 +150,7 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 	for i, t := range res.Traces {
 		sums[i] = t.Summary()
 	}
-	out.Rows = views.BuildTraceResultRows(sums, out.Services, r, h.now())
+	out.Rows = views.BuildTraceResultRows(sums, out.Services, "", r, h.now())
 	return out, nil
 }
 

@@ -14,4 +14,7 @@ type Ref struct {
 	SpanID  string            `json:"span_id,omitempty"`
 	TimeNs  int64             `json:"time_ns,omitempty"`
 	Labels  map[string]string `json:"labels,omitempty"`
+	// Backend is the trace backend a trace or span came from ("jaeger"),
+	// asked first when the item is reopened.
+	Backend string `json:"backend,omitempty"`
 }

@@ -150,7 +150,7 @@ func liveLink(it store.Item) (string, string) {
 	case store.KindGraph:
 		return links.Graph([]string{r.Query}, w), "Reopen graph live"
 	case store.KindExemplar, store.KindTrace, store.KindSpan:
-		return links.Trace(r.TraceID, links.TraceParams{Window: w, Span: r.SpanID}), "Open trace live"
+		return links.Trace(r.TraceID, links.TraceParams{Window: w, Span: r.SpanID, Backend: r.Backend}), "Open trace live"
 	case store.KindLogQuery, store.KindLogLine:
 		return links.Logs(links.LogsParams{Query: r.Query, Window: w}), "Reopen logs live"
 	}

@@ -14,8 +14,9 @@ import (
 // its bar scaled to the slowest, coloured by root service among services
 // (the search window's services, so colours match the form's list). Each
 // row links to the trace over the search's window made absolute, so the
-// link still finds the trace later.
-func BuildTraceResultRows(traces []datasources.TraceSummary, services []string, r links.TimeRange, now time.Time) []TraceResultRow {
+// link still finds the trace later, asking backend (the one searched)
+// first.
+func BuildTraceResultRows(traces []datasources.TraceSummary, services []string, backend string, r links.TimeRange, now time.Time) []TraceResultRow {
 	colour := ServiceClasses(services)
 	var slowest int64
 	for _, t := range traces {
@@ -32,7 +33,7 @@ func BuildTraceResultRows(traces []datasources.TraceSummary, services []string, 
 			BarW:       chart.PercentMin(ms, max(slowest, 1)),
 			DurationMs: ms,
 			Spans:      t.Spans, Errors: t.Errors,
-			URL: links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute()}),
+			URL: links.Trace(t.TraceID, links.TraceParams{Window: r.Absolute(), Backend: backend}),
 		})
 	}
 	return rows

@@ -61,6 +61,9 @@ type TraceParams struct {
 	Window TimeRange
 	// Span selects a span; the link also scrolls to its row.
 	Span string
+	// Backend is asked first for the trace ("jaeger"): the backend a
+	// search result came from. Empty: the configured order.
+	Backend string
 }
 
 // Trace is the page of trace id (a padded 32-hex ID). It is written by
@@ -84,6 +87,7 @@ func Trace(id string, p TraceParams) string {
 		b.WriteString(url.QueryEscape(v))
 	}
 	from, to := windowParams(p.Window)
+	add("backend", p.Backend)
 	add("from", from)
 	add("span", p.Span)
 	add("to", to)

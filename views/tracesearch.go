@@ -44,16 +44,16 @@ type TraceResults struct {
 
 // TraceResultRow is one trace found.
 type TraceResultRow struct {
-	URL          string
-	TraceID      string
-	RootService  string
-	RootName     string
-	SvcClass     string
-	Start        string
-	StartAgo     string
-	Duration     string
-	DurationMs   int64
-	BarW         string // percent of the slowest result
-	Spans        int
-	Errors       int
+	URL         string
+	TraceID     string
+	RootService string
+	RootName    string
+	SvcClass    string
+	Start       string
+	StartAgo    string
+	Duration    string
+	DurationMs  int64
+	BarW        string // percent of the slowest result
+	Spans       int
+	Errors      int
 }

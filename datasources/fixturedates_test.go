@@ -23,7 +23,7 @@ import (
 //
 //   - a package whose tests hold a calendar literal (time.Date(2026, …),
 //     time.Unix(1795…), "2026-11-26T10:00:00Z", a 10- or 19-digit timestamp
-//     string) gives every lokitest server it starts an injected clock
+//     string) gives every lokitest and zipkintest server it starts an injected clock
 //     (WithClock(f) in the same function, f not time.Now): fixtures are
 //     shared across a package's files, so the whole package counts.
 //     tempotest is exempt because it dates retention by when a trace
@@ -212,10 +212,11 @@ func realClockServers(f *ast.File) []realClockUse {
 
 func isTestServerCtor(fn, pkg string) bool {
 	switch fn {
-	case "lokitest.New", "lokitest.NewServer", "lokitest.NewTestServer":
+	case "lokitest.New", "lokitest.NewServer", "lokitest.NewTestServer",
+		"zipkintest.New", "zipkintest.NewServer", "zipkintest.NewTestServer":
 		return true
 	case "New", "NewServer", "NewTestServer":
-		return pkg == "lokitest" // the package's own tests
+		return pkg == "lokitest" || pkg == "zipkintest" // the packages' own tests
 	}
 	return false
 }

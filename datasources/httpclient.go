@@ -2,6 +2,7 @@ package datasources
 
 import (
 	"bytes"
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -162,4 +163,44 @@ func ReadBody(backend string, resp *http.Response, limit int64) ([]byte, error) 
 		return nil, TooLarge(backend, limit)
 	}
 	return buf.Bytes(), nil
+}
+
+// Response is a backend's whole answer, whatever its status: clients
+// decide what a status means for each endpoint (a 404 is "no such trace"
+// on one and "wrong URL" on another).
+type Response struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// Get sends one GET to base+path?q with the client every backend uses and
+// reads the body under the configured cap. An unconfigured backend, a URL
+// that makes no request, no answer at all and a body over the cap are
+// errors in the vocabulary; any status is a Response.
+func Get(ctx context.Context, hc *http.Client, cfg Config, backend, path string, q url.Values, accept string) (*Response, error) {
+	if !cfg.Configured() {
+		return nil, NotConfigured(backend)
+	}
+	u := cfg.BaseURL() + path
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, &Error{Kind: ErrorBadQuery, Backend: backend,
+			Message: "The " + displayName(backend) + " URL or query could not be turned into a request.", Err: err}
+	}
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, FromTransport(backend, err)
+	}
+	body, err := ReadBody(backend, resp, cfg.Limit())
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Status: resp.StatusCode, ContentType: resp.Header.Get("Content-Type"), Body: body}, nil
 }

@@ -44,27 +44,11 @@ type response struct {
 // get asks Jaeger and returns its answer whatever the status; only a
 // failure to get one is an error.
 func (c *Client) get(ctx context.Context, path string, q url.Values) (*response, error) {
-	if !c.cfg.Configured() {
-		return nil, datasources.NotConfigured(Backend)
-	}
-	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, datasources.FromTransport(Backend, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, datasources.FromTransport(Backend, err)
-	}
-	body, err := datasources.ReadBody(Backend, resp, c.cfg.Limit())
+	r, err := datasources.Get(ctx, c.hc, c.cfg, Backend, path, q, "application/json")
 	if err != nil {
 		return nil, err
 	}
-	return &response{status: resp.StatusCode, body: body}, nil
+	return &response{status: r.Status, body: r.Body}, nil
 }
 
 // v3Error is the v3 API's error envelope, {"error":{"httpCode":…,"message":…}}.

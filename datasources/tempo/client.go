@@ -45,30 +45,11 @@ type response struct {
 // failures become ErrorUnavailable; status handling is left to the caller
 // because Tempo's 404 and 200 mean different things per endpoint.
 func (c *Client) get(ctx context.Context, path string, q url.Values, accept string) (*response, error) {
-	if !c.cfg.Configured() {
-		return nil, datasources.NotConfigured(Backend)
-	}
-	u := c.base + path
-	if len(q) > 0 {
-		u += "?" + q.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend,
-			Message: "The Tempo URL or query could not be turned into a request.", Err: err}
-	}
-	if accept != "" {
-		req.Header.Set("Accept", accept)
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, datasources.FromTransport(Backend, err)
-	}
-	body, err := datasources.ReadBody(Backend, resp, c.cfg.Limit())
+	r, err := datasources.Get(ctx, c.hc, c.cfg, Backend, path, q, accept)
 	if err != nil {
 		return nil, err
 	}
-	return &response{status: resp.StatusCode, contentType: resp.Header.Get("Content-Type"), body: body}, nil
+	return &response{status: r.Status, contentType: r.ContentType, body: r.Body}, nil
 }
 
 // Ready asks Tempo's /ready probe. Any answer but 200 is ErrorUnavailable

@@ -7,6 +7,7 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
+	"github.com/ariadne-dev/ariadne/datasources/zipkin"
 	"github.com/ariadne-dev/ariadne/handlers"
 )
 
@@ -17,6 +18,7 @@ type clients struct {
 	loki       *loki.Client
 	tempo      *tempo.Client
 	jaeger     *jaeger.Client
+	zipkin     *zipkin.Client
 }
 
 func connect(cfg Config) (*clients, error) {
@@ -36,7 +38,11 @@ func connect(cfg Config) (*clients, error) {
 	if err != nil {
 		return nil, fmt.Errorf("JAEGER: %w", err)
 	}
-	return &clients{prometheus: p, loki: l, tempo: t, jaeger: j}, nil
+	z, err := zipkin.New(cfg.Zipkin)
+	if err != nil {
+		return nil, fmt.Errorf("ZIPKIN: %w", err)
+	}
+	return &clients{prometheus: p, loki: l, tempo: t, jaeger: j, zipkin: z}, nil
 }
 
 // traceBackends are the configured trace backends, in lookup order.
@@ -48,6 +54,9 @@ func (c *clients) traceBackends(cfg Config) []handlers.TraceBackend {
 	if cfg.Jaeger.Configured() {
 		out = append(out, handlers.TraceBackend{Name: "jaeger", Display: "Jaeger", Fetch: c.jaeger, Search: c.jaeger})
 	}
+	if cfg.Zipkin.Configured() {
+		out = append(out, handlers.TraceBackend{Name: "zipkin", Display: "Zipkin", Fetch: c.zipkin, Search: c.zipkin})
+	}
 	return out
 }
 
@@ -58,5 +67,6 @@ func (c *clients) backends(cfg Config) []handlers.Backend {
 		{Name: "Loki", Env: "LOKI", URL: cfg.Loki.URL, Ready: c.loki.Ready, Timeout: cfg.Loki.RequestTimeout()},
 		{Name: "Tempo", Env: "TEMPO", URL: cfg.Tempo.URL, Ready: c.tempo.Ready, Timeout: cfg.Tempo.RequestTimeout()},
 		{Name: "Jaeger", Env: "JAEGER", URL: cfg.Jaeger.URL, Ready: c.jaeger.Ready, Timeout: cfg.Jaeger.RequestTimeout()},
+		{Name: "Zipkin", Env: "ZIPKIN", URL: cfg.Zipkin.URL, Ready: c.zipkin.Ready, Timeout: cfg.Zipkin.RequestTimeout()},
 	}
 }

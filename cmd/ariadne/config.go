@@ -40,6 +40,7 @@ type Config struct {
 	Loki       datasources.Config
 	Tempo      datasources.Config
 	Jaeger     datasources.Config
+	Zipkin     datasources.Config
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix
@@ -158,6 +159,7 @@ func settings() []setting {
 		{"LOKI", func(c *Config) *datasources.Config { return &c.Loki }},
 		{"TEMPO", func(c *Config) *datasources.Config { return &c.Tempo }},
 		{"JAEGER", func(c *Config) *datasources.Config { return &c.Jaeger }},
+		{"ZIPKIN", func(c *Config) *datasources.Config { return &c.Zipkin }},
 	} {
 		lower := strings.ToLower(b.name)
 		cfg := b.cfg

@@ -248,3 +248,37 @@ func TestPublicURL(t *testing.T) {
 		}
 	}
 }
+
+// Jaeger and Zipkin have the same family of settings as the other
+// backends; Jaeger's tenant header is its own.
+func TestTraceBackendSettings(t *testing.T) {
+	c, err := parseConfig(nil, envOf(map[string]string{"DATABASE_URL": goodDB,
+		"JAEGER_URL": "http://127.0.0.1:16686", "JAEGER_TENANT": "acme", "JAEGER_TENANT_HEADER": "x-org", "JAEGER_TIMEOUT": "3s",
+		"ZIPKIN_URL": "http://127.0.0.1:9411", "ZIPKIN_MAX_RESPONSE_BYTES": "1048576"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Jaeger.URL != "http://127.0.0.1:16686" || c.Jaeger.Tenant != "acme" || c.Jaeger.TenantHeader != "x-org" || c.Jaeger.Timeout != 3*time.Second {
+		t.Errorf("jaeger %+v", c.Jaeger)
+	}
+	if c.Zipkin.URL != "http://127.0.0.1:9411" || c.Zipkin.MaxResponseBytes != 1<<20 {
+		t.Errorf("zipkin %+v", c.Zipkin)
+	}
+	cl, err := connect(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range cl.traceBackends(c) {
+		names = append(names, b.Name)
+	}
+	if strings.Join(names, ",") != "jaeger,zipkin" {
+		t.Errorf("trace backends %v, want jaeger,zipkin (Tempo unset)", names)
+	}
+	for _, bad := range []map[string]string{{"ZIPKIN_URL": "htp//x"}, {"JAEGER_TENANT_HEADER": "x tenant"}} {
+		bad["DATABASE_URL"] = goodDB
+		if _, err := parseConfig(nil, envOf(bad), io.Discard); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
+	}
+}

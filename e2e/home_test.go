@@ -14,7 +14,7 @@ func TestHomeOnDemoWorld(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Tempo"]`))); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"Postgres", "Prometheus", "Loki", "Tempo"} {
+	for _, name := range []string{"Postgres", "Prometheus", "Loki", "Tempo", "Jaeger"} {
 		state, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`section.panel-done[data-panel="`+name+`"] .state`)))
 		if err != nil {
 			t.Fatal(err)

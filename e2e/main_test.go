@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/jaegerrun"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/datasources/promrun"
@@ -22,8 +23,9 @@ import (
 )
 
 // app is the one demo world every journey runs on, started in TestMain:
-// the shop with its load and spikes, Prometheus, lokitest, tempotest, a
-// Postgres database of its own, and the real `ariadne serve` over them.
+// the shop with its load and spikes, Prometheus, lokitest, tempotest and
+// the real Jaeger (the shop sends every trace to both), a Postgres
+// database of its own, and the real `ariadne serve` over them.
 type app struct {
 	URL   string // Ariadne's base URL, no trailing slash
 	World *demo.World
@@ -70,6 +72,9 @@ func startWorld() (stop func(), err error) {
 	if _, err := promrun.FindBinary(""); err != nil {
 		return nil, err
 	}
+	if _, err := jaegerrun.Binary(); err != nil {
+		return nil, err
+	}
 	dbURL, drop, err := storetest.Create(admin)
 	if err != nil {
 		return nil, err
@@ -77,7 +82,7 @@ func startWorld() (stop func(), err error) {
 	dataDir, _ := os.MkdirTemp("", "ariadne-e2e-")
 	ctx := context.Background()
 	w, err := demo.Start(ctx, demo.Options{
-		Rate: 15, SampleRatio: 1, DataDir: dataDir, DatabaseURL: dbURL, ScrapeInterval: time.Second,
+		Rate: 15, SampleRatio: 1, DataDir: dataDir, DatabaseURL: dbURL, ScrapeInterval: time.Second, Traces: "both",
 		Spikes: demo.Spikes{Every: 2 * time.Minute, Length: time.Minute, AtStart: true},
 	})
 	if err != nil {
@@ -120,7 +125,7 @@ func startAriadne(dbURL string, w *demo.World) (string, func(), error) {
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
-		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL}
+		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL, "JAEGER_URL=" + w.JaegerURL}
 	// Its request log, for a failing journey to be read afterwards.
 	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))
 	cmd.Stderr = logf

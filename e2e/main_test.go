@@ -18,6 +18,7 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources/prometheus"
 	"github.com/ariadne-dev/ariadne/datasources/promrun"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
+	"github.com/ariadne-dev/ariadne/datasources/zipkintest"
 	"github.com/ariadne-dev/ariadne/demo"
 	"github.com/ariadne-dev/ariadne/store/storetest"
 )
@@ -32,6 +33,10 @@ type app struct {
 	Prom  *prometheus.Client
 	Loki  *loki.Client
 	Tempo *tempo.Client
+	// Zipkin is a Zipkin-API test server (Zipkin's server is Java and
+	// cannot run here) that Ariadne reads as its third trace backend;
+	// journeys push B3-era traces to it directly.
+	Zipkin *zipkintest.Server
 }
 
 var (
@@ -93,9 +98,11 @@ func startWorld() (stop func(), err error) {
 	a.Prom, _ = prometheus.New(datasources.Config{URL: w.PrometheusURL, Timeout: 10 * time.Second})
 	a.Loki, _ = loki.New(datasources.Config{URL: w.LokiURL, Timeout: 10 * time.Second})
 	a.Tempo, _ = tempo.New(datasources.Config{URL: w.TempoURL, Timeout: 10 * time.Second})
+	a.Zipkin = zipkintest.NewServer()
 
-	url, stopAriadne, err := startAriadne(dbURL, w)
+	url, stopAriadne, err := startAriadne(dbURL, w, a.Zipkin.URL)
 	if err != nil {
+		a.Zipkin.Close()
 		w.Close()
 		drop()
 		return nil, err
@@ -104,6 +111,7 @@ func startWorld() (stop func(), err error) {
 	shared = a
 	return func() {
 		stopAriadne()
+		a.Zipkin.Close()
 		w.Close()
 		drop()
 		os.RemoveAll(dataDir)
@@ -113,7 +121,7 @@ func startWorld() (stop func(), err error) {
 // startAriadne runs the real binary's `serve` on the world, configured by
 // the environment as an operator would: the journeys test the same config
 // parsing, migration and wiring as production. It returns the base URL.
-func startAriadne(dbURL string, w *demo.World) (string, func(), error) {
+func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "ariadne-e2e-bin-")
 	if err != nil {
 		return "", nil, err
@@ -125,7 +133,8 @@ func startAriadne(dbURL string, w *demo.World) (string, func(), error) {
 	}
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
-		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL, "JAEGER_URL=" + w.JaegerURL}
+		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL, "JAEGER_URL=" + w.JaegerURL,
+		"ZIPKIN_URL=" + zipkinURL}
 	// Its request log, for a failing journey to be read afterwards.
 	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))
 	cmd.Stderr = logf

@@ -22,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/propagation"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 )
 
 // Services, in call order. The names are a contract: tests, defaults and
@@ -36,7 +37,12 @@ const (
 
 // ShopOptions configures the simulated shop.
 type ShopOptions struct {
-	OTLPURLs    []string // the trace backends' OTLP/HTTP base URLs; the exporter appends /v1/traces
+	OTLPURL     string  // the trace collector's OTLP/HTTP base URL; the exporter appends /v1/traces
+	// ZipkinURL, when set, is a Zipkin receiver's base URL: the payment
+	// provider is then instrumented with Zipkin's own Go tracer (B3
+	// headers, 64-bit trace IDs for the traces it starts) reporting there,
+	// as a service of a B3 shop would.
+	ZipkinURL string
 	LokiPushURL string   // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
 	SampleRatio float64  // head sampling at the gateway, parent-based after it
 	// Faults decides, per request, how slow and how broken the world is;
@@ -50,6 +56,7 @@ type Shop struct {
 	MetricsURL string            // OpenMetrics endpoint Prometheus scrapes
 	servers    []*http.Server
 	providers  []*sdktrace.TracerProvider
+	zipkin     *zipkinService // the payment provider's, with ZipkinURL
 	log        *logger
 	metrics    *metrics
 	faults     *Faults
@@ -94,9 +101,26 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 	s.MetricsURL = s.URLs["metrics"] + "/metrics"
 	delete(s.URLs, "metrics")
 
+	prop := propagator
+	if opt.ZipkinURL != "" {
+		prop = b3Propagator
+	}
 	svcs := map[string]*service{}
 	for _, name := range []string{Gateway, Orders, Inventory, Payments, PaymentProvider} {
-		tp, err := newTracerProvider(ctx, name, opt.OTLPURLs, opt.SampleRatio)
+		if name == PaymentProvider && opt.ZipkinURL != "" {
+			z, err := newZipkinService(name, opt.ZipkinURL, listeners[name].Addr().String())
+			if err != nil {
+				s.Close()
+				return nil, err
+			}
+			s.zipkin = z
+			svcs[name] = &service{name: name, tracer: noop.NewTracerProvider().Tracer(""), client: z.client, mux: http.NewServeMux(), shop: s}
+			srv := &http.Server{Handler: z.handler(svcs[name].mux), ReadHeaderTimeout: 5 * time.Second}
+			s.servers = append(s.servers, srv)
+			go srv.Serve(listeners[name])
+			continue
+		}
+		tp, err := newTracerProvider(ctx, name, opt.OTLPURL, opt.SampleRatio)
 		if err != nil {
 			s.Close()
 			return nil, err
@@ -106,18 +130,27 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 			name:   name,
 			tracer: tp.Tracer("ariadne/demo/" + name),
 			client: &http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport,
-				otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagator),
+				otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop),
 				otelhttp.WithSpanNameFormatter(clientSpanName))},
 			mux:  http.NewServeMux(),
 			shop: s,
 		}
 		var h http.Handler = otelhttp.NewHandler(svcs[name].mux, name,
-			otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(propagator))
+			otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop))
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 		s.servers = append(s.servers, srv)
 		go srv.Serve(listeners[name])
 	}
 	s.routes(svcs)
+	if s.zipkin != nil {
+		prov := svcs[PaymentProvider]
+		go s.zipkin.reconcile(func(ctx context.Context) {
+			prov.logf(ctx, "info", "reconciling settlements")
+			if status, _, err := prov.call(ctx, "GET", s.URLs[Payments], "/settlements", "/settlements", nil, 2*time.Second); err != nil || status != http.StatusOK {
+				prov.logf(ctx, "warn", "settlements not checked", "status", status)
+			}
+		})
+	}
 
 	msrv := &http.Server{Handler: promhttp.HandlerFor(s.metrics.registry, promhttp.HandlerOpts{EnableOpenMetrics: true}),
 		ReadHeaderTimeout: 5 * time.Second}
@@ -132,6 +165,9 @@ func (s *Shop) Close() {
 	defer cancel()
 	for _, srv := range s.servers {
 		srv.Shutdown(ctx)
+	}
+	if s.zipkin != nil {
+		s.zipkin.close()
 	}
 	var wg sync.WaitGroup
 	for _, tp := range s.providers {
@@ -150,7 +186,7 @@ func (s *Shop) LogLines() int64 { return s.log.lines.Load() }
 // handle registers a route, measuring it for the latency histogram.
 func (v *service) handle(method, route string, fn func(w http.ResponseWriter, r *http.Request) int) {
 	v.mux.HandleFunc(method+" "+route, func(w http.ResponseWriter, r *http.Request) {
-		trace.SpanFromContext(r.Context()).SetAttributes(attribute.String("http.route", route))
+		routeSpan(r.Context(), method, route)
 		start := time.Now()
 		status := fn(w, r)
 		v.shop.metrics.observe(r.Context(), v.name, route, method, status, time.Since(start))
@@ -368,9 +404,14 @@ func (s *Shop) routes(svcs map[string]*service) {
 		return writeJSON(w, http.StatusOK, map[string]bool{"paid": true})
 	})
 
+	pay.handle("GET", "/settlements", func(w http.ResponseWriter, r *http.Request) int {
+		pay.logf(r.Context(), "info", "settlement batch checked")
+		return writeJSON(w, http.StatusOK, map[string]int{"unsettled": rand.IntN(3)})
+	})
+
 	prov.handle("POST", "/v1/charges", func(w http.ResponseWriter, r *http.Request) int {
 		ctx := r.Context()
-		trace.SpanFromContext(ctx).SetAttributes(attribute.String("server.address", "api.payment-provider.example"))
+		tag(ctx, "server.address", "api.payment-provider.example")
 		d := jitter(20*time.Millisecond, 60*time.Millisecond)
 		if s.faults.providerTimeout() {
 			d = 1500 * time.Millisecond

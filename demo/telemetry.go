@@ -21,19 +21,13 @@ import (
 // newTracerProvider gives one service its own resource (service.name) and
 // exporter, as a separate process would have. Sampling is parent-based:
 // the gateway decides, every hop after it follows the traceparent flag.
-func newTracerProvider(ctx context.Context, service string, otlpURLs []string, ratio float64) (*sdktrace.TracerProvider, error) {
-	// One batcher per trace backend: with --traces both, every span goes
-	// to Tempo and to Jaeger, so either can answer for any trace.
-	var opts []sdktrace.TracerProviderOption
-	for _, u := range otlpURLs {
-		exp, err := otlptracehttp.New(ctx,
-			otlptracehttp.WithEndpointURL(u+"/v1/traces"),
-			otlptracehttp.WithTimeout(5*time.Second),
-		)
-		if err != nil {
-			return nil, fmt.Errorf("OTLP exporter for %s: %w", service, err)
-		}
-		opts = append(opts, sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Second)))
+func newTracerProvider(ctx context.Context, service, otlpURL string, ratio float64) (*sdktrace.TracerProvider, error) {
+	exp, err := otlptracehttp.New(ctx,
+		otlptracehttp.WithEndpointURL(otlpURL+"/v1/traces"),
+		otlptracehttp.WithTimeout(5*time.Second),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("OTLP exporter for %s: %w", service, err)
 	}
 	res := resource.NewWithAttributes(semconv.SchemaURL,
 		semconv.ServiceName(service),
@@ -41,10 +35,11 @@ func newTracerProvider(ctx context.Context, service string, otlpURLs []string, r
 		semconv.DeploymentEnvironment("demo"),
 		attribute.String("host.name", "demo-"+service),
 	)
-	return sdktrace.NewTracerProvider(append(opts,
+	return sdktrace.NewTracerProvider(
+		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Second)),
 		sdktrace.WithResource(res),
 		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
-	)...), nil
+	), nil
 }
 
 // metrics is the shop's request-duration histogram, one for all services
@@ -101,9 +96,9 @@ func newLogger(pushURL string) (*logger, error) {
 func (l *logger) log(ctx context.Context, service, level, msg string, fields ...any) {
 	now := time.Now().UTC()
 	line := map[string]any{"time": now.Format(time.RFC3339Nano), "level": level, "msg": msg, "service": service}
-	if sc := trace.SpanContextFromContext(ctx); sc.IsValid() {
-		line["trace_id"] = sc.TraceID().String()
-		line["span_id"] = sc.SpanID().String()
+	if tid, sid, ok := logIDs(ctx); ok {
+		line["trace_id"] = tid
+		line["span_id"] = sid
 	}
 	for i := 0; i+1 < len(fields); i += 2 {
 		line[fmt.Sprint(fields[i])] = fields[i+1]

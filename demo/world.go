@@ -114,18 +114,25 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.TempoURL, w.TempoOTLPURL = u, u
 	}
-	var otlp []string
+	// The shop exports to one collector: Tempo, or the real Jaeger, which
+	// with "both" forwards everything it receives (the payment provider's
+	// Zipkin spans too) to Tempo.
+	var otlp, zipkinURL string
 	if w.TempoOTLPURL != "" {
-		otlp = append(otlp, w.TempoOTLPURL)
+		otlp = w.TempoOTLPURL
 	}
 	if opt.Traces == "jaeger" || opt.Traces == "both" {
-		j, err := jaegerrun.Start(ctx, jaegerrun.Options{Output: opt.Output})
+		jo := jaegerrun.Options{Output: opt.Output}
+		if w.TempoOTLPURL != "" {
+			jo.ForwardTo = []string{w.TempoOTLPURL}
+		}
+		j, err := jaegerrun.Start(ctx, jo)
 		if err != nil {
 			return err
 		}
 		w.closers = append(w.closers, func() { j.Stop() })
 		w.JaegerURL, w.JaegerOTLPURL = j.QueryURL, j.OTLPHTTP
-		otlp = append(otlp, j.OTLPHTTP)
+		otlp, zipkinURL = j.OTLPHTTP, j.ZipkinURL
 	}
 
 	if opt.DatabaseURL != "" {
@@ -139,7 +146,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		w.DatabaseURL = pg.URL
 	}
 
-	shop, err := StartShop(ctx, ShopOptions{OTLPURLs: otlp, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
+	shop, err := StartShop(ctx, ShopOptions{OTLPURL: otlp, ZipkinURL: zipkinURL, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
 		SampleRatio: opt.SampleRatio, Faults: w.Faults})
 	if err != nil {
 		return err

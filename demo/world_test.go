@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -325,6 +326,73 @@ func TestWorldSendsTracesToJaeger(t *testing.T) {
 			return fmt.Errorf("Jaeger has %d spans of %v, Tempo %d", len(fromJaeger.Spans), services(fromJaeger), len(fromTempo.Spans))
 		}
 		checkParentLinks(t, fromJaeger)
+		return nil
+	})
+}
+
+// With Jaeger, the payment provider is a Zipkin-instrumented service: a
+// checkout's trace stays whole across B3 and W3C propagation, and its
+// reconciler job starts traces with 64-bit IDs whose logs carry the
+// 16-character form in payment-provider and the padded one in payments.
+func TestWorldMixesZipkinAndOpenTelemetry(t *testing.T) {
+	jaegerrun.RequireBinary(t)
+	reconcileEvery = time.Second
+	t.Cleanup(func() { reconcileEvery = 15 * time.Second })
+	w, c := startWorld(t, Options{Rate: 10, SampleRatio: 1, Traces: "jaeger"})
+	jc, _ := jaeger.New(datasources.Config{URL: w.JaegerURL, Timeout: 5 * time.Second})
+	ctx := context.Background()
+	window := func() datasources.TraceQuery {
+		return datasources.TraceQuery{Start: time.Now().Add(-5 * time.Minute), End: time.Now().Add(time.Minute), Limit: 20}
+	}
+
+	eventually(t, 60*time.Second, "a checkout trace through the Zipkin-instrumented provider", func() error {
+		q := window()
+		q.Service, q.Operation = "payment-provider", "post /v1/charges" // Zipkin lower-cases span names
+		res, err := jc.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, s := range res.Traces {
+			if s.RootService == "gateway" && len(s.Services) >= 5 {
+				return nil
+			}
+		}
+		return fmt.Errorf("no checkout trace with the provider inside it: %+v", res.Traces)
+	})
+
+	var id string
+	eventually(t, 30*time.Second, "a reconciler trace with a 64-bit ID", func() error {
+		q := window()
+		q.Service, q.Operation = "payment-provider", "reconcile settlements"
+		res, err := jc.Search(ctx, q)
+		if err != nil {
+			return err
+		}
+		for _, s := range res.Traces {
+			if strings.HasPrefix(s.TraceID, "0000000000000000") && strings.Join(s.Services, ",") == "payment-provider,payments" {
+				id = s.TraceID
+				return nil
+			}
+		}
+		return fmt.Errorf("reconciler traces: %+v", res.Traces)
+	})
+	eventually(t, 30*time.Second, "the reconciler's logs in both forms of the ID", func() error {
+		res, err := c.loki.QueryRange(ctx, loki.Query{Expr: `{service_name=~"payments|payment-provider"} |= "` + id[16:] + `"`,
+			Start: time.Now().Add(-5 * time.Minute), End: time.Now().Add(time.Second), Limit: 100})
+		if err != nil {
+			return err
+		}
+		form := map[string]string{}
+		for _, l := range res.Lines {
+			var line struct {
+				TraceID string `json:"trace_id"`
+			}
+			json.Unmarshal([]byte(l.Line), &line)
+			form[l.Labels["service_name"]] = line.TraceID
+		}
+		if form["payment-provider"] != id[16:] || form["payments"] != id {
+			return fmt.Errorf("trace IDs logged: %v, want %s (16) in payment-provider and %s in payments", form, id[16:], id)
+		}
 		return nil
 	})
 }

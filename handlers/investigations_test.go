@@ -44,7 +44,8 @@ func TestInvestigationPageRendersSnapshots(t *testing.T) {
 	if got := span.Find(".span-row.focus .span-detail").Text(); !strings.Contains(got, "payment provider did not answer within 800ms") {
 		t.Errorf("focused span detail lacks the exception: %q", got)
 	}
-	if href, _ := span.Find("a.live").Attr("href"); href != "/traces/"+traceHex+"?span="+spanB2+"#s-"+spanB2 {
+	// The live link asks the backend the span was pinned from first.
+	if href, _ := span.Find("a.live").Attr("href"); href != "/traces/"+traceHex+"?backend=tempo&span="+spanB2+"#s-"+spanB2 {
 		t.Errorf("live link %q", href)
 	}
 	// The span named with <script> stays text.

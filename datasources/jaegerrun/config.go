@@ -17,6 +17,13 @@ func config(p [6]string, o Options) string {
 		fmt.Fprintf(&procs, "  %s:\n%s\n", pr.Name, indent(pr.YAML, "    "))
 	}
 	procNames = append(procNames, "batch")
+	exporters := []string{"jaeger_storage_exporter"}
+	var forward strings.Builder
+	for i, u := range o.ForwardTo {
+		name := fmt.Sprintf("otlphttp/forward%d", i)
+		exporters = append(exporters, name)
+		fmt.Fprintf(&forward, "  %s:\n    endpoint: %s\n", name, u)
+	}
 	// No multi_tenancy: Jaeger v1.76's jaeger_query cannot read it from
 	// YAML (its tenancy options carry no mapstructure tags, so every key
 	// is refused as invalid).
@@ -26,7 +33,7 @@ func config(p [6]string, o Options) string {
     traces:
       receivers: [otlp, zipkin]
       processors: [%s]
-      exporters: [jaeger_storage_exporter]
+      exporters: [%s]
   telemetry:
     metrics:
       level: none
@@ -67,7 +74,7 @@ processors:
 exporters:
   jaeger_storage_exporter:
     trace_storage: mem
-`, strings.Join(procNames, ", "), p[5], p[0], p[1], p[2], p[3], p[4], procs.String())
+%s`, strings.Join(procNames, ", "), strings.Join(exporters, ", "), p[5], p[0], p[1], p[2], p[3], p[4], procs.String(), forward.String())
 }
 
 func indent(s, pre string) string {

@@ -58,6 +58,10 @@ type Options struct {
 	// Processors are extra trace processors in the pipeline, before
 	// batch, as YAML under processors: (name → config); e.g. tail_sampling.
 	Processors []Processor
+	// ForwardTo are OTLP/HTTP base URLs every trace Jaeger keeps is also
+	// exported to (the exporter appends /v1/traces): Jaeger as the
+	// collector in front of another backend.
+	ForwardTo []string
 	// ReadyTimeout bounds the start. Default 30 s.
 	ReadyTimeout time.Duration
 	// Output, when set, receives Jaeger's log as well.

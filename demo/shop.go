@@ -37,14 +37,14 @@ const (
 
 // ShopOptions configures the simulated shop.
 type ShopOptions struct {
-	OTLPURL     string  // the trace collector's OTLP/HTTP base URL; the exporter appends /v1/traces
+	OTLPURL string // the trace collector's OTLP/HTTP base URL; the exporter appends /v1/traces
 	// ZipkinURL, when set, is a Zipkin receiver's base URL: the payment
 	// provider is then instrumented with Zipkin's own Go tracer (B3
 	// headers, 64-bit trace IDs for the traces it starts) reporting there,
 	// as a service of a B3 shop would.
-	ZipkinURL string
-	LokiPushURL string   // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
-	SampleRatio float64  // head sampling at the gateway, parent-based after it
+	ZipkinURL   string
+	LokiPushURL string  // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
+	SampleRatio float64 // head sampling at the gateway, parent-based after it
 	// Faults decides, per request, how slow and how broken the world is;
 	// the load generator's spike schedule drives it.
 	Faults *Faults

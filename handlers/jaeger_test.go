@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/PuerkitoBio/goquery"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/jaeger"
 	"github.com/ariadne-dev/ariadne/datasources/jaegerrun"
@@ -27,7 +28,9 @@ func TestPagesAgainstRealJaeger(t *testing.T) {
   "attributes":[{"key":"http.route","value":{"stringValue":"/checkout"}}]}]}]},
 {"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"payments"}}]},"scopeSpans":[{"spans":[
  {"traceId":"%[1]s","spanId":"00000000000000b2","parentSpanId":"00000000000000a1","name":"charge","kind":3,"startTimeUnixNano":"%[4]d","endTimeUnixNano":"%[5]d",
-  "status":{"code":2,"message":"card declined"}}]}]}]}`, traceHex, start, start+900e6, start+10e6, start+810e6)
+  "status":{"code":2,"message":"card declined"},
+  "links":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00000000000000c3","attributes":[{"key":"opentracing.ref_type","value":{"stringValue":"follows_from"}}]}]}]}]}]}`,
+		traceHex, start, start+900e6, start+10e6, start+810e6)
 	resp, err := http.Post(j.OTLPHTTP+"/v1/traces", "application/json", strings.NewReader(body))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("push: %v %v", resp, err)
@@ -59,6 +62,12 @@ func TestPagesAgainstRealJaeger(t *testing.T) {
 	if d.Find("form.traceql").Length() != 0 {
 		t.Error("a TraceQL box on a Jaeger search")
 	}
+	// The form's service choices are Jaeger's services.
+	var choices []string
+	d.Find("#service-choices option").Each(func(_ int, o *goquery.Selection) { v, _ := o.Attr("value"); choices = append(choices, v) })
+	if strings.Join(choices, ",") != "payments,shop" {
+		t.Errorf("service choices %v", choices)
+	}
 
 	page := a.get(t, href)
 	pd := doc(t, page)
@@ -68,8 +77,19 @@ func TestPagesAgainstRealJaeger(t *testing.T) {
 	if got := pd.Find(".waterfall .row:not(.more)").Length(); got != 2 {
 		t.Errorf("%d rows, want 2", got)
 	}
-	if sel := a.get(t, "/traces/"+traceHex+"?span=00000000000000b2"); !strings.Contains(doc(t, sel).Find("#span-details").Text(), "card declined") {
+	sel := doc(t, a.get(t, "/traces/"+traceHex+"?span=00000000000000b2")).Find("#span-details")
+	if !strings.Contains(sel.Text(), "card declined") {
 		t.Error("the failed span's status is not in its details")
+	}
+	// A FOLLOWS_FROM reference is a link to the other trace, not a parent.
+	link, _ := sel.Find(`a[href^="/traces/0af7651916cd43dd8448eb211c80319c"]`).Attr("href")
+	if link == "" || !strings.Contains(sel.Text(), "follows from") {
+		t.Errorf("the FOLLOWS_FROM link: %q in %q", link, sel.Text())
+	}
+
+	// A trace Jaeger does not have.
+	if nf := a.get(t, "/traces/0000000000000000000000000000dead"); nf.Code != http.StatusNotFound || !strings.Contains(nf.Body.String(), "Jaeger has no trace with this ID.") {
+		t.Errorf("not found: %d", nf.Code)
 	}
 
 	// Jaeger's message for a search it refuses, next to the kept form.

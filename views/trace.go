@@ -120,7 +120,11 @@ type SpanEventView struct {
 // SpanLinkView is a link to another span.
 type SpanLinkView struct {
 	TraceID, SpanID, URL string
-	Attributes           []KV
+	// Relation says how the span relates to the one linked: "follows
+	// from" for OpenTracing's FOLLOWS_FROM (as Jaeger marks it), else
+	// "linked to".
+	Relation   string
+	Attributes []KV
 }
 
 // StatRow is one line of the statistics tables.

@@ -337,7 +337,10 @@ func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 		d.Events = append(d.Events, ev)
 	}
 	for _, l := range s.Links {
-		lv := SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: links.Trace(l.TraceID, links.TraceParams{Span: l.SpanID})}
+		lv := SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: links.Trace(l.TraceID, links.TraceParams{Span: l.SpanID}), Relation: "linked to"}
+		if rt, _ := datasources.Attr(l.Attributes, "opentracing.ref_type"); rt == "follows_from" {
+			lv.Relation = "follows from"
+		}
 		for _, a := range l.Attributes {
 			lv.Attributes = append(lv.Attributes, KV{Key: a.Key, Value: a.Value})
 		}

@@ -21,7 +21,7 @@ import (
 // is OK. Search filters failed traces itself instead, asking for more.
 func SearchParams(q datasources.TraceQuery) (url.Values, error) {
 	if q.Service == "" {
-		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: errNoService.Error()}
+		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: noServiceMessage}
 	}
 	v := url.Values{"service": {q.Service}}
 	if q.Operation != "" {
@@ -56,6 +56,9 @@ func SearchParams(q datasources.TraceQuery) (url.Values, error) {
 	}
 	return v, nil
 }
+
+// noServiceMessage is why Jaeger cannot search without a service.
+const noServiceMessage = "Jaeger searches within one service: choose a service."
 
 // errorsOversample is how many more traces an errors-only search asks
 // for, to keep enough after dropping those without a failed span.

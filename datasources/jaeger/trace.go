@@ -3,7 +3,6 @@ package jaeger
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -106,6 +105,3 @@ func decodeClassic(body []byte) ([]classicTrace, error) {
 	}
 	return resp.Data, nil
 }
-
-// errNoService is why Jaeger cannot search without a service.
-var errNoService = errors.New("Jaeger searches within one service: choose a service.")

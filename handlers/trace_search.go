@@ -29,11 +29,27 @@ var searchLimits = []int{20, 50, 100, 500}
 // never holds the page.
 func (h *Handler) traceSearch(c echo.Context) error {
 	r, rc := h.timeRange(c)
-	q := c.QueryParams()
+	v := searchForm(c.QueryParams())
+	b, ok := h.searchBackend(c.QueryParam("backend"))
+	if !ok {
+		v.FormError = "There is no trace backend " + quoteShort(c.QueryParam("backend")) + " here; searching " + b.Display + "."
+	}
+	v.Backend, v.TraceQL = b.Name, b.Search == nil
+	for _, sb := range h.opt.TraceBackends {
+		v.Backends = append(v.Backends, views.Choice{Value: sb.Name, Label: sb.Display, Selected: sb.Name == b.Name})
+	}
+	if !v.TraceQL {
+		return h.paramSearch(c, v, b, r, rc)
+	}
+	return h.traceQLSearch(c, v, r, rc)
+}
+
+// searchForm is the form as the user sent it.
+func searchForm(q url.Values) views.TraceSearchView {
 	v := views.TraceSearchView{
 		Service: q.Get("service"), SpanName: q.Get("name"), MinDuration: q.Get("min"), MaxDuration: q.Get("max"),
 		ErrorsOnly: q.Get("errors") != "", Attributes: strings.Join(q["attr"], "\n"),
-		Limit: 20, Limits: searchLimits,
+		Limit: 20, Limits: searchLimits, Query: q.Get("q"),
 	}
 	if n, err := strconv.Atoi(q.Get("limit")); err == nil && n > 0 {
 		v.Limit = min(n, 1000)
@@ -43,21 +59,17 @@ func (h *Handler) traceSearch(c echo.Context) error {
 			v.Hidden = append(v.Hidden, views.Hidden{Name: k, Value: x})
 		}
 	}
-	b, ok := h.searchBackend(q.Get("backend"))
-	if !ok {
-		v.FormError = "There is no trace backend " + quoteShort(q.Get("backend")) + " here; searching " + b.Display + "."
-	}
-	v.Backend, v.TraceQL = b.Name, b.Search == nil
-	for _, sb := range h.opt.TraceBackends {
-		v.Backends = append(v.Backends, views.Choice{Value: sb.Name, Label: sb.Display, Selected: sb.Name == b.Name})
-	}
-	if !v.TraceQL {
-		return h.paramSearch(c, v, b, r, rc)
-	}
-
-	// The form, when submitted, compiles to the query; otherwise q rules.
-	v.Query = q.Get("q")
+	// The form, when submitted, compiles to TraceQL; otherwise q rules.
 	if q.Get("build") != "" || strings.TrimSpace(v.Query) == "" {
+		v.Query = ""
+	}
+	return v
+}
+
+// traceQLSearch searches Tempo in TraceQL: q as typed, or the form
+// compiled to it.
+func (h *Handler) traceQLSearch(c echo.Context, v views.TraceSearchView, r links.TimeRange, rc *views.RangeControl) error {
+	if v.Query == "" {
 		f, err := traceFilter(v)
 		if err != nil {
 			v.FormError = err.Error()
@@ -70,8 +82,7 @@ func (h *Handler) traceSearch(c echo.Context) error {
 	if strings.TrimSpace(v.Query) == "" {
 		v.Query = "{}"
 	}
-
-	sortBy := q.Get("sort")
+	sortBy := c.QueryParam("sort")
 	p := h.page(c, "Traces", "traces")
 	p.Range = rc
 	p.Styles = []string{"css/trace.css"}

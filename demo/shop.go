@@ -42,9 +42,12 @@ type ShopOptions struct {
 	// provider is then instrumented with Zipkin's own Go tracer (B3
 	// headers, 64-bit trace IDs for the traces it starts) reporting there,
 	// as a service of a B3 shop would.
-	ZipkinURL   string
-	LokiPushURL string  // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
-	SampleRatio float64 // head sampling at the gateway, parent-based after it
+	ZipkinURL string
+	// ReconcileEvery is the Zipkin-instrumented reconciler's period (0:
+	// DefaultReconcileEvery).
+	ReconcileEvery time.Duration
+	LokiPushURL    string  // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
+	SampleRatio    float64 // head sampling at the gateway, parent-based after it
 	// Faults decides, per request, how slow and how broken the world is;
 	// the load generator's spike schedule drives it.
 	Faults *Faults
@@ -144,7 +147,11 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 	s.routes(svcs)
 	if s.zipkin != nil {
 		prov := svcs[PaymentProvider]
-		go s.zipkin.reconcile(func(ctx context.Context) {
+		every := opt.ReconcileEvery
+		if every <= 0 {
+			every = DefaultReconcileEvery
+		}
+		go s.zipkin.reconcile(every, func(ctx context.Context) {
 			prov.logf(ctx, "info", "reconciling settlements")
 			if status, _, err := prov.call(ctx, "GET", s.URLs[Payments], "/settlements", "/settlements", nil, 2*time.Second); err != nil || status != http.StatusOK {
 				prov.logf(ctx, "warn", "settlements not checked", "status", status)

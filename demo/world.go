@@ -34,6 +34,9 @@ type Options struct {
 	// Tempo test server or TempoURL), "jaeger" (a real Jaeger the world
 	// starts), or "both".
 	Traces string
+	// ReconcileEvery is the Zipkin-instrumented reconciler's period, with
+	// Jaeger (0: DefaultReconcileEvery).
+	ReconcileEvery time.Duration
 
 	// Listen addresses of what the world starts; "" picks a free port.
 	PrometheusAddr, LokiAddr, TempoAddr string
@@ -146,7 +149,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		w.DatabaseURL = pg.URL
 	}
 
-	shop, err := StartShop(ctx, ShopOptions{OTLPURL: otlp, ZipkinURL: zipkinURL, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
+	shop, err := StartShop(ctx, ShopOptions{OTLPURL: otlp, ZipkinURL: zipkinURL, ReconcileEvery: opt.ReconcileEvery, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
 		SampleRatio: opt.SampleRatio, Faults: w.Faults})
 	if err != nil {
 		return err

@@ -336,9 +336,7 @@ func TestWorldSendsTracesToJaeger(t *testing.T) {
 // 16-character form in payment-provider and the padded one in payments.
 func TestWorldMixesZipkinAndOpenTelemetry(t *testing.T) {
 	jaegerrun.RequireBinary(t)
-	reconcileEvery = time.Second
-	t.Cleanup(func() { reconcileEvery = 15 * time.Second })
-	w, c := startWorld(t, Options{Rate: 10, SampleRatio: 1, Traces: "jaeger"})
+	w, c := startWorld(t, Options{Rate: 10, SampleRatio: 1, Traces: "jaeger", ReconcileEvery: time.Second})
 	jc, _ := jaeger.New(datasources.Config{URL: w.JaegerURL, Timeout: 5 * time.Second})
 	ctx := context.Background()
 	window := func() datasources.TraceQuery {

@@ -29,9 +29,8 @@ import (
 var b3Propagator = propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{},
 	b3.New(b3.WithInjectEncoding(b3.B3MultipleHeader)))
 
-// reconcileEvery is how often the reconciler job runs (a variable for the
-// demo's own tests, which cannot wait for it).
-var reconcileEvery = 15 * time.Second
+// DefaultReconcileEvery is how often the reconciler job runs.
+const DefaultReconcileEvery = 15 * time.Second
 
 // zipkinService is the payment provider's Zipkin instrumentation.
 type zipkinService struct {
@@ -39,6 +38,7 @@ type zipkinService struct {
 	reporter reporter.Reporter
 	client   *http.Client // injects B3, records client spans
 	stop     chan struct{}
+	stopped  chan struct{} // closed when the reconciler has returned
 }
 
 func newZipkinService(name, reportURL, hostPort string) (*zipkinService, error) {
@@ -60,7 +60,7 @@ func newZipkinService(name, reportURL, hostPort string) (*zipkinService, error) 
 		rep.Close()
 		return nil, err
 	}
-	return &zipkinService{tracer: tr, reporter: rep, client: &http.Client{Transport: tp}, stop: make(chan struct{})}, nil
+	return &zipkinService{tracer: tr, reporter: rep, client: &http.Client{Transport: tp}, stop: make(chan struct{}), stopped: make(chan struct{})}, nil
 }
 
 // handler traces incoming requests from B3 headers.
@@ -68,9 +68,10 @@ func (z *zipkinService) handler(h http.Handler) http.Handler {
 	return zipkinhttp.NewServerMiddleware(z.tracer)(h)
 }
 
-// reconcile runs fn in a root span every reconcileEvery until close.
-func (z *zipkinService) reconcile(fn func(ctx context.Context)) {
-	t := time.NewTicker(reconcileEvery)
+// reconcile runs fn in a root span every interval until close.
+func (z *zipkinService) reconcile(every time.Duration, fn func(ctx context.Context)) {
+	defer close(z.stopped)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
@@ -86,6 +87,7 @@ func (z *zipkinService) reconcile(fn func(ctx context.Context)) {
 
 func (z *zipkinService) close() {
 	close(z.stop)
+	<-z.stopped        // its last span finished
 	z.reporter.Close() // flushes what is buffered
 }
 

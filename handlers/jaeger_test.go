@@ -87,6 +87,26 @@ func TestPagesAgainstRealJaeger(t *testing.T) {
 		t.Errorf("the FOLLOWS_FROM link: %q in %q", link, sel.Text())
 	}
 
+	// The form's other fields reach Jaeger as its parameters: each finds
+	// the trace, or (a duration it does not have) nothing.
+	for _, tt := range []struct {
+		form  string
+		found bool
+	}{
+		{"service=payments&name=charge", true},
+		{"service=shop&attr=http.route%3D%2Fcheckout", true},
+		{"service=shop&attr=http.route%3D%2Fcart", false},
+		{"service=payments&min=500ms", true},
+		{"service=payments&min=2s", false},
+		{"service=payments&max=100ms", false},
+	} {
+		w := a.get(t, "/traces?backend=jaeger&build=1&from=now-15m&to=now&"+tt.form)
+		got := strings.Contains(doc(t, w).Find(`section.panel-done[data-panel="Results"] tbody`).Text(), traceHex)
+		if got != tt.found {
+			t.Errorf("%s: found %v, want %v", tt.form, got, tt.found)
+		}
+	}
+
 	// A trace Jaeger does not have.
 	if nf := a.get(t, "/traces/0000000000000000000000000000dead"); nf.Code != http.StatusNotFound || !strings.Contains(nf.Body.String(), "Jaeger has no trace with this ID.") {
 		t.Errorf("not found: %d", nf.Code)

@@ -3,6 +3,7 @@ package jaeger
 import (
 	"encoding/json"
 	"strconv"
+	"strings"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/otlp"
@@ -59,6 +60,9 @@ type (
 	}
 )
 
+// WarningAttribute is where a span's Jaeger warnings are kept.
+const WarningAttribute = "jaeger.warning"
+
 // convertClassic turns one classic trace into the model. The first
 // CHILD_OF reference in the trace is the parent; FOLLOWS_FROM (and any
 // further reference) is a link, so a span that only follows another is not
@@ -70,6 +74,11 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 		resources[id] = &datasources.Resource{Service: p.ServiceName, Attributes: classicAttrs(p.Tags)}
 	}
 	tr := &datasources.Trace{ID: padID(ct.TraceID, 32), Spans: make([]datasources.Span, 0, len(ct.Spans))}
+	if len(ct.Warnings) > 0 {
+		// The trace's warnings are Jaeger's way of saying it may be
+		// incomplete or adjusted: the page's partial-trace notice.
+		tr.Partial, tr.PartialMessage = true, "Jaeger: "+strings.Join(ct.Warnings, "; ")
+	}
 	for _, cs := range ct.Spans {
 		sp := datasources.Span{TraceID: padID(cs.TraceID, 32), SpanID: padID(cs.SpanID, 16), Name: cs.OperationName,
 			StartNs: cs.StartTime * 1000, EndNs: (cs.StartTime + cs.Duration) * 1000, Resource: resources[cs.ProcessID]}
@@ -111,6 +120,11 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 			default:
 				sp.Attributes = append(sp.Attributes, a)
 			}
+		}
+		// Jaeger's own notes on the span (clock skew adjusted, an invalid
+		// parent reference) stay with it, where the details show them.
+		for _, w := range cs.Warnings {
+			sp.Attributes = append(sp.Attributes, datasources.Attribute{Key: WarningAttribute, Value: w})
 		}
 		for _, lg := range cs.Logs {
 			ev := datasources.SpanEvent{TimeNs: lg.Timestamp * 1000}

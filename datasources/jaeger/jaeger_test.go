@@ -24,7 +24,8 @@ const classicTraceJSON = `{"data":[{"traceID":"a3ce929d0e0e4736","spans":[
  "processID":"p1","warnings":null},
 {"traceID":"a3ce929d0e0e4736","spanID":"b2","operationName":"SELECT","references":[{"refType":"CHILD_OF","traceID":"a3ce929d0e0e4736","spanID":"a1"},
   {"refType":"FOLLOWS_FROM","traceID":"0af7651916cd43dd8448eb211c80319c","spanID":"c3"}],
- "startTime":1700000000010000,"duration":1000,"tags":[{"key":"otel.status_code","type":"string","value":"OK"}],"logs":[],"processID":"p2"}],
+ "startTime":1700000000010000,"duration":1000,"tags":[{"key":"otel.status_code","type":"string","value":"OK"}],"logs":[],"processID":"p2",
+ "warnings":["clock skew adjustment disabled; not applying calculated delta of 35ms"]}],
 "processes":{"p1":{"serviceName":"frontend","tags":[{"key":"host.name","type":"string","value":"web-1"}]},"p2":{"serviceName":"db","tags":[]}},"warnings":null}],
 "total":0,"limit":0,"offset":0,"errors":null}`
 
@@ -57,6 +58,9 @@ func TestConvertClassic(t *testing.T) {
 	}
 	if db.ParentSpanID != "00000000000000a1" || db.Status != datasources.StatusOK || db.Service() != "db" {
 		t.Errorf("db %+v", db)
+	}
+	if w, _ := datasources.Attr(db.Attributes, WarningAttribute); !strings.HasPrefix(w, "clock skew adjustment disabled") {
+		t.Errorf("the span's Jaeger warning is lost: %+v", db.Attributes)
 	}
 	if len(db.Links) != 1 || db.Links[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || db.Links[0].SpanID != "00000000000000c3" {
 		t.Errorf("FOLLOWS_FROM is not a link: %+v", db.Links)

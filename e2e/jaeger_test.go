@@ -69,5 +69,6 @@ func TestJaegerTraceJourney(t *testing.T) {
 	if !strings.Contains(exc, "payment provider did not answer within 800ms") {
 		t.Errorf("exception shown: %q", exc)
 	}
+	screenshot(t, b, "jaeger-trace")
 	b.assertClean(t)
 }

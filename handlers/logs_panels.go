@@ -34,7 +34,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	}
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
-	out.Rows = h.logRows(pg.Lines, zone, 0, nil)
+	out.Rows = h.logRows(pg.Lines, zone, 0)
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {
@@ -106,8 +106,7 @@ func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, e
 }
 
 // logRows turns lines into rows with the app's derived-field rules.
-// baseNs, when not zero, adds each line's offset from it; colours are the
-// trace page's service classes (nil elsewhere).
-func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64, colours map[string]string) []views.LogRow {
-	return views.BuildLogRows(lines, views.LogRowsInput{Zone: zone, BaseNs: baseNs, Colours: colours, Deriver: h.deriver})
+// baseNs, when not zero, adds each line's offset from it.
+func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64) []views.LogRow {
+	return views.BuildLogRows(lines, views.LogRowsInput{Zone: zone, BaseNs: baseNs, Deriver: h.deriver})
 }

@@ -43,7 +43,6 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 	id := t.Trace.ID
 	w := links.TraceWindow(t.StartNs, t.EndNs)
 	zone := zoneOf(c)
-	colours := views.ServiceClasses(t.Services)
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
 		q, err := query.TraceLogQuery(h.opt.TraceLogQuery, id, "")
 		if err != nil {
@@ -54,7 +53,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 			return panelOut{}, err
 		}
 		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}
-		out.Rows = h.logRows(pg.Lines, zone, t.StartNs, colours)
+		out.Rows = h.logRows(pg.Lines, zone, t.StartNs)
 		params := url.Values{"trace_id": {id}, "from": {w.RawFrom}, "to": {w.RawTo}}
 		if pg.More {
 			out.Count += "; the first " + strconv.Itoa(traceLogLimit) + " are shown"
@@ -89,7 +88,7 @@ func (h *Handler) spanLogs(c echo.Context, t *trace.TraceTree, s *datasources.Sp
 		out.Error = "Could not load this span's lines: " + replyTo(err).Message
 		return out
 	}
-	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs, nil)
+	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs)
 	return out
 }
 

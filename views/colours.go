@@ -1,23 +1,31 @@
 package views
 
-import "strconv"
+import (
+	"hash/fnv"
+	"strconv"
+)
 
 // serviceColours is how many service colour classes the CSS has
 // (svc-0 … svc-11).
 const serviceColours = 12
 
-// ServiceClasses gives each service of a page its colour class, in the
-// order given (a trace's services in order of appearance), so the first
-// twelve services of a page never share a colour.
+// ServiceClass is a service's colour class, derived from its name alone,
+// so a service has the same colour on every page (trace, logs, log
+// context, search, investigations, share): it was its index on the page,
+// and payments was pink on one page and orange on the next. With twelve
+// colours two services can share one; the name is always written beside
+// the colour, so colour is never the only cue.
+func ServiceClass(service string) string {
+	h := fnv.New32a()
+	h.Write([]byte(service))
+	return "svc-" + strconv.Itoa(int(h.Sum32()%serviceColours))
+}
+
+// ServiceClasses is ServiceClass for each of services.
 func ServiceClasses(services []string) map[string]string {
 	out := make(map[string]string, len(services))
 	for _, s := range services {
-		if _, ok := out[s]; !ok {
-			out[s] = ServiceClass(len(out))
-		}
+		out[s] = ServiceClass(s)
 	}
 	return out
 }
-
-// ServiceClass is the colour class of the i-th service of a page.
-func ServiceClass(i int) string { return "svc-" + strconv.Itoa(i%serviceColours) }

@@ -34,10 +34,6 @@ type LogRowsInput struct {
 	// BaseNs, when not zero, adds each line's offset from it (the trace
 	// page: offsets from the trace's start).
 	BaseNs int64
-	// Colours, when set, are the trace page's service classes, so a
-	// line's service matches its spans in the waterfall; otherwise
-	// services get classes in order of appearance.
-	Colours map[string]string
 	// Deriver finds the trace IDs a line carries (derived fields).
 	Deriver *logline.Deriver
 }
@@ -48,10 +44,6 @@ type LogRowsInput struct {
 func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	rows := make([]LogRow, len(lines))
 	zone, baseNs := in.Zone, in.BaseNs
-	svcClass := in.Colours
-	if svcClass == nil {
-		svcClass = map[string]string{}
-	}
 	var refs []logline.TraceRef
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
@@ -65,9 +57,6 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		t := time.Unix(0, l.TimeNs).In(zone)
 		level := logline.LineLevel(l)
 		svc := logline.LineService(l)
-		if _, ok := svcClass[svc]; !ok && in.Colours == nil {
-			svcClass[svc] = ServiceClass(len(svcClass))
-		}
 		r := LogRow{
 			ID:         "l-" + strconv.Itoa(i),
 			Time:       t.Format("15:04:05.000"),
@@ -75,7 +64,7 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			Level:      level,
 			LevelClass: LevelClass(level),
 			Service:    svc,
-			SvcClass:   svcClass[svc],
+			SvcClass:   ServiceClass(svc),
 		}
 		clean := logline.CleanLine(l.Line)
 		if prev, cut := text.Cut(clean, PreviewBytes); cut {

@@ -32,10 +32,10 @@ func TestBuildLogRows(t *testing.T) {
 		got = append(got, row{r.Service, r.SvcClass, r.LevelClass, r.Offset, r.ContextURL, strings.Join(tr, ","), r.SpanID})
 	}
 	want := []row{
-		{"gateway", "svc-0", "lvl-info", "+0 ns", "/logs/context?h=", "4bf92f3577b34da6a3ce929d0e0e4736", "00000000000000a1"},
-		{"payments", "svc-1", "lvl-error", "+5.00 ms", "/logs/context?h=", "0000000000000000a3ce929d0e0e4736", ""},
-		{"gateway", "svc-0", "lvl-info", "+9.00 ms", "/logs/context?h=", "", ""},
-		{"orders", "svc-2", "", "+12.0 ms", "/logs/context?h=", "", ""},
+		{"gateway", ServiceClass("gateway"), "lvl-info", "+0 ns", "/logs/context?h=", "4bf92f3577b34da6a3ce929d0e0e4736", "00000000000000a1"},
+		{"payments", ServiceClass("payments"), "lvl-error", "+5.00 ms", "/logs/context?h=", "0000000000000000a3ce929d0e0e4736", ""},
+		{"gateway", ServiceClass("gateway"), "lvl-info", "+9.00 ms", "/logs/context?h=", "", ""},
+		{"orders", ServiceClass("orders"), "", "+12.0 ms", "/logs/context?h=", "", ""},
 	}
 	for i := range want {
 		g := got[i]
@@ -65,5 +65,21 @@ func TestLevelClass(t *testing.T) {
 		if got := LevelClass(logline.NormalizeLevel(level)); got != want {
 			t.Errorf("LevelClass(%q) = %q, want %q", level, got, want)
 		}
+	}
+}
+
+// A service's colour is its name's, the same on every page and whatever
+// else the page shows; the demo's five services get five colours.
+func TestServiceColoursFollowTheName(t *testing.T) {
+	if ServiceClasses([]string{"payments", "gateway"})["payments"] != ServiceClasses([]string{"orders", "inventory", "payments"})["payments"] {
+		t.Error("payments changes colour with the page's other services")
+	}
+	seen := map[string]string{}
+	for _, s := range []string{"gateway", "orders", "inventory", "payments", "payment-provider"} {
+		c := ServiceClass(s)
+		if other, ok := seen[c]; ok {
+			t.Errorf("%s and %s share %s", s, other, c)
+		}
+		seen[c] = s
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	collectorpb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
 	"google.golang.org/protobuf/proto"
@@ -174,4 +175,61 @@ func TestLargeTraceFirstPaint(t *testing.T) {
 		t.Error(fmt.Sprintf("no first-contentful-paint entry: %v", timing))
 	}
 	b.assertClean(t)
+}
+
+// TestDeepLinkedSpanIsNotHidden: a span opened by its link (from a log
+// line, a pin, or a click without JavaScript) lands below the waterfall's
+// sticky header, not under it (#20 item 6).
+func TestDeepLinkedSpanIsNotHidden(t *testing.T) {
+	a := demoApp(t)
+	id := failingTrace(t, a)
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("waterfall"))); err != nil {
+		t.Fatal(err)
+	}
+	// The last row, so the page must scroll to show it.
+	last, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => { const r = Array.from(document.querySelectorAll("#waterfall .row:not(.more)")).pop();
+		return (r.id || r.parentElement.id).slice(2); })()`))
+	if err != nil || last == "" {
+		t.Fatalf("no last row: %v", err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 360), chromedp.Navigate(a.URL+"/traces/"+id+"?span="+last+"#s-"+last),
+		chromedp.WaitVisible(chromedp.ID("waterfall"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // the scroll to the fragment
+	gap, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`(() => {
+		const el = document.getElementById("s-`+last+`");
+		const row = el.matches(".row") ? el : el.querySelector("summary");
+		return row.getBoundingClientRect().top - document.querySelector("#waterfall .wf-head").getBoundingClientRect().bottom; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gap < 0 {
+		t.Errorf("the linked row starts %.0f px under the sticky header", -gap)
+	}
+}
+
+// TestHintsOnlyWithJavaScript: the graph's "drag to zoom" hint names what
+// its script does, so it shows only where the script runs (#20 item 11).
+func TestHintsOnlyWithJavaScript(t *testing.T) {
+	a := demoApp(t)
+	b := newBrowser(t)
+	page := a.URL + "/graph?q=up&from=now-15m&to=now"
+	visible := `(() => { const k = document.querySelector(".graph-controls .keys"); return !!k && k.checkVisibility(); })()`
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`section.panel-done`))); err != nil {
+		t.Fatal(err)
+	}
+	if shown, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](visible)); !shown {
+		t.Error("the hint is hidden with JavaScript on")
+	}
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS(`section.panel-done`))); err != nil {
+		t.Fatal(err)
+	}
+	if shown, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](visible)); shown {
+		t.Error("the drag-to-zoom hint shows without JavaScript")
+	}
 }

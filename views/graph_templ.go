@@ -213,7 +213,7 @@ func Graph(p Page, g GraphPage, heads []PanelHead, panels templ.Component) templ
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</a> <span class=\"muted keys\">Drag across the chart to zoom · <kbd>[</kbd> <kbd>]</kbd> shift time · <kbd>-</kbd> zoom out</span></div></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</a> <span class=\"muted keys\" hidden>Drag across the chart to zoom · <kbd>[</kbd> <kbd>]</kbd> shift time · <kbd>-</kbd> zoom out</span></div></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

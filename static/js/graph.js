@@ -5,6 +5,8 @@
 // legend links, open traces by the exemplar links.
 (function () {
   "use strict";
+  // The hints name what this script does: they appear only with it.
+  Array.prototype.forEach.call(document.querySelectorAll(".graph-controls .keys[hidden]"), function (e) { e.hidden = false; });
   var SVGNS = "http://www.w3.org/2000/svg";
 
   function num(el, name) { return parseFloat(el.getAttribute("data-" + name)); }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -203,6 +205,37 @@ func TestGraphZoomAndShift(t *testing.T) {
 			t.Fatal("[ did not move the window")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+
+	// An absolute window reads as times in the control, not unix seconds;
+	// ] never moves past now: the window reaching it ends now, relative
+	// (#20 item 1).
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done`))); err != nil {
+		t.Fatal(err)
+	}
+	shown, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("range-from")))
+	if !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`).MatchString(shown) {
+		t.Errorf("the From box shows %q, want a time such as 2026-12-01 08:47:20", shown)
+	}
+	for i := 0; ; i++ {
+		if to, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`new URL(location.href).searchParams.get("to")`)); to == "now" {
+			break
+		}
+		if i == 6 {
+			t.Fatal("] never reached now")
+		}
+		if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done`)), chromedp.KeyEvent("]")); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done`))); err != nil {
+		t.Fatal(err)
+	}
+	from2, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("range-from")))
+	to2, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("range-to")))
+	if !strings.HasPrefix(from2, "now-") || to2 != "now" {
+		t.Errorf("after ] reached now the control shows %q … %q, want now-… … now", from2, to2)
 	}
 	b.assertClean(t)
 }

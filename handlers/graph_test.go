@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -328,3 +329,33 @@ func httpGet(target string) *http.Request {
 }
 
 func nan() float64 { var z float64; return z / z }
+
+// The range control never runs into the future and shows absolute bounds
+// as times, not unix seconds (#20 item 1): a window shifted past now ends
+// now and reads relative; a past one reads in the viewer's zone.
+func TestGraphWindowEndsNowAndReadsAsTimes(t *testing.T) {
+	f := &fakeMetrics{series: []datasources.Series{p99(nil)}}
+	a := newGraphApp(t, f, Options{})
+	unix := func(t time.Time) string { return strconv.FormatInt(t.Unix(), 10) }
+	for _, tt := range []struct {
+		name, from, to string
+		wantFrom       string
+		wantTo         string
+	}{
+		{"shifted past now", unix(graphNow.Add(-10 * time.Minute)), unix(graphNow.Add(5 * time.Minute)), "now-10m", "now"},
+		{"in the past", unix(graphNow.Add(-2 * time.Hour)), unix(graphNow.Add(-time.Hour)),
+			graphNow.Add(-2 * time.Hour).UTC().Format("2006-01-02 15:04:05"), graphNow.Add(-time.Hour).UTC().Format("2006-01-02 15:04:05")},
+		{"typed as shown", graphNow.Add(-2 * time.Hour).UTC().Format("2006-01-02 15:04:05"), "now-1h",
+			graphNow.Add(-2 * time.Hour).UTC().Format("2006-01-02 15:04:05"), "now-1h"},
+	} {
+		d := doc(t, a.get(t, "/graph?q=up&from="+url.QueryEscape(tt.from)+"&to="+url.QueryEscape(tt.to)))
+		from, _ := d.Find("#range-from").Attr("value")
+		to, _ := d.Find("#range-to").Attr("value")
+		if from != tt.wantFrom || to != tt.wantTo {
+			t.Errorf("%s: the control shows %q … %q, want %q … %q", tt.name, from, to, tt.wantFrom, tt.wantTo)
+		}
+		if d.Find(".range .error, .range-error").Length() > 0 {
+			t.Errorf("%s: %s", tt.name, d.Find(".range .error, .range-error").Text())
+		}
+	}
+}

@@ -80,11 +80,17 @@ func (h *Handler) page(c echo.Context, title, section string) views.Page {
 func (h *Handler) timeRange(c echo.Context) (links.TimeRange, *views.RangeControl) {
 	q := c.QueryParams()
 	from, to := q.Get("from"), q.Get("to")
-	ctrl := &views.RangeControl{Action: c.Request().URL.Path, From: from, To: to, Zone: zoneOf(c).String()}
-	r, err := links.ParseTimeRange(from, to, h.now())
+	zone, now := zoneOf(c), h.now()
+	ctrl := &views.RangeControl{Action: c.Request().URL.Path, From: from, To: to, Zone: zone.String()}
+	r, err := links.ParseTimeRangeIn(from, to, now, zone)
 	if err != nil {
-		ctrl.Error = err.Error()
-		r, _ = links.ParseTimeRange("", "", h.now())
+		ctrl.Error = err.Error() // the control keeps what was typed
+		r, _ = links.ParseTimeRange("", "", now)
+	} else {
+		// No window runs into the future, and an absolute bound reads as
+		// a time in the viewer's zone, not as unix seconds.
+		r = r.ClampToNow(now)
+		ctrl.From, ctrl.To = links.Display(r.RawFrom, r.From, zone), links.Display(r.RawTo, r.To, zone)
 	}
 	if ctrl.From == "" {
 		ctrl.From = r.RawFrom

@@ -116,7 +116,7 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	if len(t.Services) > 0 {
 		rootService = t.Services[0]
 	}
-	v.Links.Metrics = metricsURL(in.REDQueries, rootService, links.MetricsWindow(t.StartNs, t.EndNs))
+	v.Links.Metrics = metricsURL(in.REDQueries, rootService, links.MetricsWindow(t.StartNs, t.EndNs, in.Now))
 	v.Links.Search = links.TraceSearch(`{ resource.service.name = `+query.QuoteTraceQL(rootService)+` }`, links.TimeRange{})
 	if opt.Focus != "" {
 		v.Links.Focus = link(func(q url.Values) { q.Del("focus") })

@@ -80,7 +80,11 @@ func TestBuildTrace(t *testing.T) {
 				t.Errorf("logs %q", v.Links.Logs)
 			}
 			m, _ := url.Parse(v.Links.Metrics)
-			if m.Path != "/graph" || !strings.Contains(m.Query().Get("q"), `service="gateway"`) || m.Query().Get("q3") == "" || m.Query().Get("from") != "2026-11-26T09:45:00Z" {
+			// The trace ended 5 min ago: its ±15 min window would end
+			// 10 min in the future, a fake drop at the live edge; it ends
+			// now instead, and stays relative (#20 item 1).
+			if m.Path != "/graph" || !strings.Contains(m.Query().Get("q"), `service="gateway"`) || m.Query().Get("q3") == "" ||
+				m.Query().Get("from") != "now-20m" || m.Query().Get("to") != "now" {
 				t.Errorf("metrics %q", v.Links.Metrics)
 			}
 		}},

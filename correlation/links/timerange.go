@@ -42,9 +42,17 @@ func (r TimeRange) Absolute() TimeRange {
 }
 
 // ParseTimeRange resolves from/to as written in a URL: RFC3339, unix
-// seconds, or relative ("now", "now-15m", "now-2d", "now+5m"). Empty values
-// take the defaults. from must be before to.
+// seconds, or relative ("now", "now-15m", "now-2d", "now+5m"), and a
+// plain "2026-12-01 08:47:20" read in UTC. Empty values take the
+// defaults. from must be before to.
 func ParseTimeRange(from, to string, now time.Time) (TimeRange, error) {
+	return ParseTimeRangeIn(from, to, now, time.UTC)
+}
+
+// ParseTimeRangeIn is ParseTimeRange with plain times ("2026-12-01
+// 08:47:20", as the range control shows them) read in loc, the viewer's
+// zone.
+func ParseTimeRangeIn(from, to string, now time.Time, loc *time.Location) (TimeRange, error) {
 	from, to = strings.TrimSpace(from), strings.TrimSpace(to)
 	if from == "" {
 		from = DefaultFrom
@@ -52,11 +60,11 @@ func ParseTimeRange(from, to string, now time.Time) (TimeRange, error) {
 	if to == "" {
 		to = DefaultTo
 	}
-	f, err := ParseTime(from, now)
+	f, err := ParseTimeIn(from, now, loc)
 	if err != nil {
 		return TimeRange{}, fmt.Errorf("from: %w", err)
 	}
-	t, err := ParseTime(to, now)
+	t, err := ParseTimeIn(to, now, loc)
 	if err != nil {
 		return TimeRange{}, fmt.Errorf("to: %w", err)
 	}
@@ -67,7 +75,14 @@ func ParseTimeRange(from, to string, now time.Time) (TimeRange, error) {
 }
 
 // ParseTime resolves one bound. See ParseTimeRange.
-func ParseTime(s string, now time.Time) (time.Time, error) {
+func ParseTime(s string, now time.Time) (time.Time, error) { return ParseTimeIn(s, now, time.UTC) }
+
+// plainLayouts are the zone-less forms a person types or the range
+// control shows, read in the viewer's zone.
+var plainLayouts = []string{"2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02T15:04"}
+
+// ParseTimeIn resolves one bound, plain times read in loc.
+func ParseTimeIn(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if rest, ok := strings.CutPrefix(s, "now"); ok {
 		if rest == "" {
 			return now, nil
@@ -95,7 +110,55 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC(), nil
 	}
-	return time.Time{}, fmt.Errorf("%q is not a time: use RFC3339 (2026-01-02T15:04:05Z), unix seconds, or now-1h", s)
+	for _, layout := range plainLayouts {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time: use 2026-01-02 15:04:05, RFC3339 (2026-01-02T15:04:05Z), unix seconds, or now-1h", s)
+}
+
+// ClampToNow ends the window at now when it runs past it, and a window
+// that then ends now reads as relative ("now-15m" … "now"), so it moves
+// with the clock as one typed that way does. A window into the future
+// shows the live edge as a fake drop to zero (no data yet), and a view
+// shifted past now with "]" has nothing to show. One wholly in the future
+// is left as it is: the page says there is no data.
+func (r TimeRange) ClampToNow(now time.Time) TimeRange {
+	if !r.To.After(now) || !r.From.Before(now) {
+		return r
+	}
+	if r.RawTo == DefaultTo && strings.HasPrefix(r.RawFrom, "now") {
+		return r // already relative and ending now
+	}
+	d := now.Sub(r.From).Round(time.Second)
+	return TimeRange{From: now.Add(-d), To: now, RawFrom: "now-" + FormatDuration(d), RawTo: DefaultTo}
+}
+
+// FormatDuration writes d in the URL's duration syntax (the one
+// ParseDuration reads): the largest unit that divides it, "15m", "2h",
+// "3d", else Go's form ("1h30m").
+func FormatDuration(d time.Duration) string {
+	switch {
+	case d >= 7*24*time.Hour && d%(7*24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(7*24*time.Hour)), 10) + "w"
+	case d >= 24*time.Hour && d%(24*time.Hour) == 0:
+		return strconv.FormatInt(int64(d/(24*time.Hour)), 10) + "d"
+	case d >= time.Hour && d%time.Hour == 0:
+		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
+	case d >= time.Minute && d%time.Minute == 0:
+		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
+	}
+	return d.String()
+}
+
+// Display is a bound as the range control shows it: relative text as it
+// is, an absolute time as "2026-12-01 08:47:20" in loc.
+func Display(raw string, t time.Time, loc *time.Location) string {
+	if strings.HasPrefix(raw, "now") || raw == "" {
+		return raw
+	}
+	return t.In(loc).Format("2006-01-02 15:04:05")
 }
 
 // ParseDuration extends time.ParseDuration with days and weeks ("2d", "1w"),

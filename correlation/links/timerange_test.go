@@ -69,3 +69,51 @@ func TestTimeRangeAbsolute(t *testing.T) {
 		t.Errorf("Absolute() = %+v", a)
 	}
 }
+
+func TestClampToNow(t *testing.T) {
+	now := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	abs := func(from, to time.Time) TimeRange {
+		return TimeRange{From: from, To: to, RawFrom: from.Format(time.RFC3339), RawTo: to.Format(time.RFC3339)}
+	}
+	tests := []struct {
+		name         string
+		r            TimeRange
+		wantFrom     string
+		wantTo       string
+		wantFromTime time.Time
+	}{
+		{"past window kept", abs(now.Add(-time.Hour), now.Add(-30*time.Minute)), "2026-03-04T09:00:00Z", "2026-03-04T09:30:00Z", now.Add(-time.Hour)},
+		{"] past now: ends now, relative", abs(now.Add(-10*time.Minute), now.Add(5*time.Minute)), "now-10m", "now", now.Add(-10 * time.Minute)},
+		{"odd lengths keep Go's form", abs(now.Add(-90*time.Second), now.Add(time.Minute)), "now-1m30s", "now", now.Add(-90 * time.Second)},
+		{"relative stays", TimeRange{From: now.Add(-15 * time.Minute), To: now, RawFrom: "now-15m", RawTo: "now"}, "now-15m", "now", now.Add(-15 * time.Minute)},
+		{"all in the future: left for the page to say", abs(now.Add(time.Hour), now.Add(2*time.Hour)), "2026-03-04T11:00:00Z", "2026-03-04T12:00:00Z", now.Add(time.Hour)},
+	}
+	for _, tt := range tests {
+		got := tt.r.ClampToNow(now)
+		if got.RawFrom != tt.wantFrom || got.RawTo != tt.wantTo || !got.From.Equal(tt.wantFromTime) || got.To.After(now) && tt.wantTo == "now" {
+			t.Errorf("%s: %s … %s (%v), want %s … %s", tt.name, got.RawFrom, got.RawTo, got.From, tt.wantFrom, tt.wantTo)
+		}
+	}
+}
+
+// The range control shows absolute bounds as times in the viewer's zone,
+// and reads them back in that zone.
+func TestDisplayAndPlainTimes(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	at := time.Date(2026, 12, 1, 7, 47, 20, 0, time.UTC)
+	if got := Display("1796111240", at, cet); got != "2026-12-01 08:47:20" {
+		t.Errorf("Display = %q", got)
+	}
+	if got := Display("now-15m", at, cet); got != "now-15m" {
+		t.Errorf("relative Display = %q", got)
+	}
+	for _, s := range []string{"2026-12-01 08:47:20", "2026-12-01T08:47:20"} {
+		got, err := ParseTimeIn(s, at, cet)
+		if err != nil || !got.Equal(at) {
+			t.Errorf("ParseTimeIn(%q, CET) = %v, %v; want %v", s, got, err, at)
+		}
+	}
+	if got, _ := ParseTimeIn("2026-12-01 08:47", at, cet); !got.Equal(at.Truncate(time.Minute)) {
+		t.Errorf("minutes: %v", got)
+	}
+}

@@ -47,7 +47,7 @@ func TestWindows(t *testing.T) {
 		from, to string
 	}{
 		{"a trace's logs: its own span ± 1 min, whole seconds outwards", TraceWindow(s, e), "2026-11-26T09:59:00Z", "2026-11-26T10:01:01Z"},
-		{"its RED graphs: ± 15 min", MetricsWindow(s, e), "2026-11-26T09:45:00Z", "2026-11-26T10:15:01Z"},
+		{"its RED graphs: ± 15 min", MetricsWindow(s, e, time.Unix(0, e).Add(time.Hour)), "2026-11-26T09:45:00Z", "2026-11-26T10:15:01Z"},
 		{"an exemplar: ± 15 min", ExemplarWindow(start), "2026-11-26T09:45:00Z", "2026-11-26T10:15:00Z"},
 		{"a pinned line: ± 5 min", LineWindow(start.Add(100 * time.Millisecond)), "2026-11-26T09:55:00Z", "2026-11-26T10:05:01Z"},
 		{"show context: ± 1 h", ContextWindow(start), "2026-11-26T09:00:00Z", "2026-11-26T11:00:00Z"},

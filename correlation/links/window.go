@@ -46,9 +46,11 @@ func TraceWindow(startNs, endNs int64) TimeRange {
 	return around(nsTime(startNs), nsTime(endNs), TracePad)
 }
 
-// MetricsWindow is the window of a trace's RED graphs.
-func MetricsWindow(startNs, endNs int64) TimeRange {
-	return around(nsTime(startNs), nsTime(endNs), MetricsPad)
+// MetricsWindow is the window of a trace's RED graphs, ending at now at
+// the latest (ClampToNow): a graph reaching into the future shows the
+// live edge as a traffic drop.
+func MetricsWindow(startNs, endNs int64, now time.Time) TimeRange {
+	return around(nsTime(startNs), nsTime(endNs), MetricsPad).ClampToNow(now)
 }
 
 // ExemplarWindow is the window a link to an exemplar's trace carries.

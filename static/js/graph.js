@@ -44,6 +44,15 @@
     return Math.abs(pts[lo][0] - x) <= Math.abs(pts[hi][0] - x) ? pts[lo] : pts[hi];
   }
 
+  // relDuration writes seconds in the URL's duration syntax (15m, 2h, 1d).
+  function relDuration(sec) {
+    var units = [["w", 604800], ["d", 86400], ["h", 3600], ["m", 60]];
+    for (var i = 0; i < units.length; i++) {
+      if (sec >= units[i][1] && sec % units[i][1] === 0) return (sec / units[i][1]) + units[i][0];
+    }
+    return sec + "s";
+  }
+
   function setURL(params, replace) {
     var u = new URL(window.location.href);
     Object.keys(params).forEach(function (k) {
@@ -173,6 +182,12 @@
     else if (ev.key === "-") { f = from - w / 2; e = to + w / 2; }
     else return;
     ev.preventDefault();
+    // Never past now: a window reaching it stays relative, as the server
+    // would clamp it (links.ClampToNow).
+    if (e >= Date.now()) {
+      setURL({ from: "now-" + relDuration(Math.round((e - f) / 1000)), to: "now" });
+      return;
+    }
     setURL({ from: String(Math.floor(f / 1000)), to: String(Math.ceil(e / 1000)) });
   });
 

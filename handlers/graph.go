@@ -47,14 +47,15 @@ func (h *Handler) graph(c echo.Context) error {
 		ExampleURL: links.Graph([]string{demoQuery}, links.TimeRange{RawFrom: "now-15m", RawTo: "now"})}
 	names := graphQueryNames(params)
 	for i, n := range names {
-		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Query " + strconv.Itoa(i+1), Value: params.Get(n)})
+		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Query " + strconv.Itoa(i+1), Value: params.Get(n),
+			LegendName: legendParam(n), Legend: params.Get(legendParam(n))})
 	}
 	if len(g.Queries) == 0 {
-		g.Queries = []views.GraphQuery{{Name: "q", Label: "Query"}}
+		g.Queries = []views.GraphQuery{{Name: "q", Label: "Query", LegendName: "legend", Legend: params.Get("legend")}}
 	} else if len(g.Queries) < maxGraphQueries {
 		// One empty box to add a query; an empty box is ignored.
 		n := "q" + strconv.Itoa(len(g.Queries)+1)
-		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Add a query"})
+		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Add a query", LegendName: legendParam(n)})
 	}
 	for _, k := range []string{"from", "to", "utc", "only"} {
 		if v := params.Get(k); v != "" {
@@ -77,10 +78,10 @@ func (h *Handler) graph(c echo.Context) error {
 		pf = h.pinForms(c)
 	}
 	var panels []panel
-	for _, n := range names {
+	for i, n := range names {
 		q := strings.TrimSpace(params.Get(n))
 		req := graphRequest{query: q, r: r, step: step, stepNote: note, loc: loc, only: params.Get("only"),
-			with: urlWith(c.Request().URL.Path, params)}
+			legend: params.Get(legendParam(n)), label: queryLabel(q, i), with: urlWith(c.Request().URL.Path, params)}
 		if pf != nil {
 			// Pinned graphs are saved with absolute times.
 			req.pin = ptr(pf.Form("graph", "Pin graph", views.Hidden{Name: "q", Value: q},
@@ -101,6 +102,8 @@ type graphRequest struct {
 	stepNote string
 	loc      *time.Location
 	only     string
+	legend   string // the series' legend format
+	label    string // the name of a series without labels
 	pin      *views.PinFormData
 	with     func(key, value string) string // this page's URL with one parameter changed
 }
@@ -135,7 +138,7 @@ func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, e
 
 	in := views.GraphBodyInput{Query: req.query, Pin: req.pin, With: req.with,
 		Chart: chart.ChartInput{Series: res.Series, Exemplars: ex, From: req.r.From, To: req.r.To, Step: req.step, Loc: req.loc,
-			Unit: chart.UnitOf(req.query), TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only}}
+			Unit: chart.UnitOf(req.query), TraceLabels: h.opt.ExemplarTraceLabel, Only: req.only, Legend: req.legend, Fallback: req.label}}
 	if req.stepNote != "" {
 		in.Notes = append(in.Notes, req.stepNote)
 	}
@@ -153,6 +156,19 @@ func exemplarHint(err error) string {
 		return datasources.UserMessage(err)
 	}
 	return "Exemplars could not be loaded, so markers and trace links are missing: " + replyTo(err).Message
+}
+
+// legendParam is the legend format parameter of query parameter n:
+// legend for q, legend2 for q2.
+func legendParam(n string) string { return "legend" + strings.TrimPrefix(n, "q") }
+
+// queryLabel names a query's series that have no labels: the query when
+// it is short enough to read in a legend, else "Query 2".
+func queryLabel(q string, i int) string {
+	if len(q) <= 60 {
+		return q
+	}
+	return "Query " + strconv.Itoa(i+1)
 }
 
 // graphQueryNames lists the query parameters in use, in order: q, q2, q3…

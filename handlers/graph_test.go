@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -357,5 +358,31 @@ func TestGraphWindowEndsNowAndReadsAsTimes(t *testing.T) {
 		if d.Find(".range .error, .range-error").Length() > 0 {
 			t.Errorf("%s: %s", tt.name, d.Find(".range .error, .range-error").Text())
 		}
+	}
+}
+
+// A query that aggregates every label away names its series by the query,
+// not "{}", and a legend format names series from their labels, in the
+// legend and the spike list alike (#20 item 5).
+func TestGraphSeriesNames(t *testing.T) {
+	f := &fakeMetrics{series: []datasources.Series{p99(nil)}}
+	a := newGraphApp(t, f, Options{})
+	legendText := func(w *httptest.ResponseRecorder) string {
+		return strings.Join(strings.Fields(doc(t, w).Find(".legend").Text()), " ")
+	}
+	q := `sum(rate(http_server_request_duration_seconds_count[1m]))`
+	if got := legendText(a.get(t, "/graph?from=now-15m&to=now&q="+url.QueryEscape(q))); !strings.Contains(got, q) || strings.Contains(got, "{}") {
+		t.Errorf("legend %q, want the query, not {}", got)
+	}
+	f.series = []datasources.Series{p99(map[string]string{"route": "/api/checkout", "status": "500"})}
+	w := a.get(t, "/graph?from=now-15m&to=now&q=up&legend="+url.QueryEscape("{{route}} ({{status}})"))
+	if got := legendText(w); !strings.Contains(got, "/api/checkout (500)") {
+		t.Errorf("legend %q, want the format filled in", got)
+	}
+	if v, _ := doc(t, w).Find(`input[name="legend"]`).Attr("value"); v != "{{route}} ({{status}})" {
+		t.Errorf("the legend box keeps %q", v)
+	}
+	if spikes := doc(t, w).Find(".spikes").Text(); spikes != "" && !strings.Contains(spikes, "/api/checkout (500)") {
+		t.Errorf("spike list %q names the series otherwise", spikes)
 	}
 }

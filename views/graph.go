@@ -25,6 +25,9 @@ type GraphQuery struct {
 	Name  string // the URL parameter: q, q2, q3…
 	Label string
 	Value string
+	// LegendName is its legend format's parameter (legend, legend2, …)
+	// and Legend the format ("{{route}}").
+	LegendName, Legend string
 }
 
 // GraphBody is the body of one query's panel.

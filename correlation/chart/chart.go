@@ -43,6 +43,12 @@ type ChartInput struct {
 	Unit        Unit
 	TraceLabels []string // exemplar labels holding the trace ID
 	Only        string   // the ID of the series to isolate, if any
+	// Legend names each series from its labels, Grafana's way:
+	// "{{route}} {{status}}". Empty: the series' label set.
+	Legend string
+	// Fallback names a series with no labels to tell it by (a query that
+	// aggregates everything away would otherwise be called "{}").
+	Fallback string
 }
 
 // Chart is a chart laid out: every coordinate computed, every label and
@@ -150,7 +156,7 @@ func BuildChart(in ChartInput) *Chart {
 		cs := &c.Series[i]
 		cs.Labels = sortedLabels(s.Labels)
 		cs.ID, cs.Color = seriesID(cs.Labels)
-		cs.Name = seriesName(cs.Labels)
+		cs.Name = seriesName(cs.Labels, in.Legend, in.Fallback)
 		cs.Hidden = in.Only != "" && in.Only != cs.ID
 		buf = appendPath(buf[:0], Decimate(s.Points, c.FromMs, c.ToMs, PlotWidth), stepMs, xOf, yOf)
 		cs.Path = string(buf)
@@ -215,7 +221,7 @@ func (c *Chart) markers(in ChartInput, xOf func(int64) float64, yOf func(float64
 		sb.WriteString(" at ")
 		sb.WriteString(at.In(in.Loc).Format("15:04:05"))
 		sb.WriteString("\n")
-		sb.WriteString(seriesName(sortedLabels(e.SeriesLabels)))
+		sb.WriteString(labelSetName(sortedLabels(e.SeriesLabels)))
 		m.Title = sb.String()
 		c.Markers = append(c.Markers, m)
 		owners = append(owners, owner)
@@ -357,12 +363,60 @@ func seriesID(labels []Label) (string, int) {
 }
 
 // seriesName writes labels as PromQL does: metric{a="1", b="2"}.
-func seriesName(labels []Label) string {
+// seriesName is a series' name in the legend, readout and spike list:
+// the legend format filled from its labels, else its label set; a name
+// that says nothing ("", "{}") is fallback.
+func seriesName(labels []Label, legend, fallback string) string {
+	name := labelSetName(labels)
+	if legend != "" {
+		name = strings.TrimSpace(FormatLegend(legend, labels))
+	}
+	if name == "" || name == "{}" {
+		return fallback
+	}
+	return name
+}
+
+// FormatLegend fills "{{name}}" placeholders with the label's value (""
+// for a label the series lacks), as Grafana's legend format does.
+func FormatLegend(format string, labels []Label) string {
 	var b strings.Builder
+	for {
+		i := strings.Index(format, "{{")
+		if i < 0 {
+			b.WriteString(format)
+			return b.String()
+		}
+		j := strings.Index(format[i:], "}}")
+		if j < 0 {
+			b.WriteString(format)
+			return b.String()
+		}
+		b.WriteString(format[:i])
+		key := strings.TrimSpace(format[i+2 : i+j])
+		for _, l := range labels {
+			if l.Name == key {
+				b.WriteString(l.Value)
+			}
+		}
+		format = format[i+j+2:]
+	}
+}
+
+// labelSetName writes labels as PromQL does: name{k="v", …}, the metric
+// name alone when it has no other labels, and "{}" for none at all.
+func labelSetName(labels []Label) string {
+	var b strings.Builder
+	others := 0
 	for _, l := range labels {
 		if l.Name == "__name__" {
 			b.WriteString(l.Value)
+		} else {
+			others++
 		}
+	}
+	if others == 0 && b.Len() > 0 {
+		return b.String()
 	}
 	b.WriteByte('{')
 	first := true

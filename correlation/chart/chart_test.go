@@ -119,3 +119,29 @@ func TestVolumeLayout(t *testing.T) {
 		t.Errorf("second bar: an unknown level counts as other on top: %+v", got)
 	}
 }
+
+// A series is never called "{}": a query that aggregates everything away
+// is named by the fallback, and a legend format names series from their
+// labels (#20 item 5).
+func TestSeriesNames(t *testing.T) {
+	route := []Label{{"route", "/api/checkout"}, {"status", "500"}}
+	tests := []struct {
+		name     string
+		labels   []Label
+		legend   string
+		fallback string
+		want     string
+	}{
+		{"label set", route, "", "Query 1", `{route="/api/checkout", status="500"}`},
+		{"aggregated away", nil, "", "sum(rate(x[1m]))", "sum(rate(x[1m]))"},
+		{"metric name only", []Label{{"__name__", "up"}}, "", "Query 1", "up"},
+		{"legend format", route, "{{route}} → {{status}}", "Query 1", "/api/checkout → 500"},
+		{"legend naming a missing label", route, "{{service}}", "Query 2", "Query 2"},
+		{"unclosed braces kept", route, "{{route", "Query 1", "{{route"},
+	}
+	for _, tt := range tests {
+		if got := seriesName(tt.labels, tt.legend, tt.fallback); got != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -386,3 +386,24 @@ func TestGraphSeriesNames(t *testing.T) {
 		t.Errorf("spike list %q names the series otherwise", spikes)
 	}
 }
+
+// Many spikes: the list shows the first few and keeps the rest behind
+// "show all" (#20 item 10).
+func TestGraphSpikeListIsCapped(t *testing.T) {
+	s := datasources.Series{Labels: map[string]string{"service": "shop"}}
+	start := graphNow.Add(-60 * time.Minute)
+	for i := 0; i <= 720; i++ { // 5 s steps over an hour
+		v := 0.1 + 0.002*float64(i%3)
+		if i%80 == 40 { // a lone burst every 80 steps: 9 spikes
+			v = 5
+		}
+		s.Points = append(s.Points, datasources.Point{TMs: start.Add(time.Duration(i) * 5 * time.Second).UnixMilli(), V: v})
+	}
+	a := newGraphApp(t, &fakeMetrics{series: []datasources.Series{s}}, Options{})
+	d := doc(t, a.get(t, "/graph?q=up&step=5s&from=now-1h&to=now"))
+	shown := d.Find(".spike-list").First().Find("li").Length()
+	more := d.Find("details.spike-more")
+	if shown != 5 || more.Length() != 1 || !strings.HasPrefix(strings.TrimSpace(more.Find("summary").Text()), "Show all 9 spikes") {
+		t.Errorf("%d spikes listed, then %q", shown, more.Find("summary").Text())
+	}
+}

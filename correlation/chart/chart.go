@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"cmp"
 	"hash/fnv"
 	"math"
 	"slices"
@@ -29,6 +30,11 @@ const (
 	MaxSeries = 100
 	// MaxMarkers caps exemplar markers; the slowest are kept.
 	MaxMarkers = 5000
+	// MarkersPerColumn exemplars of one series are drawn per
+	// MarkerColumn-wide strip of the plot: the slowest, plus every
+	// failed request's. More would be a smear nobody can click.
+	MarkersPerColumn = 2
+	MarkerColumn     = 4.0
 	// Palette is the number of series colours (CSS classes c0…c11).
 	Palette = 12
 )
@@ -64,7 +70,7 @@ type Chart struct {
 	Spikes                []ChartSpike
 	// Empty: no finite point at all ("no data").
 	Empty   bool
-	Dropped int // exemplar markers left out over MaxMarkers
+	Dropped int // exemplar markers not drawn (over MaxMarkers, or thinned per column)
 	// FromMs and ToMs are the time range, for the script's crosshair and
 	// zoom; YMin and YMax the value range.
 	FromMs, ToMs int64
@@ -192,20 +198,50 @@ func (c *Chart) markers(in ChartInput, xOf func(int64) float64, yOf func(float64
 		c.Dropped = len(ex) - MaxMarkers
 		ex = ex[:MaxMarkers]
 	}
-	owners := make([]int, 0, len(ex))
-	c.Markers = make([]Marker, 0, len(ex))
-	var sb strings.Builder
+	// Thin per series and pixel strip: the slowest few, and every
+	// exemplar of a failed request, which is what one looks for.
+	type candidate struct {
+		e     datasources.Exemplar
+		owner int
+		x     float64
+		i     int // order in the answer, which the markers keep
+	}
+	cands := make([]candidate, 0, len(ex))
 	for _, e := range ex {
 		if !finite(e.Value) || e.TMs < c.FromMs || e.TMs > c.ToMs {
 			continue
 		}
 		owner := c.ownerOf(e.SeriesLabels)
-		m := Marker{X: round1(xOf(e.TMs)), Y: round1(yOf(e.Value)), Color: -1}
+		if owner >= 0 && c.Series[owner].Hidden {
+			continue
+		}
+		cands = append(cands, candidate{e, owner, round1(xOf(e.TMs)), len(cands)})
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return -cmpFloat(a.e.Value, b.e.Value) })
+	type strip struct {
+		owner int
+		col   int
+	}
+	perStrip := map[strip]int{}
+	kept := cands[:0:0]
+	for _, cd := range cands {
+		k := strip{cd.owner, int(cd.x / MarkerColumn)}
+		if perStrip[k] >= MarkersPerColumn && !failedExemplar(cd.e) {
+			c.Dropped++
+			continue
+		}
+		perStrip[k]++
+		kept = append(kept, cd)
+	}
+	slices.SortFunc(kept, func(a, b candidate) int { return a.i - b.i })
+	owners := make([]int, 0, len(kept))
+	c.Markers = make([]Marker, 0, len(kept))
+	var sb strings.Builder
+	for _, cd := range kept {
+		e, owner := cd.e, cd.owner
+		m := Marker{X: cd.x, Y: round1(yOf(e.Value)), Color: -1}
 		if owner >= 0 {
 			m.Color, m.Series = c.Series[owner].Color, c.Series[owner].ID
-			if c.Series[owner].Hidden {
-				continue
-			}
 		}
 		at := time.UnixMilli(e.TMs)
 		sb.Reset()
@@ -227,6 +263,41 @@ func (c *Chart) markers(in ChartInput, xOf func(int64) float64, yOf func(float64
 		owners = append(owners, owner)
 	}
 	return owners
+}
+
+// mergeSpikes joins one series' spikes that overlap or lie within a step
+// of each other into one band with the higher peak: a long incident read
+// as a dozen flickering bands is one incident.
+func mergeSpikes(sp []Spike, stepMs int64) []Spike {
+	if len(sp) < 2 {
+		return sp
+	}
+	sp = slices.Clone(sp)
+	slices.SortFunc(sp, func(a, b Spike) int { return cmp.Compare(a.FromMs, b.FromMs) })
+	out := sp[:1]
+	for _, s := range sp[1:] {
+		last := &out[len(out)-1]
+		if s.FromMs <= last.ToMs+stepMs {
+			last.ToMs = max(last.ToMs, s.ToMs)
+			if s.Peak > last.Peak {
+				last.Peak, last.PeakMs = s.Peak, s.PeakMs
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// failedExemplar reports an exemplar of a failed request: its series
+// carries a 5xx status or an error label.
+func failedExemplar(e datasources.Exemplar) bool {
+	for _, k := range []string{"status", "code", "status_code", "http_status_code", "http_response_status_code"} {
+		if v := e.SeriesLabels[k]; len(v) == 3 && v[0] == '5' {
+			return true
+		}
+	}
+	return e.SeriesLabels["error"] == "true"
 }
 
 // ownerOf finds the chart series an exemplar's series belongs to: the
@@ -261,7 +332,7 @@ func (c *Chart) spikes(in ChartInput, owners []int, xOf func(int64) float64) {
 			continue
 		}
 		found, st := FindSpikes(s.Points, stepMs)
-		for _, sp := range found {
+		for _, sp := range mergeSpikes(found, stepMs) {
 			from, to := max(sp.FromMs, c.FromMs), min(sp.ToMs, c.ToMs)
 			if to <= from {
 				continue

@@ -1,7 +1,9 @@
 package chart
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,5 +145,43 @@ func TestSeriesNames(t *testing.T) {
 		if got := seriesName(tt.labels, tt.legend, tt.fallback); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+// A busy view draws at most a few exemplars per series and sliver of
+// time, the slowest and every failed one, and says how many it left out;
+// one series' overlapping spikes are one band (#20 item 10).
+func TestBuildChartThinsExemplarsAndMergesSpikes(t *testing.T) {
+	from := time.Date(2026, 3, 4, 10, 0, 0, 0, time.UTC)
+	to := from.Add(15 * time.Minute)
+	s := datasources.Series{Labels: map[string]string{"service": "shop"}}
+	for ts := from; !ts.After(to); ts = ts.Add(15 * time.Second) {
+		s.Points = append(s.Points, datasources.Point{TMs: ts.UnixMilli(), V: 0.1})
+	}
+	var ex []datasources.Exemplar
+	at := from.Add(5 * time.Minute)
+	for i := range 1000 { // 1,000 requests in the same second
+		e := exemplar("shop", fmt.Sprintf("%032x", i+1), at.Add(time.Duration(i)*time.Millisecond), 0.1+float64(i)/10000)
+		ex = append(ex, e)
+	}
+	failed := exemplar("shop", fmt.Sprintf("%032x", 5000), at, 0.05)
+	failed.SeriesLabels["status"] = "503"
+	ex = append(ex, failed)
+	c := BuildChart(ChartInput{Series: []datasources.Series{s}, Exemplars: ex, From: from, To: to, Step: 15 * time.Second, Loc: time.UTC})
+	var ids []string
+	for _, m := range c.Markers {
+		ids = append(ids, m.TraceID)
+	}
+	if len(c.Markers) != MarkersPerColumn+1 || c.Dropped != len(ex)-len(c.Markers) {
+		t.Fatalf("%d markers drawn, %d dropped: %v", len(c.Markers), c.Dropped, ids)
+	}
+	if !slices.Contains(ids, fmt.Sprintf("%032x", 1000)) || !slices.Contains(ids, fmt.Sprintf("%032x", 5000)) {
+		t.Errorf("kept %v, want the slowest (…3e8) and the failed one (…1388)", ids)
+	}
+
+	spikes := []Spike{{FromMs: 0, ToMs: 100, Peak: 2}, {FromMs: 90, ToMs: 200, Peak: 5, PeakMs: 150}, {FromMs: 215, ToMs: 300, Peak: 3}, {FromMs: 1000, ToMs: 1100, Peak: 1}}
+	got := mergeSpikes(spikes, 15)
+	if len(got) != 2 || got[0].FromMs != 0 || got[0].ToMs != 300 || got[0].Peak != 5 || got[0].PeakMs != 150 || got[1].FromMs != 1000 {
+		t.Errorf("merged %+v", got)
 	}
 }

@@ -63,4 +63,6 @@ func colorClass(c int) string {
 func ms(v int64) string { return strconv.FormatInt(v, 10) }
 
 // firstSpikes is at most n of spikes.
-func firstSpikes(spikes []chart.ChartSpike, n int) []chart.ChartSpike { return spikes[:min(n, len(spikes))] }
+func firstSpikes(spikes []chart.ChartSpike, n int) []chart.ChartSpike {
+	return spikes[:min(n, len(spikes))]
+}

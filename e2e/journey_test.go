@@ -138,6 +138,10 @@ func TestWholeJourney(t *testing.T) {
 	if err != nil || !strings.Contains(share, "/s/") {
 		t.Fatalf("share link %q (%v)", share, err)
 	}
+	// A Copy button beside it, with JavaScript (#20 item 9).
+	if shown, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("button.copy").checkVisibility()`)); !shown {
+		t.Error("no Copy button for the share link")
+	}
 	b.assertClean(t)
 
 	// 6. Tempo and Loki go away; a fresh browser opens the link.

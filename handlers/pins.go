@@ -99,7 +99,8 @@ func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again 
 	if again {
 		what = "Already pinned"
 	}
-	setFlash(c, what+" “"+text.Shorten(views.ItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"” (Investigations → #"+strconv.FormatInt(p.Investigation.ID, 10)+").")
+	setFlash(c, what+" “"+text.Shorten(views.ItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"”.",
+		links.InvestigationItem(p.Investigation.ID, p.Item.ID))
 	if returnTo == "" {
 		returnTo = links.InvestigationItem(p.Investigation.ID, p.Item.ID)
 	}
@@ -165,22 +166,29 @@ func (h *Handler) pinTargets(ctx context.Context) ([]views.PinTarget, string) {
 
 const flashCookie = "ariadne_flash"
 
-// setFlash leaves a one-time notice for the next page (see takeFlash).
-func setFlash(c echo.Context, msg string) {
-	c.SetCookie(&http.Cookie{Name: flashCookie, Value: url.QueryEscape(text.Shorten(msg, 600)), Path: "/",
+// setFlash leaves a one-time notice for the next page (see takeFlash),
+// with a link to a local path (what was just changed).
+func setFlash(c echo.Context, msg, link string) {
+	v := url.Values{"m": {text.Shorten(msg, 600)}}
+	if link != "" {
+		v.Set("u", link)
+	}
+	c.SetCookie(&http.Cookie{Name: flashCookie, Value: v.Encode(), Path: "/",
 		MaxAge: 60, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
-// takeFlash returns and clears the notice. It is shown as text only.
-func takeFlash(c echo.Context) string {
+// takeFlash returns and clears the notice: its text, shown as text only,
+// and its link, kept only when it is a path on this site (the cookie is
+// the client's to change).
+func takeFlash(c echo.Context) (string, string) {
 	ck, err := c.Cookie(flashCookie)
 	if err != nil || ck.Value == "" {
-		return ""
+		return "", ""
 	}
 	c.SetCookie(&http.Cookie{Name: flashCookie, Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
-	msg, err := url.QueryUnescape(ck.Value)
+	v, err := url.ParseQuery(ck.Value)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return text.Shorten(msg, 600)
+	return v.Get("m"), localPath(v.Get("u"))
 }

@@ -43,9 +43,13 @@ func TestPinSpanIntoNewInvestigationThenRetry(t *testing.T) {
 	}
 
 	// The notice shows on the next page, once.
-	banner := doc(t, a.get(t, "/investigations")).Find(".banner.ok").Text()
-	if banner != "Pinned “payments: POST /charge” to “Checkout 502s” (Investigations → #"+invItoa(inv.ID)+")." {
-		t.Errorf("banner %q", banner)
+	// It links to the pinned item (#20 item 9: it was plain text).
+	b := doc(t, a.get(t, "/investigations")).Find(".banner.ok")
+	if text := strings.Join(strings.Fields(b.Text()), " "); text != "Pinned “payments: POST /charge” to “Checkout 502s”. Open the investigation" {
+		t.Errorf("banner %q", text)
+	}
+	if href, _ := b.Find("a").Attr("href"); href != "/investigations/"+invItoa(inv.ID)+"#item-"+invItoa(it.ID) {
+		t.Errorf("banner link %q", href)
 	}
 	if doc(t, a.get(t, "/investigations")).Find(".banner.ok").Length() != 0 {
 		t.Error("the notice showed twice")
@@ -227,5 +231,20 @@ func TestPinFormsForOtherPages(t *testing.T) {
 	d, _, _ = render()
 	if got := d.Find(".form-error").Text(); !strings.Contains(got, "Investigations are unavailable") || d.Find("button").Length() != 0 {
 		t.Errorf("with Postgres down the form shows %q and %d buttons", got, d.Find("button").Length())
+	}
+}
+
+// The notice's link is the client's cookie: only a path on this site is
+// followed.
+func TestFlashLinkStaysOnSite(t *testing.T) {
+	a := newApp(t, Options{})
+	for link, want := range map[string]string{"/investigations/3#item-9": "/investigations/3#item-9", "https://evil.example/x": "", "//evil.example/x": ""} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.AddCookie(&http.Cookie{Name: flashCookie, Value: url.Values{"m": {"Pinned."}, "u": {link}}.Encode()})
+		b := doc(t, a.do(t, r)).Find(".banner.ok")
+		href, _ := b.Find("a").Attr("href")
+		if !strings.Contains(b.Text(), "Pinned.") || href != want {
+			t.Errorf("flash link %q: banner %q, link %q, want %q", link, b.Text(), href, want)
+		}
 	}
 }

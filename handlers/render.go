@@ -64,8 +64,12 @@ func (h *Handler) page(c echo.Context, title, section string) views.Page {
 	if tok, ok := c.Get("csrf").(string); ok {
 		p.CSRF = tok
 	}
-	if f := takeFlash(c); f != "" {
-		p.Banners = append(p.Banners, views.Banner{Kind: "ok", Text: f})
+	if msg, link := takeFlash(c); msg != "" {
+		b := views.Banner{Kind: "ok", Text: msg}
+		if link != "" {
+			b.Link = &views.Link{Label: "Open the investigation", URL: link}
+		}
+		p.Banners = append(p.Banners, b)
 	}
 	if !h.db.Up() {
 		p.Banners = append(p.Banners, views.Banner{Kind: "error",

@@ -42,8 +42,10 @@ type Link struct {
 
 // Banner is a page-wide notice, e.g. "Postgres is unreachable".
 type Banner struct {
-	Kind string // "error" or "warn"
+	Kind string // "error", "warn" or "ok"
 	Text string
+	// Link, when set, follows the text ("Open the investigation").
+	Link *Link
 }
 
 // NavItem is one entry of the top navigation.

@@ -19,4 +19,18 @@
     var box = document.getElementById("trace-box");
     if (box) { ev.preventDefault(); box.focus(); box.select(); }
   });
+
+  // Copy buttons (a share link): hidden without this script, where the
+  // field can still be selected and copied by hand.
+  Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), function (b) {
+    var field = document.getElementById(b.getAttribute("data-copy"));
+    if (!field || !navigator.clipboard) return;
+    b.hidden = false;
+    b.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () {
+        b.textContent = "Copied";
+        setTimeout(function () { b.textContent = "Copy"; }, 2000);
+      }, function () { field.select(); });
+    });
+  });
 })();

@@ -215,7 +215,7 @@ func TestGraphZoomAndShift(t *testing.T) {
 	}
 	shown, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("range-from")))
 	if !regexp.MustCompile(`^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$`).MatchString(shown) {
-		t.Errorf("the From box shows %q, want a time such as 2026-12-01 08:47:20", shown)
+		t.Errorf("the From box shows %q, want a time written YYYY-MM-DD hh:mm:ss", shown)
 	}
 	for i := 0; ; i++ {
 		if to, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`new URL(location.href).searchParams.get("to")`)); to == "now" {

@@ -113,9 +113,15 @@ func TestPinsThroughPostgresFlaps(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	items, err := st.Items(context.Background(), inv.ID)
-	if err != nil {
-		t.Fatal(err)
+	// The last restart may still be recovering: read when it answers.
+	var items []store.Item
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if items, err = st.Items(context.Background(), inv.ID); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(err)
+		}
 	}
 	count := map[string]int{}
 	for _, it := range items {

@@ -369,7 +369,7 @@ func TestTraceBox(t *testing.T) {
 		{"trace_id=4BF92F3577B34DA6A3CE929D0E0E4736", 303, "/traces/4bf92f3577b34da6a3ce929d0e0e4736", ""},
 		{"trace_id=abc", 303, "/traces/00000000000000000000000000000abc", ""},
 		{"trace_id=" + url.QueryEscape("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01") + "&from=now-6h&to=now", 303,
-			"/traces/4bf92f3577b34da6a3ce929d0e0e4736?from=now-6h&to=now", ""},
+			"/traces/4bf92f3577b34da6a3ce929d0e0e4736?from=now-6h&span=00f067aa0ba902b7&to=now#s-00f067aa0ba902b7", ""}, // its span selected
 		{"trace_id=" + url.QueryEscape(`"><script>alert(1)</script>`), 400, "", "1 to 32 hexadecimal"},
 		{"trace_id=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7", 400, "", "1 to 32 hexadecimal"},
 		{"trace_id=00-4bf92f3577b34da6a3ce929d0e0e473-00f067aa0ba902b7-01", 400, "", "traceparent is version-traceid-spanid-flags"},

@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
@@ -25,16 +27,24 @@ func (h *Handler) traces(c echo.Context) error {
 // 400 and the reason, keeping what was typed.
 func (h *Handler) openTrace(c echo.Context) error {
 	v := c.QueryParam("trace_id")
-	id, _, err := datasources.ParseTraceRef(v)
+	id, span, err := datasources.ParseTraceRef(v)
 	if err != nil {
 		p := h.page(c, "Open a trace", "traces")
 		p.TraceBox = echoed(v)
 		p.TraceBoxError = "Cannot open " + quoteShort(v) + ": " + err.Error()
-		return render(c, http.StatusBadRequest, views.TraceBoxHelp(p))
+		// Not an ID: most likely an order number or a request ID from a
+		// ticket. Its log lines are one click away.
+		help := views.TraceBoxHelpView{}
+		if term := strings.TrimSpace(v); term != "" && len(term) <= 200 {
+			help.SearchLogs = &views.Link{Label: "Search the logs for " + quoteShort(term),
+				URL: links.Logs(links.LogsParams{Query: `{service_name=~".+"} |= "` + query.EscapeLogQLString(term) + `"`})}
+		}
+		return render(c, http.StatusBadRequest, views.TraceBoxHelp(p, help))
 	}
-	// The window the box came with (kept as written) goes along.
+	// The window the box came with (kept as written) goes along, and a
+	// traceparent's span is selected.
 	w := links.TimeRange{RawFrom: c.QueryParam("from"), RawTo: c.QueryParam("to")}
-	return c.Redirect(http.StatusSeeOther, links.Trace(id, links.TraceParams{Window: w}))
+	return c.Redirect(http.StatusSeeOther, links.Trace(id, links.TraceParams{Window: w, Span: span}))
 }
 
 // quoteShort quotes user input inside a sentence: bounded, and with its

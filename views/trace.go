@@ -166,3 +166,9 @@ type TraceProblem struct {
 	Hints   []string
 	Links   []Link
 }
+
+// TraceBoxHelpView is the help page of a global box that held no trace
+// reference: the way on when it held something else.
+type TraceBoxHelpView struct {
+	SearchLogs *Link // "Search the logs for “ord-199603”"
+}

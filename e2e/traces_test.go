@@ -233,3 +233,57 @@ func TestHintsOnlyWithJavaScript(t *testing.T) {
 		t.Error("the drag-to-zoom hint shows without JavaScript")
 	}
 }
+
+// TestTraceKeys: on a trace page e goes to the failed span and selects it,
+// its exception shows above its log lines, Esc closes the details, ? shows
+// the keys (#20 item 8).
+func TestTraceKeys(t *testing.T) {
+	a := demoApp(t)
+	id := failingTrace(t, a)
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("waterfall")),
+		chromedp.KeyEvent("e"), chromedp.WaitVisible(chromedp.ID("span-details"))); err != nil {
+		t.Fatal(err)
+	}
+	failed, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.querySelector("#waterfall .row.selected").classList.contains("error")`))
+	if !failed {
+		t.Error("e did not select a failed span")
+	}
+	b.selectFailingCharge(t) // the span with an exception and log lines
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#span-details .event.exception`)),
+		chromedp.WaitVisible(chromedp.CSS(`#span-details .span-logs`))); err != nil {
+		t.Fatal(err)
+	}
+	order, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+		const d = document.getElementById("span-details"), ev = d.querySelector(".event"), logs = d.querySelector(".span-logs");
+		if (!ev || !logs) return "missing";
+		return (ev.compareDocumentPosition(logs) & Node.DOCUMENT_POSITION_FOLLOWING) ? "events first" : "logs first"; })()`))
+	if order != "events first" {
+		t.Errorf("span panel order: %s, want the exception above the log lines", order)
+	}
+	// Keys as the page receives them ("?" is Shift+/ on a keyboard, which
+	// chromedp would send as "/", the trace box's key).
+	press := func(key string) {
+		t.Helper()
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "`+key+`", bubbles: true, cancelable: true}))`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press("?")
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.ID("trace-keys"))); err != nil {
+		t.Fatal(err)
+	}
+	press("Escape")
+	if err := chromedp.Do(b.ctx, chromedp.WaitNotVisible(chromedp.ID("trace-keys"))); err != nil {
+		t.Fatal(err)
+	}
+	press("Escape")
+	time.Sleep(200 * time.Millisecond)
+	if n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#span-details").length`)); n != 0 {
+		t.Error("Esc did not close the details")
+	}
+	if loc, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.search`)); strings.Contains(loc, "span=") {
+		t.Errorf("closed details leave span= in the URL: %q", loc)
+	}
+	b.assertClean(t)
+}

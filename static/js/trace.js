@@ -48,8 +48,43 @@
     select(a.closest(".row"), true);
   });
 
-  // Keyboard: j/k or arrows move, Enter selects, ←/→ fold and unfold.
+  // Keyboard: j/k or arrows move, Enter selects, ←/→ fold and unfold,
+  // e/E go to the next/previous failed span, Esc closes the details, ?
+  // shows the keys.
   var cursor = null;
+  function moveToError(delta) {
+    var list = rows();
+    var i = cursor ? list.indexOf(cursor) : (delta > 0 ? -1 : list.length);
+    for (var j = i + delta; j >= 0 && j < list.length; j += delta) {
+      if (list[j].classList.contains("error")) {
+        // Open what hides it, so the row can be shown and selected.
+        for (var p = list[j].parentElement; p && p !== wf; p = p.parentElement) {
+          if (p.tagName === "DETAILS") p.open = true;
+        }
+        if (cursor) cursor.classList.remove("kb");
+        cursor = list[j];
+        cursor.classList.add("kb");
+        cursor.scrollIntoView({ block: "nearest" });
+        select(cursor, true);
+        return;
+      }
+    }
+  }
+  function closeDetails() {
+    var d = document.getElementById("span-details");
+    if (!d) return false;
+    d.remove();
+    document.querySelector(".trace-body").classList.remove("with-details");
+    wf.querySelectorAll(".row.selected").forEach(function (r) { r.classList.remove("selected"); });
+    var q = new URLSearchParams(location.search);
+    q.delete("span");
+    history.pushState(null, "", location.pathname + (q.toString() ? "?" + q.toString() : ""));
+    return true;
+  }
+  function toggleKeys() {
+    var k = document.getElementById("trace-keys");
+    if (k) k.hidden = !k.hidden;
+  }
   function move(delta) {
     var list = rows().filter(visible);
     var i = cursor ? list.indexOf(cursor) : -1;
@@ -72,6 +107,14 @@
       case "ArrowLeft": if (d) d.open = false; else return; break;
       case "ArrowRight": if (d) d.open = true; else return; break;
       case "f": var f = document.getElementById("span-find"); if (f) { f.focus(); } else return; break;
+      case "e": moveToError(1); break;
+      case "E": moveToError(-1); break;
+      case "Escape":
+        var keys = document.getElementById("trace-keys");
+        if (keys && !keys.hidden) { keys.hidden = true; break; }
+        if (!closeDetails()) return;
+        break;
+      case "?": toggleKeys(); break;
       default: return;
     }
     ev.preventDefault();

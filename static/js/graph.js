@@ -192,4 +192,8 @@
   });
 
   document.querySelectorAll("svg.chart").forEach(setup);
+  // On a phone the chart scrolls in its box: start at the latest time.
+  document.querySelectorAll(".chart-box").forEach(function (b) {
+    if (b.scrollWidth > b.clientWidth) b.scrollLeft = b.scrollWidth;
+  });
 })();

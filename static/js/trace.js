@@ -31,6 +31,8 @@
       var panel = tpl.content.firstElementChild;
       if (old) old.replaceWith(panel); else body.appendChild(panel);
       body.classList.add("with-details");
+      // On a phone the details follow the waterfall: bring them into view.
+      if (window.matchMedia && window.matchMedia("(max-width: 700px)").matches) panel.scrollIntoView({ block: "start" });
       wf.querySelectorAll(".row.selected").forEach(function (r) { r.classList.remove("selected"); });
       row.classList.add("selected");
       if (push) {

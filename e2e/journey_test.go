@@ -88,7 +88,7 @@ func TestWholeJourney(t *testing.T) {
 		if (!row) return "";
 		row.open = true;
 		row.querySelector("button.pin-line").click();
-		return row.querySelector(".msg").textContent.trim();
+		return (row.querySelector("pre.raw") || row.querySelector(".msg")).textContent.trim(); // the line as written
 	})()`))
 	if err != nil || line == "" {
 		t.Fatalf("no payments error line to pin for trace %s (%v)", traceID.Value, err)

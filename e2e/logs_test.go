@@ -58,7 +58,7 @@ func TestLogsJourney(t *testing.T) {
 	}
 	type line struct{ Service, Time, Text string }
 	lines, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]line](`Array.from(document.querySelectorAll("section.panel-done[data-panel=Lines] .logline")).map(l => ({
-		Service: l.querySelector(".svc").textContent, Time: l.querySelector(".t").title, Text: l.querySelector(".msg").textContent}))`))
+		Service: l.querySelector(".svc").textContent, Time: l.querySelector(".t").title, Text: l.textContent}))`)) // the summary and the raw line
 	if err != nil {
 		t.Fatal(err)
 	}

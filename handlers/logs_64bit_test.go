@@ -137,7 +137,8 @@ func (f *t64Fixture) rows(t *testing.T, sel *goquery.Selection) []string {
 	t.Helper()
 	var out []string
 	sel.Find(".logline").Each(func(_ int, s *goquery.Selection) {
-		text := s.Find(".msg").Text()
+		// The raw line (a structured line's summary shows its message).
+		text := s.Find(".msg").Text() + " " + s.Find("pre.raw").Text()
 		name := "?"
 		for _, l := range f.lines {
 			if strings.Contains(text, "msg="+l.name) || strings.Contains(text, `"msg":"`+l.name+`"`) {

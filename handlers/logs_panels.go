@@ -34,7 +34,8 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	}
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
-	out.Rows = h.logRows(pg.Lines, zone, 0)
+	// On the logs page a field's value narrows the query to it.
+	out.Rows = views.BuildLogRows(pg.Lines, views.LogRowsInput{Zone: zone, Deriver: h.deriver, Query: req.query, Window: req.r})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {

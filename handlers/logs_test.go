@@ -159,12 +159,8 @@ func TestLogsByTraceID(t *testing.T) {
 	panelOf(d, "Lines").Find(".logline").Each(func(_ int, s *goquery.Selection) {
 		story = append(story, s.Find(".svc").Text()+": "+strings.Fields(s.Find(".msg").Text())[0])
 	})
-	wantStory := []string{
-		`gateway: {"time":"x","level":"info","msg":"checkout`,
-		`inventory: {"time":"x","level":"info","msg":"stock`,
-		`payments: {"time":"x","level":"error","msg":"charge`,
-		`gateway: {"time":"x","level":"error","msg":"checkout`,
-	}
+	// Each reads message first (#20 item 4), not as raw JSON.
+	wantStory := []string{`gateway: checkout`, `inventory: stock`, `payments: charge`, `gateway: checkout`}
 	if strings.Join(story, "\n") != strings.Join(wantStory, "\n") {
 		t.Errorf("the trace's lines, oldest first, interleaved across services:\n%s\nwant\n%s", strings.Join(story, "\n"), strings.Join(wantStory, "\n"))
 	}

@@ -67,6 +67,10 @@ type LogRow struct {
 	Service    string
 	SvcClass   string
 	Preview    string // the line, cut at a few KB
+	// Message is a structured line's message (and what failed), and
+	// MessageRest its other fields as k=v: the summary shows them in
+	// place of the raw line.
+	Message, MessageRest string
 	Rest       string // the rest of a long line, behind "show all"
 	RestSize   string // "1.0 MB"
 	Traces     []Link // derived-field links to /traces/{id}

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/chart"
@@ -36,6 +37,10 @@ type LogRowsInput struct {
 	BaseNs int64
 	// Deriver finds the trace IDs a line carries (derived fields).
 	Deriver *logline.Deriver
+	// Query and Window, on the logs page, make each parsed field's value
+	// a link that narrows the query to it; empty elsewhere.
+	Query  string
+	Window links.TimeRange
 }
 
 // BuildLogRows turns lines into rows: inert text, level and service,
@@ -102,9 +107,16 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		if len(l.Parsed) > 0 {
 			r.Fields = sortedKV(l.Parsed)
 		} else if len(l.Line) <= 64<<10 {
-			for _, f := range logline.ParseFields(clean) {
-				r.Fields = append(r.Fields, KV{Key: f.Key, Value: f.Value})
+			fields := logline.ParseFields(clean)
+			isJSON := strings.HasPrefix(strings.TrimSpace(clean), "{")
+			for _, f := range fields {
+				kv := KV{Key: f.Key, Value: f.Value}
+				if in.Query != "" && query.IsLogQuery(in.Query) {
+					kv.URL = fieldFilter(in.Query, f.Key, f.Value, isJSON, in.Window)
+				}
+				r.Fields = append(r.Fields, kv)
 			}
+			r.Message, r.MessageRest, _ = summary(fields)
 		}
 		rows[i] = r
 	}

@@ -1,10 +1,12 @@
 package views
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -81,5 +83,45 @@ func TestServiceColoursFollowTheName(t *testing.T) {
 			t.Errorf("%s and %s share %s", s, other, c)
 		}
 		seen[c] = s
+	}
+}
+
+// A structured line reads message first, then what failed, then its other
+// fields, without level, time, service or IDs (shown elsewhere on the
+// row); on the logs page each parsed field's value narrows the query to
+// it (#20 item 4).
+func TestStructuredLinesReadMessageFirst(t *testing.T) {
+	w := links.TimeRange{RawFrom: "now-15m", RawTo: "now"}
+	lines := []datasources.LogLine{
+		{TimeNs: 1, Line: `{"time":"2026-01-01T00:00:00Z","level":"error","msg":"payment provider timed out","error":"deadline exceeded","order.id":"ord-1","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`},
+		{TimeNs: 2, Line: `level=warn msg="acquirer slow" wait_ms=812`},
+		{TimeNs: 3, Line: `plain text, no fields`},
+	}
+	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver(), Query: `{service_name="payments"}`, Window: w})
+	if rows[0].Message != "payment provider timed out — deadline exceeded" || rows[0].MessageRest != "order.id=ord-1" {
+		t.Errorf("JSON: %q / %q", rows[0].Message, rows[0].MessageRest)
+	}
+	if rows[1].Message != "acquirer slow" || rows[1].MessageRest != "wait_ms=812" {
+		t.Errorf("logfmt: %q / %q", rows[1].Message, rows[1].MessageRest)
+	}
+	if rows[2].Message != "" {
+		t.Errorf("plain text got a message %q", rows[2].Message)
+	}
+	var filter string
+	for _, f := range rows[0].Fields {
+		if f.Key == "order.id" {
+			filter = f.URL
+		}
+	}
+	u, _ := url.Parse(filter)
+	if got := u.Query().Get("q"); got != `{service_name="payments"} | json | order_id="ord-1"` || u.Query().Get("from") != "now-15m" {
+		t.Errorf("field filter %q", filter)
+	}
+	for _, f := range rows[1].Fields {
+		if f.Key == "wait_ms" {
+			if u, _ := url.Parse(f.URL); u.Query().Get("q") != `{service_name="payments"} | logfmt | wait_ms="812"` {
+				t.Errorf("logfmt filter %q", f.URL)
+			}
+		}
 	}
 }

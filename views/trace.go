@@ -105,7 +105,10 @@ type SpanDetails struct {
 }
 
 // KV is an attribute as text.
-type KV struct{ Key, Value string }
+type KV struct {
+	Key, Value string
+	URL        string // where the value leads, if anywhere (a logs filter)
+}
 
 // SpanEventView is one event; exceptions get their parts split out.
 type SpanEventView struct {

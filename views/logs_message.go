@@ -1,0 +1,84 @@
+package views
+
+import (
+	"strings"
+
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+)
+
+// A structured line (JSON or logfmt) reads message first: what the line
+// says, then what failed, then the fields worth a glance. The raw line is
+// one click away, in the row's expanded view. Raw JSON cut at the width
+// of a screen says `{"level":"info","msg":"chargi…` and nothing more.
+
+// messageKeys name the field that says what happened, in preference order.
+var messageKeys = []string{"msg", "message", "event"}
+
+// errorKeys name the field that says what failed.
+var errorKeys = []string{"error", "err", "exception", "error.message"}
+
+// quietKeys are shown elsewhere on the row (level, service, time, the
+// trace link) or are noise in a summary.
+var quietKeys = map[string]bool{"level": true, "lvl": true, "severity": true, "time": true, "ts": true, "timestamp": true,
+	"service": true, "service_name": true, "trace_id": true, "traceid": true, "span_id": true, "spanid": true, "caller": true}
+
+// summary is a structured line's message and the rest of its fields as
+// k=v pairs; ok is false for a line without a message field.
+func summary(fields []logline.Field) (msg, rest string, ok bool) {
+	get := func(keys []string) (string, string) {
+		for _, k := range keys {
+			for _, f := range fields {
+				if f.Key == k && f.Value != "" {
+					return k, f.Value
+				}
+			}
+		}
+		return "", ""
+	}
+	mk, m := get(messageKeys)
+	if mk == "" {
+		return "", "", false
+	}
+	ek, e := get(errorKeys)
+	if ek != "" {
+		m += " — " + e
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		if f.Key == mk || f.Key == ek || quietKeys[strings.ToLower(f.Key)] {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(f.Key)
+		b.WriteByte('=')
+		b.WriteString(f.Value)
+	}
+	return m, b.String(), true
+}
+
+// fieldFilter is the logs page for q narrowed to lines whose field key
+// is value: Loki's json (or logfmt) parser, then a label filter. Field
+// names are written as the parser names them (dots and dashes as "_").
+func fieldFilter(q, key, value string, json bool, w links.TimeRange) string {
+	parser := "logfmt"
+	if json {
+		parser = "json"
+	}
+	return links.Logs(links.LogsParams{Query: strings.TrimSpace(q) + " | " + parser + " | " + labelName(key) + `="` + query.EscapeLogQLString(value) + `"`,
+		Window: w})
+}
+
+// labelName is key as Loki's parsers sanitise it into a label name.
+func labelName(key string) string {
+	b := []byte(key)
+	for i, c := range b {
+		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
+			b[i] = '_'
+		}
+	}
+	return string(b)
+}

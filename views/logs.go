@@ -71,18 +71,18 @@ type LogRow struct {
 	// MessageRest its other fields as k=v: the summary shows them in
 	// place of the raw line.
 	Message, MessageRest string
-	Rest       string // the rest of a long line, behind "show all"
-	RestSize   string // "1.0 MB"
-	Traces     []Link // derived-field links to /traces/{id}
-	SpanID     string // the span the line belongs to, when it says
-	SpanURL    string
-	ContextURL string
-	Labels     []KV
-	Metadata   []KV
-	Fields     []KV
-	Highlight  bool // the line a context view is about
-	Offset     string
-	PinRef     string // URL-encoded pin fields for this line, "" when pinning is off
+	Rest                 string // the rest of a long line, behind "show all"
+	RestSize             string // "1.0 MB"
+	Traces               []Link // derived-field links to /traces/{id}
+	SpanID               string // the span the line belongs to, when it says
+	SpanURL              string
+	ContextURL           string
+	Labels               []KV
+	Metadata             []KV
+	Fields               []KV
+	Highlight            bool // the line a context view is about
+	Offset               string
+	PinRef               string // URL-encoded pin fields for this line, "" when pinning is off
 }
 
 // LogDiagnosis says why a trace's logs came back empty: what was tried

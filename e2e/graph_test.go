@@ -249,3 +249,24 @@ func urlWindow(t *testing.T, b *browser) (from, to float64) {
 	}
 	return s[0], s[1]
 }
+
+// TestCtrlEnterRunsEveryQueryBox: Ctrl+Enter in the graph's query box
+// runs it, as it does on /logs (#20 item 2).
+func TestCtrlEnterRunsEveryQueryBox(t *testing.T) {
+	a := demoApp(t)
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/graph"), chromedp.WaitVisible(chromedp.ID("query-q")),
+		chromedp.SendKeys(chromedp.ID("query-q"), "up"),
+		chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+		t.Fatal(err)
+	}
+	b.waitSearch(t, "q=up")
+	for _, page := range []struct{ path, box, want string }{{"/logs", "logq", "q="}, {"/traces", "traceql", "q="}} {
+		if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+page.path), chromedp.WaitVisible(chromedp.ID(page.box)),
+			chromedp.Click(chromedp.ID(page.box)),
+			chromedp.KeyEvent("\r", chromedp.KeyModifiers(chromedp.ModifierCtrl))); err != nil {
+			t.Fatal(err)
+		}
+		b.waitSearch(t, page.want)
+	}
+}

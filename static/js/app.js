@@ -20,6 +20,16 @@
     if (box) { ev.preventDefault(); box.focus(); box.select(); }
   });
 
+  // Ctrl+Enter (or Cmd+Enter) runs the query from any query box: the
+  // graph's PromQL, the logs' LogQL, the traces' TraceQL and form.
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !(ev.ctrlKey || ev.metaKey)) return;
+    var t = ev.target;
+    if (!t || !t.form || !(t.tagName === "TEXTAREA" || t.tagName === "INPUT")) return;
+    ev.preventDefault();
+    t.form.requestSubmit();
+  });
+
   // Copy buttons (a share link): hidden without this script, where the
   // field can still be selected and copied by hand.
   Array.prototype.forEach.call(document.querySelectorAll("button.copy[data-copy]"), function (b) {

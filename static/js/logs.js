@@ -2,16 +2,6 @@
 // is a plain form, lines are <details>, paging and zoom are links.
 (function () {
   "use strict";
-  // Ctrl+Enter (or Cmd+Enter) runs the query from the box.
-  var box = document.getElementById("logq");
-  if (box) {
-    box.addEventListener("keydown", function (ev) {
-      if (ev.key === "Enter" && (ev.ctrlKey || ev.metaKey)) {
-        ev.preventDefault();
-        box.form.requestSubmit();
-      }
-    });
-  }
   // A link inside a line's summary (a trace link) must follow the link,
   // not also fold the line open on its way out.
   document.addEventListener("click", function (ev) {

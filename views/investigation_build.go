@@ -189,8 +189,9 @@ func cardGraph(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *
 	return g
 }
 
-// cardWaterfall draws at most cardSpanRows rows: the focused span with its
-// ancestors and children, failed spans, then the first rows in tree order.
+// cardWaterfall draws at most cardSpanRows rows: for a pinned span, the
+// span with its ancestors and children and the failed spans; for a pinned
+// trace, its failed spans, then its first rows in tree order.
 func cardWaterfall(t *snapshot.Trace) *InvWaterfall {
 	w := &InvWaterfall{TraceID: t.ID, Total: t.TotalSpans, Partial: t.Partial, Duration: text.FormatDuration(time.Duration(t.EndNs - t.StartNs))}
 	show := make([]bool, len(t.Spans))
@@ -224,8 +225,13 @@ func cardWaterfall(t *snapshot.Trace) *InvWaterfall {
 			mark(i)
 		}
 	}
-	for i := range t.Spans {
-		mark(i)
+	// A pinned trace fills the card with its first rows; a pinned span is
+	// about that span, so the card stops at its path, children and
+	// failures instead of repeating the trace.
+	if t.Focus == "" {
+		for i := range t.Spans {
+			mark(i)
+		}
 	}
 	dur := max(t.EndNs-t.StartNs, 1)
 	for i, s := range t.Spans {

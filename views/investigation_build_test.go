@@ -39,8 +39,9 @@ func TestPinnedLineLevelsMatchTheLogsPage(t *testing.T) {
 }
 
 // A card of a pinned span in a big trace keeps what explains the pin: the
-// span, its ancestors and its children, and the failed spans, before the
-// first rows in tree order; it says how many rows it left out.
+// span, its ancestors and its children, and the failed spans, and no more
+// (it repeated the whole trace, #20 item 9); it says how many rows it
+// left out.
 func TestCardWaterfallKeepsTheFocus(t *testing.T) {
 	tr := &snapshot.Trace{ID: "t1", StartNs: 0, EndNs: 1000, TotalSpans: 100}
 	// A chain s0 → s1 → … → s29, then s30…s99 children of the root; s80
@@ -63,8 +64,12 @@ func TestCardWaterfallKeepsTheFocus(t *testing.T) {
 	for _, r := range w.Rows {
 		shown[r.Name] = r
 	}
-	if len(w.Rows) != cardSpanRows || w.Hidden != 100-cardSpanRows {
+	// s0…s20 (the path), s21 (its child), s80 (failed).
+	if len(w.Rows) != 23 || w.Hidden != 100-23 {
 		t.Fatalf("%d rows, %d hidden", len(w.Rows), w.Hidden)
+	}
+	if _, ok := shown["op40"]; ok {
+		t.Error("an unrelated row of the trace is on the span's card")
 	}
 	for _, want := range []string{"op20", "op19", "op0", "op21", "op80"} {
 		if _, ok := shown[want]; !ok {

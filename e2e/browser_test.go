@@ -140,6 +140,24 @@ func (b *browser) waitSearch(t *testing.T, part string) {
 	t.Fatalf("the browser's query is %q, want it to contain %q", loc, part)
 }
 
+// searchErrors fills in the trace search form as a user would: the
+// backend chosen, a service, errors only; then it waits for the submitted
+// page.
+func (b *browser) searchErrors(t *testing.T, base, backend, service string) {
+	t.Helper()
+	if err := chromedp.Do(b.ctx,
+		chromedp.Navigate(base+"/traces?from=now-15m&to=now"),
+		chromedp.WaitVisible(chromedp.CSS(`.trace-search select[name="backend"]`)),
+		chromedp.SetValue(chromedp.CSS(`.trace-search select[name="backend"]`), backend),
+		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), service),
+		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
+		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	b.waitSearch(t, "backend="+backend)
+}
+
 // selectFailingCharge clicks, on a trace page, the failed payments span
 // ("POST /charge"), as a user selects a row.
 func (b *browser) selectFailingCharge(t *testing.T) {

@@ -15,17 +15,7 @@ import (
 func TestJaegerTraceJourney(t *testing.T) {
 	a := demoApp(t)
 	b := newBrowser(t)
-	if err := chromedp.Do(b.ctx,
-		chromedp.Navigate(a.URL+"/traces?from=now-15m&to=now"),
-		chromedp.WaitVisible(chromedp.CSS(`.trace-search select[name="backend"]`)),
-		chromedp.SetValue(chromedp.CSS(`.trace-search select[name="backend"]`), "jaeger"),
-		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
-		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	b.waitSearch(t, "backend=jaeger")
+	b.searchErrors(t, a.URL, "jaeger", "payments")
 	results := `section.panel-done[data-panel="Results"]`
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(results))); err != nil {

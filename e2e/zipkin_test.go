@@ -32,17 +32,7 @@ func TestZipkinTraceJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := newBrowser(t)
-	if err := chromedp.Do(b.ctx,
-		chromedp.Navigate(a.URL+"/traces?from=now-15m&to=now"),
-		chromedp.WaitVisible(chromedp.CSS(`.trace-search select[name="backend"]`)),
-		chromedp.SetValue(chromedp.CSS(`.trace-search select[name="backend"]`), "zipkin"),
-		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), "reconciler"),
-		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
-		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	b.waitSearch(t, "backend=zipkin")
+	b.searchErrors(t, a.URL, "zipkin", "reconciler")
 	results := `section.panel-done[data-panel="Results"]`
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(results))); err != nil {
 		t.Fatal(err)

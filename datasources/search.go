@@ -1,6 +1,9 @@
 package datasources
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // TraceQuery is a trace search in the form's terms, for backends searched
 // by parameters (Jaeger, Zipkin) rather than by a query language (Tempo's
@@ -37,4 +40,50 @@ type TraceSummary struct {
 type SearchResult struct {
 	Traces []TraceSummary
 	Sent   string
+}
+
+// Summary is the trace as a results row shows it, for backends whose
+// search answers with whole traces (Jaeger, Zipkin): the root is the
+// earliest span without a parent, else the earliest whose parent is not
+// in the trace, else the earliest span; the extent, the counts, and the
+// services that have spans.
+func (tr *Trace) Summary() TraceSummary {
+	sum := TraceSummary{TraceID: tr.ID, Spans: len(tr.Spans)}
+	ids := make(map[string]bool, len(tr.Spans))
+	for i := range tr.Spans {
+		ids[tr.Spans[i].SpanID] = true
+	}
+	rootness := func(s *Span) int {
+		switch {
+		case s.ParentSpanID == "":
+			return 0
+		case !ids[s.ParentSpanID]:
+			return 1
+		}
+		return 2
+	}
+	var root *Span
+	services := map[string]bool{}
+	for i := range tr.Spans {
+		s := &tr.Spans[i]
+		if s.Status == StatusError {
+			sum.Errors++
+		}
+		if svc := s.Service(); svc != "" {
+			services[svc] = true
+		}
+		if root == nil || rootness(s) < rootness(root) || (rootness(s) == rootness(root) && s.StartNs < root.StartNs) {
+			root = s
+		}
+	}
+	if root != nil {
+		sum.RootService, sum.RootName = root.Service(), root.Name
+	}
+	start, end := tr.Extent()
+	sum.StartNs, sum.Duration = start, time.Duration(end-start)
+	for svc := range services {
+		sum.Services = append(sum.Services, svc)
+	}
+	slices.Sort(sum.Services)
+	return sum
 }

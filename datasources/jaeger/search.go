@@ -90,7 +90,7 @@ func (c *Client) Search(ctx context.Context, q datasources.TraceQuery) (*datasou
 		return nil, err
 	}
 	for _, ct := range trs {
-		sum := summarise(convertClassic(ct))
+		sum := convertClassic(ct).Summary()
 		if q.ErrorsOnly && sum.Errors == 0 {
 			continue
 		}
@@ -102,40 +102,6 @@ func (c *Client) Search(ctx context.Context, q datasources.TraceQuery) (*datasou
 		res.Traces = res.Traces[:q.Limit]
 	}
 	return res, nil
-}
-
-// summarise is one result row: the root (the span without a parent in the
-// trace, else the earliest), the extent, counts.
-func summarise(tr *datasources.Trace) datasources.TraceSummary {
-	s := datasources.TraceSummary{TraceID: tr.ID, Spans: len(tr.Spans)}
-	ids := make(map[string]bool, len(tr.Spans))
-	for _, sp := range tr.Spans {
-		ids[sp.SpanID] = true
-	}
-	var root *datasources.Span // the earliest span without a parent here
-	services := map[string]bool{}
-	for i := range tr.Spans {
-		sp := &tr.Spans[i]
-		if sp.Status == datasources.StatusError {
-			s.Errors++
-		}
-		services[sp.Service()] = true
-		if (sp.ParentSpanID == "" || !ids[sp.ParentSpanID]) && (root == nil || sp.StartNs < root.StartNs) {
-			root = sp
-		}
-	}
-	start, end := tr.Extent()
-	s.StartNs, s.Duration = start, time.Duration(end-start)
-	if root != nil {
-		s.RootService, s.RootName = root.Service(), root.Name
-	}
-	for svc := range services {
-		if svc != "" {
-			s.Services = append(s.Services, svc)
-		}
-	}
-	sort.Strings(s.Services)
-	return s
 }
 
 // Services lists the services Jaeger has seen.

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -154,52 +153,7 @@ func DecodeSearch(body []byte) ([]datasources.TraceSummary, error) {
 		if err != nil {
 			return nil, unreadable(body, err)
 		}
-		out = append(out, Summarize(tr))
+		out = append(out, tr.Summary())
 	}
 	return out, nil
-}
-
-// Summarize is a trace as the results table shows it. The root is the
-// earliest span without a parent; when the root was not reported, the
-// earliest span whose parent is not in the trace; failing that (parents
-// in a loop), the earliest span. The duration is the trace's extent.
-func Summarize(tr *datasources.Trace) datasources.TraceSummary {
-	sum := datasources.TraceSummary{TraceID: tr.ID, Spans: len(tr.Spans)}
-	ids := make(map[string]bool, len(tr.Spans))
-	for i := range tr.Spans {
-		ids[tr.Spans[i].SpanID] = true
-	}
-	rootness := func(s *datasources.Span) int {
-		switch {
-		case s.ParentSpanID == "":
-			return 0
-		case !ids[s.ParentSpanID]:
-			return 1
-		}
-		return 2
-	}
-	var root *datasources.Span
-	services := map[string]bool{}
-	for i := range tr.Spans {
-		s := &tr.Spans[i]
-		if s.Status == datasources.StatusError {
-			sum.Errors++
-		}
-		if svc := s.Service(); svc != "" {
-			services[svc] = true
-		}
-		if root == nil || rootness(s) < rootness(root) || (rootness(s) == rootness(root) && s.StartNs < root.StartNs) {
-			root = s
-		}
-	}
-	if root != nil {
-		sum.RootService, sum.RootName = root.Service(), root.Name
-	}
-	start, end := tr.Extent()
-	sum.StartNs, sum.Duration = start, time.Duration(end-start)
-	for svc := range services {
-		sum.Services = append(sum.Services, svc)
-	}
-	slices.Sort(sum.Services)
-	return sum
 }

@@ -143,11 +143,11 @@ func TestSummarizeRoot(t *testing.T) {
 	}
 	for _, tc := range cases {
 		tr := &datasources.Trace{ID: "t", Spans: tc.spans}
-		if got := Summarize(tr).RootName; got != tc.root {
+		if got := tr.Summary().RootName; got != tc.root {
 			t.Errorf("%s: root %q, want %q", tc.name, got, tc.root)
 		}
 	}
-	if got := Summarize(&datasources.Trace{}); got.Spans != 0 || got.RootName != "" {
+	if got := (&datasources.Trace{}).Summary(); got.Spans != 0 || got.RootName != "" {
 		t.Errorf("an empty trace: %+v", got)
 	}
 }

@@ -47,7 +47,7 @@ func BenchmarkLogsPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rows := h.logRows(res.Lines, time.UTC, 0)
+		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC})
 		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
 			b.Fatal(err)
 		}

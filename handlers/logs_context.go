@@ -61,7 +61,7 @@ func (h *Handler) logContext(c echo.Context) error {
 	lines = append(lines, same...)
 	lines = append(lines, after...)
 	zone := zoneOf(c)
-	rows := h.logRows(lines, zone, 0)
+	rows := h.logRows(lines, views.LogRowsInput{Zone: zone})
 	mark := c.QueryParam("h")
 	for i := range same {
 		if views.LineHash(same[i].Line) == mark {

@@ -7,7 +7,6 @@ import (
 	"context"
 	"net/url"
 	"strconv"
-	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
@@ -35,7 +34,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings}
 	// On the logs page a field's value narrows the query to it.
-	out.Rows = views.BuildLogRows(pg.Lines, views.LogRowsInput{Zone: zone, Deriver: h.deriver, Query: req.query, Window: req.r})
+	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Window: req.r})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {
@@ -107,7 +106,7 @@ func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, e
 }
 
 // logRows turns lines into rows with the app's derived-field rules.
-// baseNs, when not zero, adds each line's offset from it.
-func (h *Handler) logRows(lines []datasources.LogLine, zone *time.Location, baseNs int64) []views.LogRow {
-	return views.BuildLogRows(lines, views.LogRowsInput{Zone: zone, BaseNs: baseNs, Deriver: h.deriver})
+func (h *Handler) logRows(lines []datasources.LogLine, in views.LogRowsInput) []views.LogRow {
+	in.Deriver = h.deriver
+	return views.BuildLogRows(lines, in)
 }

@@ -53,7 +53,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 			return panelOut{}, err
 		}
 		out := views.LogLines{Warnings: pg.Warnings, Count: strconv.Itoa(len(pg.Lines)) + " lines in time order"}
-		out.Rows = h.logRows(pg.Lines, zone, t.StartNs)
+		out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, BaseNs: t.StartNs})
 		params := url.Values{"trace_id": {id}, "from": {w.RawFrom}, "to": {w.RawTo}}
 		if pg.More {
 			out.Count += "; the first " + strconv.Itoa(traceLogLimit) + " are shown"
@@ -88,7 +88,7 @@ func (h *Handler) spanLogs(c echo.Context, t *trace.TraceTree, s *datasources.Sp
 		out.Error = "Could not load this span's lines: " + replyTo(err).Message
 		return out
 	}
-	out.Rows = h.logRows(pg.Lines, zoneOf(c), t.StartNs)
+	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zoneOf(c), BaseNs: t.StartNs})
 	return out
 }
 

@@ -113,7 +113,7 @@ func UserMessage(err error) string {
 
 // NotConfigured is returned by clients whose base URL is empty.
 func NotConfigured(backend string) error {
-	return &Error{Kind: ErrorNotConfigured, Backend: backend, Message: displayName(backend) + " is not configured."}
+	return &Error{Kind: ErrorNotConfigured, Backend: backend, Message: DisplayName(backend) + " is not configured."}
 }
 
 // InvalidURL is the error of a client whose base URL cannot be used (see
@@ -122,7 +122,7 @@ func NotConfigured(backend string) error {
 // exactly (err) goes to the log.
 func InvalidURL(backend string, err error) error {
 	return &Error{Kind: ErrorNotConfigured, Backend: backend,
-		Message: "The " + displayName(backend) + " URL is not a valid URL.", Err: err}
+		Message: "The " + DisplayName(backend) + " URL is not a valid URL.", Err: err}
 }
 
 // FromStatus maps a non-2xx backend answer to an *Error. body is the
@@ -139,7 +139,7 @@ func InvalidURL(backend string, err error) error {
 func FromStatus(backend string, status int, body []byte) error {
 	msg := text.Shorten(strings.TrimSpace(string(body)), 2000)
 	e := &Error{Backend: backend, Status: status, Message: msg}
-	answered := fmt.Sprintf("%s answered %d %s", displayName(backend), status, http.StatusText(status))
+	answered := fmt.Sprintf("%s answered %d %s", DisplayName(backend), status, http.StatusText(status))
 	if IsMarkup(msg) {
 		e.Message, e.Err = answered+".", errors.New(msg)
 		msg = ""
@@ -155,7 +155,7 @@ func FromStatus(backend string, status int, body []byte) error {
 	case status == http.StatusTooManyRequests:
 		e.Kind = ErrorUnavailable
 		if msg == "" { // the backend's own text says which limit
-			e.Message = displayName(backend) + " is rate limiting requests (429 Too Many Requests); try again in a moment."
+			e.Message = DisplayName(backend) + " is rate limiting requests (429 Too Many Requests); try again in a moment."
 		}
 	case status >= 400 && status < 500:
 		e.Kind = ErrorBadQuery
@@ -175,11 +175,11 @@ func FromStatus(backend string, status int, body []byte) error {
 // AuthMessage is what a refused request says: who refused, the backend's
 // own words when it gave some, and what to check.
 func AuthMessage(backend string, status int, detail, check string) string {
-	m := fmt.Sprintf("%s answered %d %s", displayName(backend), status, http.StatusText(status))
+	m := fmt.Sprintf("%s answered %d %s", DisplayName(backend), status, http.StatusText(status))
 	if detail != "" {
 		m += " (" + detail + ")"
 	}
-	return m + ": check " + check + " Ariadne is configured with for " + displayName(backend) + "."
+	return m + ": check " + check + " Ariadne is configured with for " + DisplayName(backend) + "."
 }
 
 // IsMarkup reports whether a body is an HTML or XML page rather than an
@@ -208,11 +208,11 @@ func FromTransport(backend string, err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	msg := displayName(backend) + " is unreachable."
+	msg := DisplayName(backend) + " is unreachable."
 	var ne net.Error
 	switch {
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &ne) && ne.Timeout():
-		msg = displayName(backend) + " did not answer in time."
+		msg = DisplayName(backend) + " did not answer in time."
 	case errors.Is(err, context.Canceled):
 		msg = "The request was cancelled."
 	}
@@ -225,8 +225,8 @@ func TooLarge(backend string, limit int64) error {
 		Message: fmt.Sprintf("The %s response is larger than the configured limit of %d bytes; narrow the query or time range.", backend, limit)}
 }
 
-// displayName capitalises a backend name for messages ("loki" → "Loki").
-func displayName(backend string) string {
+// DisplayName capitalises a backend name for messages ("loki" → "Loki").
+func DisplayName(backend string) string {
 	if backend == "" {
 		return "The backend"
 	}
@@ -251,5 +251,5 @@ func ReadyBody(backend string, body []byte) error {
 		return nil
 	}
 	return &Error{Kind: ErrorUnavailable, Backend: backend, Status: http.StatusOK, Err: ErrNotAnAPI,
-		Message: displayName(backend) + "'s URL answers, but not as " + displayName(backend) + ": check that it is the API's base URL."}
+		Message: DisplayName(backend) + "'s URL answers, but not as " + DisplayName(backend) + ": check that it is the API's base URL."}
 }

@@ -189,7 +189,7 @@ func Get(ctx context.Context, hc *http.Client, cfg Config, backend, path string,
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, &Error{Kind: ErrorBadQuery, Backend: backend,
-			Message: "The " + displayName(backend) + " URL or query could not be turned into a request.", Err: err}
+			Message: "The " + DisplayName(backend) + " URL or query could not be turned into a request.", Err: err}
 	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)

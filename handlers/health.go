@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -150,7 +149,7 @@ func (h *Handler) readyz(c echo.Context) error {
 // API" when something else answered, down otherwise; and a sentence from
 // the error vocabulary, never a driver's or the network's own text.
 func readiness(name string, err error) (status, message string) {
-	display := strings.ToUpper(name[:1]) + name[1:]
+	display := datasources.DisplayName(name)
 	switch {
 	case errors.Is(err, datasources.ErrNotAnAPI):
 		status = "not an API"

@@ -18,9 +18,8 @@ const DefaultTenantHeader = "x-tenant"
 
 // Client talks to one Jaeger query service. It is safe for concurrent use.
 type Client struct {
-	cfg  datasources.Config
-	base string
-	hc   *http.Client
+	cfg datasources.Config
+	hc  *http.Client
 }
 
 // New builds a client. An unconfigured cfg (empty URL) is not an error:
@@ -33,22 +32,13 @@ func New(cfg datasources.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, base: cfg.BaseURL(), hc: hc}, nil
-}
-
-type response struct {
-	status int
-	body   []byte
+	return &Client{cfg: cfg, hc: hc}, nil
 }
 
 // get asks Jaeger and returns its answer whatever the status; only a
 // failure to get one is an error.
-func (c *Client) get(ctx context.Context, path string, q url.Values) (*response, error) {
-	r, err := datasources.Get(ctx, c.hc, c.cfg, Backend, path, q, "application/json")
-	if err != nil {
-		return nil, err
-	}
-	return &response{status: r.Status, body: r.Body}, nil
+func (c *Client) get(ctx context.Context, path string, q url.Values) (*datasources.Response, error) {
+	return datasources.Get(ctx, c.hc, c.cfg, Backend, path, q, "application/json")
 }
 
 // v3Error is the v3 API's error envelope, {"error":{"httpCode":…,"message":…}}.
@@ -63,28 +53,28 @@ type v3Error struct {
 // say what is wrong ("parameter 'service' is required", "No traces
 // found"); its status codes are not always the right kind (v3 answers a
 // bad search depth with 500), so the message decides where it can.
-func statusError(r *response, notFound string) error {
+func statusError(r *datasources.Response, notFound string) error {
 	msg := ""
 	var v3 v3Error
 	var cl classicResponse
-	if json.Unmarshal(r.body, &v3) == nil && v3.Error != nil {
+	if json.Unmarshal(r.Body, &v3) == nil && v3.Error != nil {
 		msg = v3.Error.Message
-	} else if json.Unmarshal(r.body, &cl) == nil && len(cl.Errors) > 0 {
+	} else if json.Unmarshal(r.Body, &cl) == nil && len(cl.Errors) > 0 {
 		msg = cl.Errors[0].Msg
 	}
 	lower := strings.ToLower(msg)
 	switch {
-	case r.status == http.StatusNotFound && (msg != "" || len(r.body) == 0):
-		return &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend, Status: r.status, Message: notFound}
+	case r.Status == http.StatusNotFound && (msg != "" || len(r.Body) == 0):
+		return &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend, Status: r.Status, Message: notFound}
 	case strings.Contains(lower, "not found") && msg != "":
-		return &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend, Status: r.status, Message: notFound}
-	case msg != "" && (r.status == http.StatusBadRequest || strings.Contains(lower, "required") || strings.Contains(lower, "must be") ||
+		return &datasources.Error{Kind: datasources.ErrorNotFound, Backend: Backend, Status: r.Status, Message: notFound}
+	case msg != "" && (r.Status == http.StatusBadRequest || strings.Contains(lower, "required") || strings.Contains(lower, "must be") ||
 		strings.Contains(lower, "cannot parse") || strings.Contains(lower, "should be")):
-		return &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Status: r.status, Message: "Jaeger: " + msg}
+		return &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Status: r.Status, Message: "Jaeger: " + msg}
 	case msg != "":
-		return datasources.FromStatus(Backend, r.status, []byte(msg))
+		return datasources.FromStatus(Backend, r.Status, []byte(msg))
 	}
-	return datasources.FromStatus(Backend, r.status, r.body)
+	return datasources.FromStatus(Backend, r.Status, r.Body)
 }
 
 // unreadable is the error for a 200 whose body is not Jaeger's JSON.

@@ -79,10 +79,10 @@ func (c *Client) Search(ctx context.Context, q datasources.TraceQuery) (*datasou
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, "No traces found.")
 	}
-	trs, err := decodeClassic(r.body)
+	trs, err := decodeClassic(r.Body)
 	if err != nil {
 		if datasources.ErrorKindOf(err) == datasources.ErrorNotFound {
 			return res, nil
@@ -110,13 +110,13 @@ func (c *Client) Services(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, "No services.")
 	}
 	var resp struct {
 		Data []string `json:"data"`
 	}
-	if err := json.Unmarshal(r.body, &resp); err != nil {
+	if err := json.Unmarshal(r.Body, &resp); err != nil {
 		return nil, unreadable(err)
 	}
 	sort.Strings(resp.Data)
@@ -129,13 +129,13 @@ func (c *Client) Operations(ctx context.Context, service string) ([]string, erro
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, "No operations for "+service+".")
 	}
 	var resp struct {
 		Data []string `json:"data"`
 	}
-	if err := json.Unmarshal(r.body, &resp); err != nil {
+	if err := json.Unmarshal(r.Body, &resp); err != nil {
 		return nil, unreadable(err)
 	}
 	sort.Strings(resp.Data)
@@ -155,7 +155,7 @@ func (c *Client) Dependencies(ctx context.Context, end time.Time, lookback time.
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, "No dependencies.")
 	}
 	var resp struct {
@@ -165,7 +165,7 @@ func (c *Client) Dependencies(ctx context.Context, end time.Time, lookback time.
 			CallCount int64  `json:"callCount"`
 		} `json:"data"`
 	}
-	if err := json.Unmarshal(r.body, &resp); err != nil {
+	if err := json.Unmarshal(r.Body, &resp); err != nil {
 		return nil, unreadable(err)
 	}
 	out := make([]Dependency, len(resp.Data))

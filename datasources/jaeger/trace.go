@@ -32,13 +32,13 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 	if err != nil {
 		return nil, err
 	}
-	if r.status == http.StatusNotFound && !isV3Error(r.body) {
+	if r.Status == http.StatusNotFound && !isV3Error(r.Body) {
 		return c.classicTrace(ctx, id)
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, notFoundMessage)
 	}
-	tr, err := DecodeV3Trace(r.body)
+	tr, err := DecodeV3Trace(r.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -79,10 +79,10 @@ func (c *Client) classicTrace(ctx context.Context, id string) (*datasources.Trac
 	if err != nil {
 		return nil, err
 	}
-	if r.status != http.StatusOK {
+	if r.Status != http.StatusOK {
 		return nil, statusError(r, notFoundMessage)
 	}
-	trs, err := decodeClassic(r.body)
+	trs, err := decodeClassic(r.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -101,7 +101,7 @@ func decodeClassic(body []byte) ([]classicTrace, error) {
 		return nil, unreadable(err)
 	}
 	if len(resp.Errors) > 0 && len(resp.Data) == 0 {
-		return nil, statusError(&response{status: resp.Errors[0].Code, body: body}, notFoundMessage)
+		return nil, statusError(&datasources.Response{Status: resp.Errors[0].Code, Body: body}, notFoundMessage)
 	}
 	return resp.Data, nil
 }

@@ -19,9 +19,8 @@ const Backend = "tempo"
 // and keeps no state between requests (a v1 fallback is decided per call,
 // because a Tempo upgrade must not need an Ariadne restart).
 type Client struct {
-	cfg  datasources.Config
-	base string
-	hc   *http.Client
+	cfg datasources.Config
+	hc  *http.Client
 }
 
 // New builds a client. An unconfigured cfg (empty URL) is not an error here:
@@ -31,7 +30,7 @@ func New(cfg datasources.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, base: cfg.BaseURL(), hc: hc}, nil
+	return &Client{cfg: cfg, hc: hc}, nil
 }
 
 // response is a fully read 2xx or non-2xx answer.

@@ -17,10 +17,9 @@ const Backend = "zipkin"
 // Client talks to one Zipkin server (or anything serving Zipkin's v2 query
 // API). It is safe for concurrent use and keeps no state between requests.
 type Client struct {
-	cfg  datasources.Config
-	base string
-	hc   *http.Client
-	now  func() time.Time // the default end of searches and dependencies
+	cfg datasources.Config
+	hc  *http.Client
+	now func() time.Time // the default end of searches and dependencies
 }
 
 // New builds a client. An unconfigured cfg (empty URL) is not an error here:
@@ -30,7 +29,7 @@ func New(cfg datasources.Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, base: cfg.BaseURL(), hc: hc, now: time.Now}, nil
+	return &Client{cfg: cfg, hc: hc, now: time.Now}, nil
 }
 
 // response is a fully read answer, whatever its status.

@@ -155,6 +155,7 @@ func (b *browser) searchErrors(t *testing.T, base, backend, service string) {
 	); err != nil {
 		t.Fatal(err)
 	}
+	b.waitSearch(t, "build=1")
 	b.waitSearch(t, "backend="+backend)
 }
 

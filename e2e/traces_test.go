@@ -25,18 +25,9 @@ func TestTraceJourney(t *testing.T) {
 	a := demoApp(t)
 	b := newBrowser(t)
 
-	// The search form, filled in as a user would.
-	if err := chromedp.Do(b.ctx,
-		chromedp.Navigate(a.URL+"/traces?from=now-15m&to=now"),
-		chromedp.WaitVisible(chromedp.CSS(`.trace-search input[name="service"]`)),
-		chromedp.SendKeys(chromedp.CSS(`.trace-search input[name="service"]`), "payments"),
-		chromedp.Click(chromedp.CSS(`.trace-search input[name="errors"]`)),
-		chromedp.Click(chromedp.CSS(`.trace-search button[type="submit"]`)),
-	); err != nil {
-		t.Fatal(err)
-	}
-	// The first page had a Results panel too: wait for the submitted one.
-	b.waitSearch(t, "build=1")
+	// The search form, filled in as a user would; the first page had a
+	// Results panel too, so this waits for the submitted one.
+	b.searchErrors(t, a.URL, "tempo", "payments")
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`section.panel-done[data-panel="Results"]`))); err != nil {
 		t.Fatal(err)
 	}

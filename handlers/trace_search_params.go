@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -32,7 +31,11 @@ func (h *Handler) searchBackend(name string) (TraceBackend, bool) {
 // paramSearch searches a backend that takes the form's fields as
 // parameters (Jaeger, Zipkin): the same form, no TraceQL.
 func (h *Handler) paramSearch(c echo.Context, v views.TraceSearchView, b TraceBackend, r links.TimeRange, rc *views.RangeControl) error {
-	tq, err := traceQuery(v)
+	f, err := traceFilter(v)
+	tq, perr := f.Params()
+	if err == nil {
+		err = perr
+	}
 	if err != nil && v.FormError == "" {
 		v.FormError = err.Error()
 	}
@@ -61,31 +64,4 @@ func (h *Handler) paramSearch(c echo.Context, v views.TraceSearchView, b TraceBa
 		return panelOut{Body: views.TraceResultsBody(out), State: strconv.Itoa(len(out.Rows)) + " found"}, nil
 	}})
 	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
-}
-
-// traceQuery is the form as parameters. Attributes are exact matches,
-// one key=value a line: parameter-searched backends compare tags for
-// equality only.
-func traceQuery(v views.TraceSearchView) (datasources.TraceQuery, error) {
-	f, err := traceFilter(v)
-	q := datasources.TraceQuery{Service: f.Service, Operation: f.SpanName, ErrorsOnly: f.ErrorsOnly,
-		MinDuration: f.MinDuration, MaxDuration: f.MaxDuration}
-	if err != nil {
-		return q, err
-	}
-	for _, line := range f.Attributes {
-		k, val, ok := strings.Cut(line, "=")
-		k, val = strings.TrimSpace(k), strings.Trim(strings.TrimSpace(val), `"`)
-		if !ok || k == "" || strings.ContainsAny(k, "<>!~ ") {
-			return q, &attrError{line}
-		}
-		q.Attributes = append(q.Attributes, datasources.Attribute{Key: k, Value: val})
-	}
-	return q, nil
-}
-
-type attrError struct{ line string }
-
-func (e *attrError) Error() string {
-	return "Attribute " + quoteShort(e.line) + " is not key=value: this backend matches attributes exactly."
 }

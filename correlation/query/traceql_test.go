@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 func TestTraceFilterBuild(t *testing.T) {
@@ -42,5 +44,19 @@ func TestTraceFilterBuild(t *testing.T) {
 				t.Errorf("got %q (%v)\nwant %q", got, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestTraceFilterParams(t *testing.T) {
+	f := TraceFilter{Service: "shop", SpanName: "GET /", ErrorsOnly: true, Attributes: []string{"http.route = /cart", `user="ada"`}}
+	q, err := f.Params()
+	if err != nil || q.Service != "shop" || q.Operation != "GET /" || !q.ErrorsOnly || len(q.Attributes) != 2 ||
+		q.Attributes[0] != (datasources.Attribute{Key: "http.route", Value: "/cart"}) || q.Attributes[1].Value != "ada" {
+		t.Errorf("%+v, %v", q, err)
+	}
+	for _, bad := range []string{"status >= 500", "no value", "=x"} {
+		if _, err := (TraceFilter{Attributes: []string{bad}}).Params(); err == nil || !strings.Contains(err.Error(), "key=value") {
+			t.Errorf("%q: %v, want refused", bad, err)
+		}
 	}
 }

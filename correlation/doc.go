@@ -11,4 +11,6 @@
 //   - text: cutting strings and writing durations for people
 //   - snapshot: what an investigation freezes when something is pinned,
 //     cut from backend data within bounds (the trace by the one tree)
+//   - quality: the span quality rules (names, essential and deprecated
+//     attributes, personal data, limits), as data, and their reports
 package correlation

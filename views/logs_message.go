@@ -61,24 +61,12 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 }
 
 // fieldFilter is the logs page for q narrowed to lines whose field key
-// is value: Loki's json (or logfmt) parser, then a label filter. Field
-// names are written as the parser names them (dots and dashes as "_").
+// is value, by Loki's json (or logfmt) parser and a label filter
+// (query.AddFieldFilter, which the logs page's field picker writes too).
 func fieldFilter(q, key, value string, json bool, w links.TimeRange) string {
 	parser := "logfmt"
 	if json {
 		parser = "json"
 	}
-	return links.Logs(links.LogsParams{Query: strings.TrimSpace(q) + " | " + parser + " | " + labelName(key) + `="` + query.EscapeLogQLString(value) + `"`,
-		Window: w})
-}
-
-// labelName is key as Loki's parsers sanitise it into a label name.
-func labelName(key string) string {
-	b := []byte(key)
-	for i, c := range b {
-		if !(c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || i > 0 && '0' <= c && c <= '9') {
-			b[i] = '_'
-		}
-	}
-	return string(b)
+	return links.Logs(links.LogsParams{Query: query.AddFieldFilter(q, parser, key, value), Window: w})
 }

@@ -38,12 +38,32 @@ var labelListWords = map[string]bool{"by": true, "without": true, "on": true, "i
 func Selectors(q string) []Selector {
 	var out []Selector
 	seen := map[Selector]bool{}
-	add := func(s Selector) {
+	for _, sp := range selectorSpans(q) {
+		s := Selector{Metric: sp.metric}
+		if sp.open >= 0 {
+			s.Matchers = strings.TrimSpace(q[sp.open+1 : min(sp.end, len(q)+1)-1])
+		}
 		if !seen[s] {
 			seen[s] = true
 			out = append(out, s)
 		}
 	}
+	return out
+}
+
+// selectorSpan is where one vector selector sits in a query: q[start:end]
+// is all of it; open is the index of its '{', or -1 for a bare metric
+// name. An unterminated selector has end len(q)+1.
+type selectorSpan struct {
+	start, end int
+	metric     string
+	open       int
+}
+
+// selectorSpans finds every vector selector of q, in order: the one
+// scanner behind Selectors and AddPromMatcher.
+func selectorSpans(q string) []selectorSpan {
+	var out []selectorSpan
 	for i := 0; i < len(q); {
 		c := q[i]
 		switch {
@@ -61,7 +81,7 @@ func Selectors(q string) []Selector {
 			i++
 		case c == '{':
 			end := skipBraces(q, i)
-			add(Selector{Matchers: strings.TrimSpace(q[i+1 : end-1])})
+			out = append(out, selectorSpan{start: i, end: end, open: i})
 			i = end
 		case isIdentStart(c):
 			j := i + 1
@@ -84,10 +104,10 @@ func Selectors(q string) []Selector {
 				// A function or aggregation name ("sum by (le) (…)").
 			case k < len(q) && q[k] == '{':
 				end := skipBraces(q, k)
-				add(Selector{Metric: word, Matchers: strings.TrimSpace(q[k+1 : end-1])})
+				out = append(out, selectorSpan{start: i, end: end, metric: word, open: k})
 				j = end
 			default:
-				add(Selector{Metric: word})
+				out = append(out, selectorSpan{start: i, end: j, metric: word, open: -1})
 			}
 			i = j
 		case c >= '0' && c <= '9' || c == '.':
@@ -184,5 +204,9 @@ func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
 
 // PromLabelValue escapes a value for a double-quoted PromQL label matcher.
 func PromLabelValue(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s)
+	return promEscaper.Replace(s)
 }
+
+// promEscaper writes the escapes PromQL's double-quoted strings read (Go's):
+// a raw newline would end the query's string with an error.
+var promEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)

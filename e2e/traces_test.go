@@ -278,3 +278,47 @@ func TestTraceKeys(t *testing.T) {
 	}
 	b.assertClean(t)
 }
+
+// TestTraceFindSearchesAttributes: Find searches span attributes and
+// status on the server, as its placeholder says ("ord-" is an order ID
+// attribute, not a span name): typed, it lists the matches, marks their
+// rows and keeps the query in the URL; Enter selects the first; without
+// JavaScript the same list comes from the form (#20 item 8).
+func TestTraceFindSearchesAttributes(t *testing.T) {
+	a := demoApp(t)
+	id := failingTrace(t, a)
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("span-find")),
+		chromedp.SendKeys(chromedp.ID("span-find"), "ord-"),
+		chromedp.WaitVisible(chromedp.CSS(`#find-results li a`))); err != nil {
+		t.Fatal(err)
+	}
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`[document.querySelector("#find-results li").textContent,
+		String(document.querySelectorAll("#waterfall .row.found").length), String(document.querySelectorAll("#find-results li").length)]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got[0], "order.id") || !strings.Contains(got[0], "ord-") || got[1] == "0" || got[1] != got[2] {
+		t.Errorf("find ord-: first match %q, %s rows marked for %s matches", got[0], got[1], got[2])
+	}
+	b.waitSearch(t, "find=ord-")
+	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.ID("span-find"), "\r"), chromedp.WaitVisible(chromedp.ID("span-details"))); err != nil {
+		t.Fatal(err)
+	}
+	if attrs, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("span-details").textContent`)); !strings.Contains(attrs, "order.id") {
+		t.Error("Enter did not select a matching span")
+	}
+	b.assertClean(t)
+
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("span-find")),
+		chromedp.SendKeys(chromedp.ID("span-find"), "error\r"), chromedp.WaitVisible(chromedp.CSS(`#find-results li a`))); err != nil {
+		t.Fatal(err)
+	}
+	if txt, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("find-results").textContent`)); !strings.Contains(txt, "status") {
+		t.Errorf("without JavaScript, find error lists %q", txt)
+	}
+	screenshot(t, b, "trace-find")
+}

@@ -55,6 +55,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/traces", h.traces)
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
+	e.GET("/traces/:id/find", h.traceFind)
 	e.GET("/logs", h.logs)
 	e.GET("/logs/context", h.logContext)
 	e.GET("/graph", h.graph)

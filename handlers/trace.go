@@ -5,11 +5,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
@@ -87,6 +89,24 @@ func (h *Handler) traceSpan(c echo.Context) error {
 	return echo.NewHTTPError(http.StatusNotFound, "No span "+spanID+" in trace "+id+".")
 }
 
+// maxFind bounds the trace page's Find text (the form says so too).
+const maxFind = 200
+
+// traceFind renders the trace page's Find results alone, for the page's
+// script: the same list the page shows for ?find=.
+func (h *Handler) traceFind(c echo.Context) error {
+	id, err := datasources.ParseTraceID(c.Param("id"))
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	opt := parseTraceOptions(c)
+	tr, _, err := h.fetchTrace(c, id, opt)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, views.FindResults(views.BuildFind(trace.BuildTree(tr, opt.Skew), opt)))
+}
+
 // parseTraceOptions reads what the URL asks of the trace view; invalid
 // values are ignored (the page shows the trace as it is).
 func parseTraceOptions(c echo.Context) views.TraceOptions {
@@ -97,6 +117,7 @@ func parseTraceOptions(c echo.Context) views.TraceOptions {
 	if f, err := datasources.ParseSpanID(c.QueryParam("focus")); err == nil {
 		opt.Focus = f
 	}
+	opt.Find, _ = text.Cut(strings.TrimSpace(c.QueryParam("find")), maxFind)
 	if d, err := strconv.Atoi(c.QueryParam("depth")); err == nil && d > 0 && d < 1000 {
 		opt.Depth = d
 	}

@@ -161,6 +161,31 @@ func TestTracePageSpanDetails(t *testing.T) {
 	}
 }
 
+// TestTracePageFind: Find searches attribute values and status messages
+// on the server, on the page (?find=, no JavaScript) and as the fragment
+// the page's script fetches; hostile text stays text.
+func TestTracePageFind(t *testing.T) {
+	a := newTraceApp(t, checkoutTrace())
+	for _, path := range []string{"/traces/" + traceHex + "?find=postgres", "/traces/" + traceHex + "/find?find=postgres"} {
+		d := doc(t, a.get(t, path))
+		items := d.Find("#find-results li")
+		if items.Length() != 1 || !strings.Contains(items.Text(), "db.system") || d.Find("#find-results").AttrOr("data-ids", "") != "00000000000000c3" {
+			t.Errorf("%s: matches %q", path, items.Text())
+		}
+	}
+	d := doc(t, a.get(t, "/traces/"+traceHex+"?find=did+not+answer"))
+	if d.Find("#waterfall .row.found").Length() != 1 || d.Find(`#span-find`).AttrOr("value", "") != "did not answer" {
+		t.Errorf("the matching row is not marked, or the form lost the query")
+	}
+	w := a.get(t, "/traces/"+traceHex+"/find?find=%3Cscript%3E")
+	if w.Code != 200 || strings.Contains(w.Body.String(), "<script>") || !strings.Contains(w.Body.String(), "1 span matches") {
+		t.Errorf("find <script>: %d %s", w.Code, w.Body.String())
+	}
+	if w := a.get(t, "/traces/not-an-id/find?find=x"); w.Code != 400 {
+		t.Errorf("invalid ID: %d", w.Code)
+	}
+}
+
 func TestTracePageProblems(t *testing.T) {
 	a := newTraceApp(t)
 	w := a.get(t, "/traces/not-a-trace")

@@ -26,6 +26,9 @@ func rowClass(r TraceRow) string {
 	if r.Selected {
 		c += " selected"
 	}
+	if r.Found {
+		c += " found"
+	}
 	return c
 }
 

@@ -29,6 +29,9 @@ type TraceView struct {
 	DepthLinks []Link
 	SkewLink   Link
 
+	// Find is the server-side search of every span (?find=).
+	Find FindView
+
 	ServiceStats []StatRow
 	OpStats      []StatRow
 	Graph        ServiceGraph
@@ -77,7 +80,8 @@ type TraceRow struct {
 	HiddenBelow int    // spans below this row that were not rendered
 	FocusURL    string // opens the hidden subtree on its own
 	SelectURL   string
-	LogCount    int // log lines for this span, when known
+	LogCount    int  // log lines for this span, when known
+	Found       bool // matches the page's Find
 }
 
 // SpanDetails is the selected span's panel.
@@ -174,4 +178,24 @@ type TraceProblem struct {
 // reference: the way on when it held something else.
 type TraceBoxHelpView struct {
 	SearchLogs *Link // "Search the logs for “ord-199603”"
+}
+
+// FindView is the trace page's Find: the form (which keeps the page's
+// view options) and, when a query was given, the spans it matched.
+type FindView struct {
+	Action string   // the trace page, without parameters
+	Keep   []Hidden // the view options the form carries along
+	Query  string
+	Total  int
+	Items  []FindItem
+	More   int    // matches beyond Items
+	Clear  string // the page without the find
+	IDs    string // matched span IDs, space-separated, for the script
+}
+
+// FindItem is one matching span: where it is and why it matched.
+type FindItem struct {
+	SvcClass, Service, Title string
+	Field, Value             string
+	URL                      string
 }

@@ -42,6 +42,7 @@ type TraceOptions struct {
 	Depth  int        // expand to this depth; 0 = everything (within budget)
 	Skew   bool       // adjust for clock skew
 	Focus  string     // show only the subtree of this span
+	Find   string     // search every span for this text
 	Window url.Values // the from/to the page came with, kept on its links
 }
 
@@ -89,28 +90,7 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	total := t.EndNs - t.StartNs
 	v.Duration = text.FormatDuration(time.Duration(total))
 
-	base := links.Trace(tr.ID, links.TraceParams{})
-	link := func(change func(q url.Values)) string {
-		q := url.Values{}
-		for k, vs := range opt.Window {
-			q[k] = vs
-		}
-		if opt.Skew {
-			q.Set("skew", "adjust")
-		}
-		if opt.Depth > 0 {
-			q.Set("depth", strconv.Itoa(opt.Depth))
-		}
-		if opt.Focus != "" {
-			q.Set("focus", opt.Focus)
-		}
-		change(q)
-		if len(q) == 0 {
-			return base
-		}
-		return base + "?" + q.Encode()
-	}
-
+	link := pageLink(tr.ID, opt)
 	v.Links.Logs = links.Logs(links.LogsParams{TraceID: tr.ID, Window: links.TraceWindow(t.StartNs, t.EndNs)})
 	rootService := ""
 	if len(t.Services) > 0 {
@@ -145,31 +125,22 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 		v.Ticks = append(v.Ticks, AxisTick{X: chart.Percent(tick, total), Label: text.FormatDuration(time.Duration(tick))})
 	}
 
-	// Which nodes to render: the focused subtree or the whole trace, and
-	// within the budget, whole levels only.
-	roots := t.Roots
-	if opt.Focus != "" {
-		for i := range t.Nodes {
-			if t.Nodes[i].Span.SpanID == opt.Focus {
-				roots = []int{i}
-			}
-		}
-	}
-	maxDepth := renderDepth(t, roots, RowBudget)
-	selected := -1
+	sh := shownOf(t, opt)
+	m := rowMarks{selected: -1}
 	for i := range t.Nodes {
 		if t.Nodes[i].Skewed() {
 			v.SkewSpans++
 		}
 		if t.Nodes[i].Span.SpanID == opt.Span {
-			selected = i
+			m.selected = i
 		}
 	}
-	for _, r := range roots {
-		v.Rows, v.Hidden = appendRows(v.Rows, v.Hidden, t, r, maxDepth, opt, colour, link, selected)
+	v.Find = buildFind(t, opt, sh, colour, link, &m)
+	for _, r := range sh.roots {
+		v.Rows, v.Hidden = appendRows(v.Rows, v.Hidden, t, r, sh.maxDepth, opt, colour, link, m)
 	}
-	if selected >= 0 {
-		d := BuildSpanDetails(t, selected)
+	if m.selected >= 0 {
+		d := BuildSpanDetails(t, m.selected)
 		v.Selected = &d
 	}
 
@@ -178,6 +149,49 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	v.OpStats = statRows(ops, colour)
 	v.Graph = serviceGraphView(t, colour)
 	return v
+}
+
+// pageLink builds links to this trace page with its view options, changed
+// by change.
+func pageLink(id string, opt TraceOptions) func(change func(url.Values)) string {
+	base := links.Trace(id, links.TraceParams{})
+	return func(change func(q url.Values)) string {
+		q := url.Values{}
+		for k, vs := range opt.Window {
+			q[k] = vs
+		}
+		if opt.Skew {
+			q.Set("skew", "adjust")
+		}
+		if opt.Depth > 0 {
+			q.Set("depth", strconv.Itoa(opt.Depth))
+		}
+		if opt.Focus != "" {
+			q.Set("focus", opt.Focus)
+		}
+		if opt.Find != "" {
+			q.Set("find", opt.Find)
+		}
+		change(q)
+		if len(q) == 0 {
+			return base
+		}
+		return base + "?" + q.Encode()
+	}
+}
+
+// shownOf is which nodes the page renders: the focused subtree or the
+// whole trace, and within the budget, whole levels only.
+func shownOf(t *trace.TraceTree, opt TraceOptions) shown {
+	roots := t.Roots
+	if opt.Focus != "" {
+		for i := range t.Nodes {
+			if t.Nodes[i].Span.SpanID == opt.Focus {
+				roots = []int{i}
+			}
+		}
+	}
+	return shown{roots, renderDepth(t, roots, RowBudget)}
 }
 
 // renderDepth is the deepest level (relative to the roots) that fits in
@@ -213,17 +227,11 @@ func renderDepth(t *trace.TraceTree, roots []int, budget int) int {
 // appendRows adds the subtree of node i in depth-first order (Nodes is
 // already in that order, so a subtree is a contiguous run).
 func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int, opt TraceOptions,
-	colour map[string]string, link func(func(url.Values)) string, selected int) ([]TraceRow, int) {
+	colour map[string]string, link func(func(url.Values)) string, m rowMarks) ([]TraceRow, int) {
 	total := t.EndNs - t.StartNs
 	baseDepth := t.Nodes[i].Depth
 	// Every row links to itself selected: build the shared part once.
-	// Span IDs are hex, so they need no escaping after "span=".
-	selectBase := link(func(q url.Values) { q.Del("span") })
-	if strings.Contains(selectBase, "?") {
-		selectBase += "&span="
-	} else {
-		selectBase += "?span="
-	}
+	selectBase := selectPrefix(link)
 	end := i + t.Nodes[i].Descendants
 	// open[k] is the row index of the k-th still-open subtree.
 	var open []int
@@ -253,7 +261,8 @@ func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int
 			Error:      s.Status == datasources.StatusError,
 			Critical:   nd.Critical,
 			Orphan:     nd.MissingParent,
-			Selected:   j == selected,
+			Selected:   j == m.selected,
+			Found:      m.found != nil && m.found[j],
 			SelectURL:  selectBase + s.SpanID + "#s-" + s.SpanID,
 		}
 		if nd.Skewed() {
@@ -266,7 +275,7 @@ func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int
 				row.FocusURL = link(func(q url.Values) { q.Set("focus", s.SpanID); q.Del("span") })
 			} else if depth < MaxNesting {
 				row.HasChildren = true
-				row.Open = opt.Depth == 0 || depth+1 < opt.Depth || selectedUnder(t, j, selected)
+				row.Open = opt.Depth == 0 || depth+1 < opt.Depth || selectedUnder(t, j, m.selected) || (m.open != nil && m.open[j])
 				open = append(open, j)
 			}
 		}
@@ -276,6 +285,16 @@ func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int
 		rows[len(rows)-1].Close += len(open)
 	}
 	return rows, hidden
+}
+
+// selectPrefix is the page's URL ready for a span ID to select: span
+// IDs are hex, so they need no escaping after "span=".
+func selectPrefix(link func(func(url.Values)) string) string {
+	base := link(func(q url.Values) { q.Del("span") })
+	if strings.Contains(base, "?") {
+		return base + "&span="
+	}
+	return base + "?span="
 }
 
 // selectedUnder reports whether the selected node lies inside j's subtree,

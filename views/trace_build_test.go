@@ -75,6 +75,38 @@ func TestBuildTrace(t *testing.T) {
 				t.Errorf("%d rows from %s, back link %q", len(v.Rows), v.Rows[0].SpanID, v.Links.Focus)
 			}
 		}},
+		{"find searches attributes of every span, marks and opens its matches, keeps the view on its links", TraceOptions{Find: "did not ANSWER", Depth: 1},
+			func(t *testing.T, v TraceView) {
+				f := v.Find
+				if f.Total != 1 || len(f.Items) != 1 || f.Items[0].Field != "status message" || f.Items[0].Service != "payments" || f.IDs != "00000000000000b2" {
+					t.Fatalf("find %+v", f)
+				}
+				// Depth 1 closes gateway's children; the match opens its path.
+				if !v.Rows[0].Open || !v.Rows[2].Found || v.Rows[1].Found {
+					t.Errorf("rows %+v", v.Rows)
+				}
+				if !strings.Contains(f.Items[0].URL, "find=did+not+ANSWER") || !strings.HasSuffix(f.Items[0].URL, "span=00000000000000b2#s-00000000000000b2") ||
+					!strings.Contains(v.Rows[1].SelectURL, "find=") || !strings.Contains(f.Clear, "depth=1") || strings.Contains(f.Clear, "find=") {
+					t.Errorf("match URL %q, select URL %q, clear %q", f.Items[0].URL, v.Rows[1].SelectURL, f.Clear)
+				}
+				if len(f.Keep) != 1 || f.Keep[0] != (Hidden{Name: "depth", Value: "1"}) {
+					t.Errorf("the form keeps %+v", f.Keep)
+				}
+			}},
+		{"find reaches a span outside the rendered subtree", TraceOptions{Find: "inventory", Focus: "00000000000000b2"}, func(t *testing.T, v TraceView) {
+			if len(v.Find.Items) != 1 {
+				t.Fatalf("find %+v", v.Find)
+			}
+			u, _ := url.Parse(v.Find.Items[0].URL)
+			if q := u.Query(); q.Get("focus") != "00000000000000a1" || q.Get("span") != "00000000000000d4" {
+				t.Errorf("the link to a span the page does not show: %q", v.Find.Items[0].URL)
+			}
+		}},
+		{"no find: an empty form, no results", TraceOptions{}, func(t *testing.T, v TraceView) {
+			if v.Find.Query != "" || v.Find.Items != nil || v.Find.Action != "/traces/4bf92f3577b34da6a3ce929d0e0e4736" {
+				t.Errorf("find %+v", v.Find)
+			}
+		}},
 		{"links: the trace's logs and its service's metrics", TraceOptions{}, func(t *testing.T, v TraceView) {
 			if v.Links.Logs != "/logs?from=2026-11-26T09%3A59%3A00Z&to=2026-11-26T10%3A01%3A01Z&trace_id=4bf92f3577b34da6a3ce929d0e0e4736" {
 				t.Errorf("logs %q", v.Links.Logs)

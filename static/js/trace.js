@@ -161,21 +161,77 @@
     }
   }
 
-  // Find: highlight matching rows and open their ancestors.
+  // Find: the server searches every span, attributes and status too, and
+  // lists the matches (the form works without this). As the user types,
+  // fetch that list, mark the matching rows and open their ancestors; the
+  // query lives in the URL.
   var find = document.getElementById("span-find");
+  function rowOf(id) {
+    var el = document.getElementById("s-" + id);
+    if (!el) return null;
+    for (var p = el.parentElement; p && p !== wf; p = p.parentElement) {
+      if (p.tagName === "DETAILS") p.open = true;
+    }
+    return el.tagName === "DETAILS" ? el.querySelector(":scope > summary") : el;
+  }
+  function markFound(ids) {
+    wf.querySelectorAll(".row.found").forEach(function (r) { r.classList.remove("found"); });
+    ids.split(" ").forEach(function (id) {
+      var r = id && rowOf(id);
+      if (r) r.classList.add("found");
+    });
+  }
+  function goTo(row) {
+    if (cursor) cursor.classList.remove("kb");
+    cursor = row;
+    cursor.classList.add("kb");
+    cursor.scrollIntoView({ block: "center" });
+    select(row, true);
+  }
   if (find) {
-    find.parentElement.hidden = false;
+    var timer = null, seq = 0;
+    var runFind = function (jump) {
+      var q = new URLSearchParams(location.search);
+      var text = find.value.trim();
+      if (text) q.set("find", text); else q.delete("find");
+      history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q.toString() : "") + location.hash);
+      var mine = ++seq;
+      fetch("/traces/" + traceID + "/find?" + q.toString(), { headers: { "Accept": "text/html" } }).then(function (res) {
+        if (!res.ok) throw new Error(res.status);
+        return res.text();
+      }).then(function (html) {
+        if (mine !== seq) return; // a later keystroke's answer wins
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html;
+        var fresh = tpl.content.firstElementChild;
+        var old = document.getElementById("find-results");
+        if (old) old.replaceWith(fresh);
+        var ids = fresh.getAttribute("data-ids") || "";
+        markFound(ids);
+        var first = jump && ids.split(" ")[0];
+        var row = first && rowOf(first);
+        if (row) goTo(row);
+      }).catch(function () { find.form.submit(); });
+    };
     find.addEventListener("input", function () {
-      var q = find.value.trim().toLowerCase();
-      rows().forEach(function (r) {
-        var hit = q !== "" && r.textContent.toLowerCase().indexOf(q) >= 0;
-        r.classList.toggle("found", hit);
-        if (hit) {
-          for (var p = r.parentElement; p && p !== wf; p = p.parentElement) {
-            if (p.tagName === "DETAILS") p.open = true;
-          }
-        }
-      });
+      clearTimeout(timer);
+      timer = setTimeout(function () { runFind(false); }, 250);
+    });
+    find.form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      clearTimeout(timer);
+      runFind(true);
+    });
+    // A match in the page is selected in place; one the page folded away
+    // follows its link (it opens that subtree).
+    document.addEventListener("click", function (ev) {
+      var a = ev.target.closest("#find-results li a");
+      if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+      var id = (a.hash || "").replace(/^#s-/, "");
+      var row = id && rowOf(id);
+      if (!row) return;
+      ev.preventDefault();
+      goTo(row);
     });
   }
 })();

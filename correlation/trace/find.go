@@ -1,0 +1,103 @@
+package trace
+
+import (
+	"strings"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// Match is one span that Find matched, and the first of its fields that
+// did, so a results list can say why ("order.id = ord-199603").
+type Match struct {
+	Node  int    // index in TraceTree.Nodes
+	Field string // "name", "service", "status", "span ID", an attribute key, "event exception"…
+	Value string // the matched field's text
+}
+
+// Found is what Find returns: the first matches in tree order and how
+// many spans matched in all.
+type Found struct {
+	Matches []Match
+	Total   int
+}
+
+// Find searches every span of t, not only the rendered rows, for q: a
+// case-insensitive substring of the span's service, name, span ID, status
+// ("error", "ok") and status message, its attribute and resource attribute
+// keys and values ("key=value" matches too), and its events' names and
+// attributes. At most limit matches are kept (Total counts them all).
+//
+// It runs on the server because the page may hold only part of the trace,
+// and the attributes are not in the page at all.
+func Find(t *TraceTree, q string, limit int) Found {
+	q = strings.ToLower(strings.TrimSpace(q))
+	var f Found
+	if q == "" {
+		return f
+	}
+	for i := range t.Nodes {
+		field, value, ok := matchSpan(t.Nodes[i].Span, q)
+		if !ok {
+			continue
+		}
+		f.Total++
+		if len(f.Matches) < limit {
+			f.Matches = append(f.Matches, Match{Node: i, Field: field, Value: value})
+		}
+	}
+	return f
+}
+
+// Ancestors marks every node above a match, so a page can render the
+// path to each match open.
+func (f Found) Ancestors(t *TraceTree) []bool {
+	open := make([]bool, len(t.Nodes))
+	for _, m := range f.Matches {
+		for p := t.Nodes[m.Node].Parent; p >= 0 && !open[p]; p = t.Nodes[p].Parent {
+			open[p] = true
+		}
+	}
+	return open
+}
+
+func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
+	has := func(v string) bool { return v != "" && strings.Contains(strings.ToLower(v), q) }
+	switch {
+	case has(s.Name):
+		return "name", s.Name, true
+	case has(s.Service()):
+		return "service", s.Service(), true
+	case has(s.SpanID):
+		return "span ID", s.SpanID, true
+	case has(string(s.Status)):
+		return "status", string(s.Status), true
+	case has(s.StatusMsg):
+		return "status message", s.StatusMsg, true
+	}
+	if k, v, ok := matchAttrs(s.Attributes, has); ok {
+		return k, v, true
+	}
+	for _, e := range s.Events {
+		if has(e.Name) {
+			return "event", e.Name, true
+		}
+		if k, v, ok := matchAttrs(e.Attributes, has); ok {
+			return "event " + e.Name + ": " + k, v, true
+		}
+	}
+	if s.Resource != nil {
+		if k, v, ok := matchAttrs(s.Resource.Attributes, has); ok {
+			return "resource " + k, v, true
+		}
+	}
+	return "", "", false
+}
+
+func matchAttrs(attrs []datasources.Attribute, has func(string) bool) (key, value string, ok bool) {
+	for _, a := range attrs {
+		if has(a.Value) || has(a.Key) || has(a.Key+"="+a.Value) {
+			return a.Key, a.Value, true
+		}
+	}
+	return "", "", false
+}

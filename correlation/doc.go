@@ -13,4 +13,7 @@
 //     cut from backend data within bounds (the trace by the one tree)
 //   - quality: the span quality rules (names, essential and deprecated
 //     attributes, personal data, limits), as data, and their reports
+//   - baseline: a trace against similar ones (per-operation p50/p99, the
+//     most unusual spans, structure), two traces aligned span by span,
+//     and attribute values ranked by how much more a selection has them
 package correlation

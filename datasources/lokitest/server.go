@@ -1,8 +1,8 @@
 // Package lokitest is an in-memory server that speaks enough of Loki's HTTP
 // API for Ariadne's tests and demo: push (JSON and the snappy protobuf that
 // loki-client-go and promtail send), query_range and query with a LogQL
-// subset, labels, label values, series and ready, in Loki's response
-// shapes and error texts. It is not a Loki: no chunks, no index, no
+// subset, labels, label values, series, detected fields and ready, in
+// Loki's response shapes and error texts. It is not a Loki: no chunks, no index, no
 // persistence; memory is bounded by a retention window and a size cap.
 package lokitest
 
@@ -41,6 +41,7 @@ type Server struct {
 	httpSrv        *http.Server
 	retention      time.Duration
 	maxBytes       int64
+	noDetected     bool // answer the detected fields API with 404 (Loki < 3.1)
 }
 
 // Option configures a Server.

@@ -53,6 +53,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/", h.home)
 	// Pages: each feature adds its routes below, one line per route.
 	e.GET("/traces", h.traces)
+	e.GET("/traces/diff", h.traceDiff)
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
 	e.GET("/traces/:id/find", h.traceFind)

@@ -60,6 +60,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/logs", h.logs)
 	e.GET("/logs/context", h.logContext)
 	e.GET("/graph", h.graph)
+	e.GET("/quality", h.qualityPage)
 	e.GET("/investigations", h.investigations)
 	e.POST("/investigations", h.createInvestigation)
 	e.GET("/investigations/:id", h.investigation)

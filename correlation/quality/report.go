@@ -42,6 +42,16 @@ func CheckTrace(tr *datasources.Trace, examples int) Report {
 // CheckTraces runs every rule over every span of trs and groups the
 // findings by rule, with up to examples example spans each (0: 5).
 func CheckTraces(trs []*datasources.Trace, examples int) Report {
+	return check(trs, examples, func(*datasources.Span) bool { return true })
+}
+
+// CheckService is CheckTraces over the spans of one service only (what
+// its team can fix); Spans counts those spans.
+func CheckService(trs []*datasources.Trace, service string, examples int) Report {
+	return check(trs, examples, func(s *datasources.Span) bool { return s.Service() == service })
+}
+
+func check(trs []*datasources.Trace, examples int, keep func(*datasources.Span) bool) Report {
 	if examples <= 0 {
 		examples = 5
 	}
@@ -63,6 +73,9 @@ func CheckTraces(trs []*datasources.Trace, examples int) Report {
 		rep.Traces++
 		for si := range tr.Spans {
 			s := &tr.Spans[si]
+			if !keep(s) {
+				continue
+			}
 			rep.Spans++
 			for ri := range rules {
 				d := rules[ri].check(s)

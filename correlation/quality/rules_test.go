@@ -205,6 +205,9 @@ func TestCheckTracesGroupsByRule(t *testing.T) {
 	if len(rep.Clean) != len(Rules())-2 {
 		t.Errorf("%d clean rules", len(rep.Clean))
 	}
+	if svc := CheckService(trs, "payments", 5); svc.Traces != 2 || svc.Spans != 1 || len(svc.Groups) != 1 || svc.Groups[0].Spans != 1 {
+		t.Errorf("payments alone: %+v", svc)
+	}
 	if fs := Check(&trs[0].Spans[2]); len(fs) != 1 || fs[0].RuleID != "error-unexplained" {
 		t.Errorf("Check: %+v", fs)
 	}

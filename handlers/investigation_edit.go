@@ -147,7 +147,7 @@ func (h *Handler) deleteItem(c echo.Context) error {
 	}
 	itemID := itemParam(c)
 	ctx := c.Request().Context()
-	err = st.DeleteItem(ctx, id, itemID, formVersion(c), userOf(c))
+	gone, err := st.DeleteItem(ctx, id, itemID, formVersion(c), userOf(c))
 	var ce *store.ConflictError
 	if errors.As(err, &ce) {
 		now := ce.Item
@@ -161,6 +161,11 @@ func (h *Handler) deleteItem(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	what := strings.ToLower(views.KindLabel(gone.Kind))
+	if gone.Title != "" {
+		what += " “" + text.Shorten(gone.Title, 80) + "”"
+	}
+	setFlash(c, "Deleted "+what+".", "")
 	return c.Redirect(http.StatusSeeOther, links.Investigation(id))
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/ariadne-dev/ariadne/datasources/lokitest"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	"github.com/ariadne-dev/ariadne/store"
@@ -23,6 +25,7 @@ const failLine = `{"time":"2026-11-26T10:00:00.09Z","level":"error","msg":"charg
 type invApp struct {
 	*testApp
 	st      *store.Store
+	pool    *pgxpool.Pool // for tests that move the database's clock
 	tempo   *tempotest.Server
 	loki    *lokitest.Server
 	cookies map[string]*http.Cookie
@@ -37,9 +40,10 @@ func newInvApp(t *testing.T) *invApp {
 		lokitest.Entry{Time: traceBase.Add(90 * time.Millisecond), Line: failLine})
 	b.pushLines(t, map[string]string{"service_name": "payments", "level": "info"},
 		lokitest.Entry{Time: traceBase.Add(20 * time.Millisecond), Line: `{"level":"info","msg":"charging card"}`})
-	st := store.New(storetest.NewPool(t))
+	pool := storetest.NewPool(t)
+	st := store.New(pool)
 	a := &invApp{testApp: newApp(t, Options{Store: st, Tempo: b.tempoClient, Loki: b.lokiClient, DefaultUser: "local"}),
-		st: st, tempo: b.tempo, loki: b.loki, cookies: map[string]*http.Cookie{}}
+		st: st, pool: pool, tempo: b.tempo, loki: b.loki, cookies: map[string]*http.Cookie{}}
 	a.session(t, a.get(t, "/investigations"))
 	if a.csrf == "" {
 		t.Fatal("no CSRF cookie from GET /investigations")

@@ -101,6 +101,10 @@ func (h *Handler) pinned(c echo.Context, p store.Pinned, returnTo string, again 
 	}
 	setFlash(c, what+" “"+text.Shorten(views.ItemName(p.Item), 80)+"” to “"+p.Investigation.Title+"”.",
 		links.InvestigationItem(p.Investigation.ID, p.Item.ID))
+	// The next pin goes to the same investigation unless the user picks
+	// another: the forms put this one first and name it.
+	c.SetCookie(&http.Cookie{Name: pinToCookie, Value: strconv.FormatInt(p.Investigation.ID, 10), Path: "/",
+		MaxAge: 30 * 24 * 3600, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	if returnTo == "" {
 		returnTo = links.InvestigationItem(p.Investigation.ID, p.Item.ID)
 	}
@@ -133,7 +137,25 @@ type pinForms struct {
 func (h *Handler) pinForms(c echo.Context) *pinForms {
 	pf := &pinForms{csrf: invCSRF(c), returnTo: c.Request().URL.RequestURI()}
 	pf.targets, pf.unavailable = h.pinTargets(c.Request().Context())
+	if ck, err := c.Cookie(pinToCookie); err == nil {
+		pf.targets = lastPinnedFirst(pf.targets, ck.Value)
+	}
 	return pf
+}
+
+// pinToCookie remembers the investigation the user last pinned to.
+const pinToCookie = "ariadne_pin_to"
+
+// lastPinnedFirst moves the investigation id (if still open) to the front
+// of the pin forms' choices, where it is the default.
+func lastPinnedFirst(targets []views.PinTarget, id string) []views.PinTarget {
+	for i, t := range targets {
+		if t.ID == id && i > 0 {
+			out := append([]views.PinTarget{t}, targets[:i]...)
+			return append(out, targets[i+1:]...)
+		}
+	}
+	return targets
 }
 
 // Form is one pin form for kind, labelled label ("Pin span"), carrying the

@@ -248,3 +248,24 @@ func TestFlashLinkStaysOnSite(t *testing.T) {
 		}
 	}
 }
+
+// TestPinFormNamesItsTarget: the pin form says where a pin will go before
+// it is made, and that is the investigation the user last pinned to, not
+// simply the newest (#20 item 9).
+func TestPinFormNamesItsTarget(t *testing.T) {
+	a := newInvApp(t)
+	first, _ := pinCheckout(t, a) // "Checkout 502s"
+	wantCode(t, a.post(t, "/pins", pinFields("trace", "k-other", "trace_id", traceHex, "new_title", "Another incident")), http.StatusSeeOther)
+	target := func() (string, string) {
+		d := doc(t, a.get(t, "/traces/"+traceHex))
+		return d.Find(".trace-links details.pin summary").Text(), d.Find(".trace-links details.pin select option").First().Text()
+	}
+	if summary, def := target(); !strings.Contains(summary, "to “Another incident”") || def != "Another incident" {
+		t.Errorf("after pinning to the new one: summary %q, default %q", summary, def)
+	}
+	// Back to the older investigation: the next pin goes there too.
+	wantCode(t, a.post(t, "/pins", pinFields("trace", "k-back", "trace_id", traceHex, "investigation_id", invItoa(first))), http.StatusSeeOther)
+	if summary, def := target(); !strings.Contains(summary, "to “Checkout 502s”") || def != "Checkout 502s" {
+		t.Errorf("after pinning to the older one: summary %q, default %q", summary, def)
+	}
+}

@@ -26,8 +26,16 @@ func (h *Handler) createShare(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	name := c.FormValue("expires")
+	if name == "" {
+		name = store.DefaultShareLifetime
+	}
+	lifetime, ok := store.ShareLifetimes[name]
+	if !ok {
+		return echo.NewHTTPError(http.StatusBadRequest, "expires must be 1d, 7d, 30d or never.")
+	}
 	ctx := c.Request().Context()
-	token, _, err := st.Share(ctx, id, userOf(c))
+	token, link, err := st.Share(ctx, id, userOf(c), lifetime)
 	if err != nil {
 		return err
 	}
@@ -39,7 +47,8 @@ func (h *Handler) createShare(c echo.Context) error {
 	// The link's host is never the request's: a Host header is the
 	// client's to choose, and the link is given to other people.
 	return render(c, http.StatusCreated, views.ShareCreatedPage(h.invPage(c, "Share link"), views.ShareCreated{
-		Title: inv.Title, URL: h.opt.PublicURL + links.Share(token), Relative: h.opt.PublicURL == "", Back: links.Investigation(id)}))
+		Title: inv.Title, URL: h.opt.PublicURL + links.Share(token), Relative: h.opt.PublicURL == "", Back: links.Investigation(id),
+		Expires: "It " + views.ShareExpiry(link.ExpiresAt, false, views.TimeIn(zoneOf(c)))}))
 }
 
 // revokeShare: POST /investigations/{id}/shares/{link}/revoke.
@@ -52,6 +61,7 @@ func (h *Handler) revokeShare(c echo.Context) error {
 	if err := st.Revoke(c.Request().Context(), id, link, userOf(c)); err != nil {
 		return err
 	}
+	setFlash(c, "Revoked share link #"+strconv.FormatInt(link, 10)+": it no longer opens this investigation, for anyone.", "")
 	return c.Redirect(http.StatusSeeOther, links.Investigation(id))
 }
 
@@ -65,15 +75,15 @@ func (h *Handler) shared(c echo.Context) error {
 		return err
 	}
 	ctx := c.Request().Context()
-	inv, fingerprint, err := st.ShareTarget(ctx, c.Param("token"))
+	target, err := st.ShareTarget(ctx, c.Param("token"))
 	if err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist or was revoked.")
+			return echo.NewHTTPError(http.StatusNotFound, "This share link does not exist, was revoked or has expired.")
 		}
 		return err
 	}
-	loc := zoneOf(c)
-	key := strconv.FormatInt(inv.ID, 10) + "|" + fingerprint + "|" + loc.String()
+	inv, loc := target.Investigation, zoneOf(c)
+	key := strconv.FormatInt(inv.ID, 10) + "|" + target.Fingerprint + "|" + loc.String() + "|" + target.ExpiresAt.String()
 	page, ok := h.sharePages.get(key)
 	if !ok {
 		items, err := st.Items(ctx, inv.ID)
@@ -81,7 +91,9 @@ func (h *Handler) shared(c echo.Context) error {
 			return err
 		}
 		var buf bytes.Buffer
-		if err := views.SharedPage(sharedView(inv, items, loc)).Render(ctx, &buf); err != nil {
+		v, desc := sharedView(inv, items, loc)
+		v.Expires = views.ShareExpiry(target.ExpiresAt, false, views.SharedTime(loc))
+		if err := views.SharedPage(v, desc).Render(ctx, &buf); err != nil {
 			return err
 		}
 		page = buf.Bytes()

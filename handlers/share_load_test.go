@@ -128,7 +128,7 @@ func fiftyItems(t testing.TB, st *store.Store) string {
 			t.Fatal(err)
 		}
 	}
-	token, _, err := st.Share(ctx, inv.ID, "local")
+	token, _, err := st.Share(ctx, inv.ID, "local", 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -198,3 +198,63 @@ func TestShareLinkIgnoresTheHostHeader(t *testing.T) {
 		t.Error("a full link still carries the hint")
 	}
 }
+
+// TestShareExpiryAndConfirmations: a link is created with a lifetime the
+// form offers (7 days unless chosen), the share page and the
+// investigation say when it ends, an expired link is refused like a
+// revoked one, and revoke and delete ask first and then say what they did
+// (#20 item 9).
+func TestShareExpiryAndConfirmations(t *testing.T) {
+	a := newInvApp(t)
+	id, path := pinCheckout(t, a)
+	page := doc(t, a.get(t, path))
+	if got := page.Find(`select[name="expires"] option[selected]`).AttrOr("value", ""); got != "7d" {
+		t.Errorf("the share form's default lifetime is %q, want 7d", got)
+	}
+	wantCode(t, a.post(t, path+"/shares", url.Values{"expires": {"forever"}}), http.StatusBadRequest)
+	w := a.post(t, path+"/shares", url.Values{"expires": {"1d"}})
+	wantCode(t, w, http.StatusCreated)
+	if txt := doc(t, w).Find("main").Text(); !strings.Contains(txt, "It expires ") {
+		t.Errorf("the created page does not say when the link expires: %q", txt)
+	}
+	day := shareURLPattern.FindStringSubmatch(doc(t, w).Find("input.share-url").AttrOr("value", ""))[1]
+	week := shareLink(t, a, path) // no choice sent: the default
+	if txt := doc(t, a.get(t, "/s/"+day)).Find(".inv-head").Text(); !strings.Contains(txt, "expires ") {
+		t.Errorf("the share page does not say when it expires: %q", txt)
+	}
+	list := doc(t, a.get(t, path)).Find(".inv-shares li")
+	if list.Length() != 2 || !strings.Contains(list.Text(), "expires") || list.Find("details.confirm summary").Length() != 2 {
+		t.Errorf("share list %q: want two links with expiry and a confirming revoke", list.Text())
+	}
+	links, _ := a.st.ShareLinks(context.Background(), id)
+	if got := links[1].ExpiresAt.Sub(links[1].CreatedAt); got != 24*time.Hour {
+		t.Errorf("a 1-day link lives %v", got)
+	}
+	if got := links[0].ExpiresAt.Sub(links[0].CreatedAt); got != 7*24*time.Hour {
+		t.Errorf("the default link lives %v", got)
+	}
+	if _, err := a.pool.Exec(context.Background(), "UPDATE share_links SET expires_at = now() - interval '1 second' WHERE id = $1", links[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if w := a.get(t, "/s/"+day); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "expired") {
+		t.Errorf("expired link: %d", w.Code)
+	}
+	wantCode(t, a.get(t, "/s/"+week), http.StatusOK)
+	if txt := doc(t, a.get(t, path)).Find(".inv-shares li").Last().Text(); !strings.Contains(txt, "expired") {
+		t.Errorf("the expired link is listed as %q", txt)
+	}
+
+	wantCode(t, a.post(t, path+"/shares/"+invItoa(links[0].ID)+"/revoke", nil), http.StatusSeeOther)
+	if msg := doc(t, a.get(t, path)).Find(".banner.ok").Text(); !strings.Contains(msg, "Revoked share link #"+invItoa(links[0].ID)) {
+		t.Errorf("after revoking, the page says %q", msg)
+	}
+	items, _ := a.st.Items(context.Background(), id)
+	card := doc(t, a.get(t, path)).Find("#item-" + invItoa(items[0].ID))
+	if card.Find("details.confirm form[action$=\"/delete\"]").Length() != 1 {
+		t.Error("delete does not ask first")
+	}
+	wantCode(t, a.post(t, path+"/items/"+invItoa(items[0].ID)+"/delete", url.Values{"version": {invItoa(int64(items[0].Version))}}), http.StatusSeeOther)
+	if msg := doc(t, a.get(t, path)).Find(".banner.ok").Text(); !strings.Contains(msg, "Deleted ") {
+		t.Errorf("after deleting, the page says %q", msg)
+	}
+}

@@ -363,21 +363,23 @@ func (s *Store) EditItem(ctx context.Context, id, itemID int64, version int, tit
 	return it, classifyWrite(err)
 }
 
-// DeleteItem removes an item, if it is still at the version the user saw.
-func (s *Store) DeleteItem(ctx context.Context, id, itemID int64, version int, actor string) error {
+// DeleteItem removes an item, if it is still at the version the user
+// saw, and returns its kind and title (for the page that says so).
+func (s *Store) DeleteItem(ctx context.Context, id, itemID int64, version int, actor string) (Item, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
-	return classifyWrite(pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var kind, title string
-		err := tx.QueryRow(ctx, qItemDelete, itemID, id, version).Scan(&kind, &title)
+	gone := Item{ID: itemID, InvestigationID: id}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, qItemDelete, itemID, id, version).Scan(&gone.Kind, &gone.Title)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return staleItem(ctx, tx, id, itemID)
 		}
 		if err != nil {
 			return err
 		}
-		return logActivity(ctx, tx, id, actor, "deleted", map[string]any{"item": itemID, "kind": kind, "title": title})
-	}))
+		return logActivity(ctx, tx, id, actor, "deleted", map[string]any{"item": itemID, "kind": gone.Kind, "title": gone.Title})
+	})
+	return gone, classifyWrite(err)
 }
 
 // staleItem explains why a versioned item write matched no row.

@@ -213,13 +213,13 @@ func TestPinEditReorderDelete(t *testing.T) {
 
 	// Delete: stale version refused, right version removes, then gone.
 	line := items[2]
-	if err := s.DeleteItem(ctx, id, line.ID, line.Version+1, "bob"); !errors.As(err, &ce) {
+	if _, err := s.DeleteItem(ctx, id, line.ID, line.Version+1, "bob"); !errors.As(err, &ce) {
 		t.Errorf("stale delete: err %v", err)
 	}
-	if err := s.DeleteItem(ctx, id, line.ID, line.Version, "bob"); err != nil {
-		t.Fatal(err)
+	if gone, err := s.DeleteItem(ctx, id, line.ID, line.Version, "bob"); err != nil || gone.Title != line.Title || gone.Kind != line.Kind {
+		t.Fatalf("delete: %+v, %v", gone, err)
 	}
-	if err := s.DeleteItem(ctx, id, line.ID, line.Version, "bob"); !errors.Is(err, store.ErrNotFound) {
+	if _, err := s.DeleteItem(ctx, id, line.ID, line.Version, "bob"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("second delete: err %v, want ErrNotFound", err)
 	}
 	items, _ = s.Items(ctx, id)

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -22,7 +23,7 @@ func TestShareAndRevoke(t *testing.T) {
 		Snapshot: &snapshot.Snapshot{Lines: []snapshot.Line{{TimeNs: 1, Line: `{"level":"error","msg":"card declined"}`}}}})
 	id := p.Investigation.ID
 
-	token, link, err := s.Share(ctx, id, "alice")
+	token, link, err := s.Share(ctx, id, "alice", 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestShareAndRevoke(t *testing.T) {
 	if err != nil || len(raw)*8 < 128 {
 		t.Fatalf("token %q: %d bits, err %v; want ≥128 random bits, URL-safe", token, len(raw)*8, err)
 	}
-	other, _, _ := s.Share(ctx, id, "alice")
+	other, _, _ := s.Share(ctx, id, "alice", 0)
 	if other == token {
 		t.Fatal("two shares got the same token")
 	}
@@ -61,12 +62,52 @@ func TestShareAndRevoke(t *testing.T) {
 	if len(links) != 2 || links[1].RevokedBy != "bob" || links[1].RevokedAt.IsZero() || !links[0].RevokedAt.IsZero() {
 		t.Errorf("links %+v: want the older revoked by bob, the newer live", links)
 	}
-	if _, _, err := s.Share(ctx, 424242, "alice"); !errors.Is(err, store.ErrNotFound) {
+	if _, _, err := s.Share(ctx, 424242, "alice", 0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("share of unknown investigation: %v", err)
 	}
 	acts, _ := s.Activity(ctx, id, 1)
 	if len(acts) != 1 || acts[0].Action != "revoked" || acts[0].Actor != "bob" {
 		t.Errorf("last activity %+v, want bob revoked", acts)
+	}
+}
+
+// TestShareExpiry: a link given a lifetime stops working when it ends,
+// by the database's clock, as a revoked one does; a link without one
+// never expires.
+func TestShareExpiry(t *testing.T) {
+	pool := storetest.NewPool(t)
+	s := store.New(pool)
+	ctx := context.Background()
+	id := mustCreate(t, s, "Expiring").ID
+	week := store.ShareLifetimes["7d"]
+	token, link, err := s.Share(ctx, id, "alice", week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := link.ExpiresAt.Sub(link.CreatedAt); got < week-time.Second || got > week+time.Second {
+		t.Errorf("a 7-day link expires %v after its creation", got)
+	}
+	target, err := s.ShareTarget(ctx, token)
+	if err != nil || !target.ExpiresAt.Equal(link.ExpiresAt) || target.Investigation.Title != "Expiring" {
+		t.Fatalf("ShareTarget = %+v, %v", target, err)
+	}
+	forever, never, _ := s.Share(ctx, id, "alice", 0)
+	if !never.ExpiresAt.IsZero() || never.Expired {
+		t.Errorf("a never-expiring link has expiry %v", never.ExpiresAt)
+	}
+	// Time passes (moved in the database, whose clock decides).
+	if _, err := pool.Exec(ctx, "UPDATE share_links SET expires_at = now() - interval '1 second' WHERE id = $1", link.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Shared(ctx, token); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("expired link: %v, want ErrNotFound", err)
+	}
+	if _, _, err := s.Shared(ctx, forever); err != nil {
+		t.Errorf("the link that never expires: %v", err)
+	}
+	list, _ := s.ShareLinks(ctx, id)
+	if len(list) != 2 || !list[1].Expired || list[0].Expired {
+		t.Errorf("links %+v: want the older expired, the newer live", list)
 	}
 }
 

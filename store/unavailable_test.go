@@ -38,14 +38,14 @@ func every(ctx context.Context, s *store.Store) map[string]error {
 	_, out["Update"] = s.Update(ctx, 1, 1, "t", store.StatusOpen, "a")
 	_, out["Move"] = s.Move(ctx, 1, 1, 1, 1, "a")
 	_, out["EditItem"] = s.EditItem(ctx, 1, 1, 1, "t", "", "a")
-	out["DeleteItem"] = s.DeleteItem(ctx, 1, 1, 1, "a")
+	_, out["DeleteItem"] = s.DeleteItem(ctx, 1, 1, 1, "a")
 	_, out["Pinned"] = s.Pinned(ctx, "key")
 	_, out["Pin"] = s.Pin(ctx, store.Pin{InvestigationID: 1, Kind: store.KindNote, Note: "n", Author: "a"})
-	_, _, out["Share"] = s.Share(ctx, 1, "a")
+	_, _, out["Share"] = s.Share(ctx, 1, "a", 0)
 	_, out["ShareLinks"] = s.ShareLinks(ctx, 1)
 	out["Revoke"] = s.Revoke(ctx, 1, 1, "a")
 	_, _, out["Shared"] = s.Shared(ctx, "token")
-	_, _, out["ShareTarget"] = s.ShareTarget(ctx, "token")
+	_, out["ShareTarget"] = s.ShareTarget(ctx, "token")
 	return out
 }
 

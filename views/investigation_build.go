@@ -50,10 +50,11 @@ func BuildInvestigation(in InvestigationInput) Investigation {
 		v.Activity = append(v.Activity, ActivityLine{At: tf(a.At), Actor: a.Actor, Text: ActivityText(a)})
 	}
 	for _, l := range in.Shares {
-		sl := ShareLine{ID: strconv.FormatInt(l.ID, 10), Author: l.Author, Created: tf(l.CreatedAt)}
+		sl := ShareLine{ID: strconv.FormatInt(l.ID, 10), Author: l.Author, Created: tf(l.CreatedAt), Expires: ShareExpiry(l.ExpiresAt, l.Expired, tf)}
 		if !l.RevokedAt.IsZero() {
 			sl.Revoked = tf(l.RevokedAt) + " by " + l.RevokedBy
 		}
+		sl.Live = sl.Revoked == "" && !l.Expired
 		v.Shares = append(v.Shares, sl)
 	}
 	return v
@@ -72,6 +73,18 @@ func BuildInvestigationRows(list []store.Investigation, tf func(time.Time) strin
 // TimeIn reads times in the viewer's zone.
 func TimeIn(loc *time.Location) func(time.Time) string {
 	return func(t time.Time) string { return text.FormatTime(t, loc) }
+}
+
+// ShareExpiry says when a link stops working: "expires …", "expired …"
+// or "never expires".
+func ShareExpiry(at time.Time, expired bool, tf func(time.Time) string) string {
+	switch {
+	case at.IsZero():
+		return "never expires"
+	case expired:
+		return "expired " + tf(at)
+	}
+	return "expires " + tf(at)
 }
 
 // SharedTime reads times in the viewer's zone and UTC: readers of a shared

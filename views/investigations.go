@@ -56,9 +56,10 @@ type Investigation struct {
 	Shares   []ShareLine
 	NoteKey  string
 	ReadOnly bool
-	// Share page only: when the snapshots were taken, and in which zones
-	// times are shown.
-	Zones string
+	// Share page only: when the snapshots were taken, in which zones
+	// times are shown, and when the link stops working.
+	Zones   string
+	Expires string
 }
 
 // InvItem is one timeline entry, rendered from its snapshot.
@@ -161,6 +162,8 @@ type ShareLine struct {
 	Author  string
 	Created string
 	Revoked string // "" while live
+	Expires string // "expires …", "expired …" or "never expires"
+	Live    bool   // neither revoked nor expired: it can be revoked
 }
 
 // ShareCreated shows a new link, once.
@@ -171,7 +174,12 @@ type ShareCreated struct {
 	// listen address that names no host): the page says so.
 	Relative bool
 	Back     string
+	Expires  string // "It expires …" or "It never expires"
 }
+
+// ShareLifetimeOptions are the share form's choices, in order; the
+// values are store.ShareLifetimes' names.
+var ShareLifetimeOptions = []Link{{Label: "1 day", URL: "1d"}, {Label: "7 days", URL: "7d", Current: true}, {Label: "30 days", URL: "30d"}, {Label: "never", URL: "never"}}
 
 // Conflict shows a stale edit next to what is stored now, with a form to
 // apply the user's version on top of the current one.

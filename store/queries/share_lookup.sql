@@ -1,8 +1,8 @@
--- Unknown and revoked tokens are the same query returning no row. The
+-- Unknown, revoked and expired tokens are the same query returning no row. The
 -- fingerprint changes whenever the investigation or any item changes
 -- (pin: count and max id; edit: versions; move: updated_at; delete:
 -- count), so a rendered page can be reused until then.
-SELECT s.token_hash, i.id, i.title, i.status, i.range_from, i.range_to, i.author, i.created_at, i.updated_at, i.version,
+SELECT s.token_hash, s.expires_at, i.id, i.title, i.status, i.range_from, i.range_to, i.author, i.created_at, i.updated_at, i.version,
        concat_ws(':', i.version, i.updated_at, agg.n, agg.max_id, agg.versions, agg.changed) AS fingerprint
 FROM share_links s
 JOIN investigations i ON i.id = s.investigation_id
@@ -11,4 +11,4 @@ CROSS JOIN LATERAL (
            coalesce(max(it.updated_at)::text, '') AS changed
     FROM investigation_items it WHERE it.investigation_id = i.id
 ) agg
-WHERE s.token_hash = $1 AND s.revoked_at IS NULL
+WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())

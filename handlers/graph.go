@@ -24,12 +24,15 @@ import (
 const maxGraphQueries = 4
 
 // demoQuery is the example the empty page offers: the demo's p99 by service.
-const demoQuery = `histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`
+var demoQuery = query.LatencyQuery(query.Latency{})
 
 // graph serves GET /graph?q=<PromQL>[&q2=…]&from=&to=[&step=][&utc=1][&only=<series>]:
 // one panel per query with a server-rendered chart, exemplar markers that
 // link to their traces, and shaded spikes. All state is in the URL.
 func (h *Handler) graph(c echo.Context) error {
+	if c.QueryParam("build") == "latency" {
+		return h.buildLatency(c)
+	}
 	r, ctrl := h.timeRange(c)
 	params := c.QueryParams()
 	loc := zoneOf(c)
@@ -57,7 +60,7 @@ func (h *Handler) graph(c echo.Context) error {
 		n := "q" + strconv.Itoa(len(g.Queries)+1)
 		g.Queries = append(g.Queries, views.GraphQuery{Name: n, Label: "Add a query", LegendName: legendParam(n)})
 	}
-	for _, k := range []string{"from", "to", "utc", "only"} {
+	for _, k := range []string{"from", "to", "utc", "only", "labels", "target"} {
 		if v := params.Get(k); v != "" {
 			g.Hidden = append(g.Hidden, views.Hidden{Name: k, Value: v})
 		}
@@ -67,6 +70,9 @@ func (h *Handler) graph(c echo.Context) error {
 	if utc {
 		g.ZoneLink = views.Link{Label: "Show local time", URL: withParam(c, "utc", "")}
 	}
+
+	// The picker's and builder's lookups start first: the page waits for them.
+	g.Picker, g.Builder = h.graphPicker(c, graphPickerRequest(params, r)), h.latencyBuilder(c, r)
 
 	step, note, err := chart.ChooseStep(g.Step, r.Duration(), chart.PlotWidth)
 	if err != nil {

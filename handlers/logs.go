@@ -119,6 +119,7 @@ func (h *Handler) logs(c echo.Context) error {
 	v.Limit, v.Direction = strconv.Itoa(req.limit), req.dir
 	v.Window = "Searching " + windowText(req.r, req.zone)
 	v.Hidden = formHidden(req.params)
+	v.Picker = h.logsPicker(c, logsPickerRequest(req.params, req.query, req.r), req.limit)
 	if req.query == "" {
 		v.Examples = logExamples()
 		return render(c, http.StatusOK, views.Logs(p, v, nil, nil))
@@ -164,7 +165,7 @@ func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.Time
 // formHidden keeps the window and trace of the page in the query form.
 func formHidden(qp url.Values) []views.Hidden {
 	var out []views.Hidden
-	for _, k := range []string{"from", "to", "trace_id", "span_id"} {
+	for _, k := range []string{"from", "to", "trace_id", "span_id", "labels"} {
 		if v := qp.Get(k); v != "" {
 			out = append(out, views.Hidden{Name: k, Value: v})
 		}

@@ -3,6 +3,8 @@ package views
 import (
 	"strconv"
 
+	"github.com/a-h/templ"
+
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 )
 
@@ -18,6 +20,9 @@ type GraphPage struct {
 	Example   string
 	// ExampleURL opens the demo's latency graph.
 	ExampleURL string
+	// Picker is the label picker under the query boxes and Builder the
+	// latency builder (pickers.templ); nil leaves them out.
+	Picker, Builder templ.Component
 }
 
 // GraphQuery is one query box.

@@ -1,5 +1,7 @@
 package views
 
+import "github.com/a-h/templ"
+
 // LogsView is the logs page: the query box and what it keeps.
 type LogsView struct {
 	Query     string // what the box shows: the user's, or the one built from a trace ID
@@ -15,6 +17,7 @@ type LogsView struct {
 	Examples  []Link   // shown when there is no query yet
 	TraceURL  string   // the trace page, in trace mode
 	PinQuery  *PinFormData
+	Picker    templ.Component // the label picker (pickers.templ); nil leaves it out
 }
 
 // LogVolume is the stacked histogram above the lines.

@@ -277,3 +277,55 @@ func unquoteName(s string) string {
 	}
 	return b.String()
 }
+
+// Without is s without its matchers of name (for __name__, without its
+// metric): the scope of a picker listing name's values, which must not be
+// narrowed to the value already chosen.
+func (s Selector) Without(name string) Selector {
+	if name == "__name__" {
+		return Selector{Matchers: removeMatcher(s.Matchers, name)}
+	}
+	return Selector{Metric: s.Metric, Matchers: removeMatcher(s.Matchers, name)}
+}
+
+// Scope is the match[] selectors that scope a label lookup to q's series:
+// its selectors, without matchers of name when name is set. Selectors
+// that match everything ({}) are left out, as Prometheus refuses them;
+// none means every series.
+func Scope(q, without string) []string {
+	var out []string
+	for _, s := range Selectors(q) {
+		if without != "" {
+			s = s.Without(without)
+		}
+		if s.Metric != "" || s.Matchers != "" {
+			out = append(out, s.String())
+		}
+	}
+	return out
+}
+
+// LogSelector is the first stream selector of LogQL q, without matchers
+// of name when name is set; "" when q has none (or nothing is left).
+func LogSelector(q, without string) string {
+	toks := lexLogQL(q)
+	for i, t := range toks {
+		if t.kind != tokOp || t.text != "{" {
+			continue
+		}
+		for j := i + 1; j < len(toks); j++ {
+			if toks[j].kind == tokOp && toks[j].text == "}" {
+				inner := q[t.start+1 : toks[j].start]
+				if without != "" {
+					inner = removeMatcher(inner, without)
+				}
+				if strings.TrimSpace(inner) == "" {
+					return ""
+				}
+				return "{" + strings.TrimSpace(inner) + "}"
+			}
+		}
+		return ""
+	}
+	return ""
+}

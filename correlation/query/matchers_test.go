@@ -148,3 +148,49 @@ func TestParseQuantile(t *testing.T) {
 		}
 	}
 }
+
+func TestScope(t *testing.T) {
+	tests := []struct {
+		q, without string
+		want       []string
+	}{
+		{"", "", nil},
+		{`1 + 1`, "", nil},
+		{`sum(rate(x_bucket{service="a", route="/b"}[1m]))`, "", []string{`x_bucket{service="a", route="/b"}`}},
+		{`sum(rate(x_bucket{service="a", route="/b"}[1m]))`, "route", []string{`x_bucket{service="a"}`}},
+		{`x{a="1"} / y`, "a", []string{"x", "y"}},
+		{`{__name__="foo", job="a"}`, "__name__", []string{`{job="a"}`}},
+		{`foo`, "__name__", nil},
+	}
+	for _, tt := range tests {
+		got := Scope(tt.q, tt.without)
+		if len(got) != len(tt.want) || (len(got) > 0 && !equalStrings(got, tt.want)) {
+			t.Errorf("Scope(%q, %q) = %q, want %q", tt.q, tt.without, got, tt.want)
+		}
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return len(a) == len(b)
+}
+
+func TestLogSelector(t *testing.T) {
+	tests := []struct{ q, without, want string }{
+		{`{service_name="a", level="error"} |= "x"`, "", `{service_name="a", level="error"}`},
+		{`{service_name="a", level="error"} |= "x"`, "level", `{service_name="a"}`},
+		{`{level="error"}`, "level", ""},
+		{`sum(count_over_time({service_name="a"} [5m]))`, "", `{service_name="a"}`},
+		{`|= "{a=b}"`, "", ""},
+		{``, "", ""},
+	}
+	for _, tt := range tests {
+		if got := LogSelector(tt.q, tt.without); got != tt.want {
+			t.Errorf("LogSelector(%q, %q) = %q, want %q", tt.q, tt.without, got, tt.want)
+		}
+	}
+}

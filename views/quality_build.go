@@ -56,7 +56,8 @@ type QualityInput struct {
 	// Window is the searched window (absolute), which example links
 	// carry so the trace is looked up where it was found.
 	Window links.TimeRange
-	// Found, Failed, More describe the sample (see handlers' traceSample).
+	// Found, Failed, More describe the sample (see handlers' traceSample);
+	// zero for one trace (the trace page's panel: Service and Found empty).
 	Found, Failed int
 	More          bool
 }
@@ -88,15 +89,20 @@ func BuildQualityReport(rep quality.Report, in QualityInput) *QualityReport {
 
 // qualitySample is the sentence saying what a report covered.
 func qualitySample(rep quality.Report, in QualityInput) string {
-	s := countOf(rep.Spans, "span") + " in " + countOf(rep.Traces, "trace") + " of " + text.Visible(in.Service)
+	s := countOf(rep.Spans, "span") + " in " + countOf(rep.Traces, "trace")
+	if in.Service != "" {
+		s += " of " + text.Visible(in.Service)
+	}
 	if in.Display != "" {
 		s += " from " + in.Display
 	}
-	s += " (a sample: the search's first " + strconv.Itoa(in.Found)
-	if in.More {
-		s += "; the window has more"
+	if in.Found > 0 { // a search's sample, not one trace
+		s += " (a sample: the search's first " + strconv.Itoa(in.Found)
+		if in.More {
+			s += "; the window has more"
+		}
+		s += ")"
 	}
-	s += ")"
 	if in.Failed > 0 {
 		s += "; " + countOf(in.Failed, "trace") + " could not be fetched"
 	}

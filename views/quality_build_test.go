@@ -39,6 +39,9 @@ func TestBuildQualityReport(t *testing.T) {
 		ex.URL != "/traces/4bf92f3577b34da6a3ce929d0e0e4736?backend=tempo&from=2026-11-26T09%3A00%3A00Z&span=00000000000000a1&to=2026-11-26T10%3A00%3A00Z#s-00000000000000a1" {
 		t.Errorf("example %+v", ex)
 	}
+	if one := BuildQualityReport(rep, QualityInput{Backend: "tempo"}); one.Sample != "3 spans in 1 trace." {
+		t.Errorf("one trace's sample %q", one.Sample)
+	}
 	if len(v.Clean) != len(quality.Rules())-2 || v.Clean[0] != "Generic span name" {
 		t.Errorf("clean %q", v.Clean)
 	}

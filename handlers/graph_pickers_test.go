@@ -188,7 +188,9 @@ func TestGraphPickerFailsAlone(t *testing.T) {
 		want string
 	}{
 		{"slow", func(f *labelMetrics) { f.hang = true }, "did not answer within 200ms"},
-		{"down", func(f *labelMetrics) { f.err = datasources.FromTransport("prometheus", fmt.Errorf("connection refused")) }, "unreachable"},
+		{"down", func(f *labelMetrics) {
+			f.err = datasources.FromTransport("prometheus", fmt.Errorf("connection refused"))
+		}, "unreachable"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f := demoLabels()

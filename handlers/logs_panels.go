@@ -32,9 +32,10 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 		return panelOut{}, err
 	}
 	zone := req.zone
-	out := views.LogLines{Warnings: pg.Warnings}
+	out := views.LogLines{Warnings: pg.Warnings, Wrap: req.params.Get("wrap") == "1", Pretty: req.params.Get("pretty") == "1",
+		WrapURL: toggledURL(req.params, "wrap"), PrettyURL: toggledURL(req.params, "pretty")}
 	// On the logs page a field's value narrows the query to it.
-	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Window: req.r})
+	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Window: req.r, Pretty: out.Pretty})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {
@@ -75,6 +76,21 @@ func pageURL(params url.Values, key, val string) string {
 		}
 	}
 	q.Set(key, val)
+	return links.LogsWith(q)
+}
+
+// toggledURL is the page's own URL with the view switch key (wrap,
+// pretty) flipped; the page of lines stays where it is.
+func toggledURL(params url.Values, key string) string {
+	q := url.Values{}
+	for k, vs := range params {
+		q[k] = vs
+	}
+	if q.Get(key) == "1" {
+		q.Del(key)
+	} else {
+		q.Set(key, "1")
+	}
 	return links.LogsWith(q)
 }
 

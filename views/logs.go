@@ -58,6 +58,10 @@ type LogLines struct {
 	// Pin is the one shared "pin lines to" form; each row's button
 	// submits it with the row's own fields (LogRow.PinRef).
 	Pin *PinFormData
+	// View toggles (logs page only): long lines wrapped in place, JSON
+	// lines indented when opened; each URL is the page with it flipped.
+	Wrap, Pretty       bool
+	WrapURL, PrettyURL string
 }
 
 // LogRow is one line. Everything is text already made inert.
@@ -75,6 +79,7 @@ type LogRow struct {
 	// place of the raw line.
 	Message, MessageRest string
 	Rest                 string // the rest of a long line, behind "show all"
+	Pretty               string // a JSON line indented, when asked for
 	RestSize             string // "1.0 MB"
 	Traces               []Link // derived-field links to /traces/{id}
 	SpanID               string // the span the line belongs to, when it says

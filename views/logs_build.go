@@ -1,6 +1,8 @@
 package views
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"net/url"
@@ -41,6 +43,8 @@ type LogRowsInput struct {
 	// a link that narrows the query to it; empty elsewhere.
 	Query  string
 	Window links.TimeRange
+	// Pretty asks for JSON lines indented in their expanded view.
+	Pretty bool
 }
 
 // BuildLogRows turns lines into rows: inert text, level and service,
@@ -80,6 +84,9 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		}
 		if baseNs != 0 {
 			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
+		}
+		if in.Pretty {
+			r.Pretty = prettyJSON(clean)
 		}
 		refs = in.Deriver.AppendExtract(refs[:0], l)
 		for _, ref := range refs {
@@ -221,3 +228,20 @@ func levelName(lvl string) (name, class string) {
 }
 
 func pctf(x float64) string { return strconv.FormatFloat(x, 'f', 3, 64) + "%" }
+
+// PrettyBytes bounds the lines indented for reading: a larger one stays
+// as it came (behind "show all").
+const PrettyBytes = 32 << 10
+
+// prettyJSON is a JSON object line indented, or "" for any other line.
+// It indents the cleaned line, so control characters stay visible.
+func prettyJSON(line string) string {
+	if len(line) > PrettyBytes || !strings.HasPrefix(strings.TrimSpace(line), "{") {
+		return ""
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, []byte(line), "", "  ") != nil {
+		return ""
+	}
+	return b.String()
+}

@@ -125,3 +125,28 @@ func TestStructuredLinesReadMessageFirst(t *testing.T) {
 		}
 	}
 }
+
+// TestPrettyJSON: "Indent JSON" indents object lines, leaves other lines
+// (and broken or huge JSON) as they came, and keeps control characters
+// visible (#20 item 4).
+func TestPrettyJSON(t *testing.T) {
+	tests := []struct{ line, want string }{
+		{`{"level":"error","msg":"card declined","n":2}`, "{\n  \"level\": \"error\",\n  \"msg\": \"card declined\",\n  \"n\": 2\n}"},
+		{`level=error msg="card declined"`, ""},
+		{`{"msg": "cut off`, ""},
+		{`[1,2]`, ""},
+		{`{"big":"` + strings.Repeat("x", PrettyBytes) + `"}`, ""},
+	}
+	for _, tt := range tests {
+		if got := prettyJSON(tt.line); got != tt.want {
+			t.Errorf("prettyJSON(%.40q) = %q, want %q", tt.line, got, tt.want)
+		}
+	}
+	rows := BuildLogRows([]datasources.LogLine{{TimeNs: 1, Line: "{\"msg\":\"a\u202eb\"}"}}, LogRowsInput{Zone: time.UTC, Pretty: true, Deriver: logline.MustDefaultDeriver()})
+	if !strings.Contains(rows[0].Pretty, `\u202e`) && !strings.Contains(rows[0].Pretty, "U+202E") {
+		t.Errorf("an invisible character is obeyed in the indented line: %q", rows[0].Pretty)
+	}
+	if rows := BuildLogRows([]datasources.LogLine{{TimeNs: 1, Line: `{"msg":"a"}`}}, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver()}); rows[0].Pretty != "" {
+		t.Error("lines are indented without being asked")
+	}
+}

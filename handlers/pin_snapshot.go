@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/snapshot"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
@@ -116,7 +117,26 @@ func (pf *pinForm) graph() error {
 	}
 	pf.p.Ref = store.Ref{Query: q, From: from, To: to}
 	pf.p.Title = snapshot.QueryTitle(q)
-	return pf.series(q, from, to)
+	if err := pf.series(q, from, to); err != nil {
+		return err
+	}
+	pf.exemplars(q, from, to)
+	return nil
+}
+
+// exemplars keeps a pinned graph's exemplars, thinned. They add to the
+// card; a Prometheus without exemplar storage, or one that fails here,
+// leaves the pin without them and says so.
+func (pf *pinForm) exemplars(q string, from, to time.Time) {
+	ex, err := pf.h.opt.Prometheus.Exemplars(pf.ctx, query.ExemplarQuery(q), from, to)
+	if err != nil {
+		pf.omitted("exemplars: " + datasources.UserMessage(err))
+		return
+	}
+	traceID := func(l map[string]string) (string, bool) { return links.ExemplarTraceID(l, pf.h.opt.ExemplarTraceLabel) }
+	var omitted string
+	pf.snap.Exemplars, omitted = snapshot.FromExemplars(ex, from.UnixMilli(), to.UnixMilli(), traceID, pf.lim)
+	pf.omitted(omitted)
 }
 
 func (pf *pinForm) exemplar() error {

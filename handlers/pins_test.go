@@ -3,16 +3,21 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/store/storetest"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -267,5 +272,43 @@ func TestPinFormNamesItsTarget(t *testing.T) {
 	wantCode(t, a.post(t, "/pins", pinFields("trace", "k-back", "trace_id", traceHex, "investigation_id", invItoa(first))), http.StatusSeeOther)
 	if summary, def := target(); !strings.Contains(summary, "to “Checkout 502s”") || def != "Checkout 502s" {
 		t.Errorf("after pinning to the older one: summary %q, default %q", summary, def)
+	}
+}
+
+// TestPinnedGraphKeepsExemplarsAndSpikes: a pinned graph keeps the
+// graph's exemplars (those naming a trace), and its card shows them with
+// the spike and the values in the query's unit; a Prometheus that fails
+// the exemplar query still pins the graph, saying what is missing
+// (#20 item 9).
+func TestPinnedGraphKeepsExemplarsAndSpikes(t *testing.T) {
+	spike := graphNow.Add(-5 * time.Minute)
+	f := &fakeMetrics{series: []datasources.Series{p99(map[string]string{"service": "orders"})},
+		exemplars: []datasources.Exemplar{
+			exemplar("orders", "trace_id", "4bf92f3577b34da6a3ce929d0e0e4736", spike, 1.9),
+			exemplar("orders", "span_id", "00f067aa0ba902b7", spike, 2.2), // names no trace
+		}}
+	st := store.New(storetest.NewPool(t))
+	a := &invApp{testApp: newApp(t, Options{Store: st, Prometheus: f, DefaultUser: "local", Now: func() time.Time { return graphNow }}),
+		st: st, cookies: map[string]*http.Cookie{}}
+	a.session(t, a.get(t, "/investigations"))
+	q := `histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`
+	pin := func(key string) store.Item {
+		t.Helper()
+		wantCode(t, a.post(t, "/pins", pinFields("graph", key, "q", q, "from", "now-10m", "to", "now", "new_title", "Graph "+key)), http.StatusSeeOther)
+		list, _ := st.List(context.Background(), store.Filter{})
+		items, _ := st.Items(context.Background(), list[0].ID)
+		return items[0]
+	}
+	it := pin("k-graph")
+	if ex := it.Snapshot.Exemplars; len(ex) != 1 || ex[0].TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || ex[0].Value != 1.9 {
+		t.Fatalf("kept exemplars %+v", ex)
+	}
+	card := doc(t, a.get(t, links.Investigation(it.InvestigationID))).Find(".mini-graph")
+	if card.Find("rect.spike").Length() != 1 || card.Find("circle.exemplar.other").Length() != 1 || !strings.Contains(card.Find(".ymax").Text(), " s") {
+		t.Errorf("card: %d spikes, %d exemplars, top %q", card.Find("rect.spike").Length(), card.Find("circle.exemplar.other").Length(), card.Find(".ymax").Text())
+	}
+	f.exErr = errors.New("exemplar storage is off")
+	if it := pin("k-graph-2"); len(it.Snapshot.Series) != 1 || len(it.Snapshot.Omitted) == 0 || !strings.Contains(strings.Join(it.Snapshot.Omitted, " "), "exemplars") {
+		t.Errorf("pinned without exemplars: series %d, omitted %q", len(it.Snapshot.Series), it.Snapshot.Omitted)
 	}
 }

@@ -112,7 +112,7 @@ func itemView(it store.Item, tf func(time.Time) string) InvItem {
 		iv.Graph = cardGraph(s, it.Ref, tf)
 	}
 	if e := s.Exemplar; e != nil {
-		iv.Exemplar = []InvFact{{Label: "Trace", Value: e.TraceID}, {Label: "Value", Value: FormatSample(e.Value)},
+		iv.Exemplar = []InvFact{{Label: "Trace", Value: e.TraceID}, {Label: "Value", Value: chart.FormatValue(e.Value, chart.UnitOf(it.Ref.Query))},
 			{Label: "At", Value: tf(time.UnixMilli(e.TMs))}, {Label: "Series", Value: LabelText(e.SeriesLabels)}}
 	}
 	if s.Trace != nil {
@@ -171,8 +171,11 @@ func liveLink(it store.Item) (string, string) {
 }
 
 // cardGraph draws the pinned series over the pinned window (or the data's
-// extent when the pin had none), the exemplar as a dot.
+// extent when the pin had none) in the query's unit, with the spikes
+// shaded and the graph's exemplars as dots, as /graph drew them; an
+// exemplar pin's own exemplar is the marked dot.
 func cardGraph(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *InvGraph {
+	unit := chart.UnitOf(ref.Query)
 	in := chart.MiniInput{MaxLines: cardGraphLines}
 	if !ref.From.IsZero() {
 		in.FromMs, in.ToMs = ref.From.UnixMilli(), ref.To.UnixMilli()
@@ -182,6 +185,9 @@ func cardGraph(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *
 	}
 	if e := s.Exemplar; e != nil {
 		in.Mark = &chart.MiniPoint{TMs: e.TMs, V: e.Value}
+	}
+	for _, e := range s.Exemplars {
+		in.Exemplars = append(in.Exemplars, chart.MiniPoint{TMs: e.TMs, V: e.Value})
 	}
 	m := chart.LayoutMini(in)
 	g := &InvGraph{Empty: m.Empty}
@@ -193,11 +199,27 @@ func cardGraph(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *
 		g.Paths = append(g.Paths, p)
 		g.Legend = append(g.Legend, p)
 	}
-	if e := s.Exemplar; e != nil {
-		g.Dots = append(g.Dots, InvGraphDot{X: chart.Coord(m.MarkX), Y: chart.Coord(m.MarkY),
-			Title: "trace " + e.TraceID + ": " + FormatSample(e.Value)})
+	for _, b := range m.Bands {
+		g.Bands = append(g.Bands, InvGraphBand{X: chart.Coord(b.X), W: chart.Coord(b.W), Title: "spike in " + LabelText(s.Series[b.Series].Labels)})
 	}
-	g.YMax, g.YMin = FormatSample(m.Hi), FormatSample(m.Lo)
+	for _, d := range m.Dots {
+		e := s.Exemplars[d.Index]
+		g.Dots = append(g.Dots, InvGraphDot{X: chart.Coord(d.X), Y: chart.Coord(d.Y), Class: "exemplar other",
+			Title: "trace " + e.TraceID + ": " + chart.FormatValue(e.Value, unit) + " at " + tf(time.UnixMilli(e.TMs))})
+	}
+	if e := s.Exemplar; e != nil {
+		g.Dots = append(g.Dots, InvGraphDot{X: chart.Coord(m.MarkX), Y: chart.Coord(m.MarkY), Class: "exemplar",
+			Title: "trace " + e.TraceID + ": " + chart.FormatValue(e.Value, unit)})
+	}
+	var note []string
+	if n := len(m.Dots); n > 0 {
+		note = append(note, plural(n, "exemplar"))
+	}
+	if n := len(m.Bands); n > 0 {
+		note = append(note, plural(n, "spike"))
+	}
+	g.Note = strings.Join(note, ", ")
+	g.YMax, g.YMin = chart.FormatValue(m.Hi, unit), chart.FormatValue(m.Lo, unit)
 	g.From, g.To = tf(time.UnixMilli(m.FromMs)), tf(time.UnixMilli(m.ToMs))
 	return g
 }

@@ -3,6 +3,7 @@ package views
 import (
 	"fmt"
 	"github.com/ariadne-dev/ariadne/store"
+	"strings"
 	"testing"
 	"time"
 
@@ -98,5 +99,35 @@ func TestBuildInvestigationSharedPage(t *testing.T) {
 	}
 	if got := SharedTime(time.UTC)(at); got != "2026-03-04 07:00:00 UTC" {
 		t.Errorf("UTC viewer sees %q: no second UTC time", got)
+	}
+}
+
+// TestCardGraphKeepsUnitsSpikesAndExemplars: a pinned latency graph's card
+// reads in seconds as /graph does, shades the spike /graph shaded and
+// draws the graph's exemplars, saying how many (#20 item 9).
+func TestCardGraphKeepsUnitsSpikesAndExemplars(t *testing.T) {
+	at := time.Date(2026, 3, 4, 7, 0, 0, 0, time.UTC)
+	var ser snapshot.Series
+	ser.Labels = map[string]string{"service": "payments"}
+	for i := range 20 {
+		v := 0.040 + 0.001*float64(i%2)
+		if i >= 10 && i < 13 {
+			v = 0.9
+		}
+		ser.T, ser.V = append(ser.T, at.Add(time.Duration(i)*time.Minute).UnixMilli()), append(ser.V, v)
+	}
+	it := store.Item{ID: 1, Kind: store.KindGraph, Ref: store.Ref{Query: `histogram_quantile(0.99, sum by (le) (rate(http_server_request_duration_seconds_bucket[1m])))`,
+		From: at, To: at.Add(19 * time.Minute)},
+		Snapshot: &snapshot.Snapshot{Series: []snapshot.Series{ser},
+			Exemplars: []snapshot.Exemplar{{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", TMs: at.Add(11 * time.Minute).UnixMilli(), Value: 1.2}}}}
+	g := itemView(it, TimeIn(time.UTC)).Graph
+	if g == nil || g.YMax != "1.2 s" || g.YMin != "0 s" {
+		t.Fatalf("card graph %+v: want its range in seconds", g)
+	}
+	if len(g.Bands) != 1 || len(g.Dots) != 1 || g.Dots[0].Class != "exemplar other" || !strings.Contains(g.Dots[0].Title, ": 1.2 s at ") {
+		t.Errorf("bands %+v, dots %+v", g.Bands, g.Dots)
+	}
+	if g.Note != "1 exemplar, 1 spike" {
+		t.Errorf("note %q", g.Note)
 	}
 }

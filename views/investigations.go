@@ -93,8 +93,11 @@ type InvFact struct{ Label, Value string }
 // InvGraph is a small SVG line chart in a 0..1000 × 0..100 box; the SVG
 // stretches to the card's width.
 type InvGraph struct {
-	Paths  []InvGraphPath
-	Dots   []InvGraphDot
+	Paths []InvGraphPath
+	Dots  []InvGraphDot
+	// Bands shade the series' spikes, as on /graph.
+	Bands  []InvGraphBand
+	Note   string // "12 exemplars, 2 spikes"
 	YMax   string
 	YMin   string
 	From   string
@@ -111,7 +114,12 @@ type InvGraphPath struct {
 }
 
 // InvGraphDot marks an exemplar.
-type InvGraphDot struct{ X, Y, Title string }
+// Class is "exemplar" for the one an exemplar pin is about, "exemplar
+// other" for a pinned graph's.
+type InvGraphDot struct{ X, Y, Title, Class string }
+
+// InvGraphBand is one spike's x range, in the mini graph's units.
+type InvGraphBand struct{ X, W, Title string }
 
 // InvWaterfall is a compact trace view: a few rows, each a bar placed in
 // percentages of the trace's duration.

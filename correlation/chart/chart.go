@@ -332,7 +332,7 @@ func (c *Chart) spikes(in ChartInput, owners []int, xOf func(int64) float64) {
 			continue
 		}
 		found, st := FindSpikes(s.Points, stepMs)
-		for _, sp := range mergeSpikes(found, stepMs) {
+		for _, sp := range mergeSpikes(found, stepMs) { // as SeriesSpikes, keeping st for the labels
 			from, to := max(sp.FromMs, c.FromMs), min(sp.ToMs, c.ToMs)
 			if to <= from {
 				continue

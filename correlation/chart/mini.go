@@ -21,8 +21,10 @@ const (
 // (times in unix ms beside their values), an optional marked point (the
 // pinned exemplar), and the pinned window, which is the x axis when set.
 type MiniInput struct {
-	Series       []MiniSeries
-	Mark         *MiniPoint
+	Series []MiniSeries
+	Mark   *MiniPoint
+	// Exemplars are a pinned graph's exemplars, drawn as dots.
+	Exemplars    []MiniPoint
 	FromMs, ToMs int64 // both zero: the x axis is the data's extent
 	MaxLines     int   // series past this many are not drawn
 }
@@ -43,9 +45,25 @@ type MiniPoint struct {
 type Mini struct {
 	Paths        []string // SVG path data, one per drawn series, in input order
 	MarkX, MarkY float64  // where Mark sits, when there is one
-	Lo, Hi       float64  // the y range; Lo is at most 0
-	FromMs, ToMs int64    // the x range
-	Empty        bool     // nothing to draw at all
+	Dots         []MiniDot
+	// Bands are the drawn series' spikes, found as the main graph finds
+	// them, as x ranges.
+	Bands        []MiniBand
+	Lo, Hi       float64 // the y range; Lo is at most 0
+	FromMs, ToMs int64   // the x range
+	Empty        bool    // nothing to draw at all
+}
+
+// MiniDot is where exemplar Index of the input sits.
+type MiniDot struct {
+	X, Y  float64
+	Index int
+}
+
+// MiniBand is one spike of series Series, from X over W.
+type MiniBand struct {
+	X, W   float64
+	Series int
 }
 
 // markWithoutData is the x range around a marked point when there is
@@ -77,6 +95,13 @@ func LayoutMini(in MiniInput) Mini {
 	}
 	if e := in.Mark; e != nil {
 		lo, hi = min(lo, e.V), max(hi, e.V)
+	}
+	// Exemplars in the x range count for the y range (outside it they are
+	// not drawn).
+	for _, e := range in.Exemplars {
+		if finite(e.V) && (fixed || n > 0) && e.TMs >= m.FromMs && e.TMs <= m.ToMs {
+			lo, hi = min(lo, e.V), max(hi, e.V)
+		}
 	}
 	if n == 0 {
 		if in.Mark == nil {
@@ -110,11 +135,24 @@ func LayoutMini(in MiniInput) Mini {
 		for j, t := range s.T {
 			pts = append(pts, datasources.Point{TMs: t, V: s.V[j]})
 		}
-		buf = appendPath(buf[:0], pts, smallestStep(s.T), x, y)
+		step := smallestStep(s.T)
+		buf = appendPath(buf[:0], pts, step, x, y)
 		m.Paths = append(m.Paths, string(buf))
+		for _, sp := range SeriesSpikes(pts, step) {
+			from, to := max(sp.FromMs, m.FromMs), min(sp.ToMs, m.ToMs)
+			if to > from {
+				x0 := round1(x(from))
+				m.Bands = append(m.Bands, MiniBand{X: x0, W: round1(max(x(to)-x0, 2)), Series: i})
+			}
+		}
 	}
 	if e := in.Mark; e != nil {
 		m.MarkX, m.MarkY = round1(x(e.TMs)), round1(y(e.V))
+	}
+	for i, e := range in.Exemplars {
+		if finite(e.V) && e.TMs >= m.FromMs && e.TMs <= m.ToMs {
+			m.Dots = append(m.Dots, MiniDot{X: round1(x(e.TMs)), Y: round1(y(e.V)), Index: i})
+		}
 	}
 	return m
 }

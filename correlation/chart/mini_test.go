@@ -79,3 +79,34 @@ func TestLayoutMini(t *testing.T) {
 		})
 	}
 }
+
+// TestLayoutMiniSpikesAndExemplars: a card graph shades a series' spike
+// where /graph would (the same detector) and places a graph's exemplars,
+// which also widen the y range; exemplars outside the window are not
+// drawn.
+func TestLayoutMiniSpikesAndExemplars(t *testing.T) {
+	var s MiniSeries
+	for i := range 20 {
+		v := 0.1 + 0.001*float64(i%3)
+		if i >= 10 && i < 13 {
+			v = 2 // a spike over three steps
+		}
+		s.T, s.V = append(s.T, int64(i)*1000), append(s.V, v)
+	}
+	m := LayoutMini(MiniInput{Series: []MiniSeries{s}, FromMs: 0, ToMs: 19000,
+		Exemplars: []MiniPoint{{TMs: 11000, V: 3}, {TMs: 25000, V: 9}}})
+	if len(m.Bands) != 1 || m.Bands[0].Series != 0 {
+		t.Fatalf("bands %+v, want the one spike", m.Bands)
+	}
+	// Half a step either side of 10 s … 12 s.
+	if b := m.Bands[0]; b.X < 490 || b.X > 500 || b.W < 150 || b.W > 160 {
+		t.Errorf("band at %.1f over %.1f, want about 500 over 158", b.X, b.W)
+	}
+	if len(m.Dots) != 1 || m.Dots[0].Index != 0 || m.Dots[0].Y != miniTop || m.Hi != 3 {
+		t.Errorf("dots %+v, range up to %v: want the in-window exemplar at the top of a range up to 3", m.Dots, m.Hi)
+	}
+	calm := LayoutMini(MiniInput{Series: []MiniSeries{{T: s.T[:10], V: s.V[:10]}}})
+	if len(calm.Bands) != 0 {
+		t.Errorf("a calm series has bands %+v", calm.Bands)
+	}
+}

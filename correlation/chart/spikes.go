@@ -110,6 +110,13 @@ func FindSpikes(points []datasources.Point, stepMs int64) ([]Spike, SpikeStats) 
 	return out, st
 }
 
+// SeriesSpikes are a series' spikes as a chart shades them: found by
+// FindSpikes, overlapping ones merged into one band.
+func SeriesSpikes(points []datasources.Point, stepMs int64) []Spike {
+	found, _ := FindSpikes(points, stepMs)
+	return mergeSpikes(found, stepMs)
+}
+
 func spikeStats(points []datasources.Point, vals []float64) SpikeStats {
 	sorted := slices.Clone(vals)
 	slices.Sort(sorted)

@@ -1,8 +1,10 @@
 package snapshot
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
@@ -34,6 +36,47 @@ func FromSeries(series []datasources.Series, lim Limits) (out []Series, omitted 
 	}
 	if cutPoints {
 		omitted = join(omitted, fmt.Sprintf("the last %d points of each series kept", lim.Points))
+	}
+	return out, omitted
+}
+
+// exemplarColumns is how many time slices FromExemplars thins by: about
+// as many as a card graph can tell apart.
+const exemplarColumns = 30
+
+// FromExemplars keeps at most lim.Exemplars of a graph's exemplars over
+// [fromMs, toMs] that name a trace (traceID reads it from their labels):
+// per time slice the slowest ones, so the card shows where the slow
+// requests were and keeps the ones worth opening; in time order.
+func FromExemplars(ex []datasources.Exemplar, fromMs, toMs int64, traceID func(map[string]string) (string, bool), lim Limits) (out []Exemplar, omitted string) {
+	if len(ex) == 0 || lim.Exemplars <= 0 {
+		return nil, ""
+	}
+	var all []Exemplar
+	for _, e := range ex {
+		if id, ok := traceID(e.Labels); ok {
+			all = append(all, Exemplar{TraceID: id, TMs: e.TMs, Value: e.Value, SeriesLabels: e.SeriesLabels})
+		}
+	}
+	out = all
+	if len(all) > lim.Exemplars {
+		// The slowest few of each time slice, then the slowest of those.
+		perColumn := max(lim.Exemplars/exemplarColumns, 1)
+		width := max((toMs-fromMs)/exemplarColumns, 1)
+		slices.SortStableFunc(all, func(a, b Exemplar) int { return cmp.Compare(b.Value, a.Value) })
+		kept := map[int64]int{}
+		out = nil
+		for _, e := range all {
+			if c := (e.TMs - fromMs) / width; kept[c] < perColumn {
+				kept[c]++
+				out = append(out, e)
+			}
+		}
+	}
+	out = out[:min(len(out), lim.Exemplars)] // out is slowest first here
+	slices.SortFunc(out, func(a, b Exemplar) int { return cmp.Or(cmp.Compare(a.TMs, b.TMs), cmp.Compare(b.Value, a.Value)) })
+	if len(out) < len(ex) {
+		omitted = fmt.Sprintf("%d of %d exemplars kept (the slowest over time)", len(out), len(ex))
 	}
 	return out, omitted
 }

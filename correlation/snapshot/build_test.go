@@ -1,6 +1,7 @@
 package snapshot
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -137,5 +138,34 @@ func TestFromSeriesAndLines(t *testing.T) {
 	lines, omitted := FromLines([]datasources.LogLine{{TimeNs: 5, Line: "héllo world"}, {TimeNs: 4, Line: "b"}}, lim)
 	if len(lines) != 1 || lines[0].Line != "héll…" || omitted != "1 of 2 lines kept" {
 		t.Errorf("lines %+v omitted %q", lines, omitted)
+	}
+}
+
+// TestFromExemplars: a graph's exemplars are thinned to the bound, the
+// slowest of each time slice kept, in time order; exemplars naming no
+// trace are not kept at all.
+func TestFromExemplars(t *testing.T) {
+	id := func(l map[string]string) (string, bool) { v, ok := l["trace_id"]; return v, ok }
+	var ex []datasources.Exemplar
+	for i := range 300 {
+		ex = append(ex, datasources.Exemplar{TMs: int64(i) * 1000, Value: float64(i % 7), Labels: map[string]string{"trace_id": fmt.Sprintf("%032x", i)}})
+	}
+	ex = append(ex, datasources.Exemplar{TMs: 5000, Value: 99, Labels: map[string]string{"span_id": "x"}})
+	out, omitted := FromExemplars(ex, 0, 300_000, id, Limits{Exemplars: 60})
+	if len(out) != 60 || omitted != "60 of 301 exemplars kept (the slowest over time)" {
+		t.Fatalf("%d kept, omitted %q", len(out), omitted)
+	}
+	for i := 1; i < len(out); i++ {
+		if out[i].TMs < out[i-1].TMs {
+			t.Fatalf("not in time order at %d", i)
+		}
+	}
+	for _, e := range out {
+		if e.Value < 5 || e.TraceID == "" {
+			t.Errorf("kept %+v: want only the slowest of each slice (6 or 5 here), each with its trace", e)
+		}
+	}
+	if few, omitted := FromExemplars(ex[:3], 0, 300_000, id, Limits{Exemplars: 60}); len(few) != 3 || omitted != "" {
+		t.Errorf("3 exemplars: %d kept, omitted %q", len(few), omitted)
 	}
 }

@@ -9,6 +9,9 @@ type Snapshot struct {
 	TakenAt  time.Time `json:"taken_at"`
 	Series   []Series  `json:"series,omitempty"`
 	Exemplar *Exemplar `json:"exemplar,omitempty"`
+	// Exemplars are those of a pinned graph, thinned (see FromExemplars),
+	// so its card still shows where the slow requests were.
+	Exemplars []Exemplar `json:"exemplars,omitempty"`
 	Trace    *Trace    `json:"trace,omitempty"`
 	Lines    []Line    `json:"lines,omitempty"`
 	Omitted  []string  `json:"omitted,omitempty"`
@@ -93,8 +96,9 @@ type Limits struct {
 	Points        int // per series
 	Lines         int
 	LineBytes     int // per log line
+	Exemplars     int // per graph
 }
 
 // DefaultLimits keep one item's snapshot well under a megabyte.
 var DefaultLimits = Limits{Spans: 2000, AttrsPerSpan: 32, EventsPerSpan: 8, ValueChars: 512,
-	Series: 10, Points: 720, Lines: 100, LineBytes: 4096}
+	Series: 10, Points: 720, Lines: 100, LineBytes: 4096, Exemplars: 60}

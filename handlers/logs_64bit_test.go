@@ -205,7 +205,7 @@ func TestLogs64BitTraceID(t *testing.T) {
 				if w.Code != http.StatusOK {
 					t.Fatalf("/traces/%s: status %d", id, w.Code)
 				}
-				logs := doc(t, w).Find("#trace-logs section.panel-done")
+				logs := doc(t, w).Find(`#trace-logs section.panel-done[data-panel="Logs"]`)
 				check("/traces/"+id+" Logs panel", f.rows(t, logs), want)
 				if st := logs.Find(".state").Text(); st != strconv.Itoa(len(tt.found))+" lines" {
 					t.Errorf("/traces/%s Logs panel state %q", id, st)

@@ -38,7 +38,8 @@ func (h *Handler) trace(c echo.Context) error {
 	in := h.traceInput(c, opt)
 	in.Backend = from.Display
 	v := views.BuildTrace(tree, in)
-	v.Logs, v.LogsHeads = h.traceLogsPanel(c, tree)
+	v.Panels, v.PanelHeads = h.tracePanels(c, tree, from)
+	v.HasLogs = h.opt.Loki != nil
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
 		w := append(pinWindow(tree), views.Hidden{Name: "backend", Value: from.Name})
@@ -49,7 +50,7 @@ func (h *Handler) trace(c echo.Context) error {
 		}
 	}
 	p := h.page(c, v.Title, "traces")
-	p.Styles = []string{"css/trace.css", "css/logs.css"}
+	p.Styles = []string{"css/trace.css", "css/logs.css", "css/analysis.css"}
 	p.Scripts = []string{"js/trace.js"}
 	return render(c, http.StatusOK, views.Trace(p, v))
 }

@@ -34,16 +34,25 @@ const (
 	spanLogsTimeout = 1500 * time.Millisecond
 )
 
-// traceLogsPanel starts the Logs panel of a trace page; nil when Loki is
-// not configured.
-func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Component, []views.PanelHead) {
-	if h.opt.Loki == nil {
-		return nil, nil
+// tracePanels starts the panels streamed after a trace page's waterfall:
+// its logs (when Loki is configured), the comparison with similar traces
+// and the span quality check.
+func (h *Handler) tracePanels(c echo.Context, t *trace.TraceTree, from TraceBackend) (templ.Component, []views.PanelHead) {
+	var panels []panel
+	if h.opt.Loki != nil {
+		panels = append(panels, h.traceLogsPanel(c, t))
 	}
+	panels = append(panels, h.baselinePanel(t, from), qualityPanel(t, from))
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
+	return set, set.Heads()
+}
+
+// traceLogsPanel is the Logs panel of a trace page.
+func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) panel {
 	id := t.Trace.ID
 	w := links.TraceWindow(t.StartNs, t.EndNs)
 	zone := zoneOf(c)
-	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
+	return panel{Title: "Logs", Backend: "Loki", Load: func(ctx context.Context) (panelOut, error) {
 		q, err := query.TraceLogQuery(h.opt.TraceLogQuery, id, "")
 		if err != nil {
 			return panelOut{}, err
@@ -64,8 +73,7 @@ func (h *Handler) traceLogsPanel(c echo.Context, t *trace.TraceTree) (templ.Comp
 			out.Empty = &d
 		}
 		return panelOut{Body: views.TraceLogsBody(out, links.Logs(links.LogsParams{TraceID: id, Window: w})), State: strconv.Itoa(len(pg.Lines)) + " lines"}, nil
-	}})
-	return set, set.Heads()
+	}}
 }
 
 // spanLogs loads one span's lines for its details, within spanLogsTimeout.

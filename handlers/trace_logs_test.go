@@ -43,7 +43,7 @@ func TestTracePageLogs(t *testing.T) {
 	if strings.Index(body, `id="waterfall"`) > strings.Index(body, `id="trace-logs"`) {
 		t.Error("the Logs section comes before the waterfall")
 	}
-	logs := d.Find("#trace-logs section.panel-done")
+	logs := d.Find(`#trace-logs section.panel-done[data-panel="Logs"]`)
 	var got []string
 	logs.Find(".logline").Each(func(_ int, s *goquery.Selection) {
 		got = append(got, s.Find(".off").Text()+" "+s.Find(".svc").Text()+" "+s.AttrOr("data-span", ""))

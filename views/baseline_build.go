@@ -66,10 +66,10 @@ func BuildBaselinePanel(t *trace.TraceTree, r *baseline.Result, in BaselineInput
 		similar = " (" + in.Similar + ")"
 	}
 	if !p.Judged {
-		p.Note = "Too small to judge: " + countOf(r.Baseline.Traces, "similar trace") + similar + "; at least " +
+		p.Note = "Too small to judge: " + Plural(r.Baseline.Traces, "similar trace") + similar + "; at least " +
 			strconv.Itoa(baseline.MinTraces) + " are needed."
 	} else {
-		p.Note = "Compared with " + countOf(r.Baseline.Traces, "similar trace") + similar + "."
+		p.Note = "Compared with " + Plural(r.Baseline.Traces, "similar trace") + similar + "."
 	}
 	for i := range r.Spans {
 		s := &r.Spans[i]

@@ -213,10 +213,10 @@ func cardGraph(s *snapshot.Snapshot, ref store.Ref, tf func(time.Time) string) *
 	}
 	var note []string
 	if n := len(m.Dots); n > 0 {
-		note = append(note, plural(n, "exemplar"))
+		note = append(note, Plural(n, "exemplar"))
 	}
 	if n := len(m.Bands); n > 0 {
-		note = append(note, plural(n, "spike"))
+		note = append(note, Plural(n, "spike"))
 	}
 	g.Note = strings.Join(note, ", ")
 	g.YMax, g.YMin = chart.FormatValue(m.Hi, unit), chart.FormatValue(m.Lo, unit)

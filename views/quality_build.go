@@ -73,14 +73,14 @@ func BuildQualityReport(rep quality.Report, in QualityInput) *QualityReport {
 	}
 	for _, g := range rep.Groups {
 		qg := QualityGroup{ID: g.Rule.ID, Title: g.Rule.Title, Reason: g.Rule.Reason, Fix: g.Rule.Fix,
-			Count: countOf(g.Spans, "span") + " in " + countOf(g.Traces, "trace")}
+			Count: Plural(g.Spans, "span") + " in " + Plural(g.Traces, "trace")}
 		for _, ex := range g.Examples {
 			qg.Examples = append(qg.Examples, QualityExample{Service: text.Visible(ex.Service), Name: text.Visible(ex.Name),
 				Detail: text.Visible(ex.Detail),
 				URL:    links.Trace(ex.TraceID, links.TraceParams{Span: ex.SpanID, Backend: in.Backend, Window: in.Window})})
 		}
 		if n := g.Spans - len(g.Examples); n > 0 {
-			qg.More = "and " + countOf(n, "more span")
+			qg.More = "and " + Plural(n, "more span")
 		}
 		out.Groups = append(out.Groups, qg)
 	}
@@ -89,7 +89,7 @@ func BuildQualityReport(rep quality.Report, in QualityInput) *QualityReport {
 
 // qualitySample is the sentence saying what a report covered.
 func qualitySample(rep quality.Report, in QualityInput) string {
-	s := countOf(rep.Spans, "span") + " in " + countOf(rep.Traces, "trace")
+	s := Plural(rep.Spans, "span") + " in " + Plural(rep.Traces, "trace")
 	if in.Service != "" {
 		s += " of " + text.Visible(in.Service)
 	}
@@ -104,15 +104,7 @@ func qualitySample(rep quality.Report, in QualityInput) string {
 		s += ")"
 	}
 	if in.Failed > 0 {
-		s += "; " + countOf(in.Failed, "trace") + " could not be fetched"
+		s += "; " + Plural(in.Failed, "trace") + " could not be fetched"
 	}
 	return s + "."
-}
-
-// countOf is "1 span" or "3 spans".
-func countOf(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return strconv.Itoa(n) + " " + word + "s"
 }

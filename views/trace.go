@@ -36,10 +36,12 @@ type TraceView struct {
 	OpStats      []StatRow
 	Graph        ServiceGraph
 
-	// Logs is the trace's Logs panel, streamed below the waterfall so it
-	// never delays it; nil when Loki is not configured.
-	Logs      templ.Component
-	LogsHeads []PanelHead
+	// Panels are streamed below the waterfall so they never delay it: the
+	// trace's logs (when Loki is configured), the comparison with similar
+	// traces, the span quality check.
+	Panels     templ.Component
+	PanelHeads []PanelHead
+	HasLogs    bool // the logs panel is among them
 }
 
 // ServiceChip is a service and its colour class.

@@ -1,0 +1,67 @@
+package handlers
+
+import (
+	"context"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/baseline"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/quality"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/trace"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// The trace page's analysis panels (#18), streamed after the waterfall
+// with its logs so neither delays it: the trace against similar traces,
+// and what its spans break of good instrumentation practice.
+
+// baselineWindow is how far either side of the trace similar traces are
+// looked for.
+const baselineWindow = 30 * time.Minute
+
+// baselinePanel compares t with a bounded sample of traces with the same
+// root service and operation around it, from the backend that had it.
+func (h *Handler) baselinePanel(t *trace.TraceTree, from TraceBackend) panel {
+	return panel{Title: "Compared with similar traces", Backend: from.Display, Load: func(ctx context.Context) (panelOut, error) {
+		cw := views.CompareWith{Action: links.TraceDiffPath, A: t.Trace.ID}
+		if len(t.Roots) == 0 {
+			return panelOut{Body: views.BaselineBody(views.BaselinePanel{Note: "The trace has no root span to compare by."}, cw)}, nil
+		}
+		root := t.Nodes[t.Roots[0]].Span
+		start := time.Unix(0, t.StartNs)
+		w := links.TimeRange{From: start.Add(-baselineWindow), To: start.Add(baselineWindow)}
+		s, err := h.sampleTraces(ctx, from, query.TraceFilter{Service: root.Service(), SpanName: root.Name}, w, defaultSampleTraces)
+		if err != nil {
+			return panelOut{}, err
+		}
+		similar := make([]*trace.TraceTree, 0, len(s.Traces))
+		for _, tr := range s.Traces {
+			similar = append(similar, trace.BuildTree(tr, false))
+			if tr.ID != t.Trace.ID && len(cw.Choices) < 10 {
+				sim := similar[len(similar)-1]
+				cw.Choices = append(cw.Choices, views.Link{URL: tr.ID, Label: views.SimilarTraceLabel(sim)})
+			}
+		}
+		p := views.BuildBaselinePanel(t, baseline.Compare(t, similar), views.BaselineInput{Backend: from.Name,
+			Similar: "same root service and operation, within 30 min of this one"})
+		state := "too few to judge"
+		if p.Judged {
+			state = views.Plural(len(p.Unusual)+p.MoreUnusual, "unusual span")
+		}
+		return panelOut{Body: views.BaselineBody(p, cw), State: state}, nil
+	}}
+}
+
+// qualityPanel checks the trace's spans against the span quality rules.
+func qualityPanel(t *trace.TraceTree, from TraceBackend) panel {
+	return panel{Title: "Span quality", Load: func(ctx context.Context) (panelOut, error) {
+		r := views.BuildQualityReport(quality.CheckTrace(t.Trace, 5), views.QualityInput{Backend: from.Name, Display: from.Display,
+			Window: links.TraceWindow(t.StartNs, t.EndNs)})
+		state := "no findings"
+		if n := len(r.Groups); n > 0 {
+			state = views.Plural(n, "rule") + " broken"
+		}
+		return panelOut{Body: views.QualityBody(r, "h3"), State: state}, nil
+	}}
+}

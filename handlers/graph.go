@@ -43,8 +43,8 @@ func (h *Handler) graph(c echo.Context) error {
 	ctrl.Zone = loc.String()
 	p := h.page(c, "Graph", "graph")
 	p.Range = ctrl
-	p.Styles = append(p.Styles, "css/graph.css")
-	p.Scripts = append(p.Scripts, "js/graph.js")
+	p.Styles = append(p.Styles, "css/graph.css", "css/pickers.css")
+	p.Scripts = append(p.Scripts, "js/graph.js", "js/pickers.js")
 
 	g := views.GraphPage{Step: params.Get("step"), UTC: utc, Example: demoQuery,
 		ExampleURL: links.Graph([]string{demoQuery}, links.TimeRange{RawFrom: "now-15m", RawTo: "now"})}

@@ -47,8 +47,8 @@ type logsRequest struct {
 // logs renders GET /logs: a LogQL query, or a trace's lines by trace_id.
 func (h *Handler) logs(c echo.Context) error {
 	p := h.page(c, "Logs", "logs")
-	p.Styles = []string{"css/logs.css"}
-	p.Scripts = []string{"js/logs.js"}
+	p.Styles = []string{"css/logs.css", "css/pickers.css"}
+	p.Scripts = []string{"js/logs.js", "js/pickers.js"}
 	qp := c.QueryParams()
 	v := views.LogsView{Query: qp.Get("q"), TraceID: qp.Get("trace_id"), SpanID: qp.Get("span_id")}
 	req := logsRequest{query: strings.TrimSpace(qp.Get("q")), params: url.Values{}, zone: zoneOf(c)}

@@ -16,9 +16,15 @@ import (
 // with its logs so neither delays it: the trace against similar traces,
 // and what its spans break of good instrumentation practice.
 
-// baselineWindow is how far either side of the trace similar traces are
-// looked for.
-const baselineWindow = 30 * time.Minute
+const (
+	// baselineWindow is how far either side of the trace similar traces
+	// are looked for.
+	baselineWindow = 30 * time.Minute
+	// baselineMaxSpans bounds the traces compared: a sample of 20 traces
+	// the size of a 10,000-span one would cost the server more than the
+	// page itself.
+	baselineMaxSpans = 5000
+)
 
 // baselinePanel compares t with a bounded sample of traces with the same
 // root service and operation around it, from the backend that had it.
@@ -27,6 +33,10 @@ func (h *Handler) baselinePanel(t *trace.TraceTree, from TraceBackend) panel {
 		cw := views.CompareWith{Action: links.TraceDiffPath, A: t.Trace.ID}
 		if len(t.Roots) == 0 {
 			return panelOut{Body: views.BaselineBody(views.BaselinePanel{Note: "The trace has no root span to compare by."}, cw)}, nil
+		}
+		if n := len(t.Nodes); n > baselineMaxSpans {
+			return panelOut{Body: views.BaselineBody(views.BaselinePanel{Note: "This trace has " + views.Plural(n, "span") +
+				": it is not compared with similar traces, which would cost more than the page itself."}, cw), State: "skipped"}, nil
 		}
 		root := t.Nodes[t.Roots[0]].Span
 		start := time.Unix(0, t.StartNs)

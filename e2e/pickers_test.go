@@ -58,8 +58,9 @@ func (b *browser) waitEval(t *testing.T, what, js string) {
 
 // TestLabelPickers: on /graph a label and a value picked in the picker
 // narrow the query in its box (in place with JavaScript, by links
-// without), and the graph runs it; on /logs a stream label's value does
-// the same to the LogQL (#20 item 2).
+// without), and the graph runs it; the latency builder writes its query
+// without JavaScript; on /logs a stream label's value narrows the LogQL
+// (#20 item 2).
 func TestLabelPickers(t *testing.T) {
 	a := demoApp(t)
 	latency := query.LatencyQuery(query.Latency{})
@@ -123,6 +124,20 @@ func TestLabelPickers(t *testing.T) {
 		if box, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.ID("query-q"))); box != want {
 			t.Errorf("box %q, want %q", box, want)
 		}
+
+		// The latency builder is a GET form: a service chosen, it writes
+		// the latency query by route for that service.
+		const lb = "details.latency-builder"
+		if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(lb+" > summary")),
+			chromedp.SetValue(chromedp.CSS(lb+` select[name="service"]`), "orders"),
+			chromedp.Click(chromedp.CSS(lb+` button[type="submit"]`))); err != nil {
+			t.Fatal(err)
+		}
+		want = query.LatencyQuery(query.Latency{Service: "orders"})
+		b.waitEval(t, "the builder's query", `new URLSearchParams(location.search).get("q") === `+jsString(want))
+		b.waitEval(t, "its graph", `(() => { const p = document.querySelector("section.panel-done");
+			return !!p && p.getAttribute("data-panel") === `+jsString(want)+` && !!p.querySelector("svg.chart"); })()`)
+		screenshot(t, b, "graph-builder")
 	})
 
 	logs := a.URL + "/logs?" + url.Values{"q": {`{service_name=~".+"}`}, "from": {"now-15m"}, "to": {"now"}}.Encode()

@@ -34,6 +34,7 @@ type PickerGroup struct {
 // PickerName is a label (or field) to choose.
 type PickerName struct {
 	Name     string
+	Label    string // Name as shown
 	Hint     string // "json · 12 values"
 	URL      string // the page with its values listed
 	Fragment string // the same, as a fragment
@@ -65,6 +66,7 @@ type PickerValue struct {
 	URL      string // the page with the query narrowed, picker open
 	Fragment string // the picker after choosing it, for the script
 	Query    string // the narrowed query
+	Title    string // Query as shown (invisible characters made visible)
 }
 
 // PickerMaxValues bounds a value list; the filter reaches the rest.

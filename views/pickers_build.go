@@ -123,7 +123,7 @@ func BuildPicker(in PickerInput) Picker {
 		return []string{"labels", "1", "pick", pk.Name}
 	}
 	name := func(pk Pick, hint string) PickerName {
-		return PickerName{Name: pk.Name, Hint: hint, URL: link(in.Path, pickArgs(pk)...), Fragment: link(frag, pickArgs(pk)...),
+		return PickerName{Name: pk.Name, Label: text.Visible(pk.Name), Hint: hint, URL: link(in.Path, pickArgs(pk)...), Fragment: link(frag, pickArgs(pk)...),
 			Current: pk == in.Pick}
 	}
 	title := "Labels"
@@ -206,7 +206,7 @@ func buildPickerValues(in PickerInput, link func(string, ...string) string, frag
 			label = "(empty)"
 		}
 		fa := append(append([]string{}, pickArgs...), "value", val, in.Target, in.Query)
-		v.Values = append(v.Values, PickerValue{Label: label, Value: val, Query: q,
+		v.Values = append(v.Values, PickerValue{Label: label, Value: val, Query: q, Title: text.Shorten(text.Visible(q), 500),
 			URL:      link(in.Path, in.Target, q, "labels", "1"),
 			Fragment: link(frag, fa...)})
 	}

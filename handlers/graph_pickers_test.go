@@ -276,3 +276,29 @@ func TestLatencyBuilder(t *testing.T) {
 		t.Error("no text field without Prometheus's lists")
 	}
 }
+
+// target= points the picker at another query box; a label name from the
+// URL that is not a classic name is written quoted, never as PromQL.
+func TestGraphPickerSecondBoxAndHostileNames(t *testing.T) {
+	f := demoLabels()
+	f.values[`x"} or vector(1) #`] = []string{"v"}
+	a := newLabelApp(t, f, Options{})
+	d := doc(t, a.get(t, graphURL("up", "q2", "rate(x[1m])", "target", "q2", "pick", "service")))
+	p := d.Find("#picker-promql")
+	if p.AttrOr("data-target", "") != "query-q2" || p.Find(".picker-target").Length() != 2 {
+		t.Errorf("picker for q2: target %q, %d box links", p.AttrOr("data-target", ""), p.Find(".picker-target").Length())
+	}
+	v := hrefQuery(t, p.Find("a.pick-value").First())
+	if v.Get("q2") != `rate(x{service="gateway"}[1m])` || v.Get("q") != "up" {
+		t.Errorf("value link q=%q q2=%q", v.Get("q"), v.Get("q2"))
+	}
+	d = doc(t, a.get(t, graphURL("up", "pick", `x"} or vector(1) #`)))
+	if got := hrefQuery(t, d.Find("#picker-promql a.pick-value").First()).Get("q"); got != `up{"x\"} or vector(1) #"="v"}` {
+		t.Errorf("hostile name: q=%q", got)
+	}
+	// An unknown target falls back to the first box.
+	d = doc(t, a.get(t, graphURL("up", "target", "q9", "labels", "1")))
+	if d.Find("#picker-promql").AttrOr("data-target", "") != "query-q" {
+		t.Error("target q9 accepted")
+	}
+}

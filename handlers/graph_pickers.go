@@ -105,7 +105,9 @@ func (h *Handler) latencyBuilder(c echo.Context, r links.TimeRange) templ.Compon
 	}
 	in.Listed = true
 	bucket := query.LatencyHistogram + "_bucket"
+	base := in // the load fills its own copy: it may run on past a timeout
 	return h.pickerSlot(c.Request().Context(), requestLogger(c), "Prometheus", func(ctx context.Context) (templ.Component, error) {
+		in := base
 		var wg sync.WaitGroup
 		var sErr, rErr error
 		wg.Go(func() { in.Services, sErr = src.LabelValues(ctx, "service", []string{bucket}, r.From, r.To) })
@@ -123,6 +125,7 @@ func (h *Handler) latencyBuilder(c echo.Context, r links.TimeRange) templ.Compon
 		}
 		return views.LatencyBuilderForm(views.BuildLatencyBuilder(in)), nil
 	}, func(msg string) templ.Component {
+		in := base
 		in.Error = "The services and routes could not be listed: " + msg
 		return views.LatencyBuilderForm(views.BuildLatencyBuilder(in))
 	})

@@ -302,3 +302,19 @@ func TestGraphPickerSecondBoxAndHostileNames(t *testing.T) {
 		t.Error("target q9 accepted")
 	}
 }
+
+// A Prometheus too slow to list services leaves the builder typed, with
+// the reason, and the graph drawn.
+func TestLatencyBuilderSlowPrometheus(t *testing.T) {
+	f := demoLabels()
+	f.hang = true
+	a := newLabelApp(t, f, Options{PanelTimeout: 200 * time.Millisecond})
+	d := doc(t, a.get(t, graphURL("up", "service", "orders")))
+	b := d.Find("details.latency-builder")
+	if b.Find(`input[name="service"]`).AttrOr("value", "") != "orders" || !strings.Contains(b.Text(), "did not answer within 200ms") {
+		t.Errorf("builder %q", b.Text())
+	}
+	if d.Find("section.panel-done svg.chart").Length() != 1 {
+		t.Error("no graph")
+	}
+}

@@ -12,9 +12,9 @@ type Snapshot struct {
 	// Exemplars are those of a pinned graph, thinned (see FromExemplars),
 	// so its card still shows where the slow requests were.
 	Exemplars []Exemplar `json:"exemplars,omitempty"`
-	Trace    *Trace    `json:"trace,omitempty"`
-	Lines    []Line    `json:"lines,omitempty"`
-	Omitted  []string  `json:"omitted,omitempty"`
+	Trace     *Trace     `json:"trace,omitempty"`
+	Lines     []Line     `json:"lines,omitempty"`
+	Omitted   []string   `json:"omitted,omitempty"`
 }
 
 // Series is one series as parallel arrays (compact in JSON). Points that

@@ -30,6 +30,9 @@ type Options struct {
 	LokiURL       string // push to and query this Loki
 	TempoURL      string // query this Tempo...
 	TempoOTLPURL  string // ...and export traces here
+	// TempoMaxBytesPerTrace is the Tempo test server's per-trace limit
+	// (0: Tempo's default, 5 MB), raised as operators raise Tempo's.
+	TempoMaxBytesPerTrace int64
 	// Traces is where the shop's traces go: "tempo" (the default; the
 	// Tempo test server or TempoURL), "jaeger" (a real Jaeger the world
 	// starts), or "both".
@@ -110,7 +113,11 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.TempoURL, w.TempoOTLPURL = strings.TrimRight(opt.TempoURL, "/"), strings.TrimRight(opt.TempoOTLPURL, "/")
 	default:
-		st := tempotest.New(tempotest.WithRetention(24 * time.Hour))
+		topts := []tempotest.Option{tempotest.WithRetention(24 * time.Hour)}
+		if opt.TempoMaxBytesPerTrace > 0 {
+			topts = append(topts, tempotest.WithMaxBytesPerTrace(opt.TempoMaxBytesPerTrace))
+		}
+		st := tempotest.New(topts...)
 		u, err := w.serveOn(opt.TempoAddr, st.Handler())
 		if err != nil {
 			return fmt.Errorf("tempotest: %w", err)

@@ -89,6 +89,9 @@ func startWorld() (stop func(), err error) {
 	w, err := demo.Start(ctx, demo.Options{
 		Rate: 15, SampleRatio: 1, DataDir: dataDir, DatabaseURL: dbURL, ScrapeInterval: time.Second, Traces: "both",
 		Spikes: demo.Spikes{Every: 2 * time.Minute, Length: time.Minute, AtStart: true},
+		// Raised as an operator raises Tempo's, so the large-trace journeys
+		// get 100,000-span traces whole.
+		TempoMaxBytesPerTrace: 128 << 20,
 	})
 	if err != nil {
 		drop()

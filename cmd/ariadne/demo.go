@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/dustin/go-humanize"
+
 	"context"
 	"flag"
 	"fmt"
@@ -26,6 +28,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	promAddr := fs.String("prometheus-addr", "", "listen address of the Prometheus the demo starts (default: a free port)")
 	lokiAddr := fs.String("loki-addr", "", "listen address of the Loki test server (default: a free port)")
 	tempoAddr := fs.String("tempo-addr", "", "listen address of the Tempo test server (default: a free port)")
+	tempoMax := fs.String("tempo-max-bytes-per-trace", "5MB", "the Tempo test server's per-trace limit, as Tempo's max_bytes_per_trace (bytes, or with a KB, MB, MiB… suffix); larger traces come back partial")
 	traces := fs.String("traces", "tempo", "where the shop's traces go and Ariadne reads them: tempo (the Tempo test server), jaeger (a real Jaeger), or both")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -36,17 +39,22 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if *length > *every {
 		return fmt.Errorf("--spike-length %s is longer than --spike-every %s", *length, *every)
 	}
+	maxTrace, err := parseSize(*tempoMax)
+	if err != nil {
+		return fmt.Errorf("--tempo-max-bytes-per-trace: %w", err)
+	}
 
 	w, err := demo.Start(ctx, demo.Options{
 		Rate: *rate, SampleRatio: *ratio, DataDir: *dataDir,
-		Spikes:         demo.Spikes{Every: *every, Length: *length, AtStart: *atStart},
-		DatabaseURL:    getenv("DATABASE_URL"),
-		PrometheusURL:  getenv("PROMETHEUS_URL"),
-		LokiURL:        getenv("LOKI_URL"),
-		TempoURL:       getenv("TEMPO_URL"),
-		TempoOTLPURL:   getenv("TEMPO_OTLP_URL"),
-		Traces:         *traces,
-		PrometheusAddr: *promAddr, LokiAddr: *lokiAddr, TempoAddr: *tempoAddr,
+		Spikes:                demo.Spikes{Every: *every, Length: *length, AtStart: *atStart},
+		DatabaseURL:           getenv("DATABASE_URL"),
+		PrometheusURL:         getenv("PROMETHEUS_URL"),
+		LokiURL:               getenv("LOKI_URL"),
+		TempoURL:              getenv("TEMPO_URL"),
+		TempoOTLPURL:          getenv("TEMPO_OTLP_URL"),
+		Traces:                *traces,
+		TempoMaxBytesPerTrace: maxTrace,
+		PrometheusAddr:        *promAddr, LokiAddr: *lokiAddr, TempoAddr: *tempoAddr,
 	})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
@@ -122,4 +130,14 @@ func maskPassword(raw string) string {
 		u.User = url.UserPassword(u.User.Username(), "xxxxx")
 	}
 	return u.String()
+}
+
+// parseSize reads a size as operators write Tempo's limits: bytes, or
+// with a decimal (KB, MB, GB) or binary (KiB, MiB, GiB) suffix.
+func parseSize(s string) (int64, error) {
+	n, err := humanize.ParseBytes(s)
+	if err != nil || n == 0 || n > 1<<40 {
+		return 0, fmt.Errorf("%q: want a size such as 5000000, 5MB or 64MiB", s)
+	}
+	return int64(n), nil
 }

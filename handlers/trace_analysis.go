@@ -41,12 +41,19 @@ func (h *Handler) baselinePanel(t *trace.TraceTree, from TraceBackend) panel {
 		root := t.Nodes[t.Roots[0]].Span
 		start := time.Unix(0, t.StartNs)
 		w := links.TimeRange{From: start.Add(-baselineWindow), To: start.Add(baselineWindow)}
-		s, err := h.sampleTraces(ctx, from, query.TraceFilter{Service: root.Service(), SpanName: root.Name}, w, defaultSampleTraces)
+		// Strictly the same root: Tempo asks for it (rootServiceName,
+		// rootName); Jaeger and Zipkin search by service and operation,
+		// which a child span may match, so their traces are checked here.
+		f := query.TraceFilter{RootService: root.Service(), RootName: root.Name}
+		s, err := h.sampleTraces(ctx, from, f, w, defaultSampleTraces)
 		if err != nil {
 			return panelOut{}, err
 		}
 		similar := make([]*trace.TraceTree, 0, len(s.Traces))
 		for _, tr := range s.Traces {
+			if !f.Matches(tr) {
+				continue
+			}
 			similar = append(similar, trace.BuildTree(tr, false))
 			if tr.ID != t.Trace.ID && len(cw.Choices) < 10 {
 				sim := similar[len(similar)-1]

@@ -18,17 +18,30 @@ type TraceFilter struct {
 	// Attributes are "key=value" pairs; the key may carry a scope
 	// (span., resource.) or not (either scope matches).
 	Attributes []string
+	// RootService and RootName match the trace's root span only (TraceQL's
+	// rootServiceName and rootName): "traces like this one" are those
+	// with the same root, not any trace passing through that operation.
+	// The form has no field for them; Jaeger and Zipkin search by service
+	// and operation instead (see Params).
+	RootService, RootName string
 }
 
 // Empty reports whether no field of the form is set.
 func (f TraceFilter) Empty() bool {
-	return f.Service == "" && f.SpanName == "" && f.MinDuration == 0 && f.MaxDuration == 0 && !f.ErrorsOnly && len(f.Attributes) == 0
+	return f.Service == "" && f.SpanName == "" && f.MinDuration == 0 && f.MaxDuration == 0 && !f.ErrorsOnly && len(f.Attributes) == 0 &&
+		f.RootService == "" && f.RootName == ""
 }
 
 // Build compiles the form to one TraceQL spanset filter. Every value is
 // quoted and escaped, so no input can change the query's structure.
 func (f TraceFilter) Build() (string, error) {
 	var conds []string
+	if f.RootService != "" {
+		conds = append(conds, "rootServiceName = "+QuoteTraceQL(f.RootService))
+	}
+	if f.RootName != "" {
+		conds = append(conds, "rootName = "+QuoteTraceQL(f.RootName))
+	}
 	if f.Service != "" {
 		conds = append(conds, "resource.service.name = "+QuoteTraceQL(f.Service))
 	}

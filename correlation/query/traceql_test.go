@@ -26,6 +26,8 @@ func TestTraceFilterBuild(t *testing.T) {
 		{"attributes: scoped, bare, numbers, booleans", TraceFilter{Attributes: []string{"span.http.response.status_code=500", "order.id = ord-1", "resource.cloud=true", `user.id="abc"`}},
 			`{ span.http.response.status_code = 500 && .order.id = "ord-1" && resource.cloud = true && .user.id = "abc" }`, ""},
 		{"odd attribute names are quoted", TraceFilter{Attributes: []string{"my key=v"}}, `{ ."my key" = "v" }`, ""},
+		{"root intrinsics first", TraceFilter{RootService: "gateway", RootName: "POST /api/checkout", ErrorsOnly: true},
+			`{ rootServiceName = "gateway" && rootName = "POST /api/checkout" && status = error }`, ""},
 		{"sub-millisecond duration", TraceFilter{MinDuration: 1500 * time.Microsecond}, `{ duration >= 1500us }`, ""},
 		{"attribute without value", TraceFilter{Attributes: []string{"order.id"}}, "", "write it as key=value"},
 		{"max below min", TraceFilter{MinDuration: time.Second, MaxDuration: time.Millisecond}, "", "below min duration"},

@@ -16,4 +16,6 @@
 //   - baseline: a trace against similar ones (per-operation p50/p99, the
 //     most unusual spans, structure), two traces aligned span by span,
 //     and attribute values ranked by how much more a selection has them
+//   - sampling: how a trace was sampled (tracestate thresholds, Jaeger's
+//     sampler tags, tail policies) and why a trace ID may be missing
 package correlation

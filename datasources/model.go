@@ -44,7 +44,16 @@ type Span struct {
 	// Resource is shared by every span of one resource (one process).
 	Resource *Resource
 	Scope    string // instrumentation scope name
+	// TraceState is the W3C tracestate the span was recorded with ("" for
+	// none): OpenTelemetry's probability sampling writes its threshold
+	// there (ot=th:…). Jaeger's classic API and Zipkin carry it as the tag
+	// w3c.tracestate.
+	TraceState string
 }
+
+// TraceStateTag is the tag (attribute) OpenTelemetry's Jaeger and Zipkin
+// translators write a span's tracestate to.
+const TraceStateTag = "w3c.tracestate"
 
 // Service is the span's service.name ("" when the resource has none).
 func (s *Span) Service() string {

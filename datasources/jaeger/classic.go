@@ -113,6 +113,8 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 				sp.StatusMsg = a.Value
 			case "otel.scope.name":
 				sp.Scope = a.Value
+			case datasources.TraceStateTag:
+				sp.TraceState = a.Value
 			case "error":
 				if a.Value == "true" && !statusSet {
 					sp.Status = datasources.StatusError

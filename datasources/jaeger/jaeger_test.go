@@ -18,7 +18,7 @@ import (
 // another trace, an error tag, a log with an "event" field.
 const classicTraceJSON = `{"data":[{"traceID":"a3ce929d0e0e4736","spans":[
 {"traceID":"a3ce929d0e0e4736","spanID":"a1","operationName":"GET /cart","references":[],"startTime":1700000000000000,"duration":250000,
- "tags":[{"key":"span.kind","type":"string","value":"server"},{"key":"http.status_code","type":"int64","value":500},{"key":"error","type":"bool","value":true},
+ "tags":[{"key":"span.kind","type":"string","value":"server"},{"key":"http.status_code","type":"int64","value":500},{"key":"w3c.tracestate","type":"string","value":"ot=th:8"},{"key":"error","type":"bool","value":true},
   {"key":"ratio","type":"float64","value":0.25},{"key":"cached","type":"bool","value":false}],
  "logs":[{"timestamp":1700000000100000,"fields":[{"key":"event","type":"string","value":"exception"},{"key":"message","type":"string","value":"boom"}]}],
  "processID":"p1","warnings":null},
@@ -49,6 +49,9 @@ func TestConvertClassic(t *testing.T) {
 	}
 	if attrs["http.status_code"] != "500" || attrs["ratio"] != "0.25" || attrs["cached"] != "false" || attrs["span.kind"] != "" || attrs["error"] != "" {
 		t.Errorf("root attributes %v (span.kind and error become fields)", attrs)
+	}
+	if root.TraceState != "ot=th:8" || attrs[datasources.TraceStateTag] != "" {
+		t.Errorf("tracestate %q (the tag becomes the field)", root.TraceState)
 	}
 	if len(root.Events) != 1 || root.Events[0].Name != "exception" || root.Events[0].Attributes[0].Value != "boom" {
 		t.Errorf("events %+v", root.Events)

@@ -64,6 +64,7 @@ func Convert(td *tracepb.TracesData) []datasources.Span {
 					Links:        c.spanLinks(sp.Links),
 					Resource:     res,
 					Scope:        scope,
+					TraceState:   sp.TraceState,
 				})
 			}
 		}

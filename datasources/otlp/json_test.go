@@ -11,7 +11,7 @@ import (
 // with hex IDs, enums as numbers, 64-bit integers as strings.
 const jaegerV3 = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
 "scopeSpans":[{"scope":{"name":"test"},"spans":[
-{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00000000000000a1","name":"POST /checkout","kind":2,
+{"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00000000000000a1","traceState":"ot=th:c","name":"POST /checkout","kind":2,
  "startTimeUnixNano":"1796134347450942430","endTimeUnixNano":"1796134347550942430",
  "attributes":[{"key":"http.route","value":{"stringValue":"/checkout"}},{"key":"n","value":{"intValue":"3"}},{"key":"ok","value":{"boolValue":false}},
   {"key":"ratio","value":{"doubleValue":0.5}},{"key":"tags","value":{"arrayValue":{"values":[{"stringValue":"a"},{"intValue":2}]}}}],
@@ -37,6 +37,9 @@ func TestDecodeJSON(t *testing.T) {
 	}
 	if root.Kind != datasources.KindServer || root.Status != datasources.StatusError || root.StatusMsg != "boom" || root.Service() != "checkout" {
 		t.Errorf("root %+v", root)
+	}
+	if root.TraceState != "ot=th:c" || child.TraceState != "" {
+		t.Errorf("tracestate %q, %q", root.TraceState, child.TraceState)
 	}
 	if root.StartNs != 1796134347450942430 || root.EndNs-root.StartNs != 100_000_000 {
 		t.Errorf("root times %d..%d", root.StartNs, root.EndNs)

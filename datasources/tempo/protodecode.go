@@ -271,6 +271,8 @@ func (d *pdec) span(p, end int, res *datasources.Resource) error {
 			d.traceID(sp, &it)
 		case it.num == 2 && it.isBytes:
 			d.hexField(&sp.SpanID, d.b[it.v0:it.v1], 16)
+		case it.num == 3 && it.isBytes:
+			sp.TraceState = d.str(&it)
 		case it.num == 4 && it.isBytes:
 			if !allZero(d.b[it.v0:it.v1]) {
 				d.hexField(&sp.ParentSpanID, d.b[it.v0:it.v1], 16)

@@ -48,7 +48,7 @@ func oddTrace() *tracepb.TracesData {
 			Scope: &commonpb.InstrumentationScope{Name: "odd"},
 			Spans: []*tracepb.Span{{
 				TraceId: []byte{1, 2, 3, 4, 5, 6, 7, 8}, SpanId: []byte{0, 0, 0, 0, 0, 0, 0, 9},
-				ParentSpanId: make([]byte, 8), Name: "ünïcode", Kind: tracepb.Span_SpanKind(9),
+				ParentSpanId: make([]byte, 8), TraceState: "ot=th:fd70a4;rv:01", Name: "ünïcode", Kind: tracepb.Span_SpanKind(9),
 				StartTimeUnixNano: 1, EndTimeUnixNano: math.MaxUint64 >> 1,
 				Attributes: []*commonpb.KeyValue{kv("arr", arr), kv("map", m), {Key: "novalue"},
 					kv("nan", &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: math.NaN()}}),
@@ -92,7 +92,7 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 	spans, _ := protoSpans(b, [][2]int{{0, len(b)}})
 	s := spans[0]
 	if s.TraceID != "00000000000000000102030405060708" || s.ParentSpanID != "" || s.Service() != "42" ||
-		s.Kind != datasources.KindUnspecified || s.Status != datasources.StatusOK {
+		s.Kind != datasources.KindUnspecified || s.Status != datasources.StatusOK || s.TraceState != "ot=th:fd70a4;rv:01" {
 		t.Errorf("span = %+v", s)
 	}
 	if v, _ := datasources.Attr(s.Attributes, "arr"); v != `["a \"quoted\" s",-7,null,-Inf,"/wA="]` {

@@ -101,6 +101,7 @@ func (c *converter) span(s *span, d *datasources.Span) {
 			d.Status, d.StatusMsg = datasources.StatusError, s.Tags["otel.status_description"]
 		}
 	}
+	d.TraceState = s.Tags[datasources.TraceStateTag]
 	if scope, ok := s.Tags["otel.scope.name"]; ok {
 		d.Scope = scope
 	} else {

@@ -27,6 +27,11 @@ func TestDecodeFields(t *testing.T) {
 				t.Errorf("IDs %s %s", s.TraceID, s.SpanID)
 			}
 		}},
+		{"w3c.tracestate is the span's tracestate", `{"traceId":"1","id":"1","tags":{"w3c.tracestate":"ot=th:e"}}`, func(t *testing.T, s *datasources.Span) {
+			if s.TraceState != "ot=th:e" {
+				t.Errorf("tracestate %q", s.TraceState)
+			}
+		}},
 		{"an all-zero parent is a root", `{"traceId":"1","id":"1","parentId":"0000000000000000"}`, func(t *testing.T, s *datasources.Span) {
 			if s.ParentSpanID != "" {
 				t.Errorf("parent %q", s.ParentSpanID)

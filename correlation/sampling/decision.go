@@ -1,0 +1,219 @@
+package sampling
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// Jaeger's sampler tags, written on a trace's root span by Jaeger's
+// clients (and kept as span attributes by OpenTelemetry's translators).
+const (
+	TagSamplerType  = "sampler.type"
+	TagSamplerParam = "sampler.param"
+	// TagTailPolicy is where the collector's tail_sampling processor
+	// records the policy that kept a trace (feature gate
+	// processor.tailsamplingprocessor.recordpolicy).
+	TagTailPolicy = "tailsampling.policy"
+)
+
+// Decision is how a trace was sampled, as far as what it carries says.
+type Decision struct {
+	// Method is a few words: "head sampling", "rate limiting", "always
+	// sampled", "adaptive sampling's lower bound"; empty when unknown.
+	Method string
+	// Probability is the sampling probability in (0, 1] where one is
+	// known (0 otherwise); AdjustedCount is 1/Probability, how many
+	// requests the trace stands for.
+	Probability   float64
+	AdjustedCount float64
+	// Rate is a rate limiter's traces per second (0 otherwise).
+	Rate float64
+	// Source says what told: "tracestate ot=th:f333",
+	// "sampler.type=probabilistic sampler.param=0.05".
+	Source string
+	// Policy is the tail sampling policy that kept the trace, when the
+	// pipeline records it.
+	Policy string
+}
+
+// Known reports whether anything said how the trace was sampled.
+func (d Decision) Known() bool { return d.Method != "" || d.Policy != "" }
+
+// FromThreshold is the decision a tracestate threshold records: a
+// consistent probability sampler (the SDK's, at the head) with that
+// probability.
+func FromThreshold(th Threshold) Decision {
+	return Decision{Method: "head sampling", Probability: th.Probability(), AdjustedCount: th.AdjustedCount(),
+		Source: "tracestate ot=th:" + th.String()}
+}
+
+// FromJaegerTags reads Jaeger's sampler.type and sampler.param: a
+// probabilistic sampler's probability (and so an adjusted count), a rate
+// limiter's traces per second, const (1: every trace), and the adaptive
+// sampler's lower bound (a guaranteed rate, whose probability is not the
+// trace's chance to be kept). ok is false when typ is none of them or param
+// does not parse.
+func FromJaegerTags(typ, param string) (Decision, bool) {
+	p, err := strconv.ParseFloat(strings.TrimSpace(param), 64)
+	if err != nil || math.IsNaN(p) || math.IsInf(p, 0) || p < 0 {
+		return Decision{}, false
+	}
+	src := TagSamplerType + "=" + typ + " " + TagSamplerParam + "=" + param
+	switch typ {
+	case "probabilistic":
+		if p <= 0 || p > 1 {
+			return Decision{}, false
+		}
+		return Decision{Method: "head sampling", Probability: p, AdjustedCount: 1 / p, Source: src}, true
+	case "ratelimiting":
+		return Decision{Method: "rate limiting", Rate: p, Source: src}, true
+	case "const":
+		if p < 1 {
+			// A const sampler at 0 keeps nothing: a trace that carries it
+			// was kept by something else (debug, a parent).
+			return Decision{Method: "const sampler off", Source: src}, true
+		}
+		return Decision{Method: "always sampled", Probability: 1, AdjustedCount: 1, Source: src}, true
+	case "lowerbound":
+		return Decision{Method: "adaptive sampling's lower bound", Source: src}, true
+	}
+	return Decision{}, false
+}
+
+// OfTrace says how tr was sampled from what its spans carry: the root
+// span's tracestate threshold (or, failing it, the first span's that has
+// one: parent-based children carry their parent's), Jaeger's sampler tags
+// on the root, and a recorded tail sampling policy on any span. A trace
+// that says nothing is unknown (the zero Decision).
+func OfTrace(tr *datasources.Trace) Decision {
+	if tr == nil || len(tr.Spans) == 0 {
+		return Decision{}
+	}
+	root := rootOf(tr.Spans)
+	var d Decision
+	order := make([]int, 0, len(tr.Spans))
+	order = append(order, root)
+	for i := range tr.Spans {
+		if i != root {
+			order = append(order, i)
+		}
+	}
+	for _, i := range order {
+		if th, err := ThresholdOf(tr.Spans[i].TraceState); err == nil {
+			d = FromThreshold(th)
+			break
+		}
+	}
+	if !d.Known() {
+		for _, i := range order {
+			s := &tr.Spans[i]
+			typ, ok1 := datasources.Attr(s.Attributes, TagSamplerType)
+			param, ok2 := datasources.Attr(s.Attributes, TagSamplerParam)
+			if ok1 && ok2 {
+				if jd, ok := FromJaegerTags(typ, param); ok {
+					d = jd
+					break
+				}
+			}
+		}
+	}
+	for _, i := range order {
+		s := &tr.Spans[i]
+		if p, ok := datasources.Attr(s.Attributes, TagTailPolicy); ok && p != "" {
+			d.Policy = p
+			break
+		}
+		if s.Resource != nil {
+			if p, ok := datasources.Attr(s.Resource.Attributes, TagTailPolicy); ok && p != "" {
+				d.Policy = p
+				break
+			}
+		}
+	}
+	return d
+}
+
+// rootOf is the index of the trace's root: the earliest span without a
+// parent in the trace, else the earliest span.
+func rootOf(spans []datasources.Span) int {
+	ids := make(map[string]bool, len(spans))
+	for i := range spans {
+		ids[spans[i].SpanID] = true
+	}
+	best, bestRoot := 0, false
+	for i := range spans {
+		isRoot := spans[i].ParentSpanID == "" || !ids[spans[i].ParentSpanID]
+		switch {
+		case isRoot && !bestRoot:
+			best, bestRoot = i, true
+		case isRoot == bestRoot && spans[i].StartNs < spans[best].StartNs:
+			best = i
+		}
+	}
+	return best
+}
+
+// Summary is the decision as the trace page writes it:
+// "head sampling at 5% — this trace stands for ≈ 20 requests", or
+// "unknown".
+func (d Decision) Summary() string {
+	if !d.Known() {
+		return "unknown"
+	}
+	var b strings.Builder
+	switch {
+	case d.Method == "":
+	case d.Probability > 0:
+		b.WriteString(d.Method + " at " + Percent(d.Probability))
+		b.WriteString(" — this trace stands for " + Requests(d.AdjustedCount))
+	case d.Rate > 0:
+		b.WriteString(d.Method + " at " + sig3(d.Rate) + " traces per second — how many requests it stands for is not recorded")
+	default:
+		b.WriteString(d.Method + " — how many requests it stands for is not recorded")
+	}
+	if d.Policy != "" {
+		if b.Len() > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString("tail sampling kept it by policy “" + d.Policy + "”")
+	}
+	return b.String()
+}
+
+// Percent writes a probability as a percentage with at most three
+// significant digits: 0.05 → "5%", 1/3 → "33.3%", 0.0001 → "0.01%".
+func Percent(p float64) string { return sig3(p*100) + "%" }
+
+// Requests writes an adjusted count: "1 request", "≈ 3 requests",
+// "≈ 1,240 requests". Counts of 100 and more are whole numbers.
+func Requests(n float64) string {
+	if n == 1 {
+		return "1 request"
+	}
+	if n >= 100 {
+		return "≈ " + thousands(int64(math.Round(n))) + " requests"
+	}
+	return "≈ " + sig3(n) + " requests"
+}
+
+// sig3 writes v with three significant digits, no exponent, trailing
+// zeros removed.
+func sig3(v float64) string {
+	r, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}
+
+func thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -67,6 +67,12 @@ type Options struct {
 	// trace, PromQL with $service (empty: the demo histogram's duration,
 	// rate and errors).
 	REDQueries []string
+	// TraceFlushDelay is how long the trace backends take to show a trace
+	// after its spans are sent (0: DefaultTraceFlushDelay); TraceRetention
+	// how long they keep traces (0: not known). A missing trace's page
+	// reasons with both.
+	TraceFlushDelay time.Duration
+	TraceRetention  time.Duration
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix

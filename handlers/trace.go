@@ -175,6 +175,7 @@ func (h *Handler) traceProblem(c echo.Context, id string, err error) error {
 			},
 		}
 		notFoundHints(&tp, id, window, h.now())
+		h.explainNotFound(c.Request().Context(), &tp, id, window)
 		return render(c, http.StatusNotFound, views.TraceProblemPage(p, tp))
 	case datasources.ErrorNotConfigured:
 		return render(c, http.StatusServiceUnavailable, views.TraceProblemPage(p, views.TraceProblem{

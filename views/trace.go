@@ -4,19 +4,24 @@ import "github.com/a-h/templ"
 
 // TraceView is the trace page, computed by the handler.
 type TraceView struct {
-	ID        string
-	Backend   string // who answered: "Tempo", "Jaeger", "Zipkin"
-	Title     string // root service: root span
-	StartAbs  string
-	StartAgo  string
-	Duration  string
-	Services  int
-	Spans     int
-	Errors    int
-	Depth     int
-	Partial   string // Tempo's message when only part of the trace came back
-	SkewSpans int    // spans whose clock disagrees with their parent's
-	Legend    []ServiceChip
+	ID       string
+	Backend  string // who answered: "Tempo", "Jaeger", "Zipkin"
+	Title    string // root service: root span
+	StartAbs string
+	StartAgo string
+	Duration string
+	Services int
+	Spans    int
+	Errors   int
+	Depth    int
+	// Sampling is how the trace was sampled, from what it carries ("head
+	// sampling at 5% — this trace stands for ≈ 20 requests", "unknown");
+	// SamplingSource what said so (the dd's title).
+	Sampling       string
+	SamplingSource string
+	Partial        string // Tempo's message when only part of the trace came back
+	SkewSpans      int    // spans whose clock disagrees with their parent's
+	Legend         []ServiceChip
 
 	Ticks    []AxisTick
 	Rows     []TraceRow
@@ -172,6 +177,11 @@ type TraceProblem struct {
 	Heading string
 	ID      string
 	Message string
+	// Reasons rank what may explain a trace not found (sampled out, not
+	// yet ingested, …) from what Ariadne could see; Checked says what it
+	// looked at.
+	Reasons []ProblemReason
+	Checked string
 	Hints   []string
 	Links   []Link
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/sampling"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -89,6 +90,8 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	v.StartAgo = text.FormatAgo(start, in.Now)
 	total := t.EndNs - t.StartNs
 	v.Duration = text.FormatDuration(time.Duration(total))
+	sd := sampling.OfTrace(tr)
+	v.Sampling, v.SamplingSource = sd.Summary(), sd.Source
 
 	link := pageLink(tr.ID, opt)
 	v.Links.Logs = links.Logs(links.LogsParams{TraceID: tr.ID, Window: links.TraceWindow(t.StartNs, t.EndNs)})

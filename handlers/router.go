@@ -54,9 +54,11 @@ func (h *Handler) Router() *echo.Echo {
 	// Pages: each feature adds its routes below, one line per route.
 	e.GET("/traces", h.traces)
 	e.GET("/traces/diff", h.traceDiff)
+	e.GET("/traces/compare", h.traceCompare)
 	e.GET("/traces/:id", h.trace)
 	e.GET("/traces/:id/spans/:span", h.traceSpan)
 	e.GET("/traces/:id/find", h.traceFind)
+	e.GET("/traces/:id/rows", h.traceRows)
 	e.GET("/logs", h.logs)
 	e.GET("/logs/context", h.logContext)
 	e.GET("/logs/labels", h.logsLabels)

@@ -24,6 +24,7 @@ type traceSample struct {
 	Found  int                  // traces the search returned (at most the limit)
 	Failed int                  // of those, how many could not be fetched
 	More   bool                 // the search stopped at the limit: the window has more
+	Sent   string               // what the backend was sent: the TraceQL, or its parameters
 }
 
 // sampleTraces searches backend b for traces matching f in r (TraceQL for
@@ -35,6 +36,7 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 		return nil, datasources.NotConfigured(b.Name)
 	}
 	var ids []string
+	var sent string
 	if b.Search == nil { // Tempo, in TraceQL
 		if h.opt.Tempo == nil {
 			return nil, datasources.NotConfigured(b.Name)
@@ -43,6 +45,7 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 		if err != nil {
 			return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
 		}
+		sent = q
 		res, err := h.opt.Tempo.Search(ctx, q, r.From, r.To, limit, 1)
 		if err != nil {
 			return nil, err
@@ -60,6 +63,7 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 		if err != nil {
 			return nil, err
 		}
+		sent = res.Sent
 		for _, t := range res.Traces {
 			ids = append(ids, t.TraceID)
 		}
@@ -67,7 +71,7 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 	if len(ids) > limit {
 		ids = ids[:limit]
 	}
-	s := &traceSample{Found: len(ids), More: len(ids) >= limit}
+	s := &traceSample{Found: len(ids), More: len(ids) >= limit, Sent: sent}
 	got := make([]*datasources.Trace, len(ids))
 	start, end := links.LookupWindow(r)
 	sem := make(chan struct{}, sampleFetchers)

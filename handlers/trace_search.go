@@ -87,16 +87,32 @@ func (h *Handler) traceQLSearch(c echo.Context, v views.TraceSearchView, r links
 	p.Range = rc
 	p.Styles = []string{"css/trace.css"}
 	sorts := sortLinks(c.Request().URL, sortBy) // before the panel: c is not the panel's
+	common := ""
+	if f, err := traceFilter(v); err == nil {
+		if built, err := f.Build(); err == nil && built == v.Query {
+			common = compareLink(v, f, r)
+		}
+	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Backend: "Tempo", Load: func(ctx context.Context) (panelOut, error) {
 		res, err := h.searchTraces(ctx, v.Query, r, v.Limit)
 		if err != nil {
 			return panelOut{}, err
 		}
-		res.Sort = sorts
+		res.Sort, res.Common = sorts, common
 		views.SortTraceResults(res.Rows, sortBy)
 		return panelOut{Body: views.TraceResultsBody(*res), State: strconv.Itoa(len(res.Rows)) + " found"}, nil
 	}})
 	return render(c, http.StatusOK, views.TraceSearch(p, v, set.Heads(), set))
+}
+
+// compareLink is "what do these have in common?" for the form's search
+// f over r; "" when the form selects nothing (every trace).
+func compareLink(v views.TraceSearchView, f query.TraceFilter, r links.TimeRange) string {
+	if f.Empty() {
+		return ""
+	}
+	return links.TraceCompare(links.SearchForm{Backend: v.Backend, Service: f.Service, Name: f.SpanName,
+		Min: strings.TrimSpace(v.MinDuration), Max: strings.TrimSpace(v.MaxDuration), Errors: f.ErrorsOnly, Attrs: f.Attributes, Window: r}, links.TimeRange{}, 0)
 }
 
 func traceFilter(v views.TraceSearchView) (query.TraceFilter, error) {

@@ -46,13 +46,17 @@ func (h *Handler) paramSearch(c echo.Context, v views.TraceSearchView, b TraceBa
 	p.Styles = []string{"css/trace.css"}
 	sorts := sortLinks(c.Request().URL, sortBy)
 	now := h.now()
+	common := ""
+	if err == nil {
+		common = compareLink(v, f, r)
+	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panel{Title: "Results", Backend: b.Display, Load: func(ctx context.Context) (panelOut, error) {
 		if err != nil {
 			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
 		}
 		services, _ := b.Search.Services(ctx) // the form's choices: best effort
 		sort.Strings(services)
-		out := views.TraceResults{Limit: v.Limit, Services: services, Backend: b.Display, Sort: sorts}
+		out := views.TraceResults{Limit: v.Limit, Services: services, Backend: b.Display, Sort: sorts, Common: common}
 		res, err := b.Search.Search(ctx, tq)
 		if err != nil {
 			return panelOut{}, err

@@ -40,6 +40,9 @@ type TraceResults struct {
 	// own terms, and Backend its name ("Jaeger").
 	Sent    string
 	Backend string
+	// Common is "what do these have in common?" for this search (the
+	// form's, not a typed TraceQL query); "" when it cannot be carried.
+	Common string
 }
 
 // TraceResultRow is one trace found.

@@ -147,3 +147,17 @@ func dedup(vs []AttrValue) []AttrValue {
 	}
 	return out
 }
+
+// RankTraces is Rank over each trace's Values (nil traces are skipped).
+func RankTraces(selection, baseline []*datasources.Trace, limit int) Ranking {
+	values := func(trs []*datasources.Trace) [][]AttrValue {
+		out := make([][]AttrValue, 0, len(trs))
+		for _, tr := range trs {
+			if tr != nil {
+				out = append(out, Values(tr))
+			}
+		}
+		return out
+	}
+	return Rank(values(selection), values(baseline), limit)
+}

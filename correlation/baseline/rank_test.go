@@ -117,3 +117,19 @@ func TestValues(t *testing.T) {
 		t.Errorf("values %+v", got)
 	}
 }
+
+func TestRankTraces(t *testing.T) {
+	tr := func(route string) *datasources.Trace {
+		return &datasources.Trace{Spans: []datasources.Span{{Attributes: []datasources.Attribute{{Key: "http.route", Value: route}}}}}
+	}
+	var sel, base []*datasources.Trace
+	for range 5 {
+		sel = append(sel, tr("/api/checkout"))
+		base = append(base, tr("/api/orders/{id}"))
+	}
+	sel = append(sel, nil)
+	r := RankTraces(sel, base, 0)
+	if r.SelectionTraces != 5 || r.TooSmall || !reflect.DeepEqual(ranked(r), []string{"http.route=/api/checkout"}) {
+		t.Errorf("%+v", r)
+	}
+}

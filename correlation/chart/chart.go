@@ -117,6 +117,11 @@ type ChartSpike struct {
 	Investigate string // the slowest exemplar's trace, "" when none
 	TraceID     string
 	Logs        string // the service's logs in the window, "" without a service label
+	// Compare is "what do the slow traces have in common?": the service's
+	// traces with a span at least as slow as the calm level in the spike's
+	// window against its other traces over the chart's window; "" without
+	// a service label or for a series not in seconds.
+	Compare string
 }
 
 // BuildChart lays out a chart. Series are in the caller's order, coloured
@@ -358,11 +363,25 @@ func (c *Chart) spikes(in ChartInput, owners []int, xOf func(int64) float64) {
 			}
 			if out.Service != "" {
 				out.Logs = links.ServiceLogs(out.Service, links.TimeRange{From: time.UnixMilli(from), To: time.UnixMilli(to)})
+				out.Compare = spikeCompare(out.Service, st.Baseline, in.Unit, links.TimeRange{From: time.UnixMilli(from), To: time.UnixMilli(to)},
+					links.TimeRange{From: time.UnixMilli(c.FromMs), To: time.UnixMilli(c.ToMs)})
 			}
 			out.Title = cs.Name + ": spike " + out.When + ", peak " + out.Peak + " (calm " + out.Calm + ")"
 			c.Spikes = append(c.Spikes, out)
 		}
 	}
+}
+
+// spikeCompare compares a latency spike's slow traces with the calm ones:
+// the service's traces with a span lasting at least the calm level, in
+// the spike, against the service's others over the whole view. Only a
+// series in seconds says what "slow" is.
+func spikeCompare(service string, calm float64, unit Unit, spike, view links.TimeRange) string {
+	if unit != UnitSeconds || !finite(calm) || calm <= 0 {
+		return ""
+	}
+	slow := max(time.Duration(calm*float64(time.Second)).Round(time.Millisecond), time.Millisecond)
+	return links.TraceCompare(links.SearchForm{Service: service, Min: slow.String(), Window: spike}, view, 0)
 }
 
 // appendPath writes points as SVG path data, coordinates rounded to one

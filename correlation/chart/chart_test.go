@@ -78,6 +78,18 @@ func TestBuildChartMarkersAndSpikes(t *testing.T) {
 	if !strings.HasPrefix(sp.Logs, "/logs?from=") || !strings.Contains(sp.Logs, "service_name%3D%22orders%22") {
 		t.Errorf("logs %q", sp.Logs)
 	}
+	// The slow traces of the spike against the calm ones of the view: the
+	// service's, at least the calm level (about 100 ms) long.
+	for _, want := range []string{"/traces/compare?base_from=2026-11-26T10%3A00%3A00Z&base_to=2026-11-26T10%3A10%3A00Z&from=2026-11-26T10%3A03%3A57Z",
+		"&min=10", "ms&service=orders&to=2026-11-26T10%3A05%3A58Z"} {
+		if !strings.Contains(sp.Compare, want) {
+			t.Errorf("compare %q lacks %q", sp.Compare, want)
+		}
+	}
+	in.Unit = UnitNone
+	if c := BuildChart(in); c.Spikes[0].Compare != "" {
+		t.Errorf("a series not in seconds says what slow is: %q", c.Spikes[0].Compare)
+	}
 }
 
 func TestBuildChartIsolatesAndReportsEmpty(t *testing.T) {

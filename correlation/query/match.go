@@ -93,3 +93,17 @@ func rootSpan(tr *datasources.Trace) *datasources.Span {
 	}
 	return nil
 }
+
+// RestScope is the search whose traces, less those f matches, are "the
+// rest of the window" beside f: f's service and span name when f says
+// more than those (failing payments spans against the other payments
+// traces), else every trace (a service's traces against all the others).
+func (f TraceFilter) RestScope() TraceFilter {
+	scope := TraceFilter{Service: f.Service, SpanName: f.SpanName, RootService: f.RootService, RootName: f.RootName}
+	rest := f
+	rest.Service, rest.SpanName, rest.RootService, rest.RootName = "", "", "", ""
+	if rest.Empty() {
+		return TraceFilter{}
+	}
+	return scope
+}

@@ -63,3 +63,17 @@ func TestTraceFilterParamsRoot(t *testing.T) {
 		t.Errorf("%+v: the form's service wins", q)
 	}
 }
+
+func TestTraceFilterRestScope(t *testing.T) {
+	for _, c := range []struct{ f, want TraceFilter }{
+		{TraceFilter{Service: "payments", ErrorsOnly: true}, TraceFilter{Service: "payments"}},
+		{TraceFilter{Service: "gateway", SpanName: "POST /api/checkout", MinDuration: time.Second}, TraceFilter{Service: "gateway", SpanName: "POST /api/checkout"}},
+		{TraceFilter{Attributes: []string{"http.route=/x"}}, TraceFilter{}},
+		{TraceFilter{Service: "payments"}, TraceFilter{}},
+		{TraceFilter{}, TraceFilter{}},
+	} {
+		if got := c.f.RestScope(); got.Service != c.want.Service || got.SpanName != c.want.SpanName || !got.Empty() && c.want.Empty() {
+			t.Errorf("%+v: RestScope %+v, want %+v", c.f, got, c.want)
+		}
+	}
+}

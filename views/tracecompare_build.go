@@ -225,10 +225,12 @@ func barWidth(f float64) string {
 	return strconv.FormatFloat(math.Max(0, math.Min(1, f))*100, 'f', 1, 64) + "%"
 }
 
-// windowText writes a window for the page, in the viewer's zone.
+// windowText writes a window for the page, in the viewer's zone, to the
+// second (rounded outwards).
 func windowText(w links.TimeRange, loc *time.Location) string {
 	if w.From.IsZero() && w.To.IsZero() {
 		return ""
 	}
+	w = w.Absolute() // whole seconds, as the links carry a window
 	return text.FormatTime(w.From, loc) + " – " + text.FormatTime(w.To, loc)
 }

@@ -157,6 +157,13 @@ func TestGraphChartExemplarsAndSpikes(t *testing.T) {
 	if u.Path != "/logs" || u.Query().Get("q") != `{service_name="orders"}` || u.Query().Get("from") != "2026-11-26T11:53:57Z" || u.Query().Get("to") != "2026-11-26T11:55:58Z" { // the spike's end, rounded up to the second
 		t.Errorf("logs link %q", logs)
 	}
+	// What the spike's slow traces have in common: the service's traces
+	// at least the calm level long in the spike, against the view's.
+	cmp, _ := url.Parse(orders.Find("a.compare").AttrOr("href", ""))
+	if c := cmp.Query(); cmp.Path != "/traces/compare" || c.Get("service") != "orders" || c.Get("min") == "" ||
+		c.Get("from") != "2026-11-26T11:53:57Z" || c.Get("to") != "2026-11-26T11:55:58Z" || c.Get("base_from") == "" || c.Get("base_to") == "" {
+		t.Errorf("compare link %q", cmp)
+	}
 	if got := d.Find(".spike-list li").Eq(1).Find(".muted").Text(); got != "no exemplar in this window" {
 		t.Errorf("payments' spike says %q", got)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
+	"github.com/ariadne-dev/ariadne/views"
 )
 
 // rowsProbe records when the first waterfall row reaches the DOM, for the
@@ -95,4 +97,77 @@ func TestHugeTraceFigures(t *testing.T) {
 			t.Errorf("%d spans: no rows", n)
 		}
 	}
+}
+
+// TestHugeTraceWindows: on a 100,000-span trace the page holds a bounded
+// number of rows however far the user scrolls (windows load as the end
+// nears; far ones are dropped); a span deep in the trace is found, opened
+// and read; j/k move from it — all without reloading the page (#15).
+func TestHugeTraceWindows(t *testing.T) {
+	a := demoApp(t)
+	td := tempotest.GenerateTrace(100_000, 11)
+	body, err := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: td.ResourceSpans})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(a.World.TempoOTLPURL+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("push: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	// The deepest-in-order span: the last generated, far past the first window.
+	var deep string
+	for _, rs := range td.ResourceSpans {
+		for _, s := range rs.ScopeSpans[0].Spans {
+			deep = hex.EncodeToString(s.SpanId)
+		}
+	}
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(a.URL+"/traces/"+id),
+		chromedp.WaitVisible(chromedp.ID("wf-rows"))); err != nil {
+		t.Fatal(err)
+	}
+	// A mark that a reload would lose.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same = true`)); err != nil {
+		t.Fatal(err)
+	}
+	most, end := 0, 0
+	for i := 0; i < 12; i++ {
+		got, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]int](`new Promise(res => {
+			window.scrollTo(0, document.getElementById("wf-rows").getBoundingClientRect().bottom + scrollY - 200);
+			setTimeout(() => res([document.querySelectorAll("#wf-rows > .row:not(.more)").length, +document.getElementById("wf-rows").dataset.end]), 700);
+		})`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		most, end = max(most, got[0]), got[1]
+	}
+	if end <= 2000 || most > 4*views.RowWindow {
+		t.Errorf("after scrolling: rows up to %d loaded, at most %d in the page (bound %d)", end, most, 4*views.RowWindow)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.ID("span-find"), deep+"\r"), chromedp.WaitVisible(chromedp.CSS(`#s-`+deep+`.selected`)),
+		chromedp.WaitVisible(chromedp.CSS(`#span-details`))); err != nil {
+		t.Fatal(err)
+	}
+	details, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.getElementById("span-details").textContent`))
+	if !strings.Contains(details, deep) || !strings.Contains(details, "http.route") {
+		t.Errorf("the found span's details lack its ID or attributes: %.200q", details)
+	}
+	press := func(key string) {
+		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.dispatchEvent(new KeyboardEvent("keydown", {key: "`+key+`", bubbles: true, cancelable: true}))`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	press("k")
+	cur, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector("#wf-rows .row.kb") || {}).id || ""`))
+	press("j")
+	back, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector("#wf-rows .row.kb") || {}).id || ""`))
+	if cur == "" || cur == "s-"+deep || back != "s-"+deep {
+		t.Errorf("k then j from the found span: %q then %q", cur, back)
+	}
+	if same, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same === true`)); !same {
+		t.Error("the page reloaded")
+	}
+	b.assertClean(t)
 }

@@ -93,6 +93,9 @@ type Handler struct {
 	now func() time.Time
 	// sharePages caches rendered share pages (see share_cache.go).
 	sharePages sharePages
+	// traces keeps the traces pages were rendered from, for their
+	// fragments (see trace_cache.go).
+	recent recentTraces
 	// deriver applies Options.DerivedFields to log lines.
 	deriver *logline.Deriver
 }

@@ -3,15 +3,11 @@ package handlers
 import (
 	"errors"
 	"net/http"
-	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
-	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
@@ -35,6 +31,7 @@ func (h *Handler) trace(c echo.Context) error {
 		return h.traceProblem(c, id, err)
 	}
 	tree := trace.BuildTree(tr, opt.Skew)
+	h.recent.put(traceKey(c, id), tree, opt.Skew, from, h.now())
 	in := h.traceInput(c, opt)
 	in.Backend = from.Display
 	v := views.BuildTrace(tree, in)
@@ -53,81 +50,6 @@ func (h *Handler) trace(c echo.Context) error {
 	p.Styles = []string{"css/trace.css", "css/logs.css", "css/analysis.css"}
 	p.Scripts = []string{"js/trace.js"}
 	return render(c, http.StatusOK, views.Trace(p, v))
-}
-
-// traceSpan renders one span's details alone, for the page's script.
-func (h *Handler) traceSpan(c echo.Context) error {
-	id, err := datasources.ParseTraceID(c.Param("id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	spanID, err := datasources.ParseSpanID(c.Param("span"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	opt := parseTraceOptions(c)
-	tr, from, err := h.fetchTrace(c, id, opt)
-	if err != nil {
-		return err
-	}
-	tree := trace.BuildTree(tr, opt.Skew)
-	for i := range tree.Nodes {
-		if tree.Nodes[i].Span.SpanID == spanID {
-			d := views.BuildSpanDetails(tree, i)
-			if h.opt.Store != nil {
-				pf := h.pinForms(c)
-				// Come back to the page, not to this fragment.
-				pf.returnTo = links.Trace(id, links.TraceParams{Span: spanID})
-				d.Pin = ptr(pf.Form("span", "Pin span", append(pinWindow(tree), views.Hidden{Name: "backend", Value: from.Name}, views.Hidden{Name: "trace_id", Value: id},
-					views.Hidden{Name: "span_id", Value: spanID})...))
-			}
-			if h.opt.Loki == nil {
-				return render(c, http.StatusOK, views.SpanPanel(d))
-			}
-			return render(c, http.StatusOK, withChildren(views.SpanPanel(d), views.SpanLogsBlock(h.spanLogs(c, tree, tree.Nodes[i].Span))))
-		}
-	}
-	return echo.NewHTTPError(http.StatusNotFound, "No span "+spanID+" in trace "+id+".")
-}
-
-// maxFind bounds the trace page's Find text (the form says so too).
-const maxFind = 200
-
-// traceFind renders the trace page's Find results alone, for the page's
-// script: the same list the page shows for ?find=.
-func (h *Handler) traceFind(c echo.Context) error {
-	id, err := datasources.ParseTraceID(c.Param("id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	opt := parseTraceOptions(c)
-	tr, _, err := h.fetchTrace(c, id, opt)
-	if err != nil {
-		return err
-	}
-	return render(c, http.StatusOK, views.FindResults(views.BuildFind(trace.BuildTree(tr, opt.Skew), opt)))
-}
-
-// parseTraceOptions reads what the URL asks of the trace view; invalid
-// values are ignored (the page shows the trace as it is).
-func parseTraceOptions(c echo.Context) views.TraceOptions {
-	opt := views.TraceOptions{Skew: c.QueryParam("skew") == "adjust", Window: url.Values{}}
-	if s, err := datasources.ParseSpanID(c.QueryParam("span")); err == nil {
-		opt.Span = s
-	}
-	if f, err := datasources.ParseSpanID(c.QueryParam("focus")); err == nil {
-		opt.Focus = f
-	}
-	opt.Find, _ = text.Cut(strings.TrimSpace(c.QueryParam("find")), maxFind)
-	if d, err := strconv.Atoi(c.QueryParam("depth")); err == nil && d > 0 && d < 1000 {
-		opt.Depth = d
-	}
-	for _, k := range []string{"from", "to"} {
-		if v := c.QueryParam(k); v != "" {
-			opt.Window.Set(k, v)
-		}
-	}
-	return opt
 }
 
 // traceInput is what the trace view needs from the request and config.

@@ -1,9 +1,7 @@
 package views
 
 import (
-	"html"
 	"strconv"
-	"strings"
 )
 
 func slotClass(slot int) string { return "slot-" + strconv.Itoa(slot) }
@@ -29,22 +27,13 @@ func rowClass(r TraceRow) string {
 	if r.Found {
 		c += " found"
 	}
-	return c
-}
-
-// detailsOpen starts a subtree. It is raw HTML because templ elements must
-// close where they open, and a subtree closes rows later (see Close).
-// The only interpolated value is the span ID, escaped all the same.
-func detailsOpen(r TraceRow) string {
-	s := `<details class="sp" id="s-` + html.EscapeString(r.SpanID) + `"`
-	if r.Open {
-		s += " open"
+	switch {
+	case !r.Parent:
+		c += " leaf"
+	case !r.Open:
+		c += " closed"
 	}
-	return s + ">"
-}
-
-func closeDetails(n int) string {
-	return strings.Repeat("</details>", n)
+	return c
 }
 
 func firstService(chips []ServiceChip) string {

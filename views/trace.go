@@ -25,9 +25,8 @@ type TraceView struct {
 
 	Ticks    []AxisTick
 	Rows     []TraceRow
+	Window   WindowView
 	Selected *SpanDetails
-	// Hidden counts spans not rendered (deep subtrees of huge traces).
-	Hidden int
 
 	Links      TraceLinks
 	PinTrace   *PinFormData // nil when investigations are not wired
@@ -64,31 +63,31 @@ type TraceLinks struct {
 	Focus   string // set when the page shows one subtree: the whole trace
 }
 
-// TraceRow is one span of the waterfall. Rows come in depth-first order;
-// a row with children opens a <details> that Close rows later close.
+// TraceRow is one span of the waterfall, a flat row in tree order,
+// indented by its depth.
 type TraceRow struct {
-	SpanID      string
-	DepthClass  string
-	Depth       int
-	SvcClass    string
-	Service     string
-	Title       string
-	Duration    string
-	X, W        string // bar position and width, percent of the trace
-	Error       bool
-	Critical    bool
-	Skew        string // "" or a note such as "starts 15.0 ms before its parent"
-	Shifted     string // "" or "shifted +15.0 ms" when skew adjustment moved it
-	Orphan      bool
-	HasChildren bool
-	Open        bool
-	Selected    bool
-	Close       int    // how many open subtrees end after this row
-	HiddenBelow int    // spans below this row that were not rendered
-	FocusURL    string // opens the hidden subtree on its own
-	SelectURL   string
-	LogCount    int  // log lines for this span, when known
-	Found       bool // matches the page's Find
+	SpanID     string
+	DepthClass string
+	Depth      int
+	SvcClass   string
+	Service    string
+	Title      string
+	Duration   string
+	X, W       string // bar position and width, percent of the trace
+	Error      bool
+	Critical   bool
+	Skew       string // "" or a note such as "starts 15.0 ms before its parent"
+	Shifted    string // "" or "shifted +15.0 ms" when skew adjustment moved it
+	Orphan     bool
+	Parent     bool   // has children: a fold control
+	Open       bool   // its children follow
+	Folded     int    // spans under a folded row
+	FoldURL    string // the page with it folded or unfolded
+	Selected   bool
+	Pos        int // its place among the visible rows
+	SelectURL  string
+	LogCount   int  // log lines for this span, when known
+	Found      bool // matches the page's Find
 }
 
 // SpanDetails is the selected span's panel.

@@ -17,17 +17,6 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
-// RowBudget bounds how many waterfall rows one page renders. A 10,000-span
-// trace renders whole; beyond the budget the deepest levels fold into
-// "N spans below" links that open that subtree on its own, so a
-// 100,000-span trace stays a page a browser can hold.
-const RowBudget = 20000
-
-// MaxNesting bounds nested <details>: HTML parsers stop nesting elements
-// around 512 deep, so below this depth subtrees render as plain rows
-// (still in order and indented, but not foldable).
-const MaxNesting = 200
-
 // depthClass names the indentation classes in trace.css.
 var depthClass = func() []string {
 	c := make([]string, 64)
@@ -45,6 +34,14 @@ type TraceOptions struct {
 	Focus  string     // show only the subtree of this span
 	Find   string     // search every span for this text
 	Window url.Values // the from/to the page came with, kept on its links
+	// Fold and Unfold list the spans folded or unfolded by hand, against
+	// what Depth opens; Row is the first row of the window shown (-1, as
+	// the handler sets it when the URL has none: the window around At,
+	// else around Span, else the first); At names a span the window must
+	// show (the one just folded).
+	Fold, Unfold []string
+	Row          int
+	At           string
 }
 
 // TraceInput is what building the trace page needs beside the tree.
@@ -116,6 +113,8 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 		}
 		v.DepthLinks = append(v.DepthLinks, Link{Label: label, Current: opt.Depth == d,
 			URL: link(func(q url.Values) {
+				q.Del("fold")
+				q.Del("unfold")
 				if d == 0 {
 					q.Del("depth")
 				} else {
@@ -128,20 +127,14 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 		v.Ticks = append(v.Ticks, AxisTick{X: chart.Percent(tick, total), Label: text.FormatDuration(time.Duration(tick))})
 	}
 
-	sh := shownOf(t, opt)
-	m := rowMarks{selected: -1}
+	m := newRowMarks(t, opt)
 	for i := range t.Nodes {
 		if t.Nodes[i].Skewed() {
 			v.SkewSpans++
 		}
-		if t.Nodes[i].Span.SpanID == opt.Span {
-			m.selected = i
-		}
 	}
-	v.Find = buildFind(t, opt, sh, colour, link, &m)
-	for _, r := range sh.roots {
-		v.Rows, v.Hidden = appendRows(v.Rows, v.Hidden, t, r, sh.maxDepth, opt, colour, link, m)
-	}
+	v.Find = buildFind(t, opt, colour, link, &m)
+	v.Rows, v.Window = buildWindow(t, opt, colour, link, &m)
 	if m.selected >= 0 {
 		d := BuildSpanDetails(t, m.selected)
 		v.Selected = &d
@@ -175,119 +168,18 @@ func pageLink(id string, opt TraceOptions) func(change func(url.Values)) string 
 		if opt.Find != "" {
 			q.Set("find", opt.Find)
 		}
+		if len(opt.Fold) > 0 {
+			q.Set("fold", strings.Join(opt.Fold, ","))
+		}
+		if len(opt.Unfold) > 0 {
+			q.Set("unfold", strings.Join(opt.Unfold, ","))
+		}
 		change(q)
 		if len(q) == 0 {
 			return base
 		}
 		return base + "?" + q.Encode()
 	}
-}
-
-// shownOf is which nodes the page renders: the focused subtree or the
-// whole trace, and within the budget, whole levels only.
-func shownOf(t *trace.TraceTree, opt TraceOptions) shown {
-	roots := t.Roots
-	if opt.Focus != "" {
-		for i := range t.Nodes {
-			if t.Nodes[i].Span.SpanID == opt.Focus {
-				roots = []int{i}
-			}
-		}
-	}
-	return shown{roots, renderDepth(t, roots, RowBudget)}
-}
-
-// renderDepth is the deepest level (relative to the roots) that fits in
-// budget rows when every shallower level is rendered whole.
-func renderDepth(t *trace.TraceTree, roots []int, budget int) int {
-	perDepth := map[int]int{}
-	deepest := 0
-	stack := make([][2]int, 0, 64)
-	for _, r := range roots {
-		stack = append(stack, [2]int{r, 0})
-	}
-	for len(stack) > 0 {
-		f := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		perDepth[f[1]]++
-		if f[1] > deepest {
-			deepest = f[1]
-		}
-		for _, ch := range t.Nodes[f[0]].Children {
-			stack = append(stack, [2]int{ch, f[1] + 1})
-		}
-	}
-	sum := 0
-	for d := 0; d <= deepest; d++ {
-		sum += perDepth[d]
-		if sum > budget {
-			return max(d-1, 0)
-		}
-	}
-	return deepest
-}
-
-// appendRows adds the subtree of node i in depth-first order (Nodes is
-// already in that order, so a subtree is a contiguous run).
-func appendRows(rows []TraceRow, hidden int, t *trace.TraceTree, i, maxDepth int, opt TraceOptions,
-	colour map[string]string, link func(func(url.Values)) string, m rowMarks) ([]TraceRow, int) {
-	total := t.EndNs - t.StartNs
-	baseDepth := t.Nodes[i].Depth
-	// Every row links to itself selected: build the shared part once.
-	selectBase := selectPrefix(link)
-	end := i + t.Nodes[i].Descendants
-	// open[k] is the row index of the k-th still-open subtree.
-	var open []int
-	for j := i; j <= end; j++ {
-		nd := &t.Nodes[j]
-		depth := nd.Depth - baseDepth
-		if depth > maxDepth {
-			continue
-		}
-		// Close the subtrees this row is not inside.
-		for len(open) > 0 && t.Nodes[open[len(open)-1]].Depth-baseDepth >= depth {
-			rows[len(rows)-1].Close++
-			open = open[:len(open)-1]
-		}
-		s := nd.Span
-		dur := nd.EndNs() - nd.StartNs()
-		row := TraceRow{
-			SpanID:     s.SpanID,
-			Depth:      depth,
-			DepthClass: depthClass[min(depth, len(depthClass)-1)],
-			SvcClass:   colour[s.Service()],
-			Service:    s.Service(),
-			Title:      trace.SpanTitle(s),
-			Duration:   text.FormatDuration(time.Duration(dur)),
-			X:          chart.Percent(nd.StartNs()-t.StartNs, total),
-			W:          chart.PercentMin(dur, total),
-			Error:      s.Status == datasources.StatusError,
-			Critical:   nd.Critical,
-			Orphan:     nd.MissingParent,
-			Selected:   j == m.selected,
-			Found:      m.found != nil && m.found[j],
-			SelectURL:  selectBase + s.SpanID + "#s-" + s.SpanID,
-		}
-		if nd.Skewed() {
-			row.Skew = skewNote(nd)
-		}
-		if len(nd.Children) > 0 {
-			if depth == maxDepth {
-				row.HiddenBelow = nd.Descendants
-				hidden += nd.Descendants
-				row.FocusURL = link(func(q url.Values) { q.Set("focus", s.SpanID); q.Del("span") })
-			} else if depth < MaxNesting {
-				row.HasChildren = true
-				row.Open = opt.Depth == 0 || depth+1 < opt.Depth || selectedUnder(t, j, m.selected) || (m.open != nil && m.open[j])
-				open = append(open, j)
-			}
-		}
-		rows = append(rows, row)
-	}
-	if len(rows) > 0 {
-		rows[len(rows)-1].Close += len(open)
-	}
-	return rows, hidden
 }
 
 // selectPrefix is the page's URL ready for a span ID to select: span
@@ -298,12 +190,6 @@ func selectPrefix(link func(func(url.Values)) string) string {
 		return base + "&span="
 	}
 	return base + "?span="
-}
-
-// selectedUnder reports whether the selected node lies inside j's subtree,
-// so its ancestors render open.
-func selectedUnder(t *trace.TraceTree, j, selected int) bool {
-	return selected > j && selected <= j+t.Nodes[j].Descendants
 }
 
 // BuildSpanDetails is the details panel of node i.

@@ -3,6 +3,7 @@ package views
 import (
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/text"
@@ -12,40 +13,18 @@ import (
 // FindLimit bounds the matches a Find lists; the rest are counted.
 const FindLimit = 100
 
-// rowMarks are the per-node marks rows are built with: the selected
-// span, Find's matches and the subtrees opened to show them.
-type rowMarks struct {
-	selected    int
-	found, open []bool
-}
-
-// shown is which nodes the page renders: the roots' subtrees down to
-// maxDepth levels below them.
-type shown struct {
-	roots    []int
-	maxDepth int
-}
-
-func (s shown) has(t *trace.TraceTree, j int) bool {
-	for _, r := range s.roots {
-		if j >= r && j <= r+t.Nodes[r].Descendants {
-			return t.Nodes[j].Depth-t.Nodes[r].Depth <= s.maxDepth
-		}
-	}
-	return false
-}
-
 // BuildFind is the trace page's Find results alone, as the page with the
 // same options lists them.
 func BuildFind(t *trace.TraceTree, opt TraceOptions) FindView {
-	return buildFind(t, opt, shownOf(t, opt), ServiceClasses(t.Services), pageLink(t.Trace.ID, opt), &rowMarks{selected: -1})
+	m := newRowMarks(t, opt)
+	return buildFind(t, opt, ServiceClasses(t.Services), pageLink(t.Trace.ID, opt), &m)
 }
 
-// buildFind runs the page's Find over every span and marks the rendered
-// matches (and their ancestors, opened) in m. A match the page does not
-// render links to its parent's subtree with it selected, so every span is
-// reachable from the list.
-func buildFind(t *trace.TraceTree, opt TraceOptions, sh shown, colour map[string]string, link func(func(url.Values)) string, m *rowMarks) FindView {
+// buildFind runs the page's Find over every span and marks the matches in
+// m, their paths opened. Each match links to the page with it selected,
+// which shows the window of rows around it: every span is reachable from
+// the list, however far from the first rows.
+func buildFind(t *trace.TraceTree, opt TraceOptions, colour map[string]string, link func(func(url.Values)) string, m *rowMarks) FindView {
 	f := FindView{Action: links.Trace(t.Trace.ID, links.TraceParams{}), Query: opt.Find}
 	for _, k := range []string{"from", "to"} {
 		if v := opt.Window.Get(k); v != "" {
@@ -64,6 +43,12 @@ func buildFind(t *trace.TraceTree, opt TraceOptions, sh shown, colour map[string
 	if opt.Span != "" {
 		f.Keep = append(f.Keep, Hidden{Name: "span", Value: opt.Span})
 	}
+	if len(opt.Fold) > 0 {
+		f.Keep = append(f.Keep, Hidden{Name: "fold", Value: strings.Join(opt.Fold, ",")})
+	}
+	if len(opt.Unfold) > 0 {
+		f.Keep = append(f.Keep, Hidden{Name: "unfold", Value: strings.Join(opt.Unfold, ",")})
+	}
 	if opt.Find == "" {
 		return f
 	}
@@ -71,7 +56,9 @@ func buildFind(t *trace.TraceTree, opt TraceOptions, sh shown, colour map[string
 	found := trace.Find(t, opt.Find, FindLimit)
 	f.Total, f.More = found.Total, found.Total-len(found.Matches)
 	m.found = make([]bool, len(t.Nodes))
-	m.open = found.Ancestors(t)
+	for _, hit := range found.Matches {
+		t.MarkAncestors(m.open, hit.Node)
+	}
 	prefix := selectPrefix(link)
 	ids := make([]byte, 0, len(found.Matches)*17)
 	for _, hit := range found.Matches {
@@ -84,12 +71,9 @@ func buildFind(t *trace.TraceTree, opt TraceOptions, sh shown, colour map[string
 		ids = append(ids, s.SpanID...)
 		it := FindItem{SvcClass: colour[s.Service()], Service: s.Service(), Title: trace.SpanTitle(s),
 			Field: hit.Field, Value: text.Shorten(hit.Value, 160), URL: prefix + s.SpanID + "#s-" + s.SpanID}
-		if !sh.has(t, hit.Node) {
-			focus := s.SpanID
-			if nd.Parent >= 0 {
-				focus = t.Nodes[nd.Parent].Span.SpanID
-			}
-			it.URL = link(func(q url.Values) { q.Set("focus", focus); q.Set("span", s.SpanID) }) + "#s-" + s.SpanID
+		if r := m.roots; opt.Focus != "" && (hit.Node < r[0] || hit.Node > r[0]+t.Nodes[r[0]].Descendants) {
+			// Outside the subtree shown: the whole trace, with it selected.
+			it.URL = link(func(q url.Values) { q.Del("focus"); q.Set("span", s.SpanID) }) + "#s-" + s.SpanID
 		}
 		f.Items = append(f.Items, it)
 	}

@@ -9,50 +9,76 @@ import (
 	"github.com/a-h/templ"
 )
 
-// waterfallRows writes the waterfall's rows. It is plain Go rather than a
-// templ template because it runs once per span (10,000 rows on a large
-// trace) and templ's class and attribute handling allocated several times
-// per row; the markup is the same. Every value is escaped.
-func waterfallRows(rows []TraceRow) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		hw := htmlWriter{w: w}
+// waterfallRows writes one window of the waterfall's rows, flat and in
+// tree order, with links to the windows before and after it. It is plain
+// Go rather than a templ template because it runs once per row and
+// templ's class and attribute handling allocated several times per row;
+// every value is escaped. The container carries the window for trace.js.
+func waterfallRows(rows []TraceRow, w WindowView) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, out io.Writer) error {
+		hw := htmlWriter{w: out}
+		hw.raw(`<div class="wf-rows" id="wf-rows" data-start="`)
+		hw.raw(strconv.Itoa(w.Start))
+		hw.raw(`" data-end="`)
+		hw.raw(strconv.Itoa(w.End))
+		hw.raw(`" data-total="`)
+		hw.raw(strconv.Itoa(w.Total))
+		hw.raw(`" data-size="`)
+		hw.raw(strconv.Itoa(w.Size))
+		hw.raw(`" data-base="`)
+		hw.esc(w.Base)
+		hw.raw(`">`)
+		navRow(&hw, "prev", w.Prev, w.Start-w.Size)
 		for i := range rows {
 			r := &rows[i]
-			if r.HasChildren {
-				hw.raw(detailsOpen(*r))
-				hw.raw(`<summary class="`)
-				hw.esc(rowClass(*r))
-				hw.raw(`">`)
-				rowCellsHTML(&hw, r)
-				hw.raw(`</summary>`)
-			} else {
-				hw.raw(`<div class="`)
-				hw.esc(rowClass(*r))
-				hw.raw(` leaf" id="s-`)
-				hw.esc(r.SpanID)
-				hw.raw(`">`)
-				rowCellsHTML(&hw, r)
-				hw.raw(`</div>`)
-			}
-			if r.HiddenBelow > 0 {
-				hw.raw(`<div class="row more `)
-				hw.esc(r.DepthClass)
-				hw.raw(`"><span class="c1"><a href="`)
-				hw.esc(r.FocusURL)
-				hw.raw(`">`)
-				hw.raw(strconv.Itoa(r.HiddenBelow))
-				hw.raw(` spans below: open this subtree</a></span></div>`)
-			}
-			hw.raw(closeDetails(r.Close))
+			hw.raw(`<div class="`)
+			hw.esc(rowClass(*r))
+			hw.raw(`" id="s-`)
+			hw.esc(r.SpanID)
+			hw.raw(`" data-d="`)
+			hw.raw(strconv.Itoa(r.Depth))
+			hw.raw(`">`)
+			rowCellsHTML(&hw, r)
+			hw.raw(`</div>`)
 		}
+		navRow(&hw, "next", w.Next, w.End)
+		hw.raw(`</div>`)
 		return hw.err
 	})
+}
+
+// navRow is the link to the window before or after this one; row is
+// where that window starts, for the script.
+func navRow(hw *htmlWriter, dir string, l Link, row int) {
+	if l.URL == "" {
+		return
+	}
+	hw.raw(`<div class="row more `)
+	hw.raw(dir)
+	hw.raw(`" data-row="`)
+	hw.raw(strconv.Itoa(max(row, 0)))
+	hw.raw(`"><span class="c1"><a href="`)
+	hw.esc(l.URL)
+	hw.raw(`">`)
+	hw.esc(l.Label)
+	hw.raw(`</a></span></div>`)
 }
 
 func rowCellsHTML(hw *htmlWriter, r *TraceRow) {
 	hw.raw(`<span class="c1 `)
 	hw.esc(r.DepthClass)
-	hw.raw(`"><span class="tg" aria-hidden="true"></span><a class="nm" href="`)
+	hw.raw(`">`)
+	if r.Parent {
+		// A link, so folding works without JavaScript too.
+		hw.raw(`<a class="tg" href="`)
+		hw.esc(r.FoldURL)
+		if r.Open {
+			hw.raw(`" aria-expanded="true" title="Fold"></a>`)
+		} else {
+			hw.raw(`" aria-expanded="false" title="Unfold"></a>`)
+		}
+	}
+	hw.raw(`<a class="nm" href="`)
 	hw.esc(r.SelectURL)
 	hw.raw(`">`)
 	if r.Orphan {
@@ -73,6 +99,11 @@ func rowCellsHTML(hw *htmlWriter, r *TraceRow) {
 		hw.raw(` logs</span>`)
 	}
 	hw.raw(`</a>`)
+	if r.Folded > 0 {
+		hw.raw(`<span class="kids" title="spans folded under this one">+`)
+		hw.raw(strconv.Itoa(r.Folded))
+		hw.raw(`</span>`)
+	}
 	if r.Skew != "" {
 		hw.raw(`<span class="skew" title="`)
 		hw.esc(r.Skew)

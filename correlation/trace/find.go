@@ -53,9 +53,7 @@ func Find(t *TraceTree, q string, limit int) Found {
 func (f Found) Ancestors(t *TraceTree) []bool {
 	open := make([]bool, len(t.Nodes))
 	for _, m := range f.Matches {
-		for p := t.Nodes[m.Node].Parent; p >= 0 && !open[p]; p = t.Nodes[p].Parent {
-			open[p] = true
-		}
+		t.MarkAncestors(open, m.Node)
 	}
 	return open
 }

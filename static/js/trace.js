@@ -1,34 +1,48 @@
 // Trace page enhancements. Everything works without this file: rows are
-// links, subtrees are <details>, depth links reload the page.
+// links (select, fold), windows of rows are links, Find is a form.
+//
+// With it: selecting a span fetches its details; folding fetches the
+// window of rows around the folded span; scrolling near either end of the
+// rows loads the next window, and windows far from the screen are dropped,
+// so a trace of any size keeps a few windows of rows in the page.
 (function () {
   "use strict";
   var wf = document.getElementById("waterfall");
   if (!wf) return;
   var traceID = wf.getAttribute("data-trace");
+  var maxWindows = 4;
 
+  function box() { return document.getElementById("wf-rows"); }
   function rows() { return Array.prototype.slice.call(wf.querySelectorAll(".row:not(.more)")); }
-  // Rows inside a closed <details> keep their box (content-visibility), so
-  // ask the browser rather than looking at offsetParent.
-  function visible(r) { return r.checkVisibility ? r.checkVisibility() : r.offsetParent !== null; }
-  function spanOf(r) {
-    var el = r.id ? r : r.parentElement; // a <summary> belongs to its <details>
-    return el && el.id ? el.id.slice(2) : "";
+  function spanOf(r) { return r && r.id ? r.id.slice(2) : ""; }
+  function fragment(html) {
+    var tpl = document.createElement("template");
+    tpl.innerHTML = html;
+    return tpl.content.firstElementChild;
   }
+  function get(url) {
+    return fetch(url, { headers: { "Accept": "text/html" } }).then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.text();
+    });
+  }
+  // The page's own view options (folds, depth, find…) with changes.
+  function params(change) {
+    var q = new URLSearchParams(location.search);
+    if (change) change(q);
+    return q;
+  }
+  function rowsURL(q) { return "/traces/" + traceID + "/rows?" + q.toString(); }
 
   // Select a span without reloading: fetch its details fragment.
   function select(row, push) {
     var span = spanOf(row);
     if (!span) return;
-    var url = "/traces/" + traceID + "/spans/" + span + location.search.replace(/([?&])span=[^&]*&?/, "$1");
-    fetch(url, { headers: { "Accept": "text/html" } }).then(function (res) {
-      if (!res.ok) throw new Error(res.status);
-      return res.text();
-    }).then(function (html) {
+    var url = "/traces/" + traceID + "/spans/" + span + "?" + params(function (q) { q.delete("span"); }).toString();
+    get(url).then(function (html) {
       var body = document.querySelector(".trace-body");
       var old = document.getElementById("span-details");
-      var tpl = document.createElement("template");
-      tpl.innerHTML = html;
-      var panel = tpl.content.firstElementChild;
+      var panel = fragment(html);
       if (old) old.replaceWith(panel); else body.appendChild(panel);
       body.classList.add("with-details");
       // On a phone the details follow the waterfall: bring them into view.
@@ -36,38 +50,168 @@
       wf.querySelectorAll(".row.selected").forEach(function (r) { r.classList.remove("selected"); });
       row.classList.add("selected");
       if (push) {
-        var q = new URLSearchParams(location.search);
-        q.set("span", span);
+        var q = params(function (q) { q.set("span", span); q.delete("at"); });
         history.pushState(null, "", location.pathname + "?" + q.toString() + "#s-" + span);
       }
     }).catch(function () { location.href = row.querySelector("a.nm").href; });
   }
 
+  // Replace every row with the window the server gives for q (a fold, a
+  // span far away), keeping the given span where it was on the screen.
+  function showWindow(q, span) {
+    var before = span && document.getElementById("s-" + span);
+    var top = before ? before.getBoundingClientRect().top : null;
+    return get(rowsURL(q)).then(function (html) {
+      var fresh = fragment(html);
+      box().replaceWith(fresh);
+      badges(fresh);
+      marks(fresh);
+      var after = span && document.getElementById("s-" + span);
+      if (after && top !== null) window.scrollBy(0, after.getBoundingClientRect().top - top);
+      watch();
+      return after;
+    });
+  }
+
+  // Fold and unfold: the server knows which rows follow; ask it for the
+  // window around the folded span. The URL keeps the folds.
+  function fold(tg) {
+    var u = new URL(tg.href, location.href);
+    var span = u.hash.replace(/^#s-/, "");
+    showWindow(u.searchParams, span).then(function () {
+      var q = new URLSearchParams(u.search);
+      q.delete("at");
+      history.replaceState(null, "", location.pathname + "?" + q.toString() + location.hash);
+    }).catch(function () { location.href = tg.href; });
+  }
+
   wf.addEventListener("click", function (ev) {
+    if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+    var tg = ev.target.closest("a.tg");
+    if (tg) {
+      ev.preventDefault();
+      fold(tg);
+      return;
+    }
     var a = ev.target.closest("a.nm");
-    if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+    if (!a) return;
     ev.preventDefault();
     select(a.closest(".row"), true);
   });
 
+  // Windows: load the next (or previous) one as its link nears the
+  // screen; past maxWindows, drop the farthest one and put its link back.
+  var loading = false;
+  function load(nav) {
+    if (loading) return;
+    loading = true;
+    var next = nav.classList.contains("next");
+    var row = nav.getAttribute("data-row");
+    get(rowsURL(params(function (q) { q.set("row", row); q.delete("at"); q.delete("span"); }))).then(function (html) {
+      var fresh = fragment(html);
+      var b = box();
+      var add = Array.prototype.slice.call(fresh.children).filter(function (el) {
+        return !el.classList.contains(next ? "prev" : "next");
+      });
+      if (next) {
+        add.forEach(function (el) { b.insertBefore(el, nav); });
+        b.setAttribute("data-end", fresh.getAttribute("data-end"));
+      } else {
+        add.forEach(function (el) { b.insertBefore(el, nav.nextSibling); });
+        b.setAttribute("data-start", fresh.getAttribute("data-start"));
+      }
+      nav.remove();
+      badges(b);
+      marks(b);
+      trim(b, next);
+      watch();
+    }).catch(function () { /* the link still works */ }).finally(function () { loading = false; });
+  }
+  // trim drops a window from the far end once too many are in the page.
+  function trim(b, grewDown) {
+    var size = +b.getAttribute("data-size");
+    var all = b.querySelectorAll(":scope > .row:not(.more)");
+    if (all.length <= size * maxWindows) return;
+    var start = +b.getAttribute("data-start"), end = +b.getAttribute("data-end");
+    var link = document.createElement("div");
+    var a = document.createElement("a");
+    var span = document.createElement("span");
+    span.className = "c1";
+    span.appendChild(a);
+    link.appendChild(span);
+    var total = b.getAttribute("data-total");
+    if (grewDown) {
+      for (var i = 0; i < size; i++) all[i].remove();
+      var old = b.querySelector(":scope > .row.more.prev");
+      if (old) old.remove();
+      start += size;
+      link.className = "row more prev";
+      link.setAttribute("data-row", String(start - size));
+      a.textContent = "↑ Rows " + (start - size + 1) + "–" + start + " of " + total;
+      b.insertBefore(link, b.firstChild);
+      b.setAttribute("data-start", String(start));
+    } else {
+      // The last window may be the trace's short last one.
+      var last = end - Math.floor((end - 1) / size) * size;
+      for (var j = all.length - 1; j >= all.length - last; j--) all[j].remove();
+      var oldNext = b.querySelector(":scope > .row.more.next");
+      if (oldNext) oldNext.remove();
+      end -= last;
+      link.className = "row more next";
+      link.setAttribute("data-row", String(end));
+      a.textContent = "↓ Rows " + (end + 1) + "–" + Math.min(end + size, +total) + " of " + total;
+      b.appendChild(link);
+      b.setAttribute("data-end", String(end));
+    }
+    a.href = location.pathname + "?" + params(function (q) { q.set("row", link.getAttribute("data-row")); q.delete("at"); }).toString();
+  }
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (e) { if (e.isIntersecting) load(e.target); });
+  }, { rootMargin: "800px 0px" }) : null;
+  function watch() {
+    if (!observer) return;
+    observer.disconnect();
+    wf.querySelectorAll(".row.more").forEach(function (nav) { observer.observe(nav); });
+  }
+  watch();
+
   // Keyboard: j/k or arrows move, Enter selects, ←/→ fold and unfold,
   // e/E go to the next/previous failed span, Esc closes the details, ?
-  // shows the keys.
+  // shows the keys. Moves walk siblings, never the whole list of rows.
   var cursor = null;
+  function step(from, delta) {
+    for (var el = from; el; ) {
+      el = delta > 0 ? el.nextElementSibling : el.previousElementSibling;
+      if (el && el.classList.contains("row") && !el.classList.contains("more")) return el;
+    }
+    return null;
+  }
+  function put(row) {
+    if (!row) return;
+    if (cursor) cursor.classList.remove("kb");
+    cursor = row;
+    cursor.classList.add("kb");
+    cursor.scrollIntoView({ block: "nearest" });
+  }
+  function move(delta) {
+    if (!cursor || !cursor.isConnected) {
+      var list = rows();
+      put(delta > 0 ? list[0] : list[list.length - 1]);
+      return;
+    }
+    put(step(cursor, delta) || cursor);
+  }
   function moveToError(delta) {
-    var list = rows();
-    var i = cursor ? list.indexOf(cursor) : (delta > 0 ? -1 : list.length);
-    for (var j = i + delta; j >= 0 && j < list.length; j += delta) {
-      if (list[j].classList.contains("error")) {
-        // Open what hides it, so the row can be shown and selected.
-        for (var p = list[j].parentElement; p && p !== wf; p = p.parentElement) {
-          if (p.tagName === "DETAILS") p.open = true;
-        }
-        if (cursor) cursor.classList.remove("kb");
-        cursor = list[j];
-        cursor.classList.add("kb");
-        cursor.scrollIntoView({ block: "nearest" });
-        select(cursor, true);
+    var el = cursor && cursor.isConnected ? cursor : null;
+    if (!el) {
+      var list = rows();
+      el = delta > 0 ? list[0] : list[list.length - 1];
+      if (el && el.classList.contains("error")) { put(el); select(el, true); return; }
+    }
+    for (var r = step(el, delta); r; r = step(r, delta)) {
+      if (r.classList.contains("error")) {
+        put(r);
+        select(r, true);
         return;
       }
     }
@@ -78,8 +222,7 @@
     d.remove();
     document.querySelector(".trace-body").classList.remove("with-details");
     wf.querySelectorAll(".row.selected").forEach(function (r) { r.classList.remove("selected"); });
-    var q = new URLSearchParams(location.search);
-    q.delete("span");
+    var q = params(function (q) { q.delete("span"); });
     history.pushState(null, "", location.pathname + (q.toString() ? "?" + q.toString() : ""));
     return true;
   }
@@ -87,27 +230,22 @@
     var k = document.getElementById("trace-keys");
     if (k) k.hidden = !k.hidden;
   }
-  function move(delta) {
-    var list = rows().filter(visible);
-    var i = cursor ? list.indexOf(cursor) : -1;
-    var next = list[Math.max(0, Math.min(list.length - 1, i + delta))];
-    if (!next) return;
-    if (cursor) cursor.classList.remove("kb");
-    cursor = next;
-    cursor.classList.add("kb");
-    cursor.scrollIntoView({ block: "nearest" });
+  function foldCursor(open) {
+    var tg = cursor && cursor.querySelector("a.tg");
+    if (!tg || (tg.getAttribute("aria-expanded") === "true") === open) return false;
+    fold(tg);
+    return true;
   }
   document.addEventListener("keydown", function (ev) {
     var t = ev.target;
-    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA")) return;
+    if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT")) return;
     if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    var d = cursor && cursor.tagName === "SUMMARY" ? cursor.parentElement : null;
     switch (ev.key) {
       case "j": case "ArrowDown": move(1); break;
       case "k": case "ArrowUp": move(-1); break;
       case "Enter": if (cursor) select(cursor, true); else return; break;
-      case "ArrowLeft": if (d) d.open = false; else return; break;
-      case "ArrowRight": if (d) d.open = true; else return; break;
+      case "ArrowLeft": if (!foldCursor(false)) return; break;
+      case "ArrowRight": if (!foldCursor(true)) return; break;
       case "f": var f = document.getElementById("span-find"); if (f) { f.focus(); } else return; break;
       case "e": moveToError(1); break;
       case "E": moveToError(-1); break;
@@ -123,20 +261,18 @@
   });
 
   // Logs: the Logs section (streamed after the waterfall) marks each line
-  // with its span. Count them on the span rows, and show the selected
-  // span's lines under its details.
+  // with its span. Count them on the span rows (those in the page now and
+  // those loaded later), and show the selected span's lines under its
+  // details.
   var logs = document.getElementById("trace-logs");
+  var counts = null;
   function logLines(span) {
     return logs ? Array.prototype.slice.call(logs.querySelectorAll('.logline[data-span="' + span + '"]')) : [];
   }
-  if (logs) {
-    var counts = {};
-    logs.querySelectorAll(".logline[data-span]").forEach(function (l) {
-      var s = l.getAttribute("data-span");
-      if (s) counts[s] = (counts[s] || 0) + 1;
-    });
+  function badges(root) {
+    if (!counts) return;
     Object.keys(counts).forEach(function (span) {
-      var el = document.getElementById("s-" + span);
+      var el = root.querySelector("#s-" + span);
       if (!el) return;
       var nm = el.querySelector("a.nm");
       if (!nm || nm.parentElement.querySelector(".logcount")) return;
@@ -147,6 +283,14 @@
       // Beside the name, not in it: a long name is cut with an ellipsis.
       nm.after(badge);
     });
+  }
+  if (logs) {
+    counts = {};
+    logs.querySelectorAll(".logline[data-span]").forEach(function (l) {
+      var s = l.getAttribute("data-span");
+      if (s) counts[s] = (counts[s] || 0) + 1;
+    });
+    badges(wf);
     // A span selected in the URL: its details hold a placeholder that the
     // lines already on the page can fill.
     var holder = document.querySelector("#span-details .span-logs[data-span]");
@@ -163,56 +307,45 @@
 
   // Find: the server searches every span, attributes and status too, and
   // lists the matches (the form works without this). As the user types,
-  // fetch that list, mark the matching rows and open their ancestors; the
-  // query lives in the URL.
+  // fetch that list and mark the matching rows in the page; a match in
+  // another window is fetched with its window. The query lives in the URL.
   var find = document.getElementById("span-find");
-  function rowOf(id) {
-    var el = document.getElementById("s-" + id);
-    if (!el) return null;
-    for (var p = el.parentElement; p && p !== wf; p = p.parentElement) {
-      if (p.tagName === "DETAILS") p.open = true;
-    }
-    return el.tagName === "DETAILS" ? el.querySelector(":scope > summary") : el;
-  }
-  function markFound(ids) {
-    wf.querySelectorAll(".row.found").forEach(function (r) { r.classList.remove("found"); });
-    ids.split(" ").forEach(function (id) {
-      var r = id && rowOf(id);
-      if (r) r.classList.add("found");
-    });
+  var found = {};
+  function marks(root) {
+    root.querySelectorAll(".row").forEach(function (r) { r.classList.toggle("found", !!found[spanOf(r)]); });
   }
   function goTo(row) {
-    if (cursor) cursor.classList.remove("kb");
-    cursor = row;
-    cursor.classList.add("kb");
+    put(row);
     cursor.scrollIntoView({ block: "center" });
     select(row, true);
+  }
+  // reach shows a span's row, loading its window (paths opened) if needed.
+  function reach(span) {
+    var row = document.getElementById("s-" + span);
+    if (row) return Promise.resolve(row);
+    return showWindow(params(function (q) { q.set("span", span); q.delete("row"); q.delete("at"); }), null)
+      .then(function () { return document.getElementById("s-" + span); });
   }
   if (find) {
     var timer = null, seq = 0;
     var runFind = function (jump) {
-      var q = new URLSearchParams(location.search);
       var text = find.value.trim();
-      if (text) q.set("find", text); else q.delete("find");
+      var q = params(function (q) { if (text) q.set("find", text); else q.delete("find"); });
       history.replaceState(null, "", location.pathname + (q.toString() ? "?" + q.toString() : "") + location.hash);
       var mine = ++seq;
-      fetch("/traces/" + traceID + "/find?" + q.toString(), { headers: { "Accept": "text/html" } }).then(function (res) {
-        if (!res.ok) throw new Error(res.status);
-        return res.text();
-      }).then(function (html) {
+      get("/traces/" + traceID + "/find?" + q.toString()).then(function (html) {
         if (mine !== seq) return; // a later keystroke's answer wins
-        var tpl = document.createElement("template");
-        tpl.innerHTML = html;
-        var fresh = tpl.content.firstElementChild;
+        var fresh = fragment(html);
         var old = document.getElementById("find-results");
         if (old) old.replaceWith(fresh);
-        var ids = fresh.getAttribute("data-ids") || "";
-        markFound(ids);
-        var first = jump && ids.split(" ")[0];
-        var row = first && rowOf(first);
-        if (row) goTo(row);
+        found = {};
+        var ids = (fresh.getAttribute("data-ids") || "").split(" ").filter(Boolean);
+        ids.forEach(function (id) { found[id] = true; });
+        marks(wf);
+        if (jump && ids.length) reach(ids[0]).then(function (row) { if (row) goTo(row); });
       }).catch(function () { find.form.submit(); });
     };
+    (document.getElementById("find-results").getAttribute("data-ids") || "").split(" ").forEach(function (id) { if (id) found[id] = true; });
     find.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () { runFind(false); }, 250);
@@ -222,16 +355,16 @@
       clearTimeout(timer);
       runFind(true);
     });
-    // A match in the page is selected in place; one the page folded away
-    // follows its link (it opens that subtree).
+    // A match is selected in place, its window loaded first if it is not
+    // in the page.
     document.addEventListener("click", function (ev) {
       var a = ev.target.closest("#find-results li a");
       if (!a || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
       var id = (a.hash || "").replace(/^#s-/, "");
-      var row = id && rowOf(id);
-      if (!row) return;
+      if (!id) return;
       ev.preventDefault();
-      goTo(row);
+      reach(id).then(function (row) { if (row) goTo(row); else location.href = a.href; })
+        .catch(function () { location.href = a.href; });
     });
   }
 })();

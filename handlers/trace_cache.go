@@ -1,0 +1,78 @@
+package handlers
+
+import (
+	"sync"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/trace"
+)
+
+// recentTraces keeps the traces pages were just rendered from, for the
+// fragments those pages' scripts ask for next (a window of rows, a Find,
+// a span's details, a fold): without it each scroll of a 100,000-span
+// trace would fetch and decode the whole trace again. A full page load
+// always asks the backend and refreshes the entry, so a trace still
+// receiving spans is never shown stale for longer than one fragment. The
+// zero value is ready to use.
+type recentTraces struct {
+	mu      sync.Mutex
+	entries map[string]recentTrace
+	order   []string // insertion order, for eviction
+	spans   int
+}
+
+// recentTrace is a trace as its page arranged it (trees are read-only
+// once built, so requests share them).
+type recentTrace struct {
+	tree *trace.TraceTree
+	skew bool // the tree was built with skew adjustment
+	from TraceBackend
+	at   time.Time
+}
+
+const (
+	// recentTracesMaxSpans bounds what the cache holds (a few large
+	// traces, or many small ones).
+	recentTracesMaxSpans = 1_000_000
+	// recentTraceTTL is how long a fragment may reuse a page's trace.
+	recentTraceTTL = 2 * time.Minute
+)
+
+func (c *recentTraces) get(key string, skew bool, now time.Time) (*trace.TraceTree, TraceBackend, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || e.skew != skew || now.Sub(e.at) > recentTraceTTL {
+		return nil, TraceBackend{}, false
+	}
+	return e.tree, e.from, true
+}
+
+func (c *recentTraces) put(key string, tree *trace.TraceTree, skew bool, from TraceBackend, now time.Time) {
+	n := len(tree.Nodes)
+	if n > recentTracesMaxSpans/2 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]recentTrace{}
+	}
+	e := recentTrace{tree: tree, skew: skew, from: from, at: now}
+	if old, ok := c.entries[key]; ok {
+		c.spans += n - len(old.tree.Nodes)
+		c.entries[key] = e
+		return
+	}
+	for c.spans+n > recentTracesMaxSpans && len(c.order) > 0 {
+		k := c.order[0]
+		c.order = c.order[1:]
+		if old, ok := c.entries[k]; ok {
+			c.spans -= len(old.tree.Nodes)
+			delete(c.entries, k)
+		}
+	}
+	c.entries[key] = e
+	c.order = append(c.order, key)
+	c.spans += n
+}

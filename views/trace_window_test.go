@@ -1,0 +1,111 @@
+package views
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/trace"
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// flatTree is a root with n-1 children, as telemetrygen makes them.
+func flatTree(n int) *trace.TraceTree {
+	tr := &datasources.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736"}
+	res := &datasources.Resource{Service: "gen"}
+	tr.Spans = append(tr.Spans, datasources.Span{TraceID: tr.ID, SpanID: "1000000000000000", Name: "root", StartNs: 0, EndNs: int64(n) * 1e6, Resource: res})
+	for i := 1; i < n; i++ {
+		tr.Spans = append(tr.Spans, datasources.Span{TraceID: tr.ID, SpanID: fmt.Sprintf("%016x", i), ParentSpanID: "1000000000000000",
+			Name: fmt.Sprintf("child-%d", i), StartNs: int64(i) * 1e6, EndNs: int64(i+1) * 1e6, Resource: res})
+	}
+	return trace.BuildTree(tr, false)
+}
+
+func buildFlat(t *testing.T, n int, opt TraceOptions) TraceView {
+	t.Helper()
+	return BuildTrace(flatTree(n), TraceInput{Options: opt, Now: time.Unix(3600, 0), Zone: time.UTC})
+}
+
+// TestWaterfallWindows: a flat trace far over one window (the 30,000-span
+// case that used to fold to its root with every "spans below" link
+// returning the same page) shows its first window of rows and links to
+// the next; every window is reachable and the last ends the trace; a
+// selected span's window is the one shown (#15).
+func TestWaterfallWindows(t *testing.T) {
+	const n = 1201 // a root and 1,200 children: three windows
+	v := buildFlat(t, n, TraceOptions{})
+	if len(v.Rows) != RowWindow || v.Window.Total != n || v.Window.Prev.URL != "" || v.Rows[0].SpanID != "1000000000000000" {
+		t.Fatalf("first window: %d rows of %d, prev %q", len(v.Rows), v.Window.Total, v.Window.Prev.URL)
+	}
+	seen := map[string]bool{}
+	next := v.Window.Next.URL
+	for _, r := range v.Rows {
+		seen[r.SpanID] = true
+	}
+	for pages := 1; next != ""; pages++ {
+		u, _ := url.Parse(next)
+		row := 0
+		fmt.Sscan(u.Query().Get("row"), &row)
+		w := buildFlat(t, n, TraceOptions{Row: row})
+		if w.Window.Start != row || w.Window.Prev.URL == "" || pages > 3 {
+			t.Fatalf("window at %d: start %d, prev %q, page %d", row, w.Window.Start, w.Window.Prev.URL, pages)
+		}
+		for _, r := range w.Rows {
+			seen[r.SpanID] = true
+		}
+		next = w.Window.Next.URL
+	}
+	if len(seen) != n {
+		t.Errorf("%d of %d spans reachable through the windows", len(seen), n)
+	}
+	// A selected span far down: its window, with it selected.
+	sel := buildFlat(t, n, TraceOptions{Row: -1, Span: fmt.Sprintf("%016x", 1100)})
+	if sel.Window.Start != 1000 || sel.Selected == nil || !sel.Rows[100].Selected {
+		t.Errorf("selected span 1100: window from %d, selected %v", sel.Window.Start, sel.Selected != nil)
+	}
+	// Beyond the end: the last window.
+	if last := buildFlat(t, n, TraceOptions{Row: 99999}); last.Window.Start != 1000 || last.Window.Next.URL != "" {
+		t.Errorf("row past the end: window from %d, next %q", last.Window.Start, last.Window.Next.URL)
+	}
+}
+
+// TestWaterfallFolds: depth folds the tree's levels, a hand fold or
+// unfold overrides it, the fold link toggles one span and keeps the
+// window around it, and a folded row says how many spans it hides.
+func TestWaterfallFolds(t *testing.T) {
+	const root = "1000000000000000"
+	d1 := buildFlat(t, 1201, TraceOptions{Depth: 1})
+	if len(d1.Rows) != 1 || d1.Rows[0].Open || d1.Rows[0].Folded != 1200 || !d1.Rows[0].Parent {
+		t.Fatalf("depth 1: %+v", d1.Rows)
+	}
+	u, _ := url.Parse(d1.Rows[0].FoldURL)
+	if q := u.Query(); q.Get("unfold") != root || q.Get("at") != root || q.Get("depth") != "1" || u.Fragment != "s-"+root {
+		t.Errorf("unfold link %q", d1.Rows[0].FoldURL)
+	}
+	// ?depth=2 opens the root's children, paged.
+	if d2 := buildFlat(t, 1201, TraceOptions{Depth: 2}); len(d2.Rows) != RowWindow || d2.Window.Next.URL == "" {
+		t.Errorf("depth 2: %d rows, next %q", len(d2.Rows), d2.Window.Next.URL)
+	}
+	open := buildFlat(t, 1201, TraceOptions{Row: -1, Depth: 1, Unfold: []string{root}, At: root})
+	if len(open.Rows) != RowWindow || !open.Rows[0].Open {
+		t.Errorf("unfolded by hand: %d rows", len(open.Rows))
+	}
+	closed := buildFlat(t, 1201, TraceOptions{Fold: []string{root}})
+	if len(closed.Rows) != 1 || closed.Rows[0].Open {
+		t.Errorf("folded by hand: %d rows", len(closed.Rows))
+	}
+	if u, _ := url.Parse(closed.Rows[0].FoldURL); u.Query().Has("fold") || u.Query().Get("unfold") != root {
+		t.Errorf("unfolding a hand fold: %q", closed.Rows[0].FoldURL)
+	}
+	// The selected span's path opens, even under a fold made by depth.
+	sel := buildFlat(t, 1201, TraceOptions{Row: -1, Depth: 1, Span: fmt.Sprintf("%016x", 7)})
+	if len(sel.Rows) < 8 || !sel.Rows[7].Selected {
+		t.Errorf("selected span under a depth fold: %d rows", len(sel.Rows))
+	}
+	// Select links keep the folds.
+	if !strings.Contains(closed.Rows[0].SelectURL, "fold="+root) {
+		t.Errorf("select link %q loses the fold", closed.Rows[0].SelectURL)
+	}
+}

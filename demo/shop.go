@@ -48,6 +48,11 @@ type ShopOptions struct {
 	ReconcileEvery time.Duration
 	LokiPushURL    string  // full push URL, e.g. http://127.0.0.1:3100/loki/api/v1/push
 	SampleRatio    float64 // head sampling at the gateway, parent-based after it
+	// Sampling is the strategy (SamplingNone, SamplingHead, SamplingTail,
+	// SamplingAdaptive; "" is none); SamplingURL the remote sampling
+	// endpoint adaptive sampling asks.
+	Sampling    string
+	SamplingURL string
 	// Faults decides, per request, how slow and how broken the world is;
 	// the load generator's spike schedule drives it.
 	Faults *Faults
@@ -123,7 +128,7 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 			go srv.Serve(listeners[name])
 			continue
 		}
-		tp, err := newTracerProvider(ctx, name, opt.OTLPURL, opt.SampleRatio)
+		tp, err := newTracerProvider(ctx, name, opt.OTLPURL, shopSampler(name, opt))
 		if err != nil {
 			s.Close()
 			return nil, err

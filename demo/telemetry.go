@@ -19,9 +19,10 @@ import (
 )
 
 // newTracerProvider gives one service its own resource (service.name) and
-// exporter, as a separate process would have. Sampling is parent-based:
-// the gateway decides, every hop after it follows the traceparent flag.
-func newTracerProvider(ctx context.Context, service, otlpURL string, ratio float64) (*sdktrace.TracerProvider, error) {
+// exporter, as a separate process would have. Sampling is parent-based
+// (shopSampler): the gateway decides, every hop after it follows the
+// traceparent flag.
+func newTracerProvider(ctx context.Context, service, otlpURL string, sampler sdktrace.Sampler) (*sdktrace.TracerProvider, error) {
 	exp, err := otlptracehttp.New(ctx,
 		otlptracehttp.WithEndpointURL(otlpURL+"/v1/traces"),
 		otlptracehttp.WithTimeout(5*time.Second),
@@ -38,7 +39,7 @@ func newTracerProvider(ctx context.Context, service, otlpURL string, ratio float
 	return sdktrace.NewTracerProvider(
 		sdktrace.WithBatcher(exp, sdktrace.WithBatchTimeout(time.Second)),
 		sdktrace.WithResource(res),
-		sdktrace.WithSampler(sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio))),
+		sdktrace.WithSampler(sampler),
 	), nil
 }
 
@@ -60,8 +61,10 @@ func newMetrics() *metrics {
 	return &metrics{duration: h, registry: reg}
 }
 
-// observe records one request. Only sampled spans become exemplars, so an
-// exemplar's trace always exists in Tempo.
+// observe records one request. Only sampled spans become exemplars, so
+// with head (and adaptive) sampling an exemplar's trace exists in the
+// backend; with tail sampling every span is sampled here and the
+// collector decides later, so most exemplars name traces it dropped.
 func (m *metrics) observe(ctx context.Context, service, route, method string, status int, d time.Duration) {
 	o := m.duration.WithLabelValues(service, route, method, fmt.Sprint(status))
 	sc := trace.SpanContextFromContext(ctx)

@@ -22,8 +22,12 @@ import (
 type Options struct {
 	Rate        float64 // requests per second from the load generator
 	SampleRatio float64
-	Spikes      Spikes
-	DataDir     string // project-local state (Postgres, Prometheus TSDB)
+	// Sampling is the strategy: none (""), head (SampleRatio at the
+	// gateway), tail or adaptive (both through a real Jaeger, started
+	// even when Traces is tempo: it then forwards what it keeps).
+	Sampling string
+	Spikes   Spikes
+	DataDir  string // project-local state (Postgres, Prometheus TSDB)
 
 	DatabaseURL   string // use this Postgres instead of a private cluster
 	PrometheusURL string // use this Prometheus (it must scrape MetricsURL itself)
@@ -57,10 +61,17 @@ type World struct {
 	TempoOTLPURL  string
 	JaegerURL     string // Jaeger's query API; "" when traces do not go to Jaeger
 	JaegerOTLPURL string
-	MetricsURL    string // the shop's OpenMetrics endpoint
-	Shop          *Shop
-	Load          *Load
-	Faults        *Faults
+	// CollectorURL is the query API of the Jaeger that samples in front
+	// of Tempo (tail or adaptive with Traces tempo); "" otherwise.
+	CollectorURL string
+	// Sampling is the strategy in force; SamplingURL Jaeger's remote
+	// sampling endpoint with adaptive.
+	Sampling    string
+	SamplingURL string
+	MetricsURL  string // the shop's OpenMetrics endpoint
+	Shop        *Shop
+	Load        *Load
+	Faults      *Faults
 
 	closers      []func()
 	testBackends []*testBackend
@@ -105,6 +116,12 @@ func (w *World) start(ctx context.Context, opt Options) error {
 	default:
 		return fmt.Errorf("traces %q: want tempo, jaeger or both", opt.Traces)
 	}
+	strategy, err := ParseSampling(opt.Sampling)
+	if err != nil {
+		return err
+	}
+	w.Sampling = strategy
+	viaJaeger := strategy == SamplingTail || strategy == SamplingAdaptive
 	switch {
 	case opt.Traces == "jaeger":
 	case opt.TempoOTLPURL != "" || opt.TempoURL != "":
@@ -131,17 +148,23 @@ func (w *World) start(ctx context.Context, opt Options) error {
 	if w.TempoOTLPURL != "" {
 		otlp = w.TempoOTLPURL
 	}
-	if opt.Traces == "jaeger" || opt.Traces == "both" {
+	if opt.Traces == "jaeger" || opt.Traces == "both" || viaJaeger {
 		jo := jaegerrun.Options{Output: opt.Output}
 		if w.TempoOTLPURL != "" {
 			jo.ForwardTo = []string{w.TempoOTLPURL}
 		}
+		jaegerFor(strategy, &jo)
 		j, err := jaegerrun.Start(ctx, jo)
 		if err != nil {
 			return err
 		}
 		w.closers = append(w.closers, func() { j.Stop() })
-		w.JaegerURL, w.JaegerOTLPURL = j.QueryURL, j.OTLPHTTP
+		if opt.Traces == "jaeger" || opt.Traces == "both" {
+			w.JaegerURL, w.JaegerOTLPURL = j.QueryURL, j.OTLPHTTP
+		} else {
+			w.CollectorURL = j.QueryURL
+		}
+		w.SamplingURL = j.SamplingURL
 		otlp, zipkinURL = j.OTLPHTTP, j.ZipkinURL
 	}
 
@@ -157,7 +180,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 	}
 
 	shop, err := StartShop(ctx, ShopOptions{OTLPURL: otlp, ZipkinURL: zipkinURL, ReconcileEvery: opt.ReconcileEvery, LokiPushURL: w.LokiURL + "/loki/api/v1/push",
-		SampleRatio: opt.SampleRatio, Faults: w.Faults})
+		SampleRatio: opt.SampleRatio, Sampling: strategy, SamplingURL: w.SamplingURL, Faults: w.Faults})
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("ariadne demo", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rate := fs.Float64("rate", 5, "requests per second sent to the shop")
-	ratio := fs.Float64("sample-ratio", 1.0, "head sampling ratio at the gateway (parent-based after it)")
+	ratio := fs.Float64("sample-ratio", 1.0, "head sampling ratio at the gateway (parent-based after it), with --sampling head")
+	samplingFlag := fs.String("sampling", "none", "none (every trace kept), head (--sample-ratio at the gateway), tail (Jaeger's tail_sampling: errors, slower than 1 s, 5% of the rest) or adaptive (Jaeger's remote sampler aiming at 1 trace/s per operation)")
 	every := fs.Duration("spike-every", 5*time.Minute, "how often a latency spike starts")
 	length := fs.Duration("spike-length", 90*time.Second, "how long a spike lasts")
 	atStart := fs.Bool("spike-at-start", false, "begin with a spike instead of after the first period")
@@ -36,6 +37,13 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if *ratio <= 0 || *ratio > 1 {
 		return fmt.Errorf("--sample-ratio %v: must be in (0, 1]", *ratio)
 	}
+	strategy, err := demo.ParseSampling(*samplingFlag)
+	if err != nil {
+		return fmt.Errorf("--sampling: %w", err)
+	}
+	if *ratio != 1 && strategy == demo.SamplingNone {
+		strategy = demo.SamplingHead // --sample-ratio alone meant head sampling before --sampling
+	}
 	if *length > *every {
 		return fmt.Errorf("--spike-length %s is longer than --spike-every %s", *length, *every)
 	}
@@ -45,7 +53,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	}
 
 	w, err := demo.Start(ctx, demo.Options{
-		Rate: *rate, SampleRatio: *ratio, DataDir: *dataDir,
+		Rate: *rate, SampleRatio: *ratio, Sampling: strategy, DataDir: *dataDir,
 		Spikes:                demo.Spikes{Every: *every, Length: *length, AtStart: *atStart},
 		DatabaseURL:           getenv("DATABASE_URL"),
 		PrometheusURL:         getenv("PROMETHEUS_URL"),
@@ -105,8 +113,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			line("Jaeger (query)", w.JaegerURL)
 			line("Jaeger (OTLP ingest)", w.JaegerOTLPURL+"/v1/traces")
 		}
+		if w.CollectorURL != "" {
+			line("Jaeger (sampler)", w.CollectorURL)
+		}
+		if w.SamplingURL != "" {
+			line("Remote sampling", w.SamplingURL+"?service=gateway")
+		}
 		line("Postgres", maskPassword(w.DatabaseURL))
-		line("Shop gateway", fmt.Sprintf("%s (load: %.1f req/s, sampling %.2f)", w.Shop.URLs[demo.Gateway], *rate, *ratio))
+		line("Shop gateway", fmt.Sprintf("%s (load: %.1f req/s, sampling: %s)", w.Shop.URLs[demo.Gateway], *rate, samplingSummary(strategy, *ratio)))
 		fmt.Fprintln(stdout, "Try this:")
 		q := url.Values{"q": {`histogram_quantile(0.99, sum by (le, service) (rate(http_server_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
 		fmt.Fprintf(stdout, "  latency graph:    %s/graph?%s\n", base, q.Encode())
@@ -140,4 +154,17 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q: want a size such as 5000000, 5MB or 64MiB", s)
 	}
 	return int64(n), nil
+}
+
+// samplingSummary is the strategy as the demo's banner says it.
+func samplingSummary(strategy string, ratio float64) string {
+	switch strategy {
+	case demo.SamplingHead:
+		return fmt.Sprintf("head, %g of traces", ratio)
+	case demo.SamplingTail:
+		return fmt.Sprintf("tail: errors, slower than %s, %g%% of the rest", demo.TailSlow, demo.TailShare)
+	case demo.SamplingAdaptive:
+		return fmt.Sprintf("adaptive, %g trace/s per operation", demo.AdaptiveTarget)
+	}
+	return "none, every trace kept"
 }

@@ -13,6 +13,10 @@ import (
 const (
 	TagSamplerType  = "sampler.type"
 	TagSamplerParam = "sampler.param"
+	// OpenTelemetry's Jaeger remote sampler (Go contrib) writes them
+	// under these names.
+	TagOTelSamplerType  = "jaeger.sampler.type"
+	TagOTelSamplerParam = "jaeger.sampler.param"
 	// TagTailPolicy is where the collector's tail_sampling processor
 	// records the policy that kept a trace (feature gate
 	// processor.tailsamplingprocessor.recordpolicy).
@@ -110,13 +114,9 @@ func OfTrace(tr *datasources.Trace) Decision {
 	if !d.Known() {
 		for _, i := range order {
 			s := &tr.Spans[i]
-			typ, ok1 := datasources.Attr(s.Attributes, TagSamplerType)
-			param, ok2 := datasources.Attr(s.Attributes, TagSamplerParam)
-			if ok1 && ok2 {
-				if jd, ok := FromJaegerTags(typ, param); ok {
-					d = jd
-					break
-				}
+			if jd, ok := jaegerTagsOf(s.Attributes); ok {
+				d = jd
+				break
 			}
 		}
 	}
@@ -134,6 +134,21 @@ func OfTrace(tr *datasources.Trace) Decision {
 		}
 	}
 	return d
+}
+
+// jaegerTagsOf reads a span's sampler tags under Jaeger's names or the
+// OpenTelemetry remote sampler's.
+func jaegerTagsOf(attrs []datasources.Attribute) (Decision, bool) {
+	for _, k := range [][2]string{{TagSamplerType, TagSamplerParam}, {TagOTelSamplerType, TagOTelSamplerParam}} {
+		typ, ok1 := datasources.Attr(attrs, k[0])
+		param, ok2 := datasources.Attr(attrs, k[1])
+		if ok1 && ok2 {
+			if d, ok := FromJaegerTags(typ, param); ok {
+				return d, true
+			}
+		}
+	}
+	return Decision{}, false
 }
 
 // rootOf is the index of the trace's root: the earliest span without a

@@ -78,6 +78,8 @@ func TestOfTrace(t *testing.T) {
 			"head sampling at 50% — this trace stands for ≈ 2 requests"},
 		{"Jaeger's tags", []datasources.Span{span("a", "", 1, "", "sampler.type", "probabilistic", "sampler.param", "0.1")},
 			"head sampling at 10% — this trace stands for ≈ 10 requests"},
+		{"the OpenTelemetry remote sampler's names", []datasources.Span{span("a", "", 1, "", "jaeger.sampler.type", "ratelimiting", "jaeger.sampler.param", "2")},
+			"rate limiting at 2 traces per second — how many requests it stands for is not recorded"},
 		{"tracestate wins over tags", []datasources.Span{span("a", "", 1, "ot=th:0", "sampler.type", "probabilistic", "sampler.param", "0.1")},
 			"head sampling at 100% — this trace stands for 1 request"},
 		{"a tail policy", []datasources.Span{span("a", "", 1, ""), span("b", "a", 2, "", "tailsampling.policy", "errors")},

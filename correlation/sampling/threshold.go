@@ -8,6 +8,7 @@ package sampling
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 )
@@ -110,4 +111,16 @@ func ThresholdOf(tracestate string) (Threshold, error) {
 		return 0, errThNotFound
 	}
 	return ParseThreshold(th)
+}
+
+// ThresholdFor is the rejection threshold of sampling probability p, in
+// (0, 1]: (1 - p) × 2^56, rounded to the nearest whole threshold.
+func ThresholdFor(p float64) Threshold {
+	switch {
+	case p >= 1:
+		return 0
+	case p <= 1.0/MaxAdjustedCount:
+		return MaxAdjustedCount - 1
+	}
+	return Threshold(math.Round((1 - p) * MaxAdjustedCount))
 }

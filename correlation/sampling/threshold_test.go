@@ -114,3 +114,22 @@ func TestThresholdOf(t *testing.T) {
 		}
 	}
 }
+
+func TestThresholdFor(t *testing.T) {
+	for _, c := range []struct {
+		p    float64
+		want string
+	}{{1, "0"}, {0.5, "8"}, {0.25, "c"}, {0.0625, "f"}, {2, "0"}} {
+		if got := ThresholdFor(c.p).String(); got != c.want {
+			t.Errorf("ThresholdFor(%v) = %s, want %s", c.p, got, c.want)
+		}
+	}
+	for _, p := range []float64{0.05, 0.01, 1.0 / 3, 0.001} {
+		if got := ThresholdFor(p).Probability(); !near(got, p) {
+			t.Errorf("ThresholdFor(%v) stands for %v", p, got)
+		}
+	}
+	if ThresholdFor(0) != MaxAdjustedCount-1 {
+		t.Error("a zero probability is the largest threshold")
+	}
+}

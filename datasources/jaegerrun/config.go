@@ -2,18 +2,33 @@ package jaegerrun
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // config is Jaeger's collector configuration: receivers → (extra
 // processors) → batch → memory storage, and the query extension over the
 // same storage. Ports: query HTTP, query gRPC, OTLP gRPC, OTLP HTTP,
-// Zipkin, health. Its own telemetry is off (no port 8888 to collide on).
-func config(p [6]string, o Options) string {
+// Zipkin, health, and remote sampling's HTTP and gRPC. Its own telemetry
+// is off (no port 8888 to collide on).
+func config(p [8]string, o Options) string {
 	var procNames []string
 	var procs strings.Builder
-	for _, pr := range o.Processors {
+	processors := o.Processors
+	extensions := "jaeger_storage, jaeger_query, healthcheckv2"
+	remote := ""
+	if a := o.RemoteSampling; a != nil {
+		processors = append(processors, Processor{Name: "adaptive_sampling"})
+		extensions += ", remote_sampling"
+		remote = remoteSamplingYAML(*a, p[6], p[7])
+	}
+	for _, pr := range processors {
 		procNames = append(procNames, pr.Name)
+		if pr.YAML == "" {
+			fmt.Fprintf(&procs, "  %s: {}\n", pr.Name)
+			continue
+		}
 		fmt.Fprintf(&procs, "  %s:\n%s\n", pr.Name, indent(pr.YAML, "    "))
 	}
 	procNames = append(procNames, "batch")
@@ -28,7 +43,7 @@ func config(p [6]string, o Options) string {
 	// YAML (its tenancy options carry no mapstructure tags, so every key
 	// is refused as invalid).
 	return fmt.Sprintf(`service:
-  extensions: [jaeger_storage, jaeger_query, healthcheckv2]
+  extensions: [%s]
   pipelines:
     traces:
       receivers: [otlp, zipkin]
@@ -59,7 +74,7 @@ extensions:
       mem:
         memory:
           max_traces: 100000
-receivers:
+%sreceivers:
   otlp:
     protocols:
       grpc:
@@ -74,7 +89,34 @@ processors:
 exporters:
   jaeger_storage_exporter:
     trace_storage: mem
-%s`, strings.Join(procNames, ", "), strings.Join(exporters, ", "), p[5], p[0], p[1], p[2], p[3], p[4], procs.String(), forward.String())
+%s`, extensions, strings.Join(procNames, ", "), strings.Join(exporters, ", "), p[5], p[0], p[1], remote, p[2], p[3], p[4], procs.String(), forward.String())
+}
+
+// remoteSamplingYAML is the remote_sampling extension with adaptive
+// strategies kept in the memory store, its zero settings left out.
+func remoteSamplingYAML(a AdaptiveSampling, httpAddr, grpcAddr string) string {
+	var b strings.Builder
+	b.WriteString("  remote_sampling:\n    adaptive:\n      sampling_store: mem\n")
+	num := func(k string, v float64) {
+		if v > 0 {
+			fmt.Fprintf(&b, "      %s: %s\n", k, strconv.FormatFloat(v, 'g', -1, 64))
+		}
+	}
+	dur := func(k string, d time.Duration) {
+		if d > 0 {
+			fmt.Fprintf(&b, "      %s: %s\n", k, d)
+		}
+	}
+	num("target_samples_per_second", a.TargetSamplesPerSecond)
+	num("initial_sampling_probability", a.InitialSamplingProbability)
+	num("min_sampling_probability", a.MinSamplingProbability)
+	dur("calculation_interval", a.CalculationInterval)
+	dur("calculation_delay", a.CalculationDelay)
+	if a.AggregationBuckets > 0 {
+		fmt.Fprintf(&b, "      aggregation_buckets: %d\n", a.AggregationBuckets)
+	}
+	fmt.Fprintf(&b, "    http:\n      endpoint: %s\n    grpc:\n      endpoint: %s\n", httpAddr, grpcAddr)
+	return b.String()
 }
 
 func indent(s, pre string) string {

@@ -62,10 +62,31 @@ type Options struct {
 	// exported to (the exporter appends /v1/traces): Jaeger as the
 	// collector in front of another backend.
 	ForwardTo []string
+	// RemoteSampling, when set, turns on the remote_sampling extension
+	// with adaptive strategies, computed by an adaptive_sampling
+	// processor (added to the pipeline) from the root spans' sampler
+	// tags and kept in the memory store; SDKs fetch them from SamplingURL.
+	RemoteSampling *AdaptiveSampling
+	// FeatureGates are collector feature gates to turn on
+	// (--feature-gates), e.g. processor.tailsamplingprocessor.recordpolicy.
+	FeatureGates []string
 	// ReadyTimeout bounds the start. Default 30 s.
 	ReadyTimeout time.Duration
 	// Output, when set, receives Jaeger's log as well.
 	Output io.Writer
+}
+
+// AdaptiveSampling is the remote_sampling extension's adaptive strategy
+// (Jaeger's adaptive.Options, by their YAML keys); zeros keep Jaeger's
+// defaults, which suit production (a one-minute calculation, two minutes'
+// delay) rather than a demo.
+type AdaptiveSampling struct {
+	TargetSamplesPerSecond     float64       // target_samples_per_second, per operation
+	InitialSamplingProbability float64       // initial_sampling_probability
+	MinSamplingProbability     float64       // min_sampling_probability
+	CalculationInterval        time.Duration // calculation_interval
+	CalculationDelay           time.Duration // calculation_delay
+	AggregationBuckets         int           // aggregation_buckets
 }
 
 // Processor is one named processor and its YAML configuration (indented
@@ -86,7 +107,11 @@ type Jaeger struct {
 	OTLPGRPC string
 	// ZipkinURL is the Zipkin receiver's base URL (POST /api/v2/spans).
 	ZipkinURL string
-	Dir       string
+	// SamplingURL is the remote sampling endpoint
+	// (http://host:port/sampling, asked with ?service=), with
+	// RemoteSampling; "" otherwise.
+	SamplingURL string
+	Dir         string
 
 	opts    Options
 	tempDir bool
@@ -128,7 +153,7 @@ func Start(ctx context.Context, opts Options) (*Jaeger, error) {
 }
 
 func (j *Jaeger) launch(ctx context.Context, bin string) error {
-	var ports [6]string // query http, query grpc, otlp grpc, otlp http, zipkin, health
+	var ports [8]string // query http, query grpc, otlp grpc, otlp http, zipkin, health, sampling http, sampling grpc
 	for i := range ports {
 		a, err := childproc.FreeAddr("127.0.0.1:0")
 		if err != nil {
@@ -137,13 +162,20 @@ func (j *Jaeger) launch(ctx context.Context, bin string) error {
 		ports[i] = a
 	}
 	j.QueryURL, j.OTLPGRPC, j.OTLPHTTP, j.ZipkinURL = "http://"+ports[0], ports[2], "http://"+ports[3], "http://"+ports[4]
+	if j.opts.RemoteSampling != nil {
+		j.SamplingURL = "http://" + ports[6] + "/sampling"
+	}
 	cfg := config(ports, j.opts)
 	path := filepath.Join(j.Dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		return err
 	}
 	var err error
-	j.proc, err = childproc.Start(ctx, childproc.Spec{Name: "jaeger", Binary: bin, Args: []string{"--config", "file:" + path},
+	args := []string{"--config", "file:" + path}
+	if len(j.opts.FeatureGates) > 0 {
+		args = append(args, "--feature-gates="+strings.Join(j.opts.FeatureGates, ","))
+	}
+	j.proc, err = childproc.Start(ctx, childproc.Spec{Name: "jaeger", Binary: bin, Args: args,
 		// The health extension answers 200 once every component (receivers
 		// included) has started; the query API alone comes up first.
 		Dir: j.Dir, ReadyURL: "http://" + ports[5] + "/status", ReadyTimeout: j.opts.ReadyTimeout, Output: j.opts.Output})

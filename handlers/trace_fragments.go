@@ -127,6 +127,14 @@ func parseTraceOptions(c echo.Context) views.TraceOptions {
 	if a, err := datasources.ParseSpanID(c.QueryParam("at")); err == nil {
 		opt.At = a
 	}
+	for _, k := range []string{"ops", "svcs"} {
+		if p, err := strconv.Atoi(c.QueryParam(k)); err == nil && p > 0 && p < 100_000 {
+			if opt.StatPages == nil {
+				opt.StatPages = map[string]int{}
+			}
+			opt.StatPages[k] = p
+		}
+	}
 	if d, err := strconv.Atoi(c.QueryParam("depth")); err == nil && d > 0 && d < 1000 {
 		opt.Depth = d
 	}

@@ -36,8 +36,8 @@ type TraceView struct {
 	// Find is the server-side search of every span (?find=).
 	Find FindView
 
-	ServiceStats []StatRow
-	OpStats      []StatRow
+	ServiceStats StatTable
+	OpStats      StatTable
 	Graph        ServiceGraph
 
 	// Panels are streamed below the waterfall so they never delay it: the
@@ -138,6 +138,17 @@ type SpanLinkView struct {
 	// "linked to".
 	Relation   string
 	Attributes []KV
+}
+
+// StatTable is one statistics table, bounded: its top rows, or one page
+// of all of them, with the links between.
+type StatTable struct {
+	ID   string // anchor: "ops", "svcs"
+	Rows []StatRow
+	Note string // "Top 20 of 9,999 operations by total time."
+	// All shows every row, a page at a time; Top goes back to the top
+	// rows; Prev and Next page.
+	All, Top, Prev, Next Link
 }
 
 // StatRow is one line of the statistics tables.

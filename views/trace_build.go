@@ -42,6 +42,9 @@ type TraceOptions struct {
 	Fold, Unfold []string
 	Row          int
 	At           string
+	// StatPages is the page of each statistics table shown whole ("ops",
+	// "svcs"; 0 or absent: its top rows).
+	StatPages map[string]int
 }
 
 // TraceInput is what building the trace page needs beside the tree.
@@ -141,8 +144,8 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	}
 
 	services, ops := t.Stats()
-	v.ServiceStats = statRows(services, colour)
-	v.OpStats = statRows(ops, colour)
+	v.ServiceStats = boundStats("svcs", "services", services, colour, opt.StatPages["svcs"], link)
+	v.OpStats = boundStats("ops", "operations", ops, colour, opt.StatPages["ops"], link)
 	v.Graph = serviceGraphView(t, colour)
 	return v
 }
@@ -173,6 +176,11 @@ func pageLink(id string, opt TraceOptions) func(change func(url.Values)) string 
 		}
 		if len(opt.Unfold) > 0 {
 			q.Set("unfold", strings.Join(opt.Unfold, ","))
+		}
+		for k, p := range opt.StatPages {
+			if p > 0 {
+				q.Set(k, strconv.Itoa(p))
+			}
 		}
 		change(q)
 		if len(q) == 0 {

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"net/url"
 	"strconv"
 	"time"
 
@@ -41,6 +42,52 @@ func serviceGraphView(t *trace.TraceTree, colour map[string]string) ServiceGraph
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// Statistics tables show their StatTop rows, or all of them StatPage at a
+// time: a trace with 100,000 unique span names must not put 100,000 rows
+// in its page.
+const (
+	StatTop  = 20
+	StatPage = 200
+)
+
+// boundStats bounds stats (already ranked) to its top rows, or to page
+// (1-based) of all of them when the URL's param asks for it.
+func boundStats(id, what string, stats []trace.OpStats, colour map[string]string, page int, link func(func(url.Values)) string) StatTable {
+	t := StatTable{ID: id}
+	at := func(p int) string {
+		return link(func(q url.Values) {
+			if p == 0 {
+				q.Del(id)
+			} else {
+				q.Set(id, strconv.Itoa(p))
+			}
+		}) + "#" + id
+	}
+	n := len(stats)
+	if page <= 0 {
+		if n > StatTop {
+			t.Note = "Top " + strconv.Itoa(StatTop) + " of " + strconv.Itoa(n) + " " + what + " by total time."
+			t.All = Link{Label: "Show all " + strconv.Itoa(n), URL: at(1)}
+			stats = stats[:StatTop]
+		}
+		t.Rows = statRows(stats, colour)
+		return t
+	}
+	pages := max((n+StatPage-1)/StatPage, 1)
+	page = min(page, pages)
+	from, to := (page-1)*StatPage, min(page*StatPage, n)
+	t.Note = strconv.Itoa(from+1) + "–" + strconv.Itoa(to) + " of " + strconv.Itoa(n) + " " + what + " by total time."
+	t.Top = Link{Label: "Top " + strconv.Itoa(StatTop) + " only", URL: at(0)}
+	if page > 1 {
+		t.Prev = Link{Label: "← previous " + strconv.Itoa(StatPage), URL: at(page - 1)}
+	}
+	if page < pages {
+		t.Next = Link{Label: "next " + strconv.Itoa(min(StatPage, n-to)) + " →", URL: at(page + 1)}
+	}
+	t.Rows = statRows(stats[from:to], colour)
+	return t
+}
 
 func statRows(stats []trace.OpStats, colour map[string]string) []StatRow {
 	out := make([]StatRow, 0, len(stats))

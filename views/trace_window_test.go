@@ -109,3 +109,36 @@ func TestWaterfallFolds(t *testing.T) {
 		t.Errorf("select link %q loses the fold", closed.Rows[0].SelectURL)
 	}
 }
+
+// TestStatisticsTablesAreBounded: a trace with a thousand distinct span
+// names lists its top operations and a link to all of them, paged; the
+// pages cover every operation once (#15).
+func TestStatisticsTablesAreBounded(t *testing.T) {
+	top := buildFlat(t, 1001, TraceOptions{Row: -1})
+	ops := top.OpStats
+	if len(ops.Rows) != StatTop || ops.All.URL == "" || !strings.Contains(ops.Note, "of 1001 operations") {
+		t.Fatalf("top table: %d rows, all %q, note %q", len(ops.Rows), ops.All.URL, ops.Note)
+	}
+	if !strings.Contains(ops.All.URL, "ops=1") || !strings.HasSuffix(ops.All.URL, "#ops") {
+		t.Errorf("show all %q", ops.All.URL)
+	}
+	seen := map[string]bool{}
+	for page := 1; page < 10; page++ {
+		p := buildFlat(t, 1001, TraceOptions{Row: -1, StatPages: map[string]int{"ops": page}}).OpStats
+		for _, r := range p.Rows {
+			seen[r.Operation] = true
+		}
+		if len(p.Rows) > StatPage || p.Top.URL == "" {
+			t.Fatalf("page %d: %d rows, top link %q", page, len(p.Rows), p.Top.URL)
+		}
+		if p.Next.URL == "" {
+			break
+		}
+	}
+	if len(seen) != 1001 {
+		t.Errorf("%d of 1001 operations on the pages", len(seen))
+	}
+	if svcs := top.ServiceStats; len(svcs.Rows) != 1 || svcs.All.URL != "" {
+		t.Errorf("one service: %+v", svcs)
+	}
+}

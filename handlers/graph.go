@@ -152,6 +152,10 @@ func (h *Handler) graphPanel(ctx context.Context, req graphRequest) (panelOut, e
 	if exErr != nil {
 		in.Hint, in.Chart.Exemplars = exemplarHint(exErr), nil
 	}
+	if len(in.Chart.Exemplars) > 0 && len(res.Series) <= chart.MaxSeries && len(h.opt.TraceBackends) > 0 {
+		in.Built = chart.BuildChart(in.Chart)
+		h.checkExemplarTraces(ctx, in.Built, req.r)
+	}
 	body, state := views.BuildGraphBody(in)
 	return panelOut{Body: views.GraphPanelBody(body), State: state.Text, StateClass: state.Class}, nil
 }

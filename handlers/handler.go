@@ -96,6 +96,8 @@ type Handler struct {
 	// traces keeps the traces pages were rendered from, for their
 	// fragments (see trace_cache.go).
 	recent recentTraces
+	// exists caches whether exemplars' traces exist (exemplar_check.go).
+	exists existsCache
 	// deriver applies Options.DerivedFields to log lines.
 	deriver *logline.Deriver
 }

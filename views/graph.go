@@ -43,10 +43,13 @@ type GraphBody struct {
 	ResetURL string
 	Message  string // "no data", "too many series": replaces the chart
 	Hint     string // e.g. exemplar storage is off
-	Notes    []string
-	Unit     string // "seconds", "bytes" or "": for the script's readout
-	Label    string // the chart's accessible name
-	Pin      *PinFormData
+	// ExemplarCheck says how many exemplar traces were checked and how
+	// many are missing; "" when none were checked.
+	ExemplarCheck string
+	Notes         []string
+	Unit          string // "seconds", "bytes" or "": for the script's readout
+	Label         string // the chart's accessible name
+	Pin           *PinFormData
 }
 
 // LegendEntry is one series in the legend.

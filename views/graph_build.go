@@ -17,6 +17,9 @@ type GraphBodyInput struct {
 	// With is this page's URL with one parameter changed (the legend's
 	// isolate links).
 	With func(key, value string) string
+	// Built is Chart already laid out (and its exemplars' traces checked,
+	// chart.MarkMissing); nil: BuildGraphBody lays it out.
+	Built *chart.Chart
 }
 
 // GraphState is the panel head's state: "3 series · step 15s · 2 spikes".
@@ -34,7 +37,10 @@ func BuildGraphBody(in GraphBodyInput) (GraphBody, GraphState) {
 			n, chart.MaxSeries)
 		return body, GraphState{"too many series", "status-down"}
 	}
-	c := chart.BuildChart(ci)
+	c := in.Built
+	if c == nil {
+		c = chart.BuildChart(ci)
+	}
 	if c.Empty {
 		body.Message = "No data: the query matched no samples between " + ci.From.In(ci.Loc).Format("Jan 2 15:04:05") +
 			" and " + ci.To.In(ci.Loc).Format("Jan 2 15:04:05") + "."
@@ -53,6 +59,10 @@ func BuildGraphBody(in GraphBodyInput) (GraphBody, GraphState) {
 	if len(c.Markers) > 0 {
 		state += fmt.Sprintf(" · %d exemplars", len(c.Markers))
 	}
+	if c.Check != nil && c.Check.Missing > 0 {
+		state += fmt.Sprintf(" · %d traces missing", c.Check.Missing)
+	}
+	body.ExemplarCheck = c.Check.Note()
 	if len(c.Spikes) > 0 {
 		state += fmt.Sprintf(" · %d spikes", len(c.Spikes))
 	}

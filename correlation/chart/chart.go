@@ -68,6 +68,9 @@ type Chart struct {
 	Series                []ChartSeries
 	Markers               []Marker
 	Spikes                []ChartSpike
+	// Check is what MarkMissing found of the markers' traces; nil when
+	// they were not checked.
+	Check *ExemplarCheck
 	// Empty: no finite point at all ("no data").
 	Empty   bool
 	Dropped int // exemplar markers not drawn (over MaxMarkers, or thinned per column)
@@ -101,6 +104,9 @@ type Marker struct {
 	Title   string // the tooltip: trace ID, value, time, series labels
 	Series  string // the chart series' ID, "" when none matches
 	InSpike bool
+	// Missing is set when no trace backend has the exemplar's trace
+	// (MarkMissing): drawn hollow.
+	Missing bool
 }
 
 // ChartSpike is a shaded window of one series with its links.
@@ -122,6 +128,9 @@ type ChartSpike struct {
 	// window against its other traces over the chart's window; "" without
 	// a service label or for a series not in seconds.
 	Compare string
+	// markers are the indexes of the markers in the spike, for
+	// MarkMissing to choose Investigate again.
+	markers []int
 }
 
 // BuildChart lays out a chart. Series are in the caller's order, coloured
@@ -354,6 +363,7 @@ func (c *Chart) spikes(in ChartInput, owners []int, xOf func(int64) float64) {
 					continue
 				}
 				m.InSpike = true
+				out.markers = append(out.markers, k)
 				if m.TraceID != "" && (slowest < 0 || m.Y < c.Markers[slowest].Y) {
 					slowest = k
 				}

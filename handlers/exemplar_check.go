@@ -82,8 +82,15 @@ func (h *Handler) checkExemplarTraces(ctx context.Context, c *chart.Chart, r lin
 	if len(ids) == 0 {
 		return
 	}
-	// An exemplar's trace lies around its moment: the graph's range with
-	// the lookup's pad either side.
+	chart.MarkMissing(c, h.existsMany(ctx, ids, r))
+}
+
+// existsMany looks up whether each trace exists (a trace any backend has
+// exists), exemplarCheckWorkers at a time within exemplarCheckTimeout,
+// answers cached; an ID missing from the answer was not checked (a backend
+// failed, or time ran out). r is the range the IDs were seen in: an
+// exemplar's trace lies around its moment, so the lookup pads it.
+func (h *Handler) existsMany(ctx context.Context, ids []string, r links.TimeRange) map[string]bool {
 	start, end := links.LookupWindow(links.TimeRange{From: r.From.Add(-links.ExemplarPad), To: r.To.Add(links.ExemplarPad)})
 	ctx, cancel := context.WithTimeout(ctx, exemplarCheckTimeout)
 	defer cancel()
@@ -122,7 +129,7 @@ feed:
 	}
 	close(todo)
 	wg.Wait()
-	chart.MarkMissing(c, found)
+	return found
 }
 
 // traceExists asks each trace backend in turn until one has the trace;

@@ -65,6 +65,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/graph", h.graph)
 	e.GET("/graph/labels", h.graphLabels)
 	e.GET("/quality", h.qualityPage)
+	e.GET("/sampling", h.samplingPage)
 	e.GET("/investigations", h.investigations)
 	e.POST("/investigations", h.createInvestigation)
 	e.GET("/investigations/:id", h.investigation)

@@ -63,7 +63,8 @@ func (h *Handler) explainNotFound(ctx context.Context, tp *views.TraceProblem, i
 	defer cancel()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	var checked []string
+	// What was asked, in a fixed order whatever answers first.
+	var askedExemplars, askedLogs, askedBackends bool
 	if h.opt.Prometheus != nil && hasWindow {
 		wg.Go(func() {
 			exs, err := h.opt.Prometheus.Exemplars(ctx, notFoundExemplarQuery, r.From, r.To)
@@ -72,8 +73,7 @@ func (h *Handler) explainNotFound(ctx context.Context, tp *views.TraceProblem, i
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			ev.ExemplarChecked = true
-			checked = append(checked, "Prometheus's exemplars in the link's window")
+			ev.ExemplarChecked, askedExemplars = true, true
 			for _, e := range exs {
 				if tid, ok := links.ExemplarTraceID(e.Labels, h.opt.ExemplarTraceLabel); ok && tid == id {
 					at := time.UnixMilli(e.TMs).UTC()
@@ -96,12 +96,7 @@ func (h *Handler) explainNotFound(ctx context.Context, tp *views.TraceProblem, i
 			}
 			mu.Lock()
 			defer mu.Unlock()
-			ev.LogsChecked = true
-			where := "the link's window"
-			if !hasWindow {
-				where = "the last hour"
-			}
-			checked = append(checked, "Loki's lines in "+where)
+			ev.LogsChecked, askedLogs = true, true
 			ev.LogLines = len(pg.Lines)
 			if len(pg.Lines) > 0 {
 				ev.FirstLogAt = time.Unix(0, pg.Lines[0].TimeNs).UTC()
@@ -122,14 +117,26 @@ func (h *Handler) explainNotFound(ctx context.Context, tp *views.TraceProblem, i
 				ev.Elsewhere = append(ev.Elsewhere, b.Display+" (outside the link's window)")
 			})
 		}
-		if len(h.opt.TraceBackends) > 0 {
-			checked = append(checked, "each trace backend without the window")
-		}
+		askedBackends = len(h.opt.TraceBackends) > 0
 	}
 	wg.Wait()
 	mu.Lock()
 	defer mu.Unlock()
 	tp.Reasons = views.BuildProblemReasons(sampling.Explain(ev))
+	var checked []string
+	if askedExemplars {
+		checked = append(checked, "Prometheus's exemplars in the link's window")
+	}
+	if askedLogs {
+		where := "the link's window"
+		if !hasWindow {
+			where = "the last hour"
+		}
+		checked = append(checked, "Loki's lines in "+where)
+	}
+	if askedBackends {
+		checked = append(checked, "each trace backend without the window")
+	}
 	if len(checked) > 0 {
 		tp.Checked = "Checked: " + strings.Join(checked, ", ") + "."
 	}

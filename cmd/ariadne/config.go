@@ -34,6 +34,11 @@ type Config struct {
 	DatabaseTimeout time.Duration
 	RequestTimeout  time.Duration
 	MaxQueryBytes   int
+	// TraceFlushDelay and TraceRetention are how long the trace backends
+	// take to show a trace and how long they keep it, for a missing
+	// trace's reasoning (zero: the default delay, an unknown retention).
+	TraceFlushDelay time.Duration
+	TraceRetention  time.Duration
 	NoMigrate       bool
 
 	Prometheus datasources.Config
@@ -112,6 +117,12 @@ func settings() []setting {
 		}},
 		{"ARIADNE_REQUEST_TIMEOUT", "request_timeout", "upper bound for one page request (Go duration)", func(c *Config, v string) error {
 			return setDuration(&c.RequestTimeout, v)
+		}},
+		{"ARIADNE_TRACE_FLUSH_DELAY", "trace_flush_delay", "how long the trace backends take to show a trace after its spans are sent, a tail sampler's wait included (Go duration)", func(c *Config, v string) error {
+			return setDuration(&c.TraceFlushDelay, v)
+		}},
+		{"ARIADNE_TRACE_RETENTION", "trace_retention", "how long the trace backends keep traces (Go duration), for a missing trace's page", func(c *Config, v string) error {
+			return setDuration(&c.TraceRetention, v)
 		}},
 		{"ARIADNE_USER_HEADER", "identity.user_header", "header carrying the user name, set by a trusted proxy (e.g. X-Forwarded-User)", func(c *Config, v string) error {
 			c.UserHeader = v

@@ -87,6 +87,13 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			}
 		case "ARIADNE_ADDR":
 			return *addr
+		case "ARIADNE_TRACE_RETENTION":
+			// The demo's Tempo test server keeps a day (Jaeger's memory
+			// store is bounded by count, not age).
+			if v := getenv(k); v != "" {
+				return v
+			}
+			return "24h"
 		case "ARIADNE_DEFAULT_USER":
 			if v := getenv(k); v != "" {
 				return v

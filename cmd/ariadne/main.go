@@ -105,7 +105,7 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 	st := store.New(pool, store.WithTimeout(cfg.DatabaseTimeout))
 	opt := handlers.Options{
 		Logger: log, DB: st, Store: st, Backends: cl.backends(cfg),
-		RequestTimeout: cfg.RequestTimeout, PublicURL: cfg.publicURL(l.Addr().String()), MaxQueryBytes: cfg.MaxQueryBytes,
+		RequestTimeout: cfg.RequestTimeout, TraceFlushDelay: cfg.TraceFlushDelay, TraceRetention: cfg.TraceRetention, PublicURL: cfg.publicURL(l.Addr().String()), MaxQueryBytes: cfg.MaxQueryBytes,
 		UserHeader: cfg.UserHeader, TrustedProxies: cfg.TrustedProxies, DefaultUser: cfg.DefaultUser,
 		ExemplarTraceLabel: cfg.ExemplarTraceLabels,
 		DerivedFields:      cfg.DerivedFields,

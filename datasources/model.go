@@ -44,6 +44,10 @@ type Span struct {
 	// Resource is shared by every span of one resource (one process).
 	Resource *Resource
 	Scope    string // instrumentation scope name
+	// ScopeAttributes are the instrumentation scope's attributes (nil for
+	// none), shared by the spans of one scope: a collector's tail sampler
+	// records the policy that kept the trace there.
+	ScopeAttributes []Attribute
 	// TraceState is the W3C tracestate the span was recorded with ("" for
 	// none): OpenTelemetry's probability sampling writes its threshold
 	// there (ot=th:…). Jaeger's classic API and Zipkin carry it as the tag

@@ -90,7 +90,8 @@ func FromJaegerTags(typ, param string) (Decision, bool) {
 // OfTrace says how tr was sampled from what its spans carry: the root
 // span's tracestate threshold (or, failing it, the first span's that has
 // one: parent-based children carry their parent's), Jaeger's sampler tags
-// on the root, and a recorded tail sampling policy on any span. A trace
+// on the root, and a recorded tail sampling policy on any span (on its
+// scope, where the collector's tail_sampling processor writes it). A trace
 // that says nothing is unknown (the zero Decision).
 func OfTrace(tr *datasources.Trace) Decision {
 	if tr == nil || len(tr.Spans) == 0 {
@@ -122,6 +123,10 @@ func OfTrace(tr *datasources.Trace) Decision {
 	}
 	for _, i := range order {
 		s := &tr.Spans[i]
+		if p, ok := datasources.Attr(s.ScopeAttributes, TagTailPolicy); ok && p != "" {
+			d.Policy = p
+			break
+		}
 		if p, ok := datasources.Attr(s.Attributes, TagTailPolicy); ok && p != "" {
 			d.Policy = p
 			break

@@ -86,6 +86,9 @@ func TestOfTrace(t *testing.T) {
 			"tail sampling kept it by policy “errors”"},
 		{"head and tail", []datasources.Span{span("a", "", 1, "ot=th:8", "tailsampling.policy", "slow")},
 			"head sampling at 50% — this trace stands for ≈ 2 requests; tail sampling kept it by policy “slow”"},
+		{"a tail policy on the scope", []datasources.Span{{SpanID: "a", StartNs: 1, Resource: &datasources.Resource{},
+			ScopeAttributes: []datasources.Attribute{{Key: "tailsampling.policy", Value: "share-of-the-rest"}}}},
+			"tail sampling kept it by policy “share-of-the-rest”"},
 		{"a bad threshold is no threshold", []datasources.Span{span("a", "", 1, "ot=th:zz")}, "unknown"},
 	}
 	for _, c := range cases {

@@ -24,6 +24,7 @@ func Convert(td *tracepb.TracesData) []datasources.Span {
 		nAttrs += len(rs.GetResource().GetAttributes())
 		for _, ss := range rs.GetScopeSpans() {
 			nSpans += len(ss.GetSpans())
+			nAttrs += len(ss.GetScope().GetAttributes())
 			for _, sp := range ss.GetSpans() {
 				nAttrs += len(sp.Attributes)
 				nEvents += len(sp.Events)
@@ -48,23 +49,25 @@ func Convert(td *tracepb.TracesData) []datasources.Span {
 		res.Service, _ = datasources.Attr(res.Attributes, "service.name")
 		for _, ss := range rs.GetScopeSpans() {
 			scope := ss.GetScope().GetName()
+			scopeAttrs := c.attributes(ss.GetScope().GetAttributes())
 			for _, sp := range ss.GetSpans() {
 				spans = append(spans, datasources.Span{
-					TraceID:      c.traceID(sp.TraceId),
-					SpanID:       HexID(sp.SpanId, 16),
-					ParentSpanID: ParentID(sp.ParentSpanId),
-					Name:         sp.Name,
-					Kind:         SpanKind(sp.Kind),
-					Status:       StatusCode(sp.GetStatus().GetCode()),
-					StatusMsg:    sp.GetStatus().GetMessage(),
-					StartNs:      int64(sp.StartTimeUnixNano),
-					EndNs:        int64(sp.EndTimeUnixNano),
-					Attributes:   c.attributes(sp.Attributes),
-					Events:       c.spanEvents(sp.Events),
-					Links:        c.spanLinks(sp.Links),
-					Resource:     res,
-					Scope:        scope,
-					TraceState:   sp.TraceState,
+					TraceID:         c.traceID(sp.TraceId),
+					SpanID:          HexID(sp.SpanId, 16),
+					ParentSpanID:    ParentID(sp.ParentSpanId),
+					Name:            sp.Name,
+					Kind:            SpanKind(sp.Kind),
+					Status:          StatusCode(sp.GetStatus().GetCode()),
+					StatusMsg:       sp.GetStatus().GetMessage(),
+					StartNs:         int64(sp.StartTimeUnixNano),
+					EndNs:           int64(sp.EndTimeUnixNano),
+					Attributes:      c.attributes(sp.Attributes),
+					Events:          c.spanEvents(sp.Events),
+					Links:           c.spanLinks(sp.Links),
+					Resource:        res,
+					Scope:           scope,
+					TraceState:      sp.TraceState,
+					ScopeAttributes: scopeAttrs,
 				})
 			}
 		}

@@ -34,8 +34,9 @@ type (
 	}
 	jsonScopeSpans struct {
 		Scope *struct {
-			Name    string `json:"name"`
-			Version string `json:"version"`
+			Name       string   `json:"name"`
+			Version    string   `json:"version"`
+			Attributes []jsonKV `json:"attributes"`
 		} `json:"scope"`
 		Spans []jsonSpan `json:"spans"`
 	}
@@ -149,7 +150,7 @@ func (in *jsonTraces) proto() (*tracepb.TracesData, error) {
 		for _, jss := range jrs.ScopeSpans {
 			ss := &tracepb.ScopeSpans{Spans: make([]*tracepb.Span, 0, len(jss.Spans))}
 			if jss.Scope != nil {
-				ss.Scope = &commonpb.InstrumentationScope{Name: jss.Scope.Name, Version: jss.Scope.Version}
+				ss.Scope = &commonpb.InstrumentationScope{Name: jss.Scope.Name, Version: jss.Scope.Version, Attributes: kvs(jss.Scope.Attributes)}
 			}
 			for i := range jss.Spans {
 				sp, err := jss.Spans[i].proto()

@@ -10,7 +10,7 @@ import (
 // The shape Jaeger's /api/v3/traces/{id} puts inside "result": OTLP/JSON
 // with hex IDs, enums as numbers, 64-bit integers as strings.
 const jaegerV3 = `{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"checkout"}}]},
-"scopeSpans":[{"scope":{"name":"test"},"spans":[
+"scopeSpans":[{"scope":{"name":"test","attributes":[{"key":"tailsampling.policy","value":{"stringValue":"slow"}}]},"spans":[
 {"traceId":"4bf92f3577b34da6a3ce929d0e0e4736","spanId":"00000000000000a1","traceState":"ot=th:c","name":"POST /checkout","kind":2,
  "startTimeUnixNano":"1796134347450942430","endTimeUnixNano":"1796134347550942430",
  "attributes":[{"key":"http.route","value":{"stringValue":"/checkout"}},{"key":"n","value":{"intValue":"3"}},{"key":"ok","value":{"boolValue":false}},
@@ -37,6 +37,9 @@ func TestDecodeJSON(t *testing.T) {
 	}
 	if root.Kind != datasources.KindServer || root.Status != datasources.StatusError || root.StatusMsg != "boom" || root.Service() != "checkout" {
 		t.Errorf("root %+v", root)
+	}
+	if p, _ := datasources.Attr(child.ScopeAttributes, "tailsampling.policy"); p != "slow" || root.Scope != "test" {
+		t.Errorf("scope %q %+v", root.Scope, child.ScopeAttributes)
 	}
 	if root.TraceState != "ot=th:c" || child.TraceState != "" {
 		t.Errorf("tracestate %q, %q", root.TraceState, child.TraceState)

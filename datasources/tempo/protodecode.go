@@ -233,19 +233,27 @@ func (d *pdec) resourceSpans(p, end int) error {
 func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
 	first := len(d.spans)
 	scope := ""
+	var scopeAttrs []datasources.Attribute
 	it := d.iter(p, end)
 	for it.next() {
 		switch {
 		case it.num == 1 && it.isBytes: // InstrumentationScope
 			si := d.iter(it.v0, it.v1)
+			d.otherAttrs = d.otherAttrs[:0]
 			for si.next() {
-				if si.num == 1 && si.isBytes {
+				switch {
+				case si.num == 1 && si.isBytes:
 					scope = d.str(&si)
+				case si.num == 3 && si.isBytes:
+					if err := d.keyValue(si.v0, si.v1, &d.otherAttrs); err != nil {
+						return err
+					}
 				}
 			}
 			if si.err != nil {
 				return si.err
 			}
+			scopeAttrs = d.flushAttrs(d.otherAttrs)
 		case it.num == 2 && it.isBytes:
 			if err := d.span(it.v0, it.v1, res); err != nil {
 				return err
@@ -253,7 +261,7 @@ func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
 		}
 	}
 	for i := first; i < len(d.spans); i++ {
-		d.spans[i].Scope = scope
+		d.spans[i].Scope, d.spans[i].ScopeAttributes = scope, scopeAttrs
 	}
 	return it.err
 }

@@ -45,7 +45,7 @@ func oddTrace() *tracepb.TracesData {
 		Resource: &resourcepb.Resource{Attributes: []*commonpb.KeyValue{
 			kv("service.name", &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: 42}})}},
 		ScopeSpans: []*tracepb.ScopeSpans{{
-			Scope: &commonpb.InstrumentationScope{Name: "odd"},
+			Scope: &commonpb.InstrumentationScope{Name: "odd", Attributes: []*commonpb.KeyValue{kv("tailsampling.policy", sv("errors"))}},
 			Spans: []*tracepb.Span{{
 				TraceId: []byte{1, 2, 3, 4, 5, 6, 7, 8}, SpanId: []byte{0, 0, 0, 0, 0, 0, 0, 9},
 				ParentSpanId: make([]byte, 8), TraceState: "ot=th:fd70a4;rv:01", Name: "ünïcode", Kind: tracepb.Span_SpanKind(9),
@@ -100,6 +100,9 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 	}
 	if v, _ := datasources.Attr(s.Attributes, "map"); v != `{"nested":["a \"quoted\" s",-7,null,-Inf,"/wA="],"b":true,"none":null}` {
 		t.Errorf("map rendered as %s", v)
+	}
+	if p, _ := datasources.Attr(s.ScopeAttributes, "tailsampling.policy"); p != "errors" {
+		t.Errorf("scope attributes %+v", s.ScopeAttributes)
 	}
 	if s.Links[0].SpanID != "0000000000000007" || s.Links[0].Attributes[0].Value != "follows" {
 		t.Errorf("link = %+v", s.Links[0])

@@ -126,6 +126,19 @@ func (b *browser) waitPath(t *testing.T, path string) {
 	t.Fatalf("the browser is at %s, want %s", loc, path)
 }
 
+// waitFor polls a JavaScript condition until it holds, failing after a
+// few seconds. (chromedp's WaitVisible misses nodes a script swapped in
+// from a <template>: the page's fragments.)
+func (b *browser) waitFor(t *testing.T, cond string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](cond)); err == nil && ok {
+			return
+		}
+	}
+	t.Fatalf("still not true after 10s: %s", cond)
+}
+
 // waitSearch waits until the tab's query string contains part.
 func (b *browser) waitSearch(t *testing.T, part string) {
 	t.Helper()

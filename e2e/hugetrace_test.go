@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"net/http"
 	"strings"
@@ -11,6 +12,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	collectorpb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
+	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
+	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
@@ -166,6 +170,59 @@ func TestHugeTraceWindows(t *testing.T) {
 	if cur == "" || cur == "s-"+deep || back != "s-"+deep {
 		t.Errorf("k then j from the found span: %q then %q", cur, back)
 	}
+	if same, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same === true`)); !same {
+		t.Error("the page reloaded")
+	}
+	b.assertClean(t)
+}
+
+// TestSiblingGroupExpands: a request making 60 alike SELECTs shows them
+// as one row saying so; a click shows them span by span, without
+// reloading the page, and "group" folds them back (#15).
+func TestSiblingGroupExpands(t *testing.T) {
+	a := demoApp(t)
+	traceID := make([]byte, 16)
+	binary.BigEndian.PutUint64(traceID[8:], uint64(time.Now().UnixNano()))
+	traceID[0] = 0x5e
+	base := uint64(time.Now().Add(-time.Minute).UnixNano())
+	sid := func(i int) []byte { b := make([]byte, 8); binary.BigEndian.PutUint64(b, uint64(i+1)); return b }
+	spans := []*tracepb.Span{{TraceId: traceID, SpanId: sid(0), Name: "GET /orders", StartTimeUnixNano: base, EndTimeUnixNano: base + 200e6}}
+	for i := 1; i <= 60; i++ {
+		spans = append(spans, &tracepb.Span{TraceId: traceID, SpanId: sid(i), ParentSpanId: sid(0), Name: "SELECT orders",
+			StartTimeUnixNano: base + uint64(i)*2e6, EndTimeUnixNano: base + uint64(i)*2e6 + 1e6})
+	}
+	body, _ := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: []*tracepb.ResourceSpans{{
+		Resource:   &resourcepb.Resource{Attributes: []*commonpb.KeyValue{{Key: "service.name", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: "orders"}}}}},
+		ScopeSpans: []*tracepb.ScopeSpans{{Spans: spans}}}}})
+	resp, err := http.Post(a.World.TempoOTLPURL+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("push: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	b := newBrowser(t)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+hex.EncodeToString(traceID)), chromedp.WaitVisible(chromedp.CSS(`#wf-rows .row.group`))); err != nil {
+		t.Fatal(err)
+	}
+	group, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(`#wf-rows .row.group`)))
+	if !strings.Contains(group, "SELECT orders") || !strings.Contains(group, "× 60") || !strings.Contains(group, "p99") {
+		t.Errorf("group row %q", group)
+	}
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same = true`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#wf-rows .row.group a.tg`))); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor(t, `!!document.querySelector("#wf-rows a.regroup")`)
+	n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("#wf-rows > .row:not(.more)").length`))
+	if n != 61 {
+		t.Errorf("expanded: %d rows, want 61", n)
+	}
+	b.waitSearch(t, "expand=")
+	if err := chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`#wf-rows a.regroup`))); err != nil {
+		t.Fatal(err)
+	}
+	b.waitFor(t, `!!document.querySelector("#wf-rows .row.group")`)
 	if same, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same === true`)); !same {
 		t.Error("the page reloaded")
 	}

@@ -120,6 +120,7 @@ func parseTraceOptions(c echo.Context) views.TraceOptions {
 	}
 	opt.Find, _ = text.Cut(strings.TrimSpace(c.QueryParam("find")), maxFind)
 	opt.Fold, opt.Unfold = spanIDList(c.QueryParam("fold")), spanIDList(c.QueryParam("unfold"))
+	opt.Expand = spanIDList(c.QueryParam("expand"))
 	opt.Row = -1
 	if r, err := strconv.Atoi(c.QueryParam("row")); err == nil && r >= 0 {
 		opt.Row = r

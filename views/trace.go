@@ -88,6 +88,18 @@ type TraceRow struct {
 	SelectURL  string
 	LogCount   int  // log lines for this span, when known
 	Found      bool // matches the page's Find
+	// Group is set on the one row of a run of alike siblings; GroupCount
+	// and GroupURL on the first span of such a run shown span by span.
+	Group      *GroupRow
+	GroupCount int
+	GroupURL   string
+}
+
+// GroupRow is what a group row shows of its run of alike siblings.
+type GroupRow struct {
+	Count     int
+	Stats     string // "p50 1.20 ms · p99 4.10 ms · 2 failed"
+	ExpandURL string
 }
 
 // SpanDetails is the selected span's panel.

@@ -40,6 +40,7 @@ type TraceOptions struct {
 	// else around Span, else the first); At names a span the window must
 	// show (the one just folded).
 	Fold, Unfold []string
+	Expand       []string // groups of alike siblings shown span by span, by first span
 	Row          int
 	At           string
 	// StatPages is the page of each statistics table shown whole ("ops",
@@ -176,6 +177,9 @@ func pageLink(id string, opt TraceOptions) func(change func(url.Values)) string 
 		}
 		if len(opt.Unfold) > 0 {
 			q.Set("unfold", strings.Join(opt.Unfold, ","))
+		}
+		if len(opt.Expand) > 0 {
+			q.Set("expand", strings.Join(opt.Expand, ","))
 		}
 		for k, p := range opt.StatPages {
 			if p > 0 {

@@ -42,6 +42,8 @@ type rowMarks struct {
 	found        []bool
 	open         []bool // forced open: paths to the selection, at, matches
 	fold, unfold []bool // by hand, from the URL
+	expand       []bool // groups of alike siblings shown span by span
+	runs         []int32
 	roots        []int
 	base         int // depth of the roots (a focused subtree starts deeper)
 }
@@ -51,10 +53,10 @@ type rowMarks struct {
 // or the whole trace). One pass over the spans.
 func newRowMarks(t *trace.TraceTree, opt TraceOptions) rowMarks {
 	m := rowMarks{selected: -1, at: -1, open: make([]bool, len(t.Nodes)), roots: t.Roots}
-	var folded, unfolded map[string]bool
-	if len(opt.Fold)+len(opt.Unfold) > 0 {
-		folded, unfolded = set(opt.Fold), set(opt.Unfold)
-		m.fold, m.unfold = make([]bool, len(t.Nodes)), make([]bool, len(t.Nodes))
+	var folded, unfolded, expanded map[string]bool
+	if len(opt.Fold)+len(opt.Unfold)+len(opt.Expand) > 0 {
+		folded, unfolded, expanded = set(opt.Fold), set(opt.Unfold), set(opt.Expand)
+		m.fold, m.unfold, m.expand = make([]bool, len(t.Nodes)), make([]bool, len(t.Nodes)), make([]bool, len(t.Nodes))
 	}
 	for i := range t.Nodes {
 		id := t.Nodes[i].Span.SpanID
@@ -71,7 +73,7 @@ func newRowMarks(t *trace.TraceTree, opt TraceOptions) rowMarks {
 			m.roots, m.base = []int{i}, t.Nodes[i].Depth
 		}
 		if folded != nil {
-			m.fold[i], m.unfold[i] = folded[id], unfolded[id]
+			m.fold[i], m.unfold[i], m.expand[i] = folded[id], unfolded[id], expanded[id]
 		}
 	}
 	if m.selected >= 0 {
@@ -117,19 +119,53 @@ func BuildRows(t *trace.TraceTree, opt TraceOptions) TraceView {
 	return v
 }
 
+// runEnd is the node after the run of alike siblings starting at first
+// (and their subtrees).
+func (m *rowMarks) runEnd(t *trace.TraceTree, first int) int {
+	end := first
+	for range m.runs[first] {
+		end += t.Nodes[end].Descendants + 1
+	}
+	return end
+}
+
+// isGrouped says whether the run of alike siblings starting at first
+// shows as one row: unless expanded by hand, or a span the page must show
+// (the selected one, a Find match) lies in it.
+func (m *rowMarks) isGrouped(t *trace.TraceTree) func(first int) bool {
+	return func(first int) bool {
+		if m.expand != nil && m.expand[first] {
+			return false
+		}
+		end := m.runEnd(t, first)
+		if m.selected >= first && m.selected < end {
+			return false
+		}
+		if m.found != nil {
+			for i := first; i < end; i++ {
+				if m.found[i] {
+					return false
+				}
+			}
+		}
+		return true
+	}
+}
+
 // buildWindow lists the visible rows (folds applied) and renders one
 // window of them: the one asked for, else the one holding the span just
 // folded, else the selected span's, else the first.
 func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string, link func(func(url.Values)) string, m *rowMarks) ([]TraceRow, WindowView) {
 	open := m.isOpen(t, opt.Depth)
-	vis := t.Visible(m.roots, open)
+	m.runs = t.Runs(trace.GroupMin)
+	vis := t.Visible(m.roots, open, m.runs, m.isGrouped(t))
 	start := max(opt.Row, 0)
 	if opt.Row < 0 {
 		for _, target := range []int{m.at, m.selected} {
 			if target < 0 {
 				continue
 			}
-			if pos := slices.Index(vis, int32(target)); pos >= 0 {
+			if pos := slices.IndexFunc(vis, func(it trace.Item) bool { return it.Node == int32(target) }); pos >= 0 {
 				start = pos
 				break
 			}
@@ -158,10 +194,15 @@ func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string,
 	selectBase := selectPrefix(link)
 	rows := make([]TraceRow, 0, end-start)
 	for pos := start; pos < end; pos++ {
-		j := int(vis[pos])
+		it := vis[pos]
+		j := int(it.Node)
 		nd := &t.Nodes[j]
 		depth := nd.Depth - m.base
 		s := nd.Span
+		if it.Count > 1 {
+			rows = append(rows, groupRow(t, j, int(it.Count), depth, colour, opt, link, pos))
+			continue
+		}
 		dur := nd.EndNs() - nd.StartNs()
 		row := TraceRow{
 			SpanID:     s.SpanID,
@@ -191,9 +232,53 @@ func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string,
 			}
 			row.FoldURL = foldURL(opt, link, s.SpanID, row.Open)
 		}
+		if n := m.runs[j]; n > 0 {
+			// The first of an expanded group: a way back to one row.
+			row.GroupCount = int(n)
+			row.GroupURL = groupURL(opt, link, s.SpanID, false, m.selected >= j && m.selected < m.runEnd(t, j))
+		}
 		rows = append(rows, row)
 	}
 	return rows, w
+}
+
+// groupRow is the one row of a run of count alike siblings from node
+// first: how many, how long (p50, p99, max), how many failed, its extent
+// as the bar; its control shows them span by span.
+func groupRow(t *trace.TraceTree, first, count, depth int, colour map[string]string, opt TraceOptions, link func(func(url.Values)) string, pos int) TraceRow {
+	s := t.Nodes[first].Span
+	g := t.GroupOf(first, count)
+	total := t.EndNs - t.StartNs
+	stats := "p50 " + text.FormatDuration(time.Duration(g.P50)) + " · p99 " + text.FormatDuration(time.Duration(g.P99))
+	if g.Errors > 0 {
+		stats += " · " + strconv.Itoa(g.Errors) + " failed"
+	}
+	return TraceRow{
+		SpanID: s.SpanID, Depth: depth, DepthClass: depthClass[min(depth, len(depthClass)-1)],
+		SvcClass: colour[s.Service()], Service: s.Service(), Title: trace.SpanTitle(s),
+		Duration: "max " + text.FormatDuration(time.Duration(g.Max)),
+		X:        chart.Percent(g.StartNs-t.StartNs, total), W: chart.PercentMin(g.EndNs-g.StartNs, total),
+		Error: g.Errors > 0, Critical: g.Critical, Pos: pos,
+		Group: &GroupRow{Count: count, Stats: stats, ExpandURL: groupURL(opt, link, s.SpanID, true, false)},
+	}
+}
+
+// groupURL is the page with the group starting at span id shown span by
+// span (expand) or as one row again, the window kept around it; a
+// selected span inside a group made one row again is let go (dropSpan).
+func groupURL(opt TraceOptions, link func(func(url.Values)) string, id string, expand, dropSpan bool) string {
+	ids := without(opt.Expand, id)
+	if expand {
+		ids = append(ids, id)
+	}
+	return link(func(q url.Values) {
+		setList(q, "expand", ids)
+		q.Set("at", id)
+		q.Del("row")
+		if dropSpan {
+			q.Del("span")
+		}
+	}) + "#s-" + id
 }
 
 // foldURL is the page with span id folded (open) or unfolded, the window

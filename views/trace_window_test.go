@@ -142,3 +142,56 @@ func TestStatisticsTablesAreBounded(t *testing.T) {
 		t.Errorf("one service: %+v", svcs)
 	}
 }
+
+// nPlusOne is a request making 50 alike SELECTs, then one other call.
+func nPlusOne() *trace.TraceTree {
+	tr := &datasources.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736"}
+	res := &datasources.Resource{Service: "orders"}
+	tr.Spans = append(tr.Spans, datasources.Span{TraceID: tr.ID, SpanID: "1000000000000000", Name: "GET /orders", StartNs: 0, EndNs: 100e6, Resource: res})
+	for i := range 50 {
+		s := datasources.Span{TraceID: tr.ID, SpanID: fmt.Sprintf("%016x", i+1), ParentSpanID: "1000000000000000",
+			Name: "SELECT orders", StartNs: int64(i) * 1e6, EndNs: int64(i)*1e6 + int64(i%10+1)*1e5, Resource: res}
+		if i == 7 {
+			s.Status = datasources.StatusError
+		}
+		tr.Spans = append(tr.Spans, s)
+	}
+	tr.Spans = append(tr.Spans, datasources.Span{TraceID: tr.ID, SpanID: "2000000000000000", ParentSpanID: "1000000000000000",
+		Name: "POST /charge", StartNs: 60e6, EndNs: 90e6, Resource: &datasources.Resource{Service: "payments"}})
+	return trace.BuildTree(tr, false)
+}
+
+// TestWaterfallGroupsAlikeSiblings: fifty SELECTs in a row are one row
+// saying how many, how long and how many failed (an N+1 at a glance); it
+// expands span by span and groups again; a selected span inside shows it
+// (#15).
+func TestWaterfallGroupsAlikeSiblings(t *testing.T) {
+	in := func(opt TraceOptions) TraceView {
+		opt.Row = -1
+		return BuildTrace(nPlusOne(), TraceInput{Options: opt, Now: time.Unix(3600, 0), Zone: time.UTC})
+	}
+	v := in(TraceOptions{})
+	if len(v.Rows) != 3 || v.Rows[1].Group == nil || v.Rows[2].Title != "POST /charge" {
+		t.Fatalf("rows %+v", v.Rows)
+	}
+	g := v.Rows[1]
+	if g.Group.Count != 50 || !g.Error || !strings.Contains(g.Group.Stats, "1 failed") || !strings.Contains(g.Group.Stats, "p99 1") || g.Duration != "max 1.00 ms" {
+		t.Errorf("group row %+v %+v", g, g.Group)
+	}
+	u, _ := url.Parse(g.Group.ExpandURL)
+	first := fmt.Sprintf("%016x", 1)
+	if u.Query().Get("expand") != first || u.Query().Get("at") != first {
+		t.Errorf("expand link %q", g.Group.ExpandURL)
+	}
+	open := in(TraceOptions{Expand: []string{first}})
+	if len(open.Rows) != 52 || open.Rows[1].GroupCount != 50 || open.Rows[1].GroupURL == "" {
+		t.Fatalf("expanded: %d rows, first %+v", len(open.Rows), open.Rows[1])
+	}
+	if u, _ := url.Parse(open.Rows[1].GroupURL); u.Query().Has("expand") {
+		t.Errorf("group again: %q", open.Rows[1].GroupURL)
+	}
+	sel := in(TraceOptions{Span: fmt.Sprintf("%016x", 30)})
+	if len(sel.Rows) != 52 || !sel.Rows[30].Selected {
+		t.Errorf("a selected span in a group: %d rows", len(sel.Rows))
+	}
+}

@@ -31,6 +31,10 @@ func waterfallRows(rows []TraceRow, w WindowView) templ.Component {
 		navRow(&hw, "prev", w.Prev, w.Start-w.Size)
 		for i := range rows {
 			r := &rows[i]
+			if r.Group != nil {
+				groupRowHTML(&hw, r)
+				continue
+			}
 			hw.raw(`<div class="`)
 			hw.esc(rowClass(*r))
 			hw.raw(`" id="s-`)
@@ -45,6 +49,50 @@ func waterfallRows(rows []TraceRow, w WindowView) templ.Component {
 		hw.raw(`</div>`)
 		return hw.err
 	})
+}
+
+// groupRowHTML writes the one row of a run of alike siblings: its
+// control shows them span by span (a link, as folds are).
+func groupRowHTML(hw *htmlWriter, r *TraceRow) {
+	hw.raw(`<div class="row group closed`)
+	if r.Error {
+		hw.raw(` error`)
+	}
+	hw.raw(`" id="g-`)
+	hw.esc(r.SpanID)
+	hw.raw(`" data-d="`)
+	hw.raw(strconv.Itoa(r.Depth))
+	hw.raw(`"><span class="c1 `)
+	hw.esc(r.DepthClass)
+	hw.raw(`"><a class="tg" href="`)
+	hw.esc(r.Group.ExpandURL)
+	hw.raw(`" aria-expanded="false" title="Show each"></a><a class="nm" href="`)
+	hw.esc(r.Group.ExpandURL)
+	hw.raw(`"><span class="svc `)
+	hw.esc(r.SvcClass)
+	hw.raw(`">`)
+	hw.esc(r.Service)
+	hw.raw(`</span>`)
+	hw.esc(r.Title)
+	hw.raw(` <span class="times">× `)
+	hw.raw(strconv.Itoa(r.Group.Count))
+	hw.raw(`</span></a><span class="kids">`)
+	hw.esc(r.Group.Stats)
+	hw.raw(`</span></span><span class="dur">`)
+	hw.esc(r.Duration)
+	hw.raw(`</span><svg class="bar" width="100%" height="12" role="img" aria-label="`)
+	hw.esc(r.Duration)
+	hw.raw(`"><rect class="`)
+	hw.esc(r.SvcClass)
+	hw.raw(` grp`)
+	if r.Critical {
+		hw.raw(` crit`)
+	}
+	hw.raw(`" x="`)
+	hw.esc(r.X)
+	hw.raw(`" width="`)
+	hw.esc(r.W)
+	hw.raw(`" y="1" height="10" rx="1"></rect></svg></div>`)
 }
 
 // navRow is the link to the window before or after this one; row is
@@ -103,6 +151,13 @@ func rowCellsHTML(hw *htmlWriter, r *TraceRow) {
 		hw.raw(`<span class="kids" title="spans folded under this one">+`)
 		hw.raw(strconv.Itoa(r.Folded))
 		hw.raw(`</span>`)
+	}
+	if r.GroupURL != "" {
+		hw.raw(`<a class="kids regroup" href="`)
+		hw.esc(r.GroupURL)
+		hw.raw(`" title="show these alike spans as one row">group `)
+		hw.raw(strconv.Itoa(r.GroupCount))
+		hw.raw(`</a>`)
 	}
 	if r.Skew != "" {
 		hw.raw(`<span class="skew" title="`)

@@ -59,14 +59,15 @@
   // Replace every row with the window the server gives for q (a fold, a
   // span far away), keeping the given span where it was on the screen.
   function showWindow(q, span) {
-    var before = span && document.getElementById("s-" + span);
+    var at = function (id) { return id && (document.getElementById("s-" + id) || document.getElementById("g-" + id)); };
+    var before = at(span);
     var top = before ? before.getBoundingClientRect().top : null;
     return get(rowsURL(q)).then(function (html) {
       var fresh = fragment(html);
       box().replaceWith(fresh);
       badges(fresh);
       marks(fresh);
-      var after = span && document.getElementById("s-" + span);
+      var after = at(span);
       if (after && top !== null) window.scrollBy(0, after.getBoundingClientRect().top - top);
       watch();
       return after;
@@ -87,7 +88,7 @@
 
   wf.addEventListener("click", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
-    var tg = ev.target.closest("a.tg");
+    var tg = ev.target.closest("a.tg, a.regroup, .row.group a.nm");
     if (tg) {
       ev.preventDefault();
       fold(tg);

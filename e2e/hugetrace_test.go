@@ -150,6 +150,16 @@ func TestHugeTraceWindows(t *testing.T) {
 	if end <= 2000 || most > 4*views.RowWindow {
 		t.Errorf("after scrolling: rows up to %d loaded, at most %d in the page (bound %d)", end, most, 4*views.RowWindow)
 	}
+	// The overview's last slice: its rows come into the page and onto the screen.
+	last, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+		const a = Array.from(document.querySelectorAll("svg.overview a")).pop();
+		a.dispatchEvent(new MouseEvent("click", {bubbles: true, cancelable: true}));
+		return new URL(a.getAttribute("href"), location.href).searchParams.get("at"); })()`))
+	if err != nil || last == "" {
+		t.Fatalf("no overview to click: %v", err)
+	}
+	b.waitFor(t, `(() => { const r = document.getElementById("s-`+last+`") || document.getElementById("g-`+last+`");
+		return !!r && r.classList.contains("kb") && r.getBoundingClientRect().top >= 0 && r.getBoundingClientRect().bottom <= innerHeight; })()`)
 	if err := chromedp.Do(b.ctx, chromedp.SendKeys(chromedp.ID("span-find"), deep+"\r"), chromedp.WaitVisible(chromedp.CSS(`#s-`+deep+`.selected`)),
 		chromedp.WaitVisible(chromedp.CSS(`#span-details`))); err != nil {
 		t.Fatal(err)

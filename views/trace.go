@@ -24,6 +24,7 @@ type TraceView struct {
 	Legend         []ServiceChip
 
 	Ticks    []AxisTick
+	Overview Overview
 	Rows     []TraceRow
 	Window   WindowView
 	Selected *SpanDetails

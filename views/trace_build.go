@@ -139,6 +139,7 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	}
 	v.Find = buildFind(t, opt, colour, link, &m)
 	v.Rows, v.Window = buildWindow(t, opt, colour, link, &m)
+	v.Overview = buildOverview(t, link)
 	if m.selected >= 0 {
 		d := BuildSpanDetails(t, m.selected)
 		v.Selected = &d

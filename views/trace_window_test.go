@@ -195,3 +195,32 @@ func TestWaterfallGroupsAlikeSiblings(t *testing.T) {
 		t.Errorf("a selected span in a group: %d rows", len(sel.Rows))
 	}
 }
+
+// TestOverview: the strip shows where spans start over the whole trace
+// (however few rows the window holds), marks the slices where spans
+// failed, draws the critical path's own stretches, and each slice links
+// to the rows around its first span.
+func TestOverview(t *testing.T) {
+	o := BuildTrace(nPlusOne(), TraceInput{Options: TraceOptions{Row: -1}, Now: time.Unix(3600, 0), Zone: time.UTC}).Overview
+	if len(o.Columns) == 0 || len(o.Columns) > overviewColumns {
+		t.Fatalf("%d columns", len(o.Columns))
+	}
+	spans, failed := 0, 0
+	for _, c := range o.Columns {
+		var n int
+		fmt.Sscan(c.Title, &n)
+		spans += n
+		if c.Error {
+			failed++
+		}
+		if u, _ := url.Parse(c.URL); u.Query().Get("at") == "" || u.Fragment != "s-"+u.Query().Get("at") {
+			t.Errorf("column link %q", c.URL)
+		}
+	}
+	if spans != 52 || failed != 1 {
+		t.Errorf("the columns count %d spans, %d failing slices; want 52 and 1", spans, failed)
+	}
+	if len(o.Critical) == 0 {
+		t.Error("no critical path")
+	}
+}

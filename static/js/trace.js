@@ -88,6 +88,22 @@
 
   wf.addEventListener("click", function (ev) {
     if (ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.button !== 0) return;
+    // The overview: bring that slice's rows into the page and onto the
+    // screen.
+    var ov = ev.target.closest("svg.overview a");
+    if (ov) {
+      ev.preventDefault();
+      var href = ov.getAttribute("href");
+      var u = new URL(href, location.href);
+      var id = u.hash.replace(/^#s-/, "");
+      var rowOf = function () { return document.getElementById("s-" + id) || document.getElementById("g-" + id); };
+      (rowOf() ? Promise.resolve(rowOf()) : showWindow(u.searchParams, null).then(rowOf)).then(function (r) {
+        if (!r) { location.href = href; return; }
+        put(r);
+        r.scrollIntoView({ block: "center" });
+      }).catch(function () { location.href = href; });
+      return;
+    }
     var tg = ev.target.closest("a.tg, a.regroup, .row.group a.nm");
     if (tg) {
       ev.preventDefault();

@@ -19,6 +19,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("/loki/api/v1/series", s.handleSeries)
 	mux.HandleFunc("/loki/api/v1/detected_fields", s.handleDetectedFields)
 	mux.HandleFunc("/loki/api/v1/detected_field/{name}/values", s.handleDetectedFieldValues)
+	mux.HandleFunc("/loki/api/v1/tail", s.handleTail)
 	mux.HandleFunc("/loki/api/v1/push", s.handlePush)
 	mux.HandleFunc("/api/prom/push", s.handleLegacyPush)
 	mux.HandleFunc("/ready", func(w http.ResponseWriter, r *http.Request) {

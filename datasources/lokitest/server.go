@@ -1,7 +1,7 @@
 // Package lokitest is an in-memory server that speaks enough of Loki's HTTP
 // API for Ariadne's tests and demo: push (JSON and the snappy protobuf that
 // loki-client-go and promtail send), query_range and query with a LogQL
-// subset, labels, label values, series, detected fields and ready, in
+// subset, tail (the live WebSocket), labels, label values, series, detected fields and ready, in
 // Loki's response shapes and error texts. It is not a Loki: no chunks, no index, no
 // persistence; memory is bounded by a retention window and a size cap.
 package lokitest
@@ -42,6 +42,9 @@ type Server struct {
 	retention      time.Duration
 	maxBytes       int64
 	noDetected     bool // answer the detected fields API with 404 (Loki < 3.1)
+	tails          *tailHub
+	tailBuffer     int
+	maxTails       int
 }
 
 // Option configures a Server.
@@ -82,11 +85,15 @@ func New(opts ...Option) *Server {
 		retention:      DefaultRetention,
 		maxBytes:       DefaultMaxBytes,
 		now:            time.Now,
+		tails:          newTailHub(),
+		tailBuffer:     DefaultTailBuffer,
+		maxTails:       DefaultMaxTails,
 	}
 	for _, o := range opts {
 		o(s)
 	}
 	s.store = newStore(s.maxBytes, s.retention, s.now)
+	s.store.onAdd = s.tails.offer
 	s.handler = s.routes()
 	s.httpSrv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	return s
@@ -125,8 +132,11 @@ func (s *Server) Serve(l net.Listener) error {
 	return err
 }
 
-// Close stops listening and closes open connections.
-func (s *Server) Close() { s.httpSrv.Close() }
+// Close stops listening and closes open connections, tails included.
+func (s *Server) Close() {
+	s.tails.close()
+	s.httpSrv.Close()
+}
 
 // Entry is a log line to push. Metadata becomes structured metadata.
 type Entry struct {

@@ -74,6 +74,9 @@ type store struct {
 	retention time.Duration
 	now       func() time.Time
 	lastTrim  time.Time
+	// onAdd, when set, is told of every entry newly stored, after the
+	// lock is released (live tails).
+	onAdd func(tenant string, labels []Label, added []stored)
 }
 
 func newStore(maxBytes int64, retention time.Duration, now func() time.Time) *store {
@@ -102,6 +105,13 @@ func (s *store) add(tenantID string, labels map[string]string, entries []stored)
 	if s.retention > 0 {
 		oldest = now.Add(-s.retention).UnixNano()
 	}
+	var added []stored
+	defer func() {
+		// Runs after the unlock below: tails never hold the store's lock.
+		if s.onAdd != nil && len(added) > 0 {
+			s.onAdd(tenantID, ls, added)
+		}
+	}()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t := s.tenants[tenantID]
@@ -134,6 +144,7 @@ func (s *store) add(tenantID string, labels map[string]string, entries []stored)
 		}
 		st.entries = slices.Insert(st.entries, i, e)
 		s.bytes += e.size()
+		added = append(added, e)
 	}
 	if len(st.entries) == 0 {
 		delete(t.streams, key)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,6 +25,7 @@ type Config struct {
 	Password         string
 	BearerToken      string
 	CAFile           string        // PEM bundle trusted in addition to the system's
+	CAPEM            string        // the same, given as its content (e.g. Grafana's tlsCACert); not a secret
 	Timeout          time.Duration // per request; 0 means DefaultTimeout
 	MaxResponseBytes int64         // 0 means DefaultMaxResponseBytes
 }
@@ -98,17 +100,22 @@ func (c Config) HTTPClient(backend string) (*http.Client, error) {
 	}
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 16
-	if c.CAFile != "" {
-		pem, err := os.ReadFile(c.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("reading CA file: %w", err)
-		}
+	if c.CAFile != "" || c.CAPEM != "" {
 		pool, err := x509.SystemCertPool()
 		if err != nil || pool == nil {
 			pool = x509.NewCertPool()
 		}
-		if !pool.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("CA file %s holds no PEM certificate", c.CAFile)
+		if c.CAFile != "" {
+			pem, err := os.ReadFile(c.CAFile)
+			if err != nil {
+				return nil, fmt.Errorf("reading CA file: %w", err)
+			}
+			if !pool.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("CA file %s holds no PEM certificate", c.CAFile)
+			}
+		}
+		if c.CAPEM != "" && !pool.AppendCertsFromPEM([]byte(c.CAPEM)) {
+			return nil, errors.New("the CA certificate given holds no PEM certificate")
 		}
 		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gopkg.in/yaml.v3"
 
+	"github.com/ariadne-dev/ariadne/correlation/grafana"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/handlers"
@@ -58,6 +59,12 @@ type Config struct {
 	DerivedFields       []logline.DerivedField
 	REDQueries          []string
 	TraceLogQuery       string
+
+	// GrafanaDatasources names Grafana provisioning files or directories
+	// (comma-separated); Provisioning is what reading them said, a line
+	// per datasource taken and per setting not used (no secrets).
+	GrafanaDatasources string
+	Provisioning       []string
 }
 
 // yamlLists are the settings too structured for one environment variable.
@@ -250,6 +257,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	fs.SetOutput(stderr)
 	configFile := fs.String("config", getenv("ARIADNE_CONFIG"), "YAML configuration file (env ARIADNE_CONFIG)")
 	noMigrate := fs.Bool("no-migrate", false, "do not run database migrations on start")
+	grafanaDS := fs.String("grafana-datasources", getenv("ARIADNE_GRAFANA_DATASOURCES"), "Grafana datasource provisioning files or directories, comma-separated; explicit settings win (env ARIADNE_GRAFANA_DATASOURCES)")
 	flagVals := map[string]*string{}
 	for _, s := range all {
 		flagVals[s.env] = fs.String(flagName(s.env), "", s.usage+" (env "+s.env+")")
@@ -265,11 +273,46 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	c.NoMigrate = *noMigrate
 
 	var errs []error
+	var vals map[string]string
+	var lists yamlLists
 	if *configFile != "" {
-		vals, lists, err := readYAML(*configFile)
-		if err != nil {
+		var err error
+		if vals, lists, err = readYAML(*configFile); err != nil {
 			return c, fmt.Errorf("--config %s: %w", *configFile, err)
 		}
+	}
+	// Provisioning lies under every explicit setting: applied first, then
+	// the YAML file, the environment and flags win setting by setting.
+	if *grafanaDS != "" {
+		r, err := loadProvisioning(*grafanaDS, getenv)
+		if err != nil {
+			return c, fmt.Errorf("--grafana-datasources %s: %w", *grafanaDS, err)
+		}
+		yamlKey := map[string]string{}
+		for _, s := range all {
+			yamlKey[s.env] = s.yaml
+		}
+		explicit := func(env string) bool {
+			_, inYAML := vals[yamlKey[env]]
+			_, inEnv := lookup(getenv, env)
+			return inYAML || inEnv || given[flagName(env)]
+		}
+		c.GrafanaDatasources = *grafanaDS
+		errs = append(errs, c.applyProvisioning(r, explicit)...)
+		if len(lists.ExemplarTraceLabels) > 0 && len(c.ExemplarTraceLabels) > 0 {
+			c.Provisioning = append(c.Provisioning, "exemplar trace labels: exemplar_trace_labels in "+*configFile+" wins")
+		}
+		if len(lists.DerivedFields) > 0 && len(c.DerivedFields) > 0 {
+			c.Provisioning = append(c.Provisioning, "derived fields: derived_fields in "+*configFile+" wins")
+		}
+		if len(lists.REDQueries) > 0 && len(c.REDQueries) > 0 {
+			c.Provisioning = append(c.Provisioning, "RED queries: red_queries in "+*configFile+" wins")
+		}
+		if c.TraceLogQuery != "" && explicit("ARIADNE_TRACE_LOG_QUERY") {
+			c.Provisioning = append(c.Provisioning, "trace→logs query: ARIADNE_TRACE_LOG_QUERY (or trace_log_query) wins")
+		}
+	}
+	if *configFile != "" {
 		errs = append(errs, c.applyLists(lists, *configFile)...)
 		known := map[string]bool{}
 		for _, s := range all {
@@ -355,15 +398,20 @@ func readSecret(dst *string, path string) error {
 	return nil
 }
 
-// applyLists validates the YAML-only settings.
+// applyLists validates the YAML-only settings. A list the file gives
+// replaces provisioning's; one it leaves out keeps it.
 func (c *Config) applyLists(l yamlLists, file string) []error {
 	var errs []error
-	c.ExemplarTraceLabels = l.ExemplarTraceLabels
+	if len(l.ExemplarTraceLabels) > 0 {
+		c.ExemplarTraceLabels = l.ExemplarTraceLabels
+	}
 	// The same compile the handlers use, so a rule that loads here works there.
 	if _, err := logline.CompileDerivedFields(l.DerivedFields); err != nil {
 		errs = append(errs, fmt.Errorf("derived_fields (in %s): %w", file, err))
 	}
-	c.DerivedFields = l.DerivedFields
+	if len(l.DerivedFields) > 0 {
+		c.DerivedFields = l.DerivedFields
+	}
 	if len(l.REDQueries) > maxREDQueries {
 		errs = append(errs, fmt.Errorf("red_queries (in %s): %d queries, a graph page shows at most %d", file, len(l.REDQueries), maxREDQueries))
 	}
@@ -372,8 +420,59 @@ func (c *Config) applyLists(l yamlLists, file string) []error {
 			errs = append(errs, fmt.Errorf("red_queries[%d] (in %s): %q does not use $service", i, file, q))
 		}
 	}
-	c.REDQueries = l.REDQueries
+	if len(l.REDQueries) > 0 {
+		c.REDQueries = l.REDQueries
+	}
 	return errs
+}
+
+// applyProvisioning takes what Grafana's provisioning configures. A
+// backend whose URL is set explicitly is not taken at all, so that its
+// provisioned credentials go to no other URL; explicit settings of a
+// backend taken (LOKI_TENANT…) are applied after this and win.
+func (c *Config) applyProvisioning(r grafana.Result, explicit func(env string) bool) []error {
+	var errs []error
+	for _, kind := range grafana.Kinds {
+		env := strings.ToUpper(kind) + "_URL"
+		if _, ok := r.Backend(kind); ok && explicit(env) {
+			r.Drop(kind, env+" is set (its credentials go to no other URL)")
+		}
+	}
+	for _, b := range r.Backends {
+		if err := checkURL(b.URL); err != nil {
+			errs = append(errs, fmt.Errorf("%s %q url (in %s): %w", b.Kind, b.Name, b.Source, err))
+			continue
+		}
+		d := c.backend(b.Kind)
+		d.URL, d.Tenant, d.Username, d.Password, d.BearerToken, d.CAPEM = b.URL, b.Tenant, b.Username, b.Password, b.BearerToken, b.CAPEM
+		if b.TenantHeader != "" {
+			d.TenantHeader = b.TenantHeader
+		}
+		if b.Timeout > 0 {
+			d.Timeout = b.Timeout
+		}
+	}
+	c.ExemplarTraceLabels = r.ExemplarTraceLabels
+	c.DerivedFields = r.DerivedFields
+	c.REDQueries = r.REDQueries
+	c.TraceLogQuery = r.TraceLogQuery
+	c.Provisioning = r.Notes
+	return errs
+}
+
+// backend is the settings of the backend of kind (one of grafana.Kinds).
+func (c *Config) backend(kind string) *datasources.Config {
+	switch kind {
+	case "prometheus":
+		return &c.Prometheus
+	case "loki":
+		return &c.Loki
+	case "tempo":
+		return &c.Tempo
+	case "jaeger":
+		return &c.Jaeger
+	}
+	return &c.Zipkin
 }
 
 // maxREDQueries is how many queries one graph page holds (q, q2, q3, q4).

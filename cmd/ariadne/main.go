@@ -3,6 +3,7 @@
 //	ariadne serve [flags]            run the web app
 //	ariadne migrate [up|down|status] manage the Postgres schema
 //	ariadne demo [flags]             run a live demo world and Ariadne on it
+//	ariadne config check [flags]     print the configuration serve would use
 package main
 
 import (
@@ -41,6 +42,7 @@ commands:
   serve                    run the web app (see "ariadne serve -h")
   migrate [up|down|status] manage the Postgres schema (default up)
   demo                     run a simulated shop with Prometheus, Loki and Tempo test servers, and Ariadne on it
+  config check [flags]     print the configuration serve would use (serve's flags; secrets masked)
 `
 
 // run is main without the process: tests call it with their own context,
@@ -57,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrate(ctx, args[1:], getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[1:], getenv, stdout, stderr)
+	case "config":
+		return configCommand(args[1:], getenv, stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -80,6 +84,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // called with the base URL once the port is open.
 func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func(url string)) error {
 	log := slog.New(slog.NewTextHandler(stderr, nil))
+	for _, n := range cfg.Provisioning {
+		fmt.Fprintln(stderr, "grafana:", n)
+	}
 
 	pool, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {

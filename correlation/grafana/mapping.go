@@ -37,6 +37,8 @@ type Result struct {
 	TraceLogQuery       string
 	REDQueries          []string
 	Notes               []string
+
+	took map[string]int // a kind's "took" line in Notes
 }
 
 // Backend returns the backend of kind taken, if any.
@@ -47,6 +49,21 @@ func (r Result) Backend(kind string) (Backend, bool) {
 		}
 	}
 	return Backend{}, false
+}
+
+// Drop leaves out the backend of kind, because of why (an explicit
+// setting of Ariadne's wins): its "took" line says so instead.
+func (r *Result) Drop(kind, why string) {
+	for i, b := range r.Backends {
+		if b.Kind != kind {
+			continue
+		}
+		r.Backends = append(r.Backends[:i:i], r.Backends[i+1:]...)
+		if at, ok := r.took[kind]; ok {
+			r.Notes[at] = fmt.Sprintf("%s %q (%s): not taken: %s", b.Kind, b.Name, b.Source, why)
+		}
+		return
+	}
 }
 
 // mapping holds what Map works from: every datasource by UID and the one
@@ -222,6 +239,10 @@ func (m *mapping) backend(d Datasource) {
 	}
 	took := fmt.Sprintf("took %s %q (%s%s): %s", d.Type, d.Name, d.Source, uid, strings.Join(how, ", "))
 	m.res.Notes = append(m.res.Notes[:start], append([]string{took}, m.res.Notes[start:]...)...)
+	if m.res.took == nil {
+		m.res.took = map[string]int{}
+	}
+	m.res.took[d.Type] = start
 	m.res.Backends = append(m.res.Backends, b)
 }
 

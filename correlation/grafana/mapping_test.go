@@ -390,6 +390,14 @@ datasources:
 		}
 	}
 
+	r.Drop("jaeger", "JAEGER_URL is set")
+	if _, ok := r.Backend("jaeger"); ok || !strings.Contains(strings.Join(r.Notes, "\n"), `jaeger "Jaeger" (a.yaml): not taken: JAEGER_URL is set`) || strings.Contains(strings.Join(r.Notes, "\n"), `took jaeger`) {
+		t.Errorf("Drop: %+v\n%s", r.Backends, strings.Join(r.Notes, "\n"))
+	}
+	if len(r.Backends) != 2 {
+		t.Errorf("Drop left %d backends, want prometheus and zipkin", len(r.Backends))
+	}
+
 	// isDefault wins over file order.
 	f2.Datasources[0].IsDefault = true
 	if p, _ := Map([]File{f1, f2}).Backend("prometheus"); p.Name != "Other Prometheus" {

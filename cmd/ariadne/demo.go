@@ -30,6 +30,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	lokiAddr := fs.String("loki-addr", "", "listen address of the Loki test server (default: a free port)")
 	tempoAddr := fs.String("tempo-addr", "", "listen address of the Tempo test server (default: a free port)")
 	tempoMax := fs.String("tempo-max-bytes-per-trace", "5MB", "the Tempo test server's per-trace limit, as Tempo's max_bytes_per_trace (bytes, or with a KB, MB, MiB… suffix); larger traces come back partial")
+	grafanaDS := fs.String("grafana-datasources", "", "Grafana datasource provisioning files for Ariadne's correlation rules (exemplar labels, derived fields, trace→logs and RED queries); the demo's own backends win (env ARIADNE_GRAFANA_DATASOURCES)")
 	traces := fs.String("traces", "tempo", "where the shop's traces go and Ariadne reads them: tempo (the Tempo test server), jaeger (a real Jaeger), or both")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -87,6 +88,10 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			}
 		case "ARIADNE_ADDR":
 			return *addr
+		case "ARIADNE_GRAFANA_DATASOURCES":
+			if *grafanaDS != "" {
+				return *grafanaDS
+			}
 		case "ARIADNE_TRACE_RETENTION":
 			// The demo's Tempo test server keeps a day (Jaeger's memory
 			// store is bounded by count, not age).

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/netip"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/ariadne-dev/ariadne/correlation/grafana"
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/handlers"
@@ -452,8 +454,25 @@ func (c *Config) applyProvisioning(r grafana.Result, explicit func(env string) b
 			d.Timeout = b.Timeout
 		}
 	}
-	c.ExemplarTraceLabels = r.ExemplarTraceLabels
-	c.DerivedFields = r.DerivedFields
+	// Provisioned rules come first and Ariadne's defaults after them: a
+	// Grafana file names what its own stack writes, and the usual names
+	// (the demo's among them) keep working beside it.
+	if len(r.ExemplarTraceLabels) > 0 {
+		c.ExemplarTraceLabels = slices.Clone(r.ExemplarTraceLabels)
+		for _, l := range links.DefaultTraceLabels {
+			if !slices.Contains(c.ExemplarTraceLabels, l) {
+				c.ExemplarTraceLabels = append(c.ExemplarTraceLabels, l)
+			}
+		}
+	}
+	if len(r.DerivedFields) > 0 {
+		c.DerivedFields = slices.Clone(r.DerivedFields)
+		for _, f := range logline.DefaultDerivedFields() {
+			if !slices.ContainsFunc(c.DerivedFields, func(g logline.DerivedField) bool { return g.Regex == f.Regex && g.Label == f.Label }) {
+				c.DerivedFields = append(c.DerivedFields, f)
+			}
+		}
+	}
 	c.REDQueries = r.REDQueries
 	c.TraceLogQuery = r.TraceLogQuery
 	c.Provisioning = r.Notes

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 )
 
 // grafanaStack is a provisioning file in the shape of Grafana's
@@ -78,7 +80,7 @@ func TestGrafanaProvisioning(t *testing.T) {
 		{"loki user", c.Loki.Username, "grafana"},
 		{"loki password from $__file", c.Loki.Password, "s3cret-loki"},
 		{"tempo url", c.Tempo.URL, "http://tempo:3200"},
-		{"exemplar label", strings.Join(c.ExemplarTraceLabels, ","), "traceID"},
+		{"exemplar label, then the defaults", strings.Join(c.ExemplarTraceLabels, ","), "traceID,trace_id,trace-id"},
 		{"trace→logs query", c.TraceLogQuery, `{service_name=~".+"} |= "${trace_id}" |= "${span_id}"`},
 	}
 	for _, ck := range checks {
@@ -89,7 +91,8 @@ func TestGrafanaProvisioning(t *testing.T) {
 	if c.Loki.Timeout != 20*time.Second || c.Tempo.Timeout != 15*time.Second {
 		t.Errorf("timeouts: loki %s (jsonData.timeout 20), tempo %s (default)", c.Loki.Timeout, c.Tempo.Timeout)
 	}
-	if len(c.DerivedFields) != 1 || c.DerivedFields[0].Name != "TraceID" || c.DerivedFields[0].Regex != `traceID=(\w+)` {
+	// The provisioned field first, then the defaults the file does not repeat.
+	if n := len(logline.DefaultDerivedFields()); len(c.DerivedFields) != 1+n || c.DerivedFields[0].Name != "TraceID" || c.DerivedFields[0].Regex != `traceID=(\w+)` {
 		t.Errorf("derived fields %+v", c.DerivedFields)
 	}
 	if c.Jaeger.Configured() || c.Zipkin.Configured() {
@@ -234,7 +237,7 @@ func TestConfigCheck(t *testing.T) {
 		"LOKI_PASSWORD=(set, masked)",
 		"LOKI_TIMEOUT=20s",
 		"JAEGER_URL=  # not configured",
-		"exemplar_trace_labels=traceID\n",
+		"exemplar_trace_labels=traceID, trace_id, trace-id\n",
 		`derived_fields=TraceID: regex traceID=(\w+)`,
 		`ARIADNE_TRACE_LOG_QUERY={service_name=~".+"} |= "${trace_id}" |= "${span_id}"`,
 		"red_queries=histogram_quantile(0.99",

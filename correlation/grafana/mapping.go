@@ -201,7 +201,7 @@ func (m *mapping) backend(d Datasource) {
 	for _, h := range d.headers() {
 		m.header(d, &b, h)
 	}
-	if on, _ := d.JSONData["tlsAuthWithCACert"].(bool); on {
+	if fmt.Sprint(d.JSONData["tlsAuthWithCACert"]) == "true" { // a bool, or "true" from a variable
 		b.CAPEM = d.SecureJSONData["tlsCACert"]
 		if b.CAPEM == "" {
 			m.note(d, "tlsAuthWithCACert without secureJsonData.tlsCACert: the system's CAs are trusted")

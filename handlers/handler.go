@@ -73,6 +73,10 @@ type Options struct {
 	// reasons with both.
 	TraceFlushDelay time.Duration
 	TraceRetention  time.Duration
+	// LiveTailsPerUser and LiveTails bound the logs page's open live
+	// tails, per user and in all (0: DefaultLiveTailsPerUser, DefaultLiveTails).
+	LiveTailsPerUser int
+	LiveTails        int
 
 	UserHeader     string
 	TrustedProxies []netip.Prefix
@@ -100,6 +104,8 @@ type Handler struct {
 	exists existsCache
 	// deriver applies Options.DerivedFields to log lines.
 	deriver *logline.Deriver
+	// live counts open live tails (logs_live.go).
+	live *liveSlots
 }
 
 // New builds a Handler. Call Close when done, to stop the DB monitor.
@@ -122,7 +128,7 @@ func New(opt Options) *Handler {
 	if opt.Tempo != nil && !hasBackend(opt.TraceBackends, "tempo") {
 		opt.TraceBackends = append([]TraceBackend{{Name: "tempo", Display: "Tempo", Fetch: opt.Tempo}}, opt.TraceBackends...)
 	}
-	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now}
+	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now, live: newLiveSlots(opt.LiveTailsPerUser, opt.LiveTails)}
 	d, err := logline.CompileDerivedFields(opt.DerivedFields)
 	if err != nil {
 		// A bad rule must not take the app down: say so, keep the defaults.

@@ -48,7 +48,7 @@ type logsRequest struct {
 func (h *Handler) logs(c echo.Context) error {
 	p := h.page(c, "Logs", "logs")
 	p.Styles = []string{"css/logs.css", "css/pickers.css"}
-	p.Scripts = []string{"js/logs.js", "js/pickers.js"}
+	p.Scripts = []string{"js/logs.js", "js/pickers.js", "js/live.js"}
 	qp := c.QueryParams()
 	v := views.LogsView{Query: qp.Get("q"), TraceID: qp.Get("trace_id"), SpanID: qp.Get("span_id")}
 	req := logsRequest{query: strings.TrimSpace(qp.Get("q")), params: url.Values{}, zone: zoneOf(c)}
@@ -125,6 +125,12 @@ func (h *Handler) logs(c echo.Context) error {
 		return render(c, http.StatusOK, views.Logs(p, v, nil, nil))
 	}
 	p.Title = "Logs: " + text.Shorten(req.query, 60)
+	if query.IsLogQuery(req.query) {
+		v.Live = ptr(liveControl(req))
+		if v.Live.Refreshing {
+			p.Refresh = views.LiveRefreshSeconds
+		}
+	}
 	if h.opt.Store != nil {
 		pf := h.pinForms(c)
 		w := []views.Hidden{{Name: "q", Value: req.query},

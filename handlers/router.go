@@ -7,6 +7,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/static"
 )
 
@@ -29,7 +30,9 @@ func (h *Handler) Router() *echo.Echo {
 			return fmt.Errorf("panic: %w\n%s", err, stack)
 		}}))
 	e.Use(securityHeaders)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5}))
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5,
+		// Events must reach the browser as they are written.
+		Skipper: func(c echo.Context) bool { return c.Path() == links.LogsLivePath }}))
 	e.Use(requestTimeout(h.opt.RequestTimeout))
 	e.Use(h.identify)
 	e.Use(boundInput(h.opt.MaxQueryBytes))
@@ -61,6 +64,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/traces/:id/rows", h.traceRows)
 	e.GET("/logs", h.logs)
 	e.GET("/logs/context", h.logContext)
+	e.GET(links.LogsLivePath, h.logsLive)
 	e.GET("/logs/labels", h.logsLabels)
 	e.GET("/graph", h.graph)
 	e.GET("/graph/labels", h.graphLabels)

@@ -18,6 +18,7 @@ type LogsView struct {
 	TraceURL  string   // the trace page, in trace mode
 	PinQuery  *PinFormData
 	Picker    templ.Component // the label picker (pickers.templ); nil leaves it out
+	Live      *LiveControl    // the Live section; nil for a metric query
 }
 
 // LogVolume is the stacked histogram above the lines.

@@ -17,6 +17,9 @@ type Page struct {
 	// static/, e.g. "css/graph.css"), added after the shared ones.
 	Styles  []string
 	Scripts []string
+	// Refresh, when not zero, reloads the page every so many seconds (the
+	// logs page's Live mode without JavaScript).
+	Refresh int
 }
 
 // RangeControl is the time-range form; every value is already a URL or text.

@@ -18,6 +18,7 @@ const (
 	TracesPath         = "/traces"
 	LogsPath           = "/logs"
 	LogContextPath     = "/logs/context"
+	LogsLivePath       = "/logs/live"
 	InvestigationsPath = "/investigations"
 	PinsPath           = "/pins"
 	SharePrefix        = "/s/"
@@ -192,3 +193,11 @@ func Share(token string) string { return SharePrefix + token }
 // LogsWith is the logs page with exactly the parameters v: for the page's
 // own links (paging, zoom) that keep its other parameters.
 func LogsWith(v url.Values) string { return withQuery(LogsPath, v) }
+
+// LogsLive is the live stream (server-sent events) of a log query; the
+// window only scopes the field links of the rows it sends.
+func LogsLive(query string, w TimeRange) string {
+	v := url.Values{"q": {query}}
+	setWindow(v, w)
+	return withQuery(LogsLivePath, v)
+}

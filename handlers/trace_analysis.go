@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/baseline"
@@ -71,10 +72,23 @@ func (h *Handler) baselinePanel(t *trace.TraceTree, from TraceBackend) panel {
 }
 
 // qualityPanel checks the trace's spans against the span quality rules.
+// A huge trace's spans are checked up to this many: the rules are per
+// span, and a 100,000-span trace would cost seconds of CPU per page.
+const qualityMaxSpans = 10_000
+
 func qualityPanel(t *trace.TraceTree, from TraceBackend) panel {
 	return panel{Title: "Span quality", Load: func(ctx context.Context) (panelOut, error) {
-		r := views.BuildQualityReport(quality.CheckTrace(t.Trace, 5), views.QualityInput{Backend: from.Name, Display: from.Display,
+		tr := t.Trace
+		if len(tr.Spans) > qualityMaxSpans {
+			cut := *tr
+			cut.Spans = tr.Spans[:qualityMaxSpans]
+			tr = &cut
+		}
+		r := views.BuildQualityReport(quality.CheckTrace(tr, 5), views.QualityInput{Backend: from.Name, Display: from.Display,
 			Window: links.TraceWindow(t.StartNs, t.EndNs)})
+		if n := len(t.Trace.Spans); n > qualityMaxSpans {
+			r.Sample += " These are the first " + strconv.Itoa(qualityMaxSpans) + " of its " + strconv.Itoa(n) + " spans."
+		}
 		state := "no findings"
 		if n := len(r.Groups); n > 0 {
 			state = views.Plural(n, "rule") + " broken"

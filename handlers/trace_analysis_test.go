@@ -1,10 +1,12 @@
 package handlers
 
 import (
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/proto"
 )
@@ -49,5 +51,17 @@ func TestTracePageAnalysisPanels(t *testing.T) {
 	q := d.Find(`#trace-logs section.panel-done[data-panel="Span quality"]`)
 	if q.Find(".quality-rule").Length() == 0 || strings.Contains(q.Text(), "<script>") && q.Find("script").Length() > 0 {
 		t.Errorf("span quality panel %q", q.Text())
+	}
+}
+
+// TestQualityPanelBoundsHugeTraces: the span quality panel of a trace
+// over its bound checks the first spans only and says so.
+func TestQualityPanelBoundsHugeTraces(t *testing.T) {
+	td := tempotest.GenerateTrace(qualityMaxSpans+500, 9)
+	a := newTraceApp(t, td)
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	q := doc(t, a.get(t, "/traces/"+id)).Find(`#trace-logs section.panel-done[data-panel="Span quality"]`)
+	if txt := q.Find(".sample").Text(); !strings.Contains(txt, "first 10000 of its 10500 spans") {
+		t.Errorf("quality sample %q", txt)
 	}
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -314,4 +315,56 @@ func TestLogsPageLiveControl(t *testing.T) {
 	if d.Find("section#live").Length() != 0 {
 		t.Error("Live offered for a metric query")
 	}
+}
+
+// TestLiveReportsDropped: when the browser reads too slowly, Loki drops
+// lines and says which; the stream passes its report on as a "dropped"
+// event naming each line's stream and time, and everything pushed is
+// either shown or reported.
+func TestLiveReportsDropped(t *testing.T) {
+	f, srv, c := liveFixture(t, lokitest.WithTailBuffer(1))
+	s, code := openLive(t, srv, c, livePath(liveQuery), "alice")
+	if code != http.StatusOK {
+		t.Fatalf("status %d", code)
+	}
+	waitFor(t, "the tail to open", func() bool { return f.loki.TailConnections() == 1 })
+	big := strings.Repeat("y", 64<<10)
+	const n = 300 // ~20 MiB, while nobody reads the events
+	for i := range n {
+		f.push(t, "payments", "info", lokitest.Entry{Time: logBase.Add(time.Duration(i) * time.Millisecond), Line: strconv.Itoa(i) + " " + big})
+	}
+	shown, dropped, expected := 0, 0, n
+	for shown+dropped < expected {
+		select {
+		case ev, ok := <-s.events:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			d, err := goquery.NewDocumentFromReader(strings.NewReader(ev.data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch ev.name {
+			case "lines":
+				shown += d.Find("details.logline").Length()
+			case "dropped":
+				items := d.Find(".live-dropped li code")
+				if items.Length() == 0 || !strings.Contains(items.First().Text(), `service_name="payments"`) ||
+					!strings.Contains(d.Find(".live-dropped p").Text(), "Loki dropped") {
+					t.Fatalf("dropped event:\n%s", ev.data)
+				}
+				var total int
+				fmt.Sscanf(d.Find(".live-dropped p").Text(), "Loki dropped %d", &total)
+				dropped += total
+			}
+		case <-time.After(time.Second):
+			// Loki reports drops with its next frame: give it one.
+			f.push(t, "payments", "info", lokitest.Entry{Time: logBase.Add(time.Minute + time.Duration(expected)*time.Millisecond), Line: "marker"})
+			expected++
+		}
+	}
+	if dropped == 0 || shown+dropped != expected {
+		t.Fatalf("shown %d + dropped %d, pushed %d", shown, dropped, expected)
+	}
+	t.Logf("shown %d, dropped %d", shown, dropped)
 }

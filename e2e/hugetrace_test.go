@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,10 +28,16 @@ const rowsProbe = `new MutationObserver(function (_, obs) {
   if (document.querySelector("#waterfall .row")) { window.__firstRow = performance.now(); obs.disconnect(); }
 }).observe(document, {childList: true, subtree: true});`
 
-// pushTrace sends a generated flat trace of n spans to the world's Tempo
-// and returns its ID.
-func pushTrace(t *testing.T, a *app, n int) string {
+// pushTrace sends a generated trace of n spans to the world's Tempo and
+// returns it and its ID. One trace per size is pushed per test run: the
+// 100,000-span one serves every test that needs it.
+func pushTrace(t *testing.T, a *app, n int) (*tracepb.TracesData, string) {
 	t.Helper()
+	pushedMu.Lock()
+	defer pushedMu.Unlock()
+	if p, ok := pushed[n]; ok {
+		return p.td, p.id
+	}
 	td := tempotest.GenerateTrace(n, time.Now().UnixNano()%1000)
 	body, err := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: td.ResourceSpans})
 	if err != nil {
@@ -41,8 +48,20 @@ func pushTrace(t *testing.T, a *app, n int) string {
 		t.Fatalf("push: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	return hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	pushed[n] = pushedTrace{td, id}
+	return td, id
 }
+
+type pushedTrace struct {
+	td *tracepb.TracesData
+	id string
+}
+
+var (
+	pushedMu sync.Mutex
+	pushed   = map[int]pushedTrace{}
+)
 
 // TestHugeTraceFigures logs, for 10,000- and 100,000-span traces, the
 // Chromium figures the large-trace issue (#15) measures: first rows in the
@@ -53,7 +72,7 @@ func pushTrace(t *testing.T, a *app, n int) string {
 func TestHugeTraceFigures(t *testing.T) {
 	a := demoApp(t)
 	for _, n := range []int{10_000, 100_000} {
-		id := pushTrace(t, a, n)
+		_, id := pushTrace(t, a, n)
 		b := newBrowser(t)
 		if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: rowsProbe}); err != nil {
 			t.Fatal(err)
@@ -109,17 +128,7 @@ func TestHugeTraceFigures(t *testing.T) {
 // and read; j/k move from it — all without reloading the page (#15).
 func TestHugeTraceWindows(t *testing.T) {
 	a := demoApp(t)
-	td := tempotest.GenerateTrace(100_000, 11)
-	body, err := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: td.ResourceSpans})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(a.World.TempoOTLPURL+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("push: %v %v", resp, err)
-	}
-	resp.Body.Close()
-	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	td, id := pushTrace(t, a, 100_000)
 	// The deepest-in-order span: the last generated, far past the first window.
 	var deep string
 	for _, rs := range td.ResourceSpans {

@@ -61,11 +61,15 @@ type tailer struct {
 
 	mu      sync.Mutex
 	dropped []droppedEntry
+	// sent names (stream, time) of the history lines sent first, so a
+	// live copy of one is never reported dropped (the handler's own).
+	sent map[string]bool
 }
 
 type droppedEntry struct {
-	labels []Label
-	ts     int64
+	labels    []Label
+	streamKey string
+	ts        int64
 }
 
 // tailHub knows every open tail connection; Close ends them (a hijacked
@@ -146,7 +150,7 @@ func (t *tailer) drop(batch []outEntry) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, e := range batch {
-		t.dropped = append(t.dropped, droppedEntry{labels: e.stream, ts: e.ts})
+		t.dropped = append(t.dropped, droppedEntry{labels: e.stream, streamKey: e.streamKey, ts: e.ts})
 	}
 	if n := len(t.dropped) - maxDroppedPerFrame; n > 0 {
 		t.dropped = slices.Delete(t.dropped, 0, n)
@@ -158,6 +162,9 @@ func (t *tailer) takeDropped() []droppedEntry {
 	defer t.mu.Unlock()
 	d := t.dropped
 	t.dropped = nil
+	if len(t.sent) > 0 {
+		d = slices.DeleteFunc(d, func(e droppedEntry) bool { return t.sent[e.streamKey+"\x00"+strconv.FormatInt(e.ts, 10)] })
+	}
 	return d
 }
 
@@ -244,14 +251,18 @@ func (s *Server) handleTail(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	hist, _ := s.evalLogs(tenant, p.q, p.start, s.now().UnixNano()+1, p.limit, false, t.cat)
-	seen := map[string]bool{}
+	// A line pushed between join and the history read is in both: sent
+	// once, with the history, and never reported dropped afterwards.
+	seen, sent := map[string]bool{}, map[string]bool{}
 	var first []outEntry
 	for _, st := range hist {
 		for _, e := range slices.Backward(st.entries) {
 			first = append(first, e)
 			seen[entryKey(e)] = true
+			sent[e.streamKey+"\x00"+strconv.FormatInt(e.ts, 10)] = true
 		}
 	}
+	t.sent = sent
 	if len(first) > 0 && !s.writeTail(ctx, conn, t, first) {
 		return
 	}

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/hex"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,10 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	collectorpb "go.opentelemetry.io/proto/otlp/collector/trace/v1"
-	"google.golang.org/protobuf/proto"
 
-	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -142,17 +136,7 @@ func TestTraceJourney(t *testing.T) {
 // not asserted: timing belongs in reports, behaviour in assertions.
 func TestLargeTraceFirstPaint(t *testing.T) {
 	a := demoApp(t)
-	td := tempotest.GenerateTrace(10000, time.Now().UnixNano()%1000)
-	body, err := proto.Marshal(&collectorpb.ExportTraceServiceRequest{ResourceSpans: td.ResourceSpans})
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.Post(a.World.TempoOTLPURL+"/v1/traces", "application/x-protobuf", bytes.NewReader(body))
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("push: %v %v", resp, err)
-	}
-	resp.Body.Close()
-	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	_, id := pushTrace(t, a, 10000)
 
 	b := newBrowser(t)
 	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id), chromedp.WaitVisible(chromedp.ID("waterfall"))); err != nil {

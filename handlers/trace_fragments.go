@@ -20,19 +20,15 @@ import (
 
 // traceSpan renders one span's details alone, for the page's script.
 func (h *Handler) traceSpan(c echo.Context) error {
-	id, err := datasources.ParseTraceID(c.Param("id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
 	spanID, err := datasources.ParseSpanID(c.Param("span"))
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	opt := parseTraceOptions(c)
-	tree, from, err := h.recentTree(c, id, opt)
+	tree, from, _, err := h.fragmentTree(c)
 	if err != nil {
 		return err
 	}
+	id, _ := datasources.ParseTraceID(c.Param("id")) // valid: fragmentTree checked it
 	for i := range tree.Nodes {
 		if tree.Nodes[i].Span.SpanID == spanID {
 			d := views.BuildSpanDetails(tree, i)
@@ -58,12 +54,7 @@ const maxFind = 200
 // traceFind renders the trace page's Find results alone, for the page's
 // script: the same list the page shows for ?find=.
 func (h *Handler) traceFind(c echo.Context) error {
-	id, err := datasources.ParseTraceID(c.Param("id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	opt := parseTraceOptions(c)
-	tree, _, err := h.recentTree(c, id, opt)
+	tree, _, opt, err := h.fragmentTree(c)
 	if err != nil {
 		return err
 	}
@@ -74,16 +65,23 @@ func (h *Handler) traceFind(c echo.Context) error {
 // script: the window asked for (row=), or the one around a span (at=,
 // span=), with the page's folds.
 func (h *Handler) traceRows(c echo.Context) error {
-	id, err := datasources.ParseTraceID(c.Param("id"))
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
-	}
-	opt := parseTraceOptions(c)
-	tree, _, err := h.recentTree(c, id, opt)
+	tree, _, opt, err := h.fragmentTree(c)
 	if err != nil {
 		return err
 	}
 	return render(c, http.StatusOK, views.WaterfallRows(views.BuildRows(tree, opt)))
+}
+
+// fragmentTree reads a fragment's trace ID (400 when invalid) and view
+// options, and finds its tree (see recentTree).
+func (h *Handler) fragmentTree(c echo.Context) (*trace.TraceTree, TraceBackend, views.TraceOptions, error) {
+	opt := parseTraceOptions(c)
+	id, err := datasources.ParseTraceID(c.Param("id"))
+	if err != nil {
+		return nil, TraceBackend{}, opt, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	tree, from, err := h.recentTree(c, id, opt)
+	return tree, from, opt, err
 }
 
 // recentTree is the trace a page was just rendered from, as it arranged

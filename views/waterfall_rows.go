@@ -78,21 +78,9 @@ func groupRowHTML(hw *htmlWriter, r *TraceRow) {
 	hw.raw(strconv.Itoa(r.Group.Count))
 	hw.raw(`</span></a><span class="kids">`)
 	hw.esc(r.Group.Stats)
-	hw.raw(`</span></span><span class="dur">`)
-	hw.esc(r.Duration)
-	hw.raw(`</span><svg class="bar" width="100%" height="12" role="img" aria-label="`)
-	hw.esc(r.Duration)
-	hw.raw(`"><rect class="`)
-	hw.esc(r.SvcClass)
-	hw.raw(` grp`)
-	if r.Critical {
-		hw.raw(` crit`)
-	}
-	hw.raw(`" x="`)
-	hw.esc(r.X)
-	hw.raw(`" width="`)
-	hw.esc(r.W)
-	hw.raw(`" y="1" height="10" rx="1"></rect></svg></div>`)
+	hw.raw(`</span></span>`)
+	durAndBar(hw, r, ` grp`)
+	hw.raw(`</div>`)
 }
 
 // navRow is the link to the window before or after this one; row is
@@ -164,12 +152,20 @@ func rowCellsHTML(hw *htmlWriter, r *TraceRow) {
 		hw.esc(r.Skew)
 		hw.raw(`">skew</span>`)
 	}
-	hw.raw(`</span><span class="dur">`)
+	hw.raw(`</span>`)
+	durAndBar(hw, r, "")
+}
+
+// durAndBar writes a row's duration and its bar, placed in percent of the
+// trace; class is added to the bar's (" grp" for a group's extent).
+func durAndBar(hw *htmlWriter, r *TraceRow, class string) {
+	hw.raw(`<span class="dur">`)
 	hw.esc(r.Duration)
 	hw.raw(`</span><svg class="bar" width="100%" height="12" role="img" aria-label="`)
 	hw.esc(r.Duration)
 	hw.raw(`"><rect class="`)
 	hw.esc(r.SvcClass)
+	hw.raw(class)
 	if r.Critical {
 		hw.raw(` crit`)
 	}

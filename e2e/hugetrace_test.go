@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -49,6 +50,23 @@ func pushTrace(t *testing.T, a *app, n int) (*tracepb.TracesData, string) {
 	}
 	resp.Body.Close()
 	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	// Wait until Tempo serves it whole: a page opened sooner could be a
+	// 404 or a partial trace, not what the figures are about.
+	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		req, _ := http.NewRequest(http.MethodGet, a.World.TempoURL+"/api/v2/traces/"+id, nil)
+		req.Header.Set("Accept", "application/protobuf") // as Ariadne asks
+		r, err := http.DefaultClient.Do(req)
+		if err == nil {
+			io.Copy(io.Discard, r.Body)
+			r.Body.Close()
+			if r.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Tempo does not serve the %d-span trace %s after 90 s (last: %v %v)", n, id, r, err)
+		}
+	}
 	pushed[n] = pushedTrace{td, id}
 	return td, id
 }

@@ -65,6 +65,19 @@ type Store struct {
 	opts    options
 	mu      sync.RWMutex
 	tenants map[string]*tenant
+	// encoded keeps the last protobuf answers of large traces (see
+	// encodedV2): a test asking for a 100,000-span trace again must not
+	// wait for it to be encoded again.
+	encodedMu sync.Mutex
+	encoded   map[encodedKey][]byte
+}
+
+// encodedKey names one protobuf answer: the tenant, the trace, and how
+// many batches it had (batches only grow, so a new one is a new key).
+type encodedKey struct {
+	tenant  string
+	id      [16]byte
+	batches int
 }
 
 type tenant struct {

@@ -103,12 +103,39 @@ func (s *Store) handleTraceV2(w http.ResponseWriter, r *http.Request) {
 		partial = PartialMessage(s.opts.maxBytesPerTrace)
 	}
 	if wantsProto(r) {
-		body, err := encodeV2Proto(td, partial)
+		body, err := s.encodedV2(r, len(batches), size, func() ([]byte, error) { return encodeV2Proto(td, partial) })
 		writeBody(w, "application/protobuf", body, err)
 		return
 	}
 	body, err := encodeV2JSON(td, partial)
 	writeBody(w, "application/json", body, err)
+}
+
+// encodedV2 answers a trace of over 1 MB from the last encodings (at most
+// 8 kept), encoding it once per shape; smaller ones are encoded each time.
+func (s *Store) encodedV2(r *http.Request, batches int, size int64, encode func() ([]byte, error)) ([]byte, error) {
+	id, _ := parseTraceID(r.PathValue("id"))
+	if size < 1<<20 || batches == 0 {
+		return encode()
+	}
+	key := encodedKey{tenant: tenantFrom(r), id: id, batches: batches}
+	s.encodedMu.Lock()
+	body, ok := s.encoded[key]
+	s.encodedMu.Unlock()
+	if ok {
+		return body, nil
+	}
+	body, err := encode()
+	if err != nil {
+		return nil, err
+	}
+	s.encodedMu.Lock()
+	if s.encoded == nil || len(s.encoded) >= 8 {
+		s.encoded = map[encodedKey][]byte{}
+	}
+	s.encoded[key] = body
+	s.encodedMu.Unlock()
+	return body, nil
 }
 
 func writeBody(w http.ResponseWriter, contentType string, body []byte, err error) {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
+
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/contracttest"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
@@ -220,5 +222,30 @@ func TestOldTraceOnTheRealClock(t *testing.T) {
 	res, err := c.Search(context.Background(), "{}", time.Time{}, time.Time{}, 10, 0)
 	if err != nil || len(res.Traces) != 1 {
 		t.Errorf("search without a range: %v, %d traces, want 1", err, len(res.Traces))
+	}
+}
+
+// TestLargeTraceAnswersGrowWithTheTrace: a large trace's protobuf answer
+// is encoded once and reused, until more of its spans arrive.
+func TestLargeTraceAnswersGrowWithTheTrace(t *testing.T) {
+	srv := tempotest.NewTestServer(t, tempotest.WithMaxBytesPerTrace(64<<20), tempotest.WithRetention(0))
+	td := tempotest.GenerateTrace(50000, 4) // its first batch alone is over 1 MB encoded
+	id := hex.EncodeToString(td.ResourceSpans[0].ScopeSpans[0].Spans[0].TraceId)
+	first := &tracepb.TracesData{ResourceSpans: td.ResourceSpans[:1]}
+	rest := &tracepb.TracesData{ResourceSpans: td.ResourceSpans[1:]}
+	srv.Ingest(first)
+	c := client(t, srv.URL, "")
+	count := func() int {
+		t.Helper()
+		tr, err := c.Trace(context.Background(), id, time.Time{}, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(tr.Spans)
+	}
+	a, b := count(), count()
+	srv.Ingest(rest)
+	if all := count(); a != b || all != 50000 || a >= all {
+		t.Errorf("spans served: %d, again %d, after the rest arrived %d (want 50000)", a, b, all)
 	}
 }

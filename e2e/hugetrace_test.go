@@ -71,6 +71,17 @@ func pushTrace(t *testing.T, a *app, n int) (*tracepb.TracesData, string) {
 	return td, id
 }
 
+// mustShowTrace fails at once, with what the page says, when the loaded
+// page is not a trace (a 404 or a backend error) instead of waiting on it.
+func (b *browser) mustShowTrace(t *testing.T) {
+	t.Helper()
+	ok, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.getElementById("wf-rows")`))
+	if !ok {
+		main, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector("main") || document.body).innerText.slice(0, 400)`))
+		t.Fatalf("not a trace page: %q", main)
+	}
+}
+
 type pushedTrace struct {
 	td *tracepb.TracesData
 	id string
@@ -95,10 +106,10 @@ func TestHugeTraceFigures(t *testing.T) {
 		if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: rowsProbe}); err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(a.URL+"/traces/"+id),
-			chromedp.WaitVisible(chromedp.ID("waterfall"))); err != nil {
+		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(a.URL+"/traces/"+id)); err != nil {
 			t.Fatal(err)
 		}
+		b.mustShowTrace(t)
 		// Wait for the load event, then read the navigation figures.
 		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`new Promise(r => document.readyState === "complete" ? r(true) : addEventListener("load", () => r(true)))`, chromedp.EvalAwaitPromise)); err != nil {
 			t.Fatal(err)
@@ -155,10 +166,10 @@ func TestHugeTraceWindows(t *testing.T) {
 		}
 	}
 	b := newBrowser(t)
-	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(a.URL+"/traces/"+id),
-		chromedp.WaitVisible(chromedp.ID("wf-rows"))); err != nil {
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate(a.URL+"/traces/"+id)); err != nil {
 		t.Fatal(err)
 	}
+	b.mustShowTrace(t)
 	// A mark that a reload would lose.
 	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`window.__same = true`)); err != nil {
 		t.Fatal(err)

@@ -29,9 +29,6 @@ type WindowView struct {
 	Start, End, Total int // rows [Start, End) of Total visible ones
 	Size              int // RowWindow, for the script
 	Prev, Next        Link
-	// Base is the rows fragment's URL without the window (the script adds
-	// row=).
-	Base string
 }
 
 // rowMarks are the per-node marks rows are built with: the selected span,
@@ -187,7 +184,6 @@ func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string,
 	if end < len(vis) {
 		w.Next = Link{URL: at(end), Label: "↓ Rows " + strconv.Itoa(end+1) + "–" + strconv.Itoa(min(end+RowWindow, len(vis))) + " of " + strconv.Itoa(len(vis))}
 	}
-	w.Base = link(func(q url.Values) { q.Del("row"); q.Del("at") })
 
 	total := t.EndNs - t.StartNs
 	// Every row links to itself selected: build the shared part once.

@@ -25,8 +25,6 @@ func waterfallRows(rows []TraceRow, w WindowView) templ.Component {
 		hw.raw(strconv.Itoa(w.Total))
 		hw.raw(`" data-size="`)
 		hw.raw(strconv.Itoa(w.Size))
-		hw.raw(`" data-base="`)
-		hw.esc(w.Base)
 		hw.raw(`">`)
 		navRow(&hw, "prev", w.Prev, w.Start-w.Size)
 		for i := range rows {

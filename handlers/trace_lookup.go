@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -58,18 +57,23 @@ func (h *Handler) lookupTrace(ctx context.Context, id string, start, end time.Ti
 		tr  *datasources.Trace
 		err error
 	}
-	answers := make([]answer, len(bs))
-	var wg sync.WaitGroup
+	// All are asked at once; the answers are read in order of preference,
+	// so the first backend that has the trace answers the page as soon as
+	// it and those before it have spoken, and the slower ones are let go.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	answers := make([]chan answer, len(bs))
 	for i, b := range bs {
-		wg.Go(func() {
+		answers[i] = make(chan answer, 1)
+		go func() {
 			tr, err := b.Fetch.Trace(ctx, id, start, end)
-			answers[i] = answer{tr, err}
-		})
+			answers[i] <- answer{tr, err}
+		}()
 	}
-	wg.Wait()
 	var missing []string
 	var failed error
-	for i, a := range answers {
+	for i := range bs {
+		a := <-answers[i]
 		switch {
 		case a.err == nil && a.tr != nil && len(a.tr.Spans) > 0:
 			return a.tr, bs[i], nil

@@ -54,3 +54,37 @@ func TestTraceLookupAcrossBackends(t *testing.T) {
 		})
 	}
 }
+
+// hung is a backend that never answers until it is let go.
+type hung struct{ released chan struct{} }
+
+func (h hung) Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error) {
+	<-ctx.Done()
+	close(h.released)
+	return nil, ctx.Err()
+}
+
+// TestTraceLookupDoesNotWaitForAHungBackend: when the backend asked first
+// has the trace, the page does not wait for another that hangs, and that
+// request is let go.
+func TestTraceLookupDoesNotWaitForAHungBackend(t *testing.T) {
+	found := fetcher{tr: &datasources.Trace{ID: traceHex, Spans: []datasources.Span{{TraceID: traceHex, SpanID: "00000000000000a1", Name: "GET /",
+		StartNs: traceBase.UnixNano(), EndNs: traceBase.Add(time.Millisecond).UnixNano(), Resource: &datasources.Resource{Service: "shop"}}}}}
+	h := hung{released: make(chan struct{})}
+	a := newApp(t, Options{TraceBackends: []TraceBackend{{Name: "tempo", Display: "Tempo", Fetch: found}, {Name: "jaeger", Display: "Jaeger", Fetch: h}}})
+	done := make(chan int, 1)
+	go func() { done <- a.get(t, "/traces/"+traceHex).Code }()
+	select {
+	case code := <-done:
+		if code != http.StatusOK {
+			t.Errorf("status %d", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the page waits for the backend that hangs")
+	}
+	select {
+	case <-h.released:
+	case <-time.After(5 * time.Second):
+		t.Error("the hung backend's request was never let go")
+	}
+}

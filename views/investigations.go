@@ -1,5 +1,7 @@
 package views
 
+import "github.com/ariadne-dev/ariadne/store"
+
 // View models of the investigations pages, the share page and the pin
 // form. Every field is already text or a URL we built.
 
@@ -186,8 +188,14 @@ type ShareCreated struct {
 }
 
 // ShareLifetimeOptions are the share form's choices, in order; the
-// values are store.ShareLifetimes' names.
-var ShareLifetimeOptions = []Link{{Label: "1 day", URL: "1d"}, {Label: "7 days", URL: "7d", Current: true}, {Label: "30 days", URL: "30d"}, {Label: "never", URL: "never"}}
+// values are store.ShareLifetimes' names, the store's default selected.
+var ShareLifetimeOptions = func() []Link {
+	out := []Link{{Label: "1 day", URL: "1d"}, {Label: "7 days", URL: "7d"}, {Label: "30 days", URL: "30d"}, {Label: "never", URL: "never"}}
+	for i := range out {
+		out[i].Current = out[i].URL == store.DefaultShareLifetime
+	}
+	return out
+}()
 
 // Conflict shows a stale edit next to what is stored now, with a form to
 // apply the user's version on top of the current one.

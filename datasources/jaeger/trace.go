@@ -13,13 +13,12 @@ import (
 
 const notFoundMessage = "Jaeger has no trace with this ID."
 
-// Trace fetches one trace. start and end narrow Jaeger's lookup when set.
-// The v3 API answers in OTLP; a Jaeger without it (a 404 that is not
-// Jaeger's "No traces found") is asked on the classic API.
-func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error) {
+// v3Trace asks the v3 API for trace id (normalised, and returned so),
+// within start and end when set: the one request Trace and Exists share.
+func (c *Client) v3Trace(ctx context.Context, id string, start, end time.Time) (string, *datasources.Response, error) {
 	id, err := datasources.ParseTraceID(id)
 	if err != nil {
-		return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: err.Error()}
+		return "", nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: Backend, Message: err.Error()}
 	}
 	q := url.Values{}
 	if !start.IsZero() {
@@ -29,6 +28,14 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 		q.Set("end_time", end.UTC().Format(time.RFC3339Nano))
 	}
 	r, err := c.get(ctx, "/api/v3/traces/"+id, q)
+	return id, r, err
+}
+
+// Trace fetches one trace. start and end narrow Jaeger's lookup when set.
+// The v3 API answers in OTLP; a Jaeger without it (a 404 that is not
+// Jaeger's "No traces found") is asked on the classic API.
+func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*datasources.Trace, error) {
+	id, r, err := c.v3Trace(ctx, id, start, end)
 	if err != nil {
 		return nil, err
 	}

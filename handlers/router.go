@@ -31,8 +31,9 @@ func (h *Handler) Router() *echo.Echo {
 		}}))
 	e.Use(securityHeaders)
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5,
-		// Events must reach the browser as they are written.
-		Skipper: func(c echo.Context) bool { return c.Path() == links.LogsLivePath }}))
+		// Events must reach the browser as they are written, and share
+		// pages are stored compressed (sharePages).
+		Skipper: func(c echo.Context) bool { return c.Path() == links.LogsLivePath || c.Path() == sharePath }}))
 	e.Use(requestTimeout(h.opt.RequestTimeout))
 	e.Use(h.identify)
 	e.Use(boundInput(h.opt.MaxQueryBytes))
@@ -81,7 +82,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.POST("/investigations/:id/items/:item/delete", h.deleteItem)
 	e.POST("/investigations/:id/shares", h.createShare)
 	e.POST("/investigations/:id/shares/:link/revoke", h.revokeShare)
-	e.GET("/s/:token", h.shared)
+	e.GET(sharePath, h.shared)
 	e.POST("/pins", h.pin)
 	return e
 }

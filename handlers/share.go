@@ -19,6 +19,9 @@ import (
 // investigation. Tokens are shown once, stored as SHA-256, redacted from
 // request logs (RedactPath), never sent on as a Referer, never cached.
 
+// sharePath is the share page's route.
+const sharePath = "/s/:token"
+
 // createShare: POST /investigations/{id}/shares. The answer is a page, not
 // a redirect: the token must not travel in a Location header or history.
 func (h *Handler) createShare(c echo.Context) error {
@@ -96,10 +99,15 @@ func (h *Handler) shared(c echo.Context) error {
 		if err := views.SharedPage(v, desc).Render(ctx, &buf); err != nil {
 			return err
 		}
-		page = buf.Bytes()
-		h.sharePages.put(key, page)
+		page = h.sharePages.put(key, buf.Bytes())
 	}
-	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page)
+	// Served as stored: the router's gzip middleware skips this route.
+	c.Response().Header().Add(echo.HeaderVary, echo.HeaderAcceptEncoding)
+	if acceptsGzip(c.Request().Header.Get(echo.HeaderAcceptEncoding)) {
+		c.Response().Header().Set(echo.HeaderContentEncoding, "gzip")
+		return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.gz)
+	}
+	return c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, page.html)
 }
 
 // sharedView is the read-only page's model and its OpenGraph description.

@@ -1,7 +1,10 @@
 package handlers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -256,5 +259,59 @@ func TestShareExpiryAndConfirmations(t *testing.T) {
 	wantCode(t, a.post(t, path+"/items/"+invItoa(items[0].ID)+"/delete", url.Values{"version": {invItoa(int64(items[0].Version))}}), http.StatusSeeOther)
 	if msg := doc(t, a.get(t, path)).Find(".banner.ok").Text(); !strings.Contains(msg, "Deleted ") {
 		t.Errorf("after deleting, the page says %q", msg)
+	}
+}
+
+// A share page is served compressed to clients that accept gzip, from
+// bytes compressed once, and plain to those that do not: the same page.
+func TestSharePageIsServedPrecompressed(t *testing.T) {
+	a := newInvApp(t)
+	_, path := pinCheckout(t, a)
+	token := shareLink(t, a, path)
+	get := func(accept string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/s/"+token, nil)
+		if accept != "" {
+			r.Header.Set("Accept-Encoding", accept)
+		}
+		w := a.do(t, r)
+		if w.Code != 200 {
+			t.Fatalf("%q: %d %s", accept, w.Code, w.Body)
+		}
+		return w
+	}
+	plain := get("")
+	if ce := plain.Header().Get("Content-Encoding"); ce != "" {
+		t.Fatalf("no Accept-Encoding, Content-Encoding %q", ce)
+	}
+	if get("gzip;q=0").Header().Get("Content-Encoding") != "" {
+		t.Fatal("gzip;q=0 was answered with gzip")
+	}
+	for range 2 { // rendered, then from the cache
+		w := get("br, gzip;q=0.8")
+		if w.Header().Get("Content-Encoding") != "gzip" || !strings.Contains(strings.Join(w.Header().Values("Vary"), ","), "Accept-Encoding") {
+			t.Fatalf("headers %v", w.Header())
+		}
+		zr, err := gzip.NewReader(w.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(body, plain.Body.Bytes()) {
+			t.Fatalf("gzipped page differs from the plain one (%d vs %d bytes)", len(body), plain.Body.Len())
+		}
+	}
+}
+
+func TestAcceptsGzip(t *testing.T) {
+	for header, want := range map[string]bool{
+		"": false, "gzip": true, "GZIP": true, "deflate, gzip;q=1.0, *;q=0.5": true, "br": false,
+		"gzip;q=0": false, "gzip; q=0.0": false, "*": true, "identity": false, "x-gzip": true, "br;q=1, gzip;q=0.001": true,
+	} {
+		if got := acceptsGzip(header); got != want {
+			t.Errorf("acceptsGzip(%q) = %v, want %v", header, got, want)
+		}
 	}
 }

@@ -24,6 +24,9 @@ type Spec struct {
 	Binary string
 	Args   []string
 	Dir    string
+	// Env is added to this process's environment (KEY=value), for
+	// servers configured by environment variables.
+	Env []string
 	// ReadyURL is polled until it answers 200, within ReadyTimeout
 	// (default 15 s).
 	ReadyURL     string
@@ -55,6 +58,9 @@ func Start(ctx context.Context, spec Spec) (*Process, error) {
 	}
 	cmd := exec.Command(spec.Binary, spec.Args...)
 	cmd.Dir = spec.Dir
+	if len(spec.Env) > 0 {
+		cmd.Env = append(os.Environ(), spec.Env...)
+	}
 	cmd.Stdout, cmd.Stderr = out, out
 	cmd.SysProcAttr = sysProcAttr()
 	if err := cmd.Start(); err != nil {

@@ -2,6 +2,7 @@ package datasources
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -32,6 +33,12 @@ type TraceSummary struct {
 	// Services are the services with spans in the trace, when the backend
 	// says.
 	Services []string
+	// Sampling is what the trace says about how it was sampled, for
+	// correlation/sampling to read as a trace (sampling.OfTrace): its
+	// root span, and the first other span with a tracestate threshold
+	// (ot=th:) when the root has none, events and links left out. Nil
+	// when the backend's search does not answer with spans (Tempo's).
+	Sampling []Span
 }
 
 // SearchResult is a search's answer: the traces, and the request the
@@ -78,6 +85,7 @@ func (tr *Trace) Summary() TraceSummary {
 	}
 	if root != nil {
 		sum.RootService, sum.RootName = root.Service(), root.Name
+		sum.Sampling = samplingSpans(tr.Spans, root)
 	}
 	start, end := tr.Extent()
 	sum.StartNs, sum.Duration = start, time.Duration(end-start)
@@ -86,4 +94,26 @@ func (tr *Trace) Summary() TraceSummary {
 	}
 	slices.Sort(sum.Services)
 	return sum
+}
+
+// samplingSpans is the root and, when the root's tracestate has no
+// threshold, the first span whose tracestate has one (a parent-based
+// child carries its parent's), without events or links: what a search
+// result keeps of a trace to say how many requests it stands for.
+func samplingSpans(spans []Span, root *Span) []Span {
+	slim := func(s *Span) Span {
+		c := *s
+		c.Events, c.Links = nil, nil
+		return c
+	}
+	out := []Span{slim(root)}
+	if strings.Contains(root.TraceState, "th:") {
+		return out
+	}
+	for i := range spans {
+		if s := &spans[i]; s != root && strings.Contains(s.TraceState, "th:") {
+			return append(out, slim(s))
+		}
+	}
+	return out
 }

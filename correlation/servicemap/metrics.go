@@ -76,7 +76,10 @@ func DefaultMetrics() Metrics {
 func (m Metrics) WithDefaults() Metrics {
 	d := DefaultMetrics()
 	g, dg := &m.ServiceGraph, d.ServiceGraph
-	for _, f := range []struct{ v *string; d string }{{&g.Requests, dg.Requests}, {&g.Failed, dg.Failed}, {&g.ServerBucket, dg.ServerBucket},
+	for _, f := range []struct {
+		v *string
+		d string
+	}{{&g.Requests, dg.Requests}, {&g.Failed, dg.Failed}, {&g.ServerBucket, dg.ServerBucket},
 		{&g.ClientBucket, dg.ClientBucket}, {&g.ClientLabel, dg.ClientLabel}, {&g.ServerLabel, dg.ServerLabel}} {
 		if *f.v == "" {
 			*f.v = f.d
@@ -87,7 +90,10 @@ func (m Metrics) WithDefaults() Metrics {
 	}
 	for i := range m.SpanMetrics {
 		s, ds := &m.SpanMetrics[i], d.SpanMetrics[0]
-		for _, f := range []struct{ v *string; d string }{{&s.Name, s.Calls}, {&s.Unit, ds.Unit}, {&s.ServiceLabel, ds.ServiceLabel},
+		for _, f := range []struct {
+			v *string
+			d string
+		}{{&s.Name, s.Calls}, {&s.Unit, ds.Unit}, {&s.ServiceLabel, ds.ServiceLabel},
 			{&s.SpanLabel, ds.SpanLabel}, {&s.KindLabel, ds.KindLabel}, {&s.StatusLabel, ds.StatusLabel},
 			{&s.ServerKind, ds.ServerKind}, {&s.ErrorStatus, ds.ErrorStatus}} {
 			if *f.v == "" {
@@ -158,7 +164,7 @@ type Window struct {
 // never under 30 s (two scrapes at Prometheus's usual 15 s).
 func NewWindow(from, to time.Time) Window {
 	d := to.Sub(from)
-	step := max((d/30).Truncate(time.Second), 5*time.Second)
+	step := max((d / 30).Truncate(time.Second), 5*time.Second)
 	return Window{From: from, To: to, Step: step, Rate: max(3*step, 30*time.Second)}
 }
 

@@ -24,7 +24,9 @@ type RED struct {
 }
 
 // Unknown is a RED with nothing known.
-func Unknown() RED { return RED{Rate: math.NaN(), Errors: math.NaN(), P99: math.NaN(), Mean: math.NaN()} }
+func Unknown() RED {
+	return RED{Rate: math.NaN(), Errors: math.NaN(), P99: math.NaN(), Mean: math.NaN()}
+}
 
 // Known reports whether any figure is known.
 func (r RED) Known() bool {

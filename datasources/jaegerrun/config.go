@@ -10,9 +10,10 @@ import (
 // config is Jaeger's collector configuration: receivers → (extra
 // processors) → batch → memory storage, and the query extension over the
 // same storage. Ports: query HTTP, query gRPC, OTLP gRPC, OTLP HTTP,
-// Zipkin, health, and remote sampling's HTTP and gRPC. Its own telemetry
-// is off (no port 8888 to collide on).
-func config(p [8]string, o Options) string {
+// Zipkin, health, and remote sampling's HTTP and gRPC; metrics is the
+// prometheus exporter's address with SpanMetrics. Its own telemetry is off
+// (no port 8888 to collide on).
+func config(p [8]string, o Options, metrics string) string {
 	var procNames []string
 	var procs strings.Builder
 	processors := o.Processors
@@ -39,6 +40,7 @@ func config(p [8]string, o Options) string {
 		exporters = append(exporters, name)
 		fmt.Fprintf(&forward, "  %s:\n    endpoint: %s\n", name, u)
 	}
+	spanPipes, spanParts := spanMetricsYAML(o.SpanMetrics, metrics)
 	// No multi_tenancy: Jaeger v1.76's jaeger_query cannot read it from
 	// YAML (its tenancy options carry no mapstructure tags, so every key
 	// is refused as invalid).
@@ -49,7 +51,7 @@ func config(p [8]string, o Options) string {
       receivers: [otlp, zipkin]
       processors: [%s]
       exporters: [%s]
-  telemetry:
+%s  telemetry:
     metrics:
       level: none
     logs:
@@ -89,7 +91,41 @@ processors:
 exporters:
   jaeger_storage_exporter:
     trace_storage: mem
-%s`, extensions, strings.Join(procNames, ", "), strings.Join(exporters, ", "), p[5], p[0], p[1], remote, p[2], p[3], p[4], procs.String(), forward.String())
+%s%s`, extensions, strings.Join(procNames, ", "), strings.Join(exporters, ", "), spanPipes, p[5], p[0], p[1], remote, p[2], p[3], p[4], procs.String(), forward.String(), spanParts)
+}
+
+// spanMetricsYAML is the span-metrics side of the configuration: a
+// pipeline of its own from the same receivers, so the metrics count every
+// span whatever a sampling processor in the traces pipeline drops (as a
+// collector in front of a tail sampler is deployed), into the spanmetrics
+// connector (collector-contrib v0.140: its default names,
+// traces.span.metrics.calls and .duration in ms) and out through the
+// prometheus exporter. The pipelines go under service.pipelines; the
+// exporter and connector sections at the end, under exporters:.
+func spanMetricsYAML(sm *SpanMetrics, addr string) (pipelines, parts string) {
+	if sm == nil {
+		return "", ""
+	}
+	flush := sm.FlushInterval
+	if flush <= 0 {
+		flush = 15 * time.Second
+	}
+	pipelines = `    traces/spanmetrics:
+      receivers: [otlp, zipkin]
+      exporters: [spanmetrics]
+    metrics/spanmetrics:
+      receivers: [spanmetrics]
+      exporters: [prometheus]
+`
+	parts = fmt.Sprintf(`  prometheus:
+    endpoint: %s
+connectors:
+  spanmetrics:
+    metrics_flush_interval: %s
+    exemplars:
+      enabled: true
+`, addr, flush)
+	return pipelines, parts
 }
 
 // remoteSamplingYAML is the remote_sampling extension with adaptive

@@ -67,6 +67,9 @@ type Options struct {
 	// processor (added to the pipeline) from the root spans' sampler
 	// tags and kept in the memory store; SDKs fetch them from SamplingURL.
 	RemoteSampling *AdaptiveSampling
+	// SpanMetrics, when set, adds the spanmetrics connector over every
+	// span received, exported for Prometheus to scrape at MetricsURL.
+	SpanMetrics *SpanMetrics
 	// FeatureGates are collector feature gates to turn on
 	// (--feature-gates), e.g. processor.tailsamplingprocessor.recordpolicy.
 	FeatureGates []string
@@ -87,6 +90,14 @@ type AdaptiveSampling struct {
 	CalculationInterval        time.Duration // calculation_interval
 	CalculationDelay           time.Duration // calculation_delay
 	AggregationBuckets         int           // aggregation_buckets
+}
+
+// SpanMetrics configures the spanmetrics connector.
+type SpanMetrics struct {
+	// FlushInterval is how often the connector emits (its
+	// metrics_flush_interval). Default 15 s (the connector's is 60 s, too
+	// slow for a demo's first minute).
+	FlushInterval time.Duration
 }
 
 // Processor is one named processor and its YAML configuration (indented
@@ -111,7 +122,10 @@ type Jaeger struct {
 	// (http://host:port/sampling, asked with ?service=), with
 	// RemoteSampling; "" otherwise.
 	SamplingURL string
-	Dir         string
+	// MetricsURL is the prometheus exporter's scrape URL
+	// (http://host:port/metrics) with SpanMetrics; "" otherwise.
+	MetricsURL string
+	Dir        string
 
 	opts    Options
 	tempDir bool
@@ -161,11 +175,19 @@ func (j *Jaeger) launch(ctx context.Context, bin string) error {
 		}
 		ports[i] = a
 	}
+	metrics := ""
+	if j.opts.SpanMetrics != nil {
+		a, err := childproc.FreeAddr("127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		metrics, j.MetricsURL = a, "http://"+a+"/metrics"
+	}
 	j.QueryURL, j.OTLPGRPC, j.OTLPHTTP, j.ZipkinURL = "http://"+ports[0], ports[2], "http://"+ports[3], "http://"+ports[4]
 	if j.opts.RemoteSampling != nil {
 		j.SamplingURL = "http://" + ports[6] + "/sampling"
 	}
-	cfg := config(ports, j.opts)
+	cfg := config(ports, j.opts, metrics)
 	path := filepath.Join(j.Dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
 		return err

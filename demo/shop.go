@@ -373,6 +373,9 @@ func (s *Shop) routes(svcs map[string]*service) {
 			return writeJSON(w, http.StatusBadGateway, map[string]string{"error": "reservation failed"})
 		}
 		span.AddEvent("inventory.reserved", trace.WithAttributes(attribute.String("order.id", orderID)))
+		// A dependency that emits nothing of its own (#16): the service map
+		// knows it only from this client span.
+		ord.external(ctx, "fraud-api", "POST", "fraud-api.example", "/v1/score", jitter(4*time.Millisecond, 12*time.Millisecond))
 
 		status, _, err = ord.call(ctx, "POST", s.URLs[Payments], "/charge", "/charge", map[string]any{"order_id": orderID, "amount_cents": 1999}, 3*time.Second)
 		if err != nil || status >= 400 {
@@ -400,6 +403,12 @@ func (s *Shop) routes(svcs map[string]*service) {
 		}
 		inv.db(ctx, "SELECT inventory FOR UPDATE", "SELECT quantity FROM inventory WHERE sku = $1 FOR UPDATE", wait)
 		inv.db(ctx, "UPDATE inventory", "UPDATE inventory SET quantity = quantity - $2 WHERE sku = $1", jitter(time.Millisecond, 3*time.Millisecond))
+		if s.faults.InSpike() {
+			// A call that exists only during spikes, for the service map's
+			// "new dependency" to find (#16): suggestions for a slow
+			// reservation, from a service that emits nothing itself.
+			inv.external(ctx, "recommendations", "GET", "recommendations.internal", "/v1/related", jitter(2*time.Millisecond, 6*time.Millisecond))
+		}
 		inv.logf(ctx, "info", "stock reserved", "sku", in["sku"], "order.id", in["order_id"], "lock_wait_ms", wait.Milliseconds())
 		return writeJSON(w, http.StatusOK, map[string]bool{"reserved": true})
 	})
@@ -457,6 +466,23 @@ func (v *service) db(ctx context.Context, name, stmt string, d time.Duration) {
 		attribute.String("db.query.text", stmt),
 		attribute.String("db.statement", stmt),
 		attribute.String("server.address", v.name+"-db"),
+	))
+	sleep(ctx, d)
+	span.End()
+}
+
+// external simulates a call to a dependency outside the shop's telemetry
+// (a third-party API, a service of another team that traces nothing): a
+// client span with the semantic conventions' attributes, peer.service
+// naming it, and nothing on the other side.
+func (v *service) external(ctx context.Context, peer, method, host, route string, d time.Duration) {
+	_, span := v.tracer.Start(ctx, method+" "+route, trace.WithSpanKind(trace.SpanKindClient), trace.WithAttributes(
+		attribute.String("peer.service", peer),
+		attribute.String("server.address", host),
+		attribute.Int("server.port", 443),
+		attribute.String("http.request.method", method),
+		attribute.String("url.full", "https://"+host+route),
+		attribute.Int("http.response.status_code", http.StatusOK),
 	))
 	sleep(ctx, d)
 	span.End()

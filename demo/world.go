@@ -69,9 +69,12 @@ type World struct {
 	Sampling    string
 	SamplingURL string
 	MetricsURL  string // the shop's OpenMetrics endpoint
-	Shop        *Shop
-	Load        *Load
-	Faults      *Faults
+	// SpanMetricsURL is Jaeger's span metrics (its spanmetrics connector's
+	// prometheus exporter), scraped beside the shop; "" without Jaeger.
+	SpanMetricsURL string
+	Shop           *Shop
+	Load           *Load
+	Faults         *Faults
 
 	closers      []func()
 	testBackends []*testBackend
@@ -149,7 +152,9 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		otlp = w.TempoOTLPURL
 	}
 	if opt.Traces == "jaeger" || opt.Traces == "both" || viaJaeger {
-		jo := jaegerrun.Options{Output: opt.Output}
+		// Its spanmetrics connector gives the service map (#16) RED per
+		// service from real components, scraped below.
+		jo := jaegerrun.Options{Output: opt.Output, SpanMetrics: &jaegerrun.SpanMetrics{FlushInterval: 5 * time.Second}}
 		if w.TempoOTLPURL != "" {
 			jo.ForwardTo = []string{w.TempoOTLPURL}
 		}
@@ -166,6 +171,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.SamplingURL = j.SamplingURL
 		otlp, zipkinURL = j.OTLPHTTP, j.ZipkinURL
+		w.SpanMetricsURL = j.MetricsURL
 	}
 
 	if opt.DatabaseURL != "" {
@@ -192,11 +198,16 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		w.PrometheusURL = strings.TrimRight(opt.PrometheusURL, "/")
 	} else {
 		mu, _ := url.Parse(shop.MetricsURL)
+		targets := []string{mu.Host}
+		if w.SpanMetricsURL != "" {
+			su, _ := url.Parse(w.SpanMetricsURL)
+			targets = append(targets, su.Host)
+		}
 		p, err := promrun.Start(ctx, promrun.Options{
 			ListenAddr:     opt.PrometheusAddr,
 			ScrapeInterval: opt.ScrapeInterval,
 			Job:            "shop",
-			Targets:        []string{mu.Host},
+			Targets:        targets,
 			Output:         opt.Output,
 		})
 		if err != nil {

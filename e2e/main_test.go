@@ -121,9 +121,10 @@ func startWorld() (stop func(), err error) {
 	}, nil
 }
 
-// startAriadne runs the real binary's `serve` on the world, configured by
-// the environment as an operator would: the journeys test the same config
-// parsing, migration and wiring as production. It returns the base URL.
+// startAriadne runs the real binary's `serve` on the world, configured as
+// an operator would, by Grafana's datasource provisioning (see
+// grafanaProvisioning): the journeys test the same config parsing,
+// migration and wiring as production. It returns the base URL.
 func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "ariadne-e2e-bin-")
 	if err != nil {
@@ -134,10 +135,18 @@ func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func()
 		os.RemoveAll(dir)
 		return "", nil, fmt.Errorf("building ariadne: %v\n%s", err, out)
 	}
+	provisioning := filepath.Join(dir, "datasources.yaml")
+	if err := os.WriteFile(provisioning, []byte(grafanaProvisioning(w, zipkinURL)), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return "", nil, err
+	}
 	cmd := exec.Command(bin, "serve")
+	// The backends and how they correlate come from Grafana's provisioning
+	// alone, as a team that runs Grafana would start Ariadne: no
+	// PROMETHEUS_URL and the like, so every journey runs on what Ariadne
+	// takes from that file. Postgres and identity are Ariadne's own.
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
-		"PROMETHEUS_URL=" + w.PrometheusURL, "LOKI_URL=" + w.LokiURL, "TEMPO_URL=" + w.TempoURL, "JAEGER_URL=" + w.JaegerURL,
-		"ZIPKIN_URL=" + zipkinURL}
+		"ARIADNE_GRAFANA_DATASOURCES=" + provisioning}
 	// Its request log, for a failing journey to be read afterwards.
 	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))
 	cmd.Stderr = logf
@@ -179,4 +188,61 @@ func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func()
 	log, _ := os.ReadFile(filepath.Join(dir, "ariadne.log"))
 	stop()
 	return "", nil, fmt.Errorf("ariadne serve did not start:\n%s", log[max(0, len(log)-2000):])
+}
+
+// grafanaProvisioning is the world's datasources in the shape of Grafana's
+// provisioning documentation: Prometheus whose exemplars' trace_id label
+// leads to Tempo, Loki with a derived field (the demo's JSON lines carry
+// "trace_id"), Tempo with tracesToLogsV2 (tags and time shifts), and Jaeger
+// and Zipkin beside it. A backend the world lacks is left out, as it would
+// be from Grafana. A journey that fails here fails on what Ariadne made of
+// this file; `ariadne config check` prints the same mapping.
+func grafanaProvisioning(w *demo.World, zipkinURL string) string {
+	var b strings.Builder
+	b.WriteString("apiVersion: 1\n\ndatasources:\n")
+	fmt.Fprintf(&b, `  - name: Prometheus
+    type: prometheus
+    uid: prometheus
+    access: proxy
+    url: %s
+    jsonData:
+      httpMethod: POST
+      exemplarTraceIdDestinations:
+        - datasourceUid: tempo
+          name: trace_id
+  - name: Loki
+    type: loki
+    uid: loki
+    access: proxy
+    url: %s
+    jsonData:
+      maxLines: 1000
+      derivedFields:
+        - datasourceUid: tempo
+          matcherType: regex
+          matcherRegex: '"trace_id":"(\w+)"'
+          name: TraceID
+          url: '$${__value.raw}'
+  - name: Tempo
+    type: tempo
+    uid: tempo
+    access: proxy
+    url: %s
+    jsonData:
+      tracesToLogsV2:
+        datasourceUid: loki
+        spanStartTimeShift: '-1m'
+        spanEndTimeShift: '1m'
+        tags: [{ key: 'service.name', value: 'service_name' }]
+        filterByTraceID: true
+      serviceMap:
+        datasourceUid: prometheus
+`, w.PrometheusURL, w.LokiURL, w.TempoURL)
+	if w.JaegerURL != "" {
+		fmt.Fprintf(&b, "  - name: Jaeger\n    type: jaeger\n    uid: jaeger\n    url: %s\n", w.JaegerURL)
+	}
+	if zipkinURL != "" {
+		fmt.Fprintf(&b, "  - name: Zipkin\n    type: zipkin\n    uid: zipkin\n    url: %s\n", zipkinURL)
+	}
+	return b.String()
 }

@@ -169,6 +169,9 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 	}
 	sort.Strings(out.Services)
 	sort.Strings(out.Names)
+	// A datalist is for picking, not reading: past a few hundred names
+	// the browser's own filtering is all the help it gives.
+	out.Names = out.Names[:min(len(out.Names), views.MaxNameChoices)]
 	out.More = len(res.Traces) >= limit
 	if res.Metrics.InspectedTraces > 0 {
 		out.Inspected = strconv.FormatInt(res.Metrics.InspectedTraces, 10) + " traces inspected"

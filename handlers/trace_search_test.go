@@ -1,8 +1,8 @@
 package handlers
 
 import (
+	"fmt"
 	"net/url"
-
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +11,8 @@ import (
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
+	"github.com/ariadne-dev/ariadne/views"
+	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 )
 
 func TestTraceSearchForm(t *testing.T) {
@@ -90,5 +92,35 @@ func TestTraceSearchTempoDown(t *testing.T) {
 	}
 	if got := doc(t, w).Find(`section.panel-done[data-panel="Results"]`).Text(); !strings.Contains(got, "Tempo is unreachable") {
 		t.Errorf("panel %q", got)
+	}
+}
+
+// A trace whose every span has its own name (telemetrygen's okey-dokey-N)
+// must not make the search form list them all: Tempo is asked for at most
+// tempo.MaxTagValues and the form offers views.MaxNameChoices.
+func TestTraceSearchNameChoicesAreBounded(t *testing.T) {
+	const n = 1500
+	spans := []*tracepb.Span{pbSpan("00000000000000a1", "", "root", 0, 100)}
+	for i := range n {
+		spans = append(spans, pbSpan(fmt.Sprintf("%016x", 0x1000+i), "00000000000000a1", fmt.Sprintf("okey-dokey-%d", i), 1, 2))
+	}
+	a := newTraceApp(t, &tracepb.TracesData{ResourceSpans: []*tracepb.ResourceSpans{resourceSpans("telemetrygen", spans...)}})
+	w := a.get(t, "/traces?build=1&service=telemetrygen")
+	if w.Code != 200 {
+		t.Fatalf("status %d", w.Code)
+	}
+	d := doc(t, w)
+	if got := d.Find("#name-choices option").Length(); got != views.MaxNameChoices {
+		t.Errorf("%d span names offered, want %d", got, views.MaxNameChoices)
+	}
+	if d.Find(`#service-choices option[value="telemetrygen"]`).Length() != 1 {
+		t.Error("the service is not offered")
+	}
+	if w.Body.Len() > 64<<10 {
+		t.Errorf("search page weighs %d bytes with %d span names in the backend", w.Body.Len(), n)
+	}
+	vals, err := a.h.opt.Tempo.TagValues(t.Context(), "name", time.Time{}, time.Time{})
+	if err != nil || len(vals) != tempo.MaxTagValues {
+		t.Errorf("Tempo answered %d names (%v), want the %d asked for", len(vals), err, tempo.MaxTagValues)
 	}
 }

@@ -60,3 +60,7 @@ type TraceResultRow struct {
 	Spans       int
 	Errors      int
 }
+
+// MaxNameChoices bounds the span names offered as the search form's
+// choices.
+const MaxNameChoices = 200

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,7 @@ func (c *Client) TagNames(ctx context.Context, scope string, start, end time.Tim
 func (c *Client) TagValues(ctx context.Context, tag string, start, end time.Time) ([]string, error) {
 	ident := traceQLIdent(tag)
 	q := timeRange(url.Values{}, start, end)
+	q.Set("limit", strconv.Itoa(MaxTagValues))
 	r, err := c.get(ctx, "/api/v2/search/tag/"+url.PathEscape(ident)+"/values", q, "application/json")
 	if err != nil {
 		return nil, err
@@ -108,8 +110,15 @@ func (c *Client) TagValues(ctx context.Context, tag string, start, end time.Time
 		}
 	}
 	slices.Sort(values)
-	return slices.Compact(values), nil
+	values = slices.Compact(values)
+	// A Tempo older than the limit parameter answers everything.
+	return values[:min(len(values), MaxTagValues)], nil
 }
+
+// MaxTagValues bounds the values TagValues asks for and returns: span names
+// can be unique per span (telemetrygen's okey-dokey-N), and a million of
+// them would weigh on every page that lists choices.
+const MaxTagValues = 1000
 
 var scopePrefixes = []string{"resource.", "span.", "event.", "link.", "instrumentation.", "."}
 

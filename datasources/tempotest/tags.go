@@ -142,7 +142,8 @@ func (s *Store) handleTagValuesV1(w http.ResponseWriter, r *http.Request) {
 		strs = append(strs, v.Value)
 	}
 	slices.Sort(strs)
-	writeJSON(w, map[string]any{"tagValues": slices.Compact(strs), "metrics": map[string]any{}})
+	strs = slices.Compact(strs)
+	writeJSON(w, map[string]any{"tagValues": strs[:valuesLimit(r, len(strs))], "metrics": map[string]any{}})
 }
 
 func (s *Store) handleTagValuesV2(w http.ResponseWriter, r *http.Request) {
@@ -158,7 +159,17 @@ func (s *Store) handleTagValuesV2(w http.ResponseWriter, r *http.Request) {
 		textError(w, http.StatusBadRequest, msg)
 		return
 	}
-	writeJSON(w, map[string]any{"tagValues": values, "metrics": map[string]any{}})
+	writeJSON(w, map[string]any{"tagValues": values[:valuesLimit(r, len(values))], "metrics": map[string]any{}})
+}
+
+// valuesLimit is how many of n values to answer: the request's limit, as
+// Tempo applies it (which ones is Tempo's choice; here the first sorted),
+// or all of them when it is absent, zero or not a number.
+func valuesLimit(r *http.Request, n int) int {
+	if l, err := strconv.Atoi(r.URL.Query().Get("limit")); err == nil && l > 0 {
+		return min(l, n)
+	}
+	return n
 }
 
 // tagValues evaluates o on every span and returns distinct typed values,

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/servicemap"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -67,6 +68,11 @@ type Options struct {
 	// trace, PromQL with $service (empty: the demo histogram's duration,
 	// rate and errors).
 	REDQueries []string
+	// ServiceMap names the span and service-graph metrics the home page's
+	// map reads (zero: servicemap.DefaultMetrics); Dependencies is
+	// Jaeger's dependency graph, nil without Jaeger.
+	ServiceMap   servicemap.Metrics
+	Dependencies DependencySource
 	// TraceFlushDelay is how long the trace backends take to show a trace
 	// after its spans are sent (0: DefaultTraceFlushDelay); TraceRetention
 	// how long they keep traces (0: not known). A missing trace's page

@@ -19,6 +19,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/grafana"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/correlation/servicemap"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/handlers"
 	"github.com/ariadne-dev/ariadne/store"
@@ -61,6 +62,9 @@ type Config struct {
 	DerivedFields       []logline.DerivedField
 	REDQueries          []string
 	TraceLogQuery       string
+	// ServiceMap names the span and service-graph metrics the home page's
+	// map reads (YAML service_map:; zero: servicemap.DefaultMetrics).
+	ServiceMap servicemap.Metrics
 
 	// GrafanaDatasources names Grafana provisioning files or directories
 	// (comma-separated); Provisioning is what reading them said, a line
@@ -74,6 +78,7 @@ type yamlLists struct {
 	ExemplarTraceLabels []string               `yaml:"exemplar_trace_labels"`
 	DerivedFields       []logline.DerivedField `yaml:"derived_fields"`
 	REDQueries          []string               `yaml:"red_queries"`
+	ServiceMap          *servicemap.Metrics    `yaml:"service_map"`
 }
 
 // setting is one configuration value: its environment name (flags use the
@@ -425,6 +430,14 @@ func (c *Config) applyLists(l yamlLists, file string) []error {
 	if len(l.REDQueries) > 0 {
 		c.REDQueries = l.REDQueries
 	}
+	if l.ServiceMap != nil {
+		// Names left out keep their defaults: a file may rename one label.
+		m := l.ServiceMap.WithDefaults()
+		if err := m.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("service_map (in %s): %w", file, err))
+		}
+		c.ServiceMap = m
+	}
 	return errs
 }
 
@@ -498,7 +511,7 @@ func (c *Config) backend(kind string) *datasources.Config {
 const maxREDQueries = 4
 
 // listKeys are read by yamlLists, not flattened.
-var listKeys = map[string]bool{"exemplar_trace_labels": true, "derived_fields": true, "red_queries": true}
+var listKeys = map[string]bool{"exemplar_trace_labels": true, "derived_fields": true, "red_queries": true, "service_map": true}
 
 // readYAML flattens a YAML mapping into dotted keys with scalar values,
 // and decodes the list settings on their own.

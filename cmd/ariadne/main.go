@@ -118,6 +118,7 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		DerivedFields:      cfg.DerivedFields,
 		TraceLogQuery:      cfg.TraceLogQuery,
 		REDQueries:         cfg.REDQueries,
+		ServiceMap:         cfg.ServiceMap,
 	}
 	// An unconfigured backend is a nil source: pages say "not configured"
 	// rather than showing a failure.
@@ -128,6 +129,9 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		opt.Tempo = cl.tempo
 	}
 	opt.TraceBackends = cl.traceBackends(cfg)
+	if cfg.Jaeger.Configured() {
+		opt.Dependencies = cl.jaeger
+	}
 	if cfg.Loki.Configured() {
 		opt.Loki = cl.loki
 	}

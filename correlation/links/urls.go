@@ -201,3 +201,29 @@ func LogsLive(query string, w TimeRange) string {
 	setWindow(v, w)
 	return withQuery(LogsLivePath, v)
 }
+
+// ServicesPath is the prefix of a service's page (GET /services/{name}).
+const ServicesPath = "/services/"
+
+// Service is the page of one service (or of an uninstrumented peer) over w.
+func Service(name string, w TimeRange) string {
+	v := url.Values{}
+	setWindow(v, w)
+	return withQuery(ServicesPath+url.PathEscape(name), v)
+}
+
+// ServiceTraces is the search form's search for service's traces in
+// backend ("" for the default), errors only when failed: for the trace
+// backends searched by parameters (Jaeger, Zipkin), which TraceQL links
+// cannot reach.
+func ServiceTraces(service, backend string, failed bool, w TimeRange) string {
+	v := url.Values{"service": {service}}
+	if backend != "" {
+		v.Set("backend", backend)
+	}
+	if failed {
+		v.Set("errors", "1")
+	}
+	setWindow(v, w)
+	return withQuery(TracesPath, v)
+}

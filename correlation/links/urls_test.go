@@ -71,3 +71,16 @@ func mustTime(t *testing.T, s string) time.Time {
 	}
 	return v
 }
+
+func TestServiceLinks(t *testing.T) {
+	w := TimeRange{RawFrom: "now-15m", RawTo: "now"}
+	if got, want := Service("postgresql shop", w), "/services/postgresql%20shop?from=now-15m&to=now"; got != want {
+		t.Errorf("Service %q, want %q", got, want)
+	}
+	if got, want := Service("a/b", TimeRange{}), "/services/a%2Fb"; got != want {
+		t.Errorf("Service %q, want %q", got, want)
+	}
+	if got, want := ServiceTraces("orders", "jaeger", true, w), "/traces?backend=jaeger&errors=1&from=now-15m&service=orders&to=now"; got != want {
+		t.Errorf("ServiceTraces %q, want %q", got, want)
+	}
+}

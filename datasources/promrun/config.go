@@ -35,10 +35,40 @@ func renderConfig(o Options, targets []string) string {
 }
 
 func (p *Prometheus) writeConfig(targets []string) error {
-	if err := os.WriteFile(p.configPath(), []byte(renderConfig(p.opts, targets)), 0o644); err != nil {
+	var b strings.Builder
+	b.WriteString(renderConfig(p.opts, targets))
+	if len(p.jobs) > 0 && len(targets) == 0 {
+		b.WriteString("scrape_configs:\n")
+	}
+	for _, j := range p.jobs {
+		fmt.Fprintf(&b, "  - job_name: %s\n    scheme: http\n    static_configs:\n      - targets:\n", strconv.Quote(j.name))
+		for _, t := range j.targets {
+			fmt.Fprintf(&b, "          - %s\n", strconv.Quote(t))
+		}
+	}
+	if err := os.WriteFile(p.configPath(), []byte(b.String()), 0o644); err != nil {
 		return fmt.Errorf("writing prometheus config: %w", err)
 	}
 	return nil
+}
+
+// job is a scrape job beside Options.Job (AddJob).
+type job struct {
+	name    string
+	targets []string
+}
+
+// AddJob scrapes targets as a job of their own (the job label is name),
+// beside Options.Job, and reloads the configuration. The demo adds Ariadne
+// so, whose port is known only once it listens.
+func (p *Prometheus) AddJob(ctx context.Context, name string, targets ...string) error {
+	p.cfgMu.Lock()
+	defer p.cfgMu.Unlock()
+	p.jobs = append(p.jobs, job{name: name, targets: targets})
+	if err := p.writeConfig(p.opts.Targets); err != nil {
+		return err
+	}
+	return p.reload(ctx)
 }
 
 // SetTargets replaces the scrape targets and reloads the configuration
@@ -50,6 +80,15 @@ func (p *Prometheus) SetTargets(ctx context.Context, targets ...string) error {
 	if err := p.writeConfig(targets); err != nil {
 		return err
 	}
+	if err := p.reload(ctx); err != nil {
+		return err
+	}
+	p.opts.Targets = targets
+	return nil
+}
+
+// reload makes Prometheus read its configuration file again.
+func (p *Prometheus) reload(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.URL+"/-/reload", nil)
@@ -64,6 +103,5 @@ func (p *Prometheus) SetTargets(ctx context.Context, targets ...string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("reloading prometheus: %s; last output:\n%s", resp.Status, p.proc.Logs(10))
 	}
-	p.opts.Targets = targets
 	return nil
 }

@@ -73,6 +73,7 @@ type Prometheus struct {
 	tempDir bool
 	proc    *childproc.Process
 	cfgMu   sync.Mutex
+	jobs    []job // AddJob's, under cfgMu
 	stop    sync.Once
 	stopErr error
 }

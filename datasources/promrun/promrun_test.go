@@ -136,6 +136,21 @@ func TestSetTargetsReloads(t *testing.T) {
 	}
 }
 
+// A job added later is scraped under its own job label, beside the first.
+func TestAddJobScrapesUnderItsName(t *testing.T) {
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "promrun_test_job 3\n")
+	}))
+	defer target.Close()
+	p := StartTestOptions(t, Options{Job: "shop"})
+	if err := p.AddJob(context.Background(), "ariadne", hostPort(t, target.URL)); err != nil {
+		t.Fatal(err)
+	}
+	if v := waitForValue(t, p.URL, `promrun_test_job{job="ariadne"}`); v != "3" {
+		t.Errorf("value = %q, want 3", v)
+	}
+}
+
 func TestStartRemovesItsTempDir(t *testing.T) {
 	RequireBinary(t)
 	p, err := Start(context.Background(), Options{})

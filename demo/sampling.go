@@ -24,9 +24,9 @@ const (
 	// tail_sampling processor keeps errors, slow traces and a share of
 	// the rest (TailPolicies).
 	SamplingTail = "tail"
-	// SamplingAdaptive has each service ask Jaeger's remote_sampling
-	// extension for per-operation probabilities that its
-	// adaptive_sampling processor tunes to AdaptiveTarget.
+	// SamplingAdaptive has each service ask Jaeger's adaptive sampling
+	// (jaegerrun.StartAdaptive) for per-operation probabilities that it
+	// tunes to AdaptiveTarget from the root spans Jaeger forwards to it.
 	SamplingAdaptive = "adaptive"
 )
 
@@ -81,18 +81,24 @@ const (
 	adaptiveInitial = 0.2
 )
 
+// adaptiveSettings are the adaptive sampling collector's settings
+// (jaegerrun.StartAdaptive): the target, a calculation every
+// AdaptiveInterval over the last ten, counting what arrived up to one
+// interval ago (spans still in flight are not missed).
+func adaptiveSettings() jaegerrun.AdaptiveSampling {
+	return jaegerrun.AdaptiveSampling{TargetSamplesPerSecond: AdaptiveTarget,
+		InitialSamplingProbability: adaptiveInitial, CalculationInterval: AdaptiveInterval,
+		CalculationDelay: AdaptiveInterval, AggregationBuckets: 10}
+}
+
 // jaegerFor is the Jaeger configuration a sampling strategy needs on top
-// of storage: the tail sampler's processor, or adaptive remote sampling.
+// of storage: the tail sampler's processor. (Adaptive sampling runs in a
+// collector of its own, jaegerrun.StartAdaptive, that Jaeger forwards to.)
 func jaegerFor(strategy string, jo *jaegerrun.Options) {
-	switch strategy {
-	case SamplingTail:
+	if strategy == SamplingTail {
 		jo.Processors = append(jo.Processors, jaegerrun.Processor{Name: "tail_sampling", YAML: tailSamplingYAML()})
 		// Record the deciding policy on the kept spans' scope.
 		jo.FeatureGates = append(jo.FeatureGates, "processor.tailsamplingprocessor.recordpolicy")
-	case SamplingAdaptive:
-		jo.RemoteSampling = &jaegerrun.AdaptiveSampling{TargetSamplesPerSecond: AdaptiveTarget,
-			InitialSamplingProbability: adaptiveInitial, CalculationInterval: AdaptiveInterval,
-			CalculationDelay: AdaptiveInterval, AggregationBuckets: 10}
 	}
 }
 

@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -105,12 +107,34 @@ func TestJaegerForStrategies(t *testing.T) {
 	}
 	jo = jaegerrun.Options{}
 	jaegerFor(SamplingAdaptive, &jo)
-	if jo.RemoteSampling == nil || jo.RemoteSampling.TargetSamplesPerSecond != AdaptiveTarget || len(jo.Processors) != 0 {
-		t.Errorf("adaptive: %+v", jo)
+	if len(jo.Processors) != 0 || jo.RemoteSampling != nil {
+		t.Errorf("adaptive runs in a collector of its own, not in Jaeger v2: %+v", jo)
+	}
+	if a := adaptiveSettings(); a.TargetSamplesPerSecond != AdaptiveTarget || a.CalculationInterval != AdaptiveInterval {
+		t.Errorf("adaptive settings %+v", a)
 	}
 	jo = jaegerrun.Options{}
 	jaegerFor(SamplingHead, &jo)
 	if len(jo.Processors) != 0 || jo.RemoteSampling != nil {
 		t.Errorf("head needs no Jaeger: %+v", jo)
+	}
+}
+
+// The sampler sees a server span's final name: per-operation sampling
+// decides by the name Jaeger counts.
+func TestServerSpanName(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /api/orders/{id}", func(http.ResponseWriter, *http.Request) {})
+	mux.HandleFunc("/metrics", func(http.ResponseWriter, *http.Request) {})
+	name := serverSpanName(mux)
+	for _, tc := range []struct{ method, path, want string }{
+		{"GET", "/api/orders/ord-1", "GET /api/orders/{id}"},
+		{"GET", "/metrics", "GET /metrics"},
+		{"POST", "/nowhere", "POST"},
+	} {
+		r := httptest.NewRequest(tc.method, tc.path, nil)
+		if got := name("gateway", r); got != tc.want {
+			t.Errorf("%s %s: %q, want %q", tc.method, tc.path, got, tc.want)
+		}
 	}
 }

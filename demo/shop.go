@@ -144,7 +144,8 @@ func StartShop(ctx context.Context, opt ShopOptions) (*Shop, error) {
 			shop: s,
 		}
 		var h http.Handler = otelhttp.NewHandler(svcs[name].mux, name,
-			otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop))
+			otelhttp.WithTracerProvider(tp), otelhttp.WithPropagators(prop),
+			otelhttp.WithSpanNameFormatter(serverSpanName(svcs[name].mux)))
 		srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
 		s.servers = append(s.servers, srv)
 		go srv.Serve(listeners[name])
@@ -210,6 +211,26 @@ func (v *service) logf(ctx context.Context, level, msg string, fields ...any) {
 }
 
 type routeKey struct{}
+
+// serverSpanName names a server span "{method} {route}" from its start,
+// the name otelhttp gives it only once the mux has routed (the method
+// alone until then): a sampler that decides per operation, as adaptive
+// sampling's does, must see the name Jaeger counts the root spans by.
+func serverSpanName(mux *http.ServeMux) func(string, *http.Request) string {
+	return func(_ string, r *http.Request) string {
+		pattern := r.Pattern
+		if pattern == "" {
+			_, pattern = mux.Handler(r)
+		}
+		if pattern == "" {
+			return r.Method
+		}
+		if _, path, ok := strings.Cut(pattern, " "); ok {
+			pattern = path
+		}
+		return r.Method + " " + pattern
+	}
+}
 
 // clientSpanName names a client span "{method} {route template}" (the
 // semantic conventions' low-cardinality form), e.g. "GET /orders/{id}".

@@ -64,8 +64,9 @@ type World struct {
 	// CollectorURL is the query API of the Jaeger that samples in front
 	// of Tempo (tail or adaptive with Traces tempo); "" otherwise.
 	CollectorURL string
-	// Sampling is the strategy in force; SamplingURL Jaeger's remote
-	// sampling endpoint with adaptive.
+	// Sampling is the strategy in force; SamplingURL the adaptive
+	// sampling collector's strategies endpoint (jaegerrun.StartAdaptive)
+	// with adaptive.
 	Sampling    string
 	SamplingURL string
 	MetricsURL  string // the shop's OpenMetrics endpoint
@@ -159,6 +160,17 @@ func (w *World) start(ctx context.Context, opt Options) error {
 			jo.ForwardTo = []string{w.TempoOTLPURL}
 		}
 		jaegerFor(strategy, &jo)
+		if strategy == SamplingAdaptive {
+			// Adaptive sampling's own collector gets a copy of every span
+			// and serves the strategies the shop's samplers ask for.
+			a, err := jaegerrun.StartAdaptive(ctx, adaptiveSettings(), opt.Output)
+			if err != nil {
+				return err
+			}
+			w.closers = append(w.closers, func() { a.Stop() })
+			jo.ForwardTo = append(jo.ForwardTo, a.OTLPHTTP)
+			w.SamplingURL = a.SamplingURL
+		}
 		j, err := jaegerrun.Start(ctx, jo)
 		if err != nil {
 			return err
@@ -169,7 +181,6 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		} else {
 			w.CollectorURL = j.QueryURL
 		}
-		w.SamplingURL = j.SamplingURL
 		otlp, zipkinURL = j.OTLPHTTP, j.ZipkinURL
 		w.SpanMetricsURL = j.MetricsURL
 	}
@@ -219,7 +230,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 
 	lctx, cancel := context.WithCancel(context.Background())
 	w.cancel = cancel
-	w.Load = &Load{GatewayURL: shop.URLs[Gateway], Rate: opt.Rate}
+	w.Load = &Load{GatewayURL: shop.URLs[Gateway], Rate: opt.Rate, SpikeFactor: opt.Spikes.Load, InSpike: w.Faults.InSpike}
 	w.loadEnd = make(chan struct{})
 	go func() { defer close(w.loadEnd); w.Load.Run(lctx) }()
 	return nil

@@ -24,6 +24,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	every := fs.Duration("spike-every", 5*time.Minute, "how often a latency spike starts")
 	length := fs.Duration("spike-length", 90*time.Second, "how long a spike lasts")
 	atStart := fs.Bool("spike-at-start", false, "begin with a spike instead of after the first period")
+	spikeLoad := fs.Float64("spike-load", 1, "how many times --rate the load sends during a spike (1: the same rate; adaptive sampling shows with more)")
 	dataDir := fs.String("data-dir", ".data", "project-local folder for the demo's Postgres cluster")
 	addr := fs.String("ariadne-addr", "127.0.0.1:0", "Ariadne's listen address (default: a free port)")
 	promAddr := fs.String("prometheus-addr", "", "listen address of the Prometheus the demo starts (default: a free port)")
@@ -45,6 +46,9 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if *ratio != 1 && strategy == demo.SamplingNone {
 		strategy = demo.SamplingHead // --sample-ratio alone meant head sampling before --sampling
 	}
+	if *spikeLoad < 1 || *spikeLoad > 20 {
+		return fmt.Errorf("--spike-load %v: must be from 1 to 20", *spikeLoad)
+	}
 	if *length > *every {
 		return fmt.Errorf("--spike-length %s is longer than --spike-every %s", *length, *every)
 	}
@@ -55,7 +59,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 
 	w, err := demo.Start(ctx, demo.Options{
 		Rate: *rate, SampleRatio: *ratio, Sampling: strategy, DataDir: *dataDir,
-		Spikes:                demo.Spikes{Every: *every, Length: *length, AtStart: *atStart},
+		Spikes:                demo.Spikes{Every: *every, Length: *length, AtStart: *atStart, Load: *spikeLoad},
 		DatabaseURL:           getenv("DATABASE_URL"),
 		PrometheusURL:         getenv("PROMETHEUS_URL"),
 		LokiURL:               getenv("LOKI_URL"),

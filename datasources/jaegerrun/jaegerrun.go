@@ -66,6 +66,9 @@ type Options struct {
 	// with adaptive strategies, computed by an adaptive_sampling
 	// processor (added to the pipeline) from the root spans' sampler
 	// tags and kept in the memory store; SDKs fetch them from SamplingURL.
+	// In one v1.76 process the extension never serves what the processor
+	// computes, only the initial probability (AdaptiveVersion says why):
+	// StartAdaptive runs adaptive sampling that adapts.
 	RemoteSampling *AdaptiveSampling
 	// SpanMetrics, when set, adds the spanmetrics connector over every
 	// span received, exported for Prometheus to scrape at MetricsURL.
@@ -80,7 +83,8 @@ type Options struct {
 }
 
 // AdaptiveSampling is the remote_sampling extension's adaptive strategy
-// (Jaeger's adaptive.Options, by their YAML keys); zeros keep Jaeger's
+// (Jaeger's adaptive.Options, by their YAML keys; StartAdaptive passes
+// them as v1's --sampling.* flags); zeros keep Jaeger's
 // defaults, which suit production (a one-minute calculation, two minutes'
 // delay) rather than a demo.
 type AdaptiveSampling struct {

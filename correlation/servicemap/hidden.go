@@ -48,20 +48,20 @@ type PeerCalls struct {
 	Callers []Edge
 }
 
-// MarkNew flags the edges of m absent from previous (the day before the
-// range) and returns what is hidden. An edge to an uninstrumented peer is
-// compared like any other.
-func (m *Map) MarkNew(previous [][2]string, compared bool) Hidden {
+// FindHidden returns what is hidden in m: its edges absent from previous
+// (the day before the range), marked New, and its uninstrumented peers.
+// An edge to a peer is compared like any other. m is only read, so the
+// panels sharing one map may call it while another draws it.
+func (m *Map) FindHidden(previous [][2]string, compared bool) Hidden {
 	h := Hidden{Compared: compared && len(previous) > 0}
 	before := make(map[[2]string]bool, len(previous))
 	for _, p := range previous {
 		before[p] = true
 	}
-	for i := range m.Edges {
-		e := &m.Edges[i]
-		e.New = h.Compared && !before[[2]string{e.Client, e.Server}]
-		if e.New {
-			h.New = append(h.New, *e)
+	for _, e := range m.Edges {
+		if h.Compared && !before[[2]string{e.Client, e.Server}] {
+			e.New = true
+			h.New = append(h.New, e)
 		}
 	}
 	for _, n := range m.Nodes {

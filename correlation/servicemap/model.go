@@ -83,7 +83,8 @@ func (n *Node) Uninstrumented() bool { return n.Peer != nil }
 type Edge struct {
 	Client, Server string
 	RED            RED
-	// New is set when the previous day had no such call (NewEdges).
+	// New is set on the edges FindHidden returns when the previous day had
+	// no such call.
 	New bool
 }
 

@@ -20,7 +20,8 @@ import (
 )
 
 // GET /sampling compares, per service, what the metrics counted with what
-// the trace backend kept. Bounded: two range queries and one exemplar
+// the trace backend kept, and per root operation (adaptive sampling
+// decides per operation). Bounded: three range queries and one exemplar
 // query to Prometheus, two searches per service (at most
 // samplingTraceLimit traces each, samplingSearchers at a time), and at
 // most samplingExemplars exemplar traces looked up per service.
@@ -86,7 +87,7 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 		return `sum by (service) (increase(` + samplingMetric + `_count` + sel + `[` + query.PromDuration(step) + `]))`
 	}
 	var (
-		reqs, errs *prometheus.Result
+		reqs, errs, ops *prometheus.Result
 		exs        []datasources.Exemplar
 		errReq     error
 		wg         sync.WaitGroup
@@ -94,6 +95,9 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 	wg.Go(func() { reqs, errReq = h.opt.Prometheus.QueryRange(ctx, counter(""), r.From.Add(step), r.To, step) })
 	wg.Go(func() {
 		errs, _ = h.opt.Prometheus.QueryRange(ctx, counter(`{status=~"5.."}`), r.From.Add(step), r.To, step)
+	})
+	wg.Go(func() {
+		ops, _ = h.opt.Prometheus.QueryRange(ctx, `sum by (service, method, route) (increase(`+samplingMetric+`_count[`+query.PromDuration(step)+`]))`, r.From.Add(step), r.To, step)
 	})
 	wg.Go(func() { exs, _ = h.opt.Prometheus.Exemplars(ctx, samplingMetric+"_bucket", r.From, r.To) })
 	wg.Wait()
@@ -132,6 +136,24 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 			}
 		}
 	}
+	// Requests by operation, named as root spans are: "GET /api/orders/{id}".
+	opRequests := map[string]map[string]float64{}
+	if ops != nil {
+		for _, s := range ops.Series {
+			name, method, route := s.Labels["service"], s.Labels["method"], s.Labels["route"]
+			if byService[name] == nil || method == "" || route == "" {
+				continue
+			}
+			if opRequests[name] == nil {
+				opRequests[name] = map[string]float64{}
+			}
+			for _, pt := range s.Points {
+				if !math.IsNaN(pt.V) && !math.IsInf(pt.V, 0) {
+					opRequests[name][method+" "+route] += pt.V
+				}
+			}
+		}
+	}
 	exemplarIDs := map[string][]string{}
 	for _, e := range exs {
 		name := e.SeriesLabels["service"]
@@ -151,8 +173,8 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			starts, capped, err := h.keptTraces(ctx, b, query.TraceFilter{Service: name}, r)
-			errStarts, errCapped, err2 := h.keptTraces(ctx, b, query.TraceFilter{Service: name, ErrorsOnly: true}, r)
+			kept, capped, err := h.keptTraces(ctx, b, query.TraceFilter{Service: name}, r)
+			errKept, errCapped, err2 := h.keptTraces(ctx, b, query.TraceFilter{Service: name, ErrorsOnly: true}, r)
 			found := h.existsMany(ctx, exemplarIDs[name], r)
 			mu.Lock()
 			defer mu.Unlock()
@@ -162,9 +184,18 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 				}
 				return
 			}
-			svc.Counts.Kept, svc.Counts.KeptCapped = len(starts), capped
-			svc.Counts.KeptErrors, svc.Counts.KeptErrorsCapped = len(errStarts), errCapped
+			svc.Counts.Kept, svc.Counts.KeptCapped = len(kept), capped
+			svc.Counts.KeptErrors, svc.Counts.KeptErrorsCapped = len(errKept), errCapped
+			starts := make([]int64, len(kept))
+			roots := map[string]int{}
+			for i, t := range kept {
+				starts[i] = t.StartNs
+				if t.RootService == name && t.RootName != "" {
+					roots[t.RootName]++
+				}
+			}
 			svc.Kept = sampling.Bin(starts, svc.EndsMs, svc.StepMs)
+			svc.Ops, svc.OpsCapped = sampling.Operations(roots, opRequests[name]), capped
 			for _, ok := range found {
 				svc.Counts.ExemplarsChecked++
 				if ok {
@@ -188,10 +219,10 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 	return out, nil
 }
 
-// keptTraces is the start times of the traces backend b has for f in r, at
-// most samplingTraceLimit (capped says the search stopped there).
-func (h *Handler) keptTraces(ctx context.Context, b TraceBackend, f query.TraceFilter, r links.TimeRange) ([]int64, bool, error) {
-	var starts []int64
+// keptTraces is the traces backend b has for f in r, at most
+// samplingTraceLimit (capped says the search stopped there).
+func (h *Handler) keptTraces(ctx context.Context, b TraceBackend, f query.TraceFilter, r links.TimeRange) ([]datasources.TraceSummary, bool, error) {
+	var kept []datasources.TraceSummary
 	if b.Search == nil { // Tempo, in TraceQL
 		if h.opt.Tempo == nil {
 			return nil, false, datasources.NotConfigured(b.Name)
@@ -205,7 +236,7 @@ func (h *Handler) keptTraces(ctx context.Context, b TraceBackend, f query.TraceF
 			return nil, false, err
 		}
 		for _, t := range res.Traces {
-			starts = append(starts, t.StartNs)
+			kept = append(kept, t.Summary())
 		}
 	} else {
 		tq, err := f.Params()
@@ -217,9 +248,7 @@ func (h *Handler) keptTraces(ctx context.Context, b TraceBackend, f query.TraceF
 		if err != nil {
 			return nil, false, err
 		}
-		for _, t := range res.Traces {
-			starts = append(starts, t.StartNs)
-		}
+		kept = res.Traces
 	}
-	return starts, len(starts) >= samplingTraceLimit, nil
+	return kept, len(kept) >= samplingTraceLimit, nil
 }

@@ -30,6 +30,17 @@ type SamplingRow struct {
 	Findings                    []string
 	Graph                       *InvGraph
 	Traces, Metrics             string // links: the service's traces, its request rate
+	// Ops are the root operations the service starts, per second over
+	// the range.
+	Ops []SamplingOpRow
+}
+
+// SamplingOpRow is one root operation: requests per second measured,
+// traces kept per second with it as root, and the rate between them.
+type SamplingOpRow struct {
+	Operation                  string
+	RequestsPerSec, KeptPerSec string
+	Rate                       string
 }
 
 // SamplingService is one service's measurements, fetched.
@@ -41,6 +52,10 @@ type SamplingService struct {
 	StepMs   int64
 	Requests []float64
 	Kept     []float64
+	// Ops are the service's root operations (sampling.Operations); a
+	// kept count from a search at its limit (OpsCapped) is "at least".
+	Ops       []sampling.OperationCounts
+	OpsCapped bool
 }
 
 // SamplingInput is what the page is built from.
@@ -77,6 +92,7 @@ func BuildSampling(in SamplingInput) SamplingView {
 			row.HitRate = sampling.Percent(e.HitRate) + " of " + strconv.Itoa(c.ExemplarsChecked)
 		}
 		row.Graph = samplingGraph(s, in.Range, tf)
+		row.Ops = samplingOps(s, in.Range.Duration())
 		v.Rows = append(v.Rows, row)
 	}
 	if in.TraceLimit > 0 {
@@ -84,6 +100,31 @@ func BuildSampling(in SamplingInput) SamplingView {
 			"; a count at the limit reads “≥”). A trace counts for every service it has spans of; requests are the metrics' count of the service's server requests.")
 	}
 	return v
+}
+
+// samplingOps writes a service's root operations per second over a range
+// of length d: "3.2/s", "≥ 1.1/s" from a search at its limit.
+func samplingOps(s SamplingService, d time.Duration) []SamplingOpRow {
+	secs := d.Seconds()
+	if secs <= 0 {
+		return nil
+	}
+	perSec := func(v float64) string { return sampling.CountText(v/secs) + "/s" }
+	var out []SamplingOpRow
+	for _, o := range s.Ops {
+		r := SamplingOpRow{Operation: o.Operation, RequestsPerSec: "—", KeptPerSec: perSec(float64(o.Kept)), Rate: "—"}
+		if s.OpsCapped {
+			r.KeptPerSec = "≥ " + r.KeptPerSec
+		}
+		if o.Requests >= 0 {
+			r.RequestsPerSec = perSec(o.Requests)
+			if o.Requests > 0 {
+				r.Rate = sampling.RateText(float64(o.Kept)/o.Requests, s.OpsCapped)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
 }
 
 // samplingGraph draws requests per bucket against traces kept per bucket.

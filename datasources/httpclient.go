@@ -13,6 +13,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // Config is how Ariadne reaches one backend. Secrets are already read from
@@ -28,6 +30,9 @@ type Config struct {
 	CAPEM            string        // the same, given as its content (e.g. Grafana's tlsCACert); not a secret
 	Timeout          time.Duration // per request; 0 means DefaultTimeout
 	MaxResponseBytes int64         // 0 means DefaultMaxResponseBytes
+	// Telemetry makes each call a client span and a sample of the backend
+	// metrics (Ariadne's own telemetry); nil records nothing.
+	Telemetry *telemetry.Telemetry
 }
 
 const (
@@ -93,7 +98,11 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 
 // HTTPClient builds the client every backend's New uses, after refusing a
 // URL no request could be sent to: tenant header, auth and TLS are
-// applied by its transport; the timeout bounds each whole request.
+// applied by its transport; the timeout bounds each whole request. The
+// outermost layer is Ariadne's own telemetry (otelhttp's client span,
+// traceparent sent on, the backend metrics), so a call's span covers its
+// auth and TLS too, and never records a credential: those headers are set
+// beneath it.
 func (c Config) HTTPClient(backend string) (*http.Client, error) {
 	if err := c.checkURL(backend); err != nil {
 		return nil, err
@@ -120,7 +129,7 @@ func (c Config) HTTPClient(backend string) (*http.Client, error) {
 		base.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
 	return &http.Client{
-		Transport: &authTransport{next: base, cfg: c},
+		Transport: c.Telemetry.Transport(backend, &authTransport{next: base, cfg: c}),
 		Timeout:   c.RequestTimeout(),
 	}, nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // Exemplars that point nowhere: with tail sampling the metrics record an
@@ -115,7 +116,9 @@ func (h *Handler) existsMany(ctx context.Context, ids []string, r links.TimeRang
 	now := h.now()
 feed:
 	for _, id := range ids {
-		if ok, cached := h.exists.get(id, now); cached {
+		ok, cached := h.exists.get(id, now)
+		h.tel.Metrics.CacheLookup(telemetry.CacheExemplarCheck, cached)
+		if cached {
 			mu.Lock()
 			found[id] = ok
 			mu.Unlock()

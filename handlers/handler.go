@@ -13,6 +13,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/correlation/servicemap"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // Pinger is what readiness needs from Postgres (a *pgxpool.Pool).
@@ -90,6 +91,12 @@ type Options struct {
 
 	Now func() time.Time
 
+	// Telemetry is Ariadne's own (spans, GET /metrics, trace IDs in the
+	// log); nil means telemetry.Off(). MetricsOwnListener leaves /metrics
+	// off the main address, for a listener of its own (ARIADNE_METRICS_ADDR).
+	Telemetry          *telemetry.Telemetry
+	MetricsOwnListener bool
+
 	// Store holds investigations; nil means investigations are off (no pin
 	// forms, and their pages say so).
 	Store *store.Store
@@ -112,6 +119,7 @@ type Handler struct {
 	deriver *logline.Deriver
 	// live counts open live tails (logs_live.go).
 	live *liveSlots
+	tel  *telemetry.Telemetry
 }
 
 // New builds a Handler. Call Close when done, to stop the DB monitor.
@@ -119,6 +127,8 @@ func New(opt Options) *Handler {
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
 	}
+	// Every line logged within a request carries its trace_id and span_id.
+	opt.Logger = slog.New(telemetry.LogHandler(opt.Logger.Handler()))
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -131,10 +141,13 @@ func New(opt Options) *Handler {
 	if opt.PanelTimeout <= 0 {
 		opt.PanelTimeout = 20 * time.Second
 	}
+	if opt.Telemetry == nil {
+		opt.Telemetry = telemetry.Off()
+	}
 	if opt.Tempo != nil && !hasBackend(opt.TraceBackends, "tempo") {
 		opt.TraceBackends = append([]TraceBackend{{Name: "tempo", Display: "Tempo", Fetch: opt.Tempo}}, opt.TraceBackends...)
 	}
-	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now, live: newLiveSlots(opt.LiveTailsPerUser, opt.LiveTails)}
+	h := &Handler{opt: opt, log: opt.Logger, now: opt.Now, live: newLiveSlots(opt.LiveTailsPerUser, opt.LiveTails), tel: opt.Telemetry}
 	d, err := logline.CompileDerivedFields(opt.DerivedFields)
 	if err != nil {
 		// A bad rule must not take the app down: say so, keep the defaults.

@@ -13,6 +13,8 @@ import (
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 type ctxKey int
@@ -32,12 +34,15 @@ func requestLogger(c echo.Context) *slog.Logger {
 const statusClientClosed = 499
 
 // logRequests attaches a per-request logger and writes one line per request.
+// The logger carries the request ID, and the request's trace_id and
+// span_id (telemetry.LogHandler) on every line, those logged without a
+// context included.
 func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		start := time.Now()
 		req := c.Request()
 		id := c.Response().Header().Get(echo.HeaderXRequestID)
-		log := h.log.With("request_id", id)
+		log := telemetry.WithSpan(h.log.With("request_id", id), req.Context())
 		c.SetRequest(req.WithContext(context.WithValue(req.Context(), loggerKey, log)))
 		err := next(c)
 		if err != nil {
@@ -45,27 +50,39 @@ func (h *Handler) logRequests(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 		}
 		res := c.Response()
-		status := res.Status
-		if req.Context().Err() != nil && errors.Is(context.Cause(req.Context()), context.Canceled) {
-			// The client went away: what the response says was never
-			// read. 499 as nginx logs it, so a cancelled page is not
-			// counted as served.
-			status = statusClientClosed
-		}
+		status := finalStatus(c, req.Context())
 		path := RedactPath(req.URL.Path)
 		query := redactQuery(req.URL.RawQuery)
 		if strings.HasPrefix(path, "/s/") {
 			query = ""
 		}
 		level := slog.LevelInfo
-		if res.Status >= 500 {
+		switch {
+		case res.Status >= 500:
 			level = slog.LevelError
+		case c.Path() == metricsPath && res.Status == 200:
+			// A scrape every few seconds would drown the log.
+			level = slog.LevelDebug
 		}
 		log.Log(req.Context(), level, "request",
 			"method", req.Method, "path", path, "query", query, "status", status,
 			"bytes", res.Size, "duration_ms", time.Since(start).Milliseconds(), "user", userOf(c))
 		return nil
 	}
+}
+
+// finalStatus is the status a request ended with, as the log and the
+// metrics count it: the one written, or 499 when the client went away
+// first. ctx is the request's context as the middleware received it (the
+// handlers' own contexts are cancelled on return by their deadlines).
+func finalStatus(c echo.Context, ctx context.Context) int {
+	if ctx.Err() != nil && errors.Is(context.Cause(ctx), context.Canceled) {
+		// The client went away: what the response says was never
+		// read. 499 as nginx logs it, so a cancelled page is not
+		// counted as served.
+		return statusClientClosed
+	}
+	return c.Response().Status
 }
 
 // securityHeaders sets CSP with a fresh nonce (handed to templ) and the

@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/telemetry"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -50,10 +51,11 @@ type panelSet struct {
 	results chan panelDone
 	timeout time.Duration
 	log     *slog.Logger
+	metrics *telemetry.Metrics
 }
 
 func (h *Handler) startPanels(ctx context.Context, log *slog.Logger, panels ...panel) *panelSet {
-	s := &panelSet{panels: panels, results: make(chan panelDone, len(panels)), timeout: h.opt.PanelTimeout, log: log}
+	s := &panelSet{panels: panels, results: make(chan panelDone, len(panels)), timeout: h.opt.PanelTimeout, log: log, metrics: h.tel.Metrics}
 	for i, p := range panels {
 		go s.run(ctx, i+1, p)
 	}
@@ -82,6 +84,10 @@ func (s *panelSet) run(parent context.Context, slot int, p panel) {
 		who := p.Backend
 		if who == "" {
 			who = p.Title
+		}
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			// Not a client that went away: a panel that gave up waiting.
+			s.metrics.PanelTimeout(who)
 		}
 		s.results <- panelDone{slot: slot, err: &datasources.Error{Kind: datasources.ErrorUnavailable, Backend: who,
 			Message: fmt.Sprintf("%s did not answer within %s.", who, s.timeout)}}

@@ -20,9 +20,11 @@ func (h *Handler) Router() *echo.Echo {
 	e.HTTPErrorHandler = h.handleError
 
 	// Outermost first: the request ID exists before anything logs, the
-	// logger sees the final status, and recovery turns a panic into an
+	// span and the request metrics wrap everything after (the logger's
+	// lines carry the span), the logger sees the final status, and recovery turns a panic into an
 	// error for the error handler.
 	e.Use(requestID)
+	e.Use(h.observeRequests())
 	e.Use(h.logRequests)
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{
 		// The error handler logs it, once, with the stack.
@@ -49,12 +51,16 @@ func (h *Handler) Router() *echo.Echo {
 
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
+	if !h.opt.MetricsOwnListener {
+		e.GET(metricsPath, h.metricsHandler())
+	}
 	e.GET(static.Prefix+"*", echo.WrapHandler(static.Handler()))
 	e.GET("/favicon.ico", func(c echo.Context) error {
 		return c.Redirect(http.StatusMovedPermanently, static.URL("img/favicon.svg"))
 	})
 
 	e.GET("/", h.home)
+	e.GET(links.ServicesPath+":name", h.servicePage)
 	// Pages: each feature adds its routes below, one line per route.
 	e.GET("/traces", h.traces)
 	e.GET("/traces/diff", h.traceDiff)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/telemetry"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -88,6 +89,7 @@ func (h *Handler) shared(c echo.Context) error {
 	inv, loc := target.Investigation, zoneOf(c)
 	key := strconv.FormatInt(inv.ID, 10) + "|" + target.Fingerprint + "|" + loc.String() + "|" + target.ExpiresAt.String()
 	page, ok := h.sharePages.get(key)
+	h.tel.Metrics.CacheLookup(telemetry.CacheShare, ok)
 	if !ok {
 		items, err := st.Items(ctx, inv.ID)
 		if err != nil {

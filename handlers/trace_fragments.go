@@ -12,6 +12,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/telemetry"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -88,14 +89,16 @@ func (h *Handler) fragmentTree(c echo.Context) (*trace.TraceTree, TraceBackend, 
 // it, or fetched and arranged anew when the page is older than the cache.
 func (h *Handler) recentTree(c echo.Context, id string, opt views.TraceOptions) (*trace.TraceTree, TraceBackend, error) {
 	key := traceKey(c, id)
-	if tree, from, ok := h.recent.get(key, opt.Skew, h.now()); ok {
+	tree, from, ok := h.recent.get(key, opt.Skew, h.now())
+	h.tel.Metrics.CacheLookup(telemetry.CacheTrace, ok)
+	if ok {
 		return tree, from, nil
 	}
 	tr, from, err := h.fetchTrace(c, id, opt)
 	if err != nil {
 		return nil, from, err
 	}
-	tree := trace.BuildTree(tr, opt.Skew)
+	tree = trace.BuildTree(tr, opt.Skew)
 	h.recent.put(key, tree, opt.Skew, from, h.now())
 	return tree, from, nil
 }

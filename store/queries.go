@@ -17,8 +17,17 @@ func query(name string) string {
 	if err != nil {
 		panic("store: missing query " + name)
 	}
-	return strings.TrimSpace(string(b))
+	sql := strings.TrimSpace(string(b))
+	queryNames[sql] = name
+	return sql
 }
+
+// queryNames maps each statement to its file's name, which names its span
+// (written only while the package initialises, read-only after).
+var queryNames = map[string]string{}
+
+// queryName is the name of a statement of ours, "" for any other.
+func queryName(sql string) string { return queryNames[sql] }
 
 var (
 	qInvestigationCreate = query("investigation_create")

@@ -18,14 +18,20 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/ariadne-dev/ariadne/migrations"
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // Open connects a pool and checks that Postgres answers, so a bad
 // DATABASE_URL fails at start with one clear line rather than on first use.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+// tel, when set, traces and times every statement (telemetry.QueryTracer;
+// spans named after the store's query files).
+func Open(ctx context.Context, url string, tel ...*telemetry.Telemetry) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, errors.New(strings.TrimPrefix(err.Error(), "cannot parse "))
+	}
+	if len(tel) > 0 && tel[0] != nil {
+		cfg.ConnConfig.Tracer = tel[0].QueryTracer(queryName)
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

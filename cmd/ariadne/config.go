@@ -23,6 +23,7 @@ import (
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/handlers"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // Config is everything Ariadne reads at start. It is built in one place,
@@ -71,6 +72,13 @@ type Config struct {
 	// per datasource taken and per setting not used (no secrets).
 	GrafanaDatasources string
 	Provisioning       []string
+
+	// MetricsAddr, when set, serves GET /metrics on a listener of its own
+	// (e.g. loopback only) and not on Addr.
+	MetricsAddr string
+	// Telemetry is what the standard OTEL_* variables say of Ariadne's own
+	// spans (the SDK reads the rest itself).
+	Telemetry telemetry.Settings
 }
 
 // yamlLists are the settings too structured for one environment variable.
@@ -98,6 +106,17 @@ func settings() []setting {
 				return err
 			}
 			c.Addr = v
+			return nil
+		}},
+		{"ARIADNE_METRICS_ADDR", "metrics_addr", "listen address of a /metrics listener of its own (unset: /metrics is on the main address)", func(c *Config, v string) error {
+			if v == "" {
+				c.MetricsAddr = ""
+				return nil
+			}
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return err
+			}
+			c.MetricsAddr = v
 			return nil
 		}},
 		{"ARIADNE_PUBLIC_URL", "public_url", "external base URL of Ariadne, for the share links it gives out (e.g. https://ariadne.example.com)", func(c *Config, v string) error {
@@ -251,8 +270,17 @@ func defaultConfig() Config {
 	}
 }
 
-// flagName turns ARIADNE_ADDR into ariadne-addr.
-func flagName(env string) string { return strings.ReplaceAll(strings.ToLower(env), "_", "-") }
+// flagName turns ARIADNE_ADDR into ariadne-addr; a few settings have a
+// shorter flag (shortFlags).
+func flagName(env string) string {
+	if f, ok := shortFlags[env]; ok {
+		return f
+	}
+	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
+}
+
+// shortFlags are flags not spelled after their variable.
+var shortFlags = map[string]string{"ARIADNE_METRICS_ADDR": "metrics-addr"}
 
 // parseConfig reads args (without the subcommand) and env. Every bad value
 // is reported on its own line, named as the user wrote it.
@@ -349,6 +377,10 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 				errs = append(errs, fmt.Errorf("--%s: %w", flagName(s.env), err))
 			}
 		}
+	}
+	var err error
+	if c.Telemetry, err = telemetry.SettingsFromEnv(getenv); err != nil {
+		errs = append(errs, err)
 	}
 	if len(errs) == 0 && c.DatabaseURL == "" {
 		errs = append(errs, errors.New("DATABASE_URL: required, e.g. postgres://ariadne@127.0.0.1:5432/ariadne"))

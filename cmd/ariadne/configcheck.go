@@ -44,6 +44,11 @@ func describeConfig(c Config) []string {
 		}
 	}
 	add("ARIADNE_ADDR", c.Addr)
+	opt("ARIADNE_METRICS_ADDR", c.MetricsAddr)
+	if c.Telemetry.TracesEndpoint != "" {
+		add("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", redactURL(c.Telemetry.TracesEndpoint))
+		add("OTEL_SERVICE_NAME", c.Telemetry.ServiceName)
+	}
 	opt("ARIADNE_PUBLIC_URL", c.PublicURL)
 	add("DATABASE_URL", maskDatabaseURL(c.DatabaseURL))
 	add("DATABASE_TIMEOUT", c.DatabaseTimeout.String())

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -22,8 +23,10 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/handlers"
 	"github.com/ariadne-dev/ariadne/store"
+	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 func main() {
@@ -83,12 +86,27 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // in-flight requests finish, new connections are refused. listening is
 // called with the base URL once the port is open.
 func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func(url string)) error {
-	log := slog.New(slog.NewTextHandler(stderr, nil))
+	log := slog.New(telemetry.LogHandler(slog.NewTextHandler(stderr, nil)))
 	for _, n := range cfg.Provisioning {
 		fmt.Fprintln(stderr, "grafana:", n)
 	}
+	tel, err := telemetry.Setup(ctx, cfg.Telemetry)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// The spans of the last requests, sent before exiting.
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(sctx); err != nil {
+			log.Warn("flushing traces", "err", err)
+		}
+	}()
+	if tel.Exporting {
+		log.Info("exporting traces", "endpoint", redactURL(tel.Endpoint), "service", cfg.Telemetry.ServiceName)
+	}
 
-	pool, err := store.Open(ctx, cfg.DatabaseURL)
+	pool, err := store.Open(ctx, cfg.DatabaseURL, tel)
 	if err != nil {
 		return fmt.Errorf("DATABASE_URL: %w", err)
 	}
@@ -97,6 +115,9 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		if err := migrateUp(ctx, pool, log); err != nil {
 			return err
 		}
+	}
+	for _, b := range []*datasources.Config{&cfg.Prometheus, &cfg.Loki, &cfg.Tempo, &cfg.Jaeger, &cfg.Zipkin} {
+		b.Telemetry = tel
 	}
 	cl, err := connect(cfg)
 	if err != nil {
@@ -119,6 +140,8 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		TraceLogQuery:      cfg.TraceLogQuery,
 		REDQueries:         cfg.REDQueries,
 		ServiceMap:         cfg.ServiceMap,
+		Telemetry:          tel,
+		MetricsOwnListener: cfg.MetricsAddr != "",
 	}
 	// An unconfigured backend is a nil source: pages say "not configured"
 	// rather than showing a failure.
@@ -147,7 +170,18 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 		IdleTimeout:  2 * time.Minute,
 		ErrorLog:     slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
+	var metricsSrv *http.Server
+	if cfg.MetricsAddr != "" {
+		ml, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			l.Close()
+			return fmt.Errorf("ARIADNE_METRICS_ADDR: %w", err)
+		}
+		metricsSrv = metricsServer(tel, log)
+		go func() { errc <- metricsSrv.Serve(ml) }()
+		log.Info("serving metrics", "addr", ml.Addr().String())
+	}
 	go func() { errc <- srv.Serve(l) }()
 	log.Info("serving", "addr", l.Addr().String())
 	listening("http://" + l.Addr().String())
@@ -160,10 +194,32 @@ func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
 	defer cancel()
+	if metricsSrv != nil {
+		metricsSrv.Shutdown(sctx)
+	}
 	if err := srv.Shutdown(sctx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
+}
+
+// metricsServer serves GET /metrics alone, for ARIADNE_METRICS_ADDR: a
+// scraper's address of its own, which may be kept off the users' network.
+func metricsServer(tel *telemetry.Telemetry, log *slog.Logger) *http.Server {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", tel.Metrics.Handler())
+	return &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+}
+
+// redactURL is u as a start line prints it: scheme, host and path, no
+// credentials or query.
+func redactURL(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unreadable URL)"
+	}
+	return p.Scheme + "://" + p.Host + p.Path
 }
 
 func migrateUp(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {

@@ -21,6 +21,12 @@ import (
 
 var searchLimits = []int{20, 50, 100, 500}
 
+// tempoSearchUnsaid is why a Tempo search's traces have no request
+// count: its answer carries neither the spans' tracestate nor the root's
+// sampler tags (TraceQL's select() brings matched spans' attributes, not
+// the root's, and no tracestate at all).
+const tempoSearchUnsaid = "Tempo's search answer does not say how each was sampled; a trace's page does"
+
 // traceSearch is the search page. For Tempo the form compiles to TraceQL
 // shown in an editable box, and raw TraceQL (q) wins over the form; for
 // Jaeger and Zipkin the form is sent as their search parameters and the
@@ -181,6 +187,10 @@ func (h *Handler) searchTraces(ctx context.Context, query string, r links.TimeRa
 		sums[i] = t.Summary()
 	}
 	out.Rows = views.BuildTraceResultRows(sums, out.Services, "", r, h.now())
+	// Tempo's search answer carries no tracestate and no span attributes
+	// beyond what a query selects, so a trace's sampling is only on its
+	// own page.
+	out.Count = views.TraceRequestCount(sums, tempoSearchUnsaid)
 	return out, nil
 }
 

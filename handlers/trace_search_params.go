@@ -64,6 +64,7 @@ func (h *Handler) paramSearch(c echo.Context, v views.TraceSearchView, b TraceBa
 		out.Sent = res.Sent
 		out.More = len(res.Traces) >= v.Limit
 		out.Rows = views.BuildTraceResultRows(res.Traces, services, b.Name, r, now)
+		out.Count = views.TraceRequestCount(res.Traces, b.Display+"'s search answer does not say how each was sampled")
 		views.SortTraceResults(out.Rows, sortBy)
 		return panelOut{Body: views.TraceResultsBody(out), State: strconv.Itoa(len(out.Rows)) + " found"}, nil
 	}})

@@ -43,6 +43,9 @@ type TraceResults struct {
 	// Common is "what do these have in common?" for this search (the
 	// form's, not a typed TraceQL query); "" when it cannot be carried.
 	Common string
+	// Count is how many requests the traces found stand for, as far as
+	// they say: "62 traces ≈ 1,240 requests" (TraceRequestCount).
+	Count string
 }
 
 // TraceResultRow is one trace found.

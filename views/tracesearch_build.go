@@ -6,6 +6,7 @@ import (
 
 	"github.com/ariadne-dev/ariadne/correlation/chart"
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/sampling"
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -53,4 +54,23 @@ func SortTraceResults(rows []TraceResultRow, by string) {
 		return
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return less(&rows[i], &rows[j]) })
+}
+
+// TraceRequestCount is how many requests a search's traces stand for
+// (sampling.CountRequests over each trace's decision, read from the spans
+// its summary keeps); a summary without spans counts as unknown, for
+// unsaid (a backend whose search answers without them says why).
+func TraceRequestCount(traces []datasources.TraceSummary, unsaid string) string {
+	var ds []sampling.Decision
+	without := 0
+	for i := range traces {
+		if traces[i].Sampling == nil {
+			without++
+			continue
+		}
+		ds = append(ds, sampling.OfTrace(&datasources.Trace{ID: traces[i].TraceID, Spans: traces[i].Sampling}))
+	}
+	c := sampling.CountRequests(ds)
+	c.AddUnknown(unsaid, without)
+	return c.Text()
 }

@@ -191,6 +191,20 @@ func TestTailSampling(t *testing.T) {
 	if err != nil || pct < 2 || pct > 20 {
 		t.Errorf("the gateway's effective rate is %q, want near 5%%", rate)
 	}
+	// Per root operation too: the order look-ups' requests per second
+	// against their kept traces per second.
+	look := d.Find(`section.sampling-service[data-service="gateway"] table.sampling-ops tr[data-operation="GET /api/orders/{id}"]`)
+	t.Logf("/sampling: order look-ups %s", strings.Join(strings.Fields(look.Text()), " "))
+	if look.Length() != 1 || !strings.HasSuffix(strings.TrimSpace(look.Find("td.kept-per-sec").Text()), "/s") {
+		t.Errorf("no per-operation row for the order look-ups: %q", look.Text())
+	}
+
+	// The search cannot count requests: tail sampling records no
+	// probability, and Tempo's search answer carries none anyway.
+	d = getDoc(t, tw.URL+"/traces?build=1&service=gateway&from=now-3m&to=now")
+	if c := strings.TrimSpace(d.Find(`section.panel-done[data-panel="Results"] .request-count`).Text()); !strings.Contains(c, "request count unknown") {
+		t.Errorf("the search's count %q does not say the request count is unknown", c)
+	}
 }
 
 func getDoc(t *testing.T, u string) *goquery.Document {

@@ -73,11 +73,16 @@ type World struct {
 	// SpanMetricsURL is Jaeger's span metrics (its spanmetrics connector's
 	// prometheus exporter), scraped beside the shop; "" without Jaeger.
 	SpanMetricsURL string
-	Shop           *Shop
-	Load           *Load
-	Faults         *Faults
+	// OTLPURL is the collector the shop's spans go to (the Tempo test
+	// server, or the Jaeger in front of it), a base URL: `ariadne demo`
+	// sends Ariadne's own spans there too.
+	OTLPURL string
+	Shop    *Shop
+	Load    *Load
+	Faults  *Faults
 
 	closers      []func()
+	prom         *promrun.Prometheus // nil when PrometheusURL was given
 	testBackends []*testBackend
 	cancel       context.CancelFunc
 	loadEnd      chan struct{}
@@ -202,6 +207,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		return err
 	}
 	w.Shop = shop
+	w.OTLPURL = otlp
 	w.closers = append(w.closers, shop.Close)
 	w.MetricsURL = shop.MetricsURL
 
@@ -226,6 +232,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.closers = append(w.closers, func() { p.Stop() })
 		w.PrometheusURL = p.URL
+		w.prom = p
 	}
 
 	lctx, cancel := context.WithCancel(context.Background())
@@ -234,6 +241,17 @@ func (w *World) start(ctx context.Context, opt Options) error {
 	w.loadEnd = make(chan struct{})
 	go func() { defer close(w.loadEnd); w.Load.Run(lctx) }()
 	return nil
+}
+
+// ScrapeAriadne has the world's Prometheus scrape Ariadne's /metrics at
+// hostPort (job "ariadne"), exemplars included, once Ariadne listens. A
+// Prometheus the world did not start (PROMETHEUS_URL) is left alone: its
+// configuration is its operator's.
+func (w *World) ScrapeAriadne(ctx context.Context, hostPort string) error {
+	if w.prom == nil {
+		return nil
+	}
+	return w.prom.AddJob(ctx, "ariadne", hostPort)
 }
 
 // Close stops the load, then everything in reverse order of start.

@@ -103,6 +103,14 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 				return v
 			}
 			return "24h"
+		case "OTEL_EXPORTER_OTLP_ENDPOINT":
+			// Ariadne's own spans go where the shop's go (Jaeger's
+			// span metrics then put it on its own service map), unless
+			// the environment sends them elsewhere.
+			if v := getenv(k); v != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != "" {
+				return v
+			}
+			return w.OTLPURL
 		case "ARIADNE_DEFAULT_USER":
 			if v := getenv(k); v != "" {
 				return v
@@ -115,8 +123,20 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	// Ariadne's own log (requests, errors) goes to stderr; the URLs to stdout.
-	return runServer(ctx, cfg, stderr, func(base string) {
+	// Ariadne's own log (requests, errors) goes to stderr and to the
+	// world's Loki (service_name="ariadne"); the URLs to stdout.
+	tee, stopLogs, err := w.LokiLogHandler(cfg.Telemetry.ServiceName)
+	if err != nil {
+		return fmt.Errorf("demo: Ariadne's logs to Loki: %w", err)
+	}
+	defer stopLogs()
+	return runServer(ctx, cfg, stderr, tee, func(base string) {
+		// Its metrics, exemplars included, in the same Prometheus.
+		if u, err := url.Parse(base); err == nil && cfg.MetricsAddr == "" {
+			if err := w.ScrapeAriadne(ctx, u.Host); err != nil {
+				fmt.Fprintln(stderr, "demo: Prometheus does not scrape Ariadne:", err)
+			}
+		}
 		line := func(label, value string) { fmt.Fprintf(stdout, "%-21s%s\n", label+":", value) }
 		line("Ariadne", base+"/")
 		line("Prometheus", w.PrometheusURL)
@@ -147,6 +167,8 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "  in Jaeger:        %s/traces?%s\n", base, url.Values{"backend": {"jaeger"}, "service": {"payments"}, "errors": {"1"}, "build": {"1"}}.Encode())
 		}
 		fmt.Fprintf(stdout, "  their logs:       %s/logs?%s\n", base, url.Values{"q": {`{service_name="payments", level="error"}`}}.Encode())
+		self := url.Values{"q": {`histogram_quantile(0.99, sum by (le, route) (rate(ariadne_http_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
+		fmt.Fprintf(stdout, "  Ariadne itself:   %s/graph?%s\n", base, self.Encode())
 	})
 }
 

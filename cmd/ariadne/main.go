@@ -77,16 +77,21 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	return runServer(ctx, cfg, stderr, func(url string) {
+	return runServer(ctx, cfg, stderr, nil, func(url string) {
 		fmt.Fprintf(stdout, "Ariadne listening on %s/\n", url)
 	})
 }
 
 // runServer serves Ariadne until ctx ends, then shuts down gracefully:
 // in-flight requests finish, new connections are refused. listening is
-// called with the base URL once the port is open.
-func runServer(ctx context.Context, cfg Config, stderr io.Writer, listening func(url string)) error {
-	log := slog.New(telemetry.LogHandler(slog.NewTextHandler(stderr, nil)))
+// called with the base URL once the port is open. Its log goes to stderr
+// and, when tee is set, there too (the demo's Loki).
+func runServer(ctx context.Context, cfg Config, stderr io.Writer, tee slog.Handler, listening func(url string)) error {
+	var out slog.Handler = slog.NewTextHandler(stderr, nil)
+	if tee != nil {
+		out = slog.NewMultiHandler(out, tee)
+	}
+	log := slog.New(telemetry.LogHandler(out))
 	for _, n := range cfg.Provisioning {
 		fmt.Fprintln(stderr, "grafana:", n)
 	}

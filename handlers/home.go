@@ -10,10 +10,17 @@ import (
 	"github.com/ariadne-dev/ariadne/views"
 )
 
-// home shows what Ariadne is connected to: one panel per backend, each
-// checked in parallel and failing alone.
+// home is the on-call home: the service map of the range and its hidden
+// dependencies (home_map.go), then what Ariadne is connected to, one
+// panel per backend; every panel loads in parallel and fails alone.
 func (h *Handler) home(c echo.Context) error {
-	panels := []panel{{Title: "Postgres", Load: func(ctx context.Context) (panelOut, error) {
+	r, rc := h.timeRange(c)
+	p := h.page(c, "", "")
+	p.Range = rc
+	p.Styles = append(p.Styles, "css/servicemap.css")
+	p.Scripts = append(p.Scripts, "js/servicemap.js")
+	panels := h.mapPanels(c, r)
+	panels = append(panels, panel{Title: "Postgres", Load: func(ctx context.Context) (panelOut, error) {
 		if h.opt.DB == nil {
 			return panelOut{State: "not configured", StateClass: "status-off"}, nil
 		}
@@ -26,7 +33,7 @@ func (h *Handler) home(c echo.Context) error {
 		}
 		return panelOut{State: "up", StateClass: "status-ok",
 			Body: views.BackendBody(views.BackendStatus{Name: "DATABASE", URL: "configured", Configured: true, LatencyMs: time.Since(start).Milliseconds()})}, nil
-	}}}
+	}})
 	for _, b := range h.opt.Backends {
 		panels = append(panels, panel{Title: b.Name, Load: func(ctx context.Context) (panelOut, error) {
 			st := views.BackendStatus{Name: b.Env, URL: b.URL, Configured: b.URL != "" && b.Ready != nil}
@@ -42,5 +49,5 @@ func (h *Handler) home(c echo.Context) error {
 		}})
 	}
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
-	return render(c, 200, views.Home(h.page(c, "", ""), set.Heads(), set))
+	return render(c, 200, views.Home(p, set.Heads(), set))
 }

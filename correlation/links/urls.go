@@ -202,6 +202,13 @@ func LogsLive(query string, w TimeRange) string {
 	return withQuery(LogsLivePath, v)
 }
 
+// Home is the on-call home (the service map) over w.
+func Home(w TimeRange) string {
+	v := url.Values{}
+	setWindow(v, w)
+	return withQuery(HomePath, v)
+}
+
 // ServicesPath is the prefix of a service's page (GET /services/{name}).
 const ServicesPath = "/services/"
 

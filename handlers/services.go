@@ -1,0 +1,212 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/ariadne-dev/ariadne/correlation/chart"
+	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/query"
+	"github.com/ariadne-dev/ariadne/correlation/servicemap"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/views"
+)
+
+// maxServiceName bounds {name}: service.name values are short; anything
+// longer is not one.
+const maxServiceName = 256
+
+// Service traces: one search each for the slowest and the failing, the
+// slowest ranked among serviceTraceSearch of the newest.
+const (
+	serviceTraceSearch = 100
+	serviceTraceShow   = 10
+)
+
+// serviceName validates {name}: a UTF-8 service name without control
+// characters or slashes, at most maxServiceName bytes.
+func serviceName(raw string) (string, string) {
+	name := strings.TrimSpace(raw)
+	switch {
+	case name == "":
+		return "", "A service name is needed: /services/{name}."
+	case len(name) > maxServiceName:
+		return "", "A service name is at most " + strconv.Itoa(maxServiceName) + " bytes."
+	case !utf8.ValidString(name):
+		return "", "The service name is not valid UTF-8."
+	case strings.ContainsFunc(name, func(r rune) bool { return unicode.IsControl(r) || r == '/' }):
+		return "", "The service name holds a control character or a slash."
+	}
+	return name, ""
+}
+
+// servicePage serves GET /services/{name}: the service's RED graphs (the
+// RED queries of /graph, with exemplars), its calls up and down the map,
+// its operations ranked by p99 and by errors, its slowest and failing
+// traces; every box a panel. An invalid name is a 400.
+func (h *Handler) servicePage(c echo.Context) error {
+	r, rc := h.timeRange(c)
+	p := h.page(c, "Service", "")
+	p.Range = rc
+	p.Styles = append(p.Styles, "css/servicemap.css", "css/graph.css")
+	p.Scripts = append(p.Scripts, "js/graph.js")
+	raw := c.Param("name")
+	if c.Request().URL.RawPath != "" {
+		// Echo routes on the escaped path when the URL's escaping is not
+		// the default (an escaped slash): its parameter is still escaped.
+		if u, err := url.PathUnescape(raw); err == nil {
+			raw = u
+		}
+	}
+	name, problem := serviceName(raw)
+	if problem != "" {
+		return render(c, http.StatusBadRequest, views.ServicePage(p, views.ServiceView{Problem: problem}, nil, nil))
+	}
+	p.Title = name
+	w := servicemap.NewWindow(r.From, r.To)
+	in := h.mapInput(r, w)
+	v := views.BuildService(name, r, in)
+
+	step := chart.AutoStep(r.Duration(), chart.PlotWidth)
+	loc := zoneOf(c)
+	with := urlWith(c.Request().URL.Path, c.QueryParams())
+	var panels []panel
+	for i, q := range redQueries(h.opt.REDQueries, name) {
+		req := graphRequest{query: q, r: r, step: step, loc: loc, label: queryLabel(q, i), with: with}
+		panels = append(panels, panel{Title: redTitle(h.opt.REDQueries, i), Backend: "Prometheus", Load: func(ctx context.Context) (panelOut, error) {
+			return h.graphPanel(ctx, req)
+		}})
+	}
+	f := h.startMap(c.Request().Context(), w)
+	panels = append(panels, panel{Title: "Calls", Backend: "The service map's sources", Load: func(ctx context.Context) (panelOut, error) {
+		b, err := f.wait(ctx)
+		if err != nil {
+			return panelOut{}, err
+		}
+		in := in
+		in.Map = b.Map
+		return panelOut{Body: views.ServiceCallsBody(views.BuildServiceCalls(name, in))}, nil
+	}}, panel{Title: "Operations", Load: func(ctx context.Context) (panelOut, error) {
+		return h.serviceOps(ctx, name, r, w, in)
+	}}, panel{Title: "Slowest traces", Load: func(ctx context.Context) (panelOut, error) {
+		return h.serviceTraces(ctx, name, false, r, in)
+	}}, panel{Title: "Failing traces", Load: func(ctx context.Context) (panelOut, error) {
+		return h.serviceTraces(ctx, name, true, r, in)
+	}})
+	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
+	return render(c, http.StatusOK, views.ServicePage(p, v, set.Heads(), set))
+}
+
+// redQueries are the "metrics for this service" queries with $service
+// replaced (escaped for a PromQL string).
+func redQueries(templates []string, service string) []string {
+	if len(templates) == 0 {
+		templates = views.DefaultREDQueries
+	}
+	out := make([]string, len(templates))
+	for i, t := range templates {
+		out[i] = strings.ReplaceAll(t, "$service", query.PromLabelValue(service))
+	}
+	return out
+}
+
+// redTitle names the i-th RED graph: the defaults' are latency, requests
+// and errors; configured ones are numbered.
+func redTitle(configured []string, i int) string {
+	if len(configured) == 0 && i < 3 {
+		return [...]string{"Latency (p99)", "Requests per second", "Errors per second"}[i]
+	}
+	return "RED query " + strconv.Itoa(i+1)
+}
+
+// serviceOps ranks the service's operations: from span metrics grouped by
+// span name when Prometheus has them, else from a sample of its traces.
+func (h *Handler) serviceOps(ctx context.Context, name string, r links.TimeRange, w servicemap.Window, in views.MapInput) (panelOut, error) {
+	opTraces := func(op string) string {
+		if !in.TraceQL {
+			return links.ServiceTraces(name, in.Backend, false, r)
+		}
+		q, _ := query.TraceFilter{Service: name, SpanName: op}.Build()
+		return links.TraceSearch(q, r)
+	}
+	var why string
+	if h.opt.Prometheus != nil {
+		m, from, err := h.nodeMetrics(ctx, h.opt.ServiceMap.WithDefaults(), w, name)
+		switch {
+		case err != nil:
+			why = "Span metrics from Prometheus: " + replyTo(err).Message + " "
+		case m != nil && len(m.Nodes) > 0:
+			v := views.BuildServiceOps(servicemap.Operations(m), "Server spans from span metrics ("+from+"), the latest rates over "+w.Rate.String()+".", opTraces)
+			return panelOut{Body: views.ServiceOpsBody(v), State: strconv.Itoa(len(m.Nodes)) + " operations"}, nil
+		default:
+			why = "Prometheus has no span metrics for it. "
+		}
+	}
+	b, _ := h.searchBackend("")
+	s, err := h.sampleTraces(ctx, b, query.TraceFilter{Service: name}, r, maxSampleTraces)
+	if err != nil {
+		return panelOut{}, err
+	}
+	ops := servicemap.OperationsFromTraces(s.Traces, name)
+	v := views.BuildServiceOps(ops, why+"Every span of the service in a sample of "+strconv.Itoa(len(s.Traces))+" of its newest traces from "+b.Display+".", opTraces)
+	return panelOut{Body: views.ServiceOpsBody(v), State: strconv.Itoa(len(ops)) + " operations"}, nil
+}
+
+// serviceTraces lists the service's slowest traces (of its newest
+// serviceTraceSearch) or its newest failing ones, from the first trace
+// backend.
+func (h *Handler) serviceTraces(ctx context.Context, name string, failed bool, r links.TimeRange, in views.MapInput) (panelOut, error) {
+	b, _ := h.searchBackend("")
+	f := query.TraceFilter{Service: name, ErrorsOnly: failed}
+	limit := serviceTraceSearch
+	if failed {
+		limit = serviceTraceShow
+	}
+	var sums []datasources.TraceSummary
+	var more string
+	switch {
+	case b.Search != nil:
+		tq, err := f.Params()
+		if err != nil {
+			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
+		}
+		tq.Start, tq.End, tq.Limit = r.From, r.To, limit
+		res, err := b.Search.Search(ctx, tq)
+		if err != nil {
+			return panelOut{}, err
+		}
+		sums = res.Traces
+		more = links.ServiceTraces(name, b.Name, failed, r)
+	case h.opt.Tempo != nil:
+		q, err := f.Build()
+		if err != nil {
+			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
+		}
+		res, err := h.opt.Tempo.Search(ctx, q, r.From, r.To, limit, 1)
+		if err != nil {
+			return panelOut{}, err
+		}
+		for _, t := range res.Traces {
+			sums = append(sums, t.Summary())
+		}
+		more = links.TraceSearch(q, r)
+	default:
+		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured("tempo")
+	}
+	rows := views.BuildTraceResultRows(sums, nil, b.Name, r, h.now())
+	empty := "No trace of it in this range."
+	if failed {
+		empty = "No failing trace of it in this range."
+	} else {
+		views.SortTraceResults(rows, "duration")
+	}
+	rows = rows[:min(len(rows), serviceTraceShow)]
+	return panelOut{Body: views.ServiceTracesBody(rows, more, empty), State: strconv.Itoa(len(rows)) + " shown"}, nil
+}

@@ -83,12 +83,15 @@ const (
 
 // adaptiveSettings are the adaptive sampling collector's settings
 // (jaegerrun.StartAdaptive): the target, a calculation every
-// AdaptiveInterval over the last ten, counting what arrived up to one
-// interval ago (spans still in flight are not missed).
+// AdaptiveInterval from the QPS of the last three intervals (one 10 s
+// bucket at 1 trace/s is too noisy to steer by), each calculation reading
+// the counts saved up to half an interval ago: the counts are saved every
+// interval too, so a delay of a whole one would catch a save in some
+// windows and miss it in others, halving and doubling the measured QPS.
 func adaptiveSettings() jaegerrun.AdaptiveSampling {
 	return jaegerrun.AdaptiveSampling{TargetSamplesPerSecond: AdaptiveTarget,
 		InitialSamplingProbability: adaptiveInitial, CalculationInterval: AdaptiveInterval,
-		CalculationDelay: AdaptiveInterval, AggregationBuckets: 10}
+		CalculationDelay: AdaptiveInterval / 2, AggregationBuckets: 10, BucketsForCalculation: 3}
 }
 
 // jaegerFor is the Jaeger configuration a sampling strategy needs on top

@@ -137,6 +137,9 @@ func adaptiveArgs(p [5]string, a AdaptiveSampling) []string {
 	if a.AggregationBuckets > 0 {
 		args = append(args, "--sampling.aggregation-buckets="+strconv.Itoa(a.AggregationBuckets))
 	}
+	if a.BucketsForCalculation > 0 {
+		args = append(args, "--sampling.buckets-for-calculation="+strconv.Itoa(a.BucketsForCalculation))
+	}
 	return args
 }
 

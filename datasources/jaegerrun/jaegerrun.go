@@ -94,6 +94,7 @@ type AdaptiveSampling struct {
 	CalculationInterval        time.Duration // calculation_interval
 	CalculationDelay           time.Duration // calculation_delay
 	AggregationBuckets         int           // aggregation_buckets
+	BucketsForCalculation      int           // calculation_buckets: how many of the latest buckets weigh in
 }
 
 // SpanMetrics configures the spanmetrics connector.

@@ -14,11 +14,12 @@ type Dependency struct {
 
 // FromDependencies builds edges from Jaeger's dependency links over d:
 // the call rate is known, latency and errors are not (Jaeger does not
-// say).
+// say). Jaeger counts a service's spans under its own spans as a link to
+// itself; those are not calls between services and are left out.
 func FromDependencies(deps []Dependency, d time.Duration) *Map {
 	m := &Map{}
 	for _, dep := range deps {
-		if dep.Parent == "" || dep.Child == "" {
+		if dep.Parent == "" || dep.Child == "" || dep.Parent == dep.Child {
 			continue
 		}
 		e := m.addEdge(dep.Parent, dep.Child)

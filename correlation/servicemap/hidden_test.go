@@ -162,7 +162,10 @@ func TestMergePrefersTheFirstSource(t *testing.T) {
 	metrics := &Map{}
 	n := metrics.addNode("orders")
 	n.RED = RED{Rate: 10, Errors: 0.01, P99: 0.2, Mean: 0.05}
-	deps := FromDependencies([]Dependency{{Parent: "gateway", Child: "orders", Calls: 600}}, 10*time.Minute)
+	deps := FromDependencies([]Dependency{{Parent: "gateway", Child: "orders", Calls: 600}, {Parent: "orders", Child: "orders", Calls: 900}}, 10*time.Minute)
+	if len(deps.Edges) != 1 {
+		t.Errorf("Jaeger's links of a service to itself are not calls: %+v", deps.Edges)
+	}
 	sample := mapOf([2]string{"gateway", "orders"}, [2]string{"orders", "fraud-api"})
 	sample.Edge("gateway", "orders").RED = RED{Rate: 99, Errors: 0.5, P99: 0.3, Mean: 0.1, Sampled: 20}
 	sample.Node("fraud-api").Peer = &Peer{Kind: "service"}

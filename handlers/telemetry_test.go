@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -181,6 +182,25 @@ func TestLogLinesCarryTraceIDs(t *testing.T) {
 	off.get(t, "/healthz")
 	if strings.Count(off.logs.String(), "trace_id=") != 1 {
 		t.Errorf("a request without trace context got a trace ID: %s", off.logs)
+	}
+}
+
+// /metrics is compressed once, by the metrics handler, not again by the
+// router's gzip middleware (a scraper would read gzip bytes).
+func TestMetricsCompressedOnce(t *testing.T) {
+	a := newApp(t, Options{})
+	srv := httptest.NewServer(a.e)
+	defer srv.Close()
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0")
+	resp, err := http.DefaultClient.Do(req) // asks for gzip and decodes it
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if !strings.HasPrefix(string(b), "# HELP") {
+		t.Errorf("/metrics reads %q", b[:min(len(b), 8)])
 	}
 }
 

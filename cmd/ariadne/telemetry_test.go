@@ -47,10 +47,28 @@ func TestServeExportsItsOwnTraces(t *testing.T) {
 	sink := newOTLPSink(t)
 	db := storetest.NewDatabase(t)
 	url, stop, logs := startServe(t, map[string]string{"DATABASE_URL": db, "OTEL_EXPORTER_OTLP_ENDPOINT": sink.URL})
-	if resp, err := http.Get(url + "/investigations"); err != nil {
+	req, _ := http.NewRequest(http.MethodGet, url+"/investigations", nil)
+	req.Header.Set("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+	if resp, err := http.DefaultClient.Do(req); err != nil {
 		t.Fatal(err)
 	} else {
 		resp.Body.Close()
+	}
+	req, _ = http.NewRequest(http.MethodGet, url+"/metrics", nil)
+	req.Header.Set("Accept", "application/openmetrics-text;version=1.0.0")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`ariadne_http_request_duration_seconds_bucket\{method="GET",route="/investigations",status="200",le="[^"]+"\} 1 # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736"\}`),
+		regexp.MustCompile(`ariadne_backend_request_duration_seconds_bucket\{backend="postgres",status="ok",le="[^"]+"\} \d+ # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736"\}`),
+	} {
+		if !want.Match(b) {
+			t.Errorf("/metrics lacks %s:\n%s", want, b)
+		}
 	}
 	if err := stop(); err != nil {
 		t.Fatal(err)

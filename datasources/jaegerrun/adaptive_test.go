@@ -3,10 +3,8 @@ package jaegerrun
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -17,12 +15,7 @@ import (
 // served probability down within a few calculations. (Jaeger v2 in one
 // process serves the initial probability forever: AdaptiveVersion.)
 func TestAdaptiveAdapts(t *testing.T) {
-	if _, err := AdaptiveBinary(); err != nil {
-		if !errors.Is(err, ErrAdaptiveBinaryNotFound) || os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	RequireAdaptiveBinary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	a, err := StartAdaptive(ctx, AdaptiveSampling{TargetSamplesPerSecond: 1, InitialSamplingProbability: 0.5,

@@ -39,3 +39,15 @@ func RequireBinary(t testing.TB) {
 		t.Skip(err)
 	}
 }
+
+// RequireAdaptiveBinary skips the test when the adaptive sampling
+// collector is not built, or fails it under CI=true.
+func RequireAdaptiveBinary(t testing.TB) {
+	t.Helper()
+	if _, err := AdaptiveBinary(); err != nil {
+		if !errors.Is(err, ErrAdaptiveBinaryNotFound) || os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+}

@@ -124,8 +124,10 @@ func startWorld() (stop func(), err error) {
 // startAriadne runs the real binary's `serve` on the world, configured as
 // an operator would, by Grafana's datasource provisioning (see
 // grafanaProvisioning): the journeys test the same config parsing,
-// migration and wiring as production. It returns the base URL.
-func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func(), error) {
+// migration and wiring as production. It returns the base URL. extraEnv
+// (NAME=value) is added to that environment (OTEL_* for the test of
+// Ariadne's own telemetry).
+func startAriadne(dbURL string, w *demo.World, zipkinURL string, extraEnv ...string) (string, func(), error) {
 	dir, err := os.MkdirTemp("", "ariadne-e2e-bin-")
 	if err != nil {
 		return "", nil, err
@@ -147,6 +149,7 @@ func startAriadne(dbURL string, w *demo.World, zipkinURL string) (string, func()
 	// takes from that file. Postgres and identity are Ariadne's own.
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
 		"ARIADNE_GRAFANA_DATASOURCES=" + provisioning}
+	cmd.Env = append(cmd.Env, extraEnv...)
 	// Its request log, for a failing journey to be read afterwards.
 	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))
 	cmd.Stderr = logf

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -75,6 +76,19 @@ func TestDemoStopsEverything(t *testing.T) {
 		t.Fatalf("readyz: %v %v", resp, err)
 	}
 	resp.Body.Close()
+
+	// Ariadne's own telemetry is in the world: its /metrics scraped by the
+	// world's Prometheus, its spans (that readyz's) in Tempo, its log
+	// lines in Loki.
+	for _, c := range []struct{ what, url, want string }{
+		{"Prometheus scraping Ariadne", urls["Prometheus"] + "/api/v1/query?" + url.Values{"query": {`up{job="ariadne"}`}}.Encode(), `"1"]`},
+		{"Ariadne's spans in Tempo", urls["Tempo (query)"] + "/api/search?" + url.Values{"q": {`{ resource.service.name = "ariadne" }`}}.Encode(), `"traceID"`},
+		{"Ariadne's lines in Loki", urls["Loki"] + "/loki/api/v1/query_range?" + url.Values{"query": {`{service_name="ariadne"}`}}.Encode(), `"msg\":\"request\"`},
+	} {
+		if got := waitForBody(c.url, c.want, 30*time.Second); !strings.Contains(got, c.want) {
+			t.Errorf("%s: %s answers %.300s", c.what, c.url, got)
+		}
+	}
 
 	var addrs []string
 	for _, k := range []string{"Ariadne", "Prometheus", "Loki", "Tempo (query)", "Postgres", "Shop gateway"} {
@@ -152,4 +166,23 @@ func alive(pid int) bool {
 	}
 	rest := string(b)[strings.LastIndexByte(string(b), ')')+2:]
 	return !strings.HasPrefix(rest, "Z") // a zombie has exited
+}
+
+// waitForBody polls u until its body contains want or d has passed, and
+// returns the last body.
+func waitForBody(u, want string, d time.Duration) string {
+	var body string
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		resp, err := http.Get(u)
+		if err != nil {
+			body = err.Error()
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if body = string(b); strings.Contains(body, want) {
+			break
+		}
+	}
+	return body
 }

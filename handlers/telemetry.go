@@ -8,8 +8,6 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	"go.opentelemetry.io/otel/propagation"
-
-	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
 // metricsPath is where Prometheus scrapes Ariadne (unless
@@ -88,7 +86,3 @@ func spanRequest(req *http.Request, route string) *http.Request {
 func (h *Handler) metricsHandler() echo.HandlerFunc {
 	return echo.WrapHandler(h.tel.Metrics.Handler())
 }
-
-// Telemetry is the handler's telemetry, for wiring a separate /metrics
-// listener on the same registry.
-func (h *Handler) Telemetry() *telemetry.Telemetry { return h.tel }

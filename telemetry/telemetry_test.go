@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
@@ -332,3 +333,35 @@ func attrs(s sdktrace.ReadOnlySpan) map[string]string {
 	return m
 }
 
+// Loki's tail is a WebSocket: through the transport its upgraded body
+// stays writable, and the handshake is counted as the call.
+func TestTransportKeepsWebSockets(t *testing.T) {
+	tel := Recording(tracetest.NewSpanRecorder())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c, err := websocket.Accept(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.CloseNow()
+		c.Write(r.Context(), websocket.MessageText, []byte("line"))
+		c.Read(r.Context())
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, srv.URL+"/loki/api/v1/tail", &websocket.DialOptions{
+		HTTPClient: &http.Client{Transport: tel.Transport("loki", http.DefaultTransport)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if _, b, err := c.Read(ctx); err != nil || string(b) != "line" {
+		t.Fatalf("read %q, %v", b, err)
+	}
+	if err := c.Write(ctx, websocket.MessageText, []byte("bye")); err != nil {
+		t.Fatalf("the upgraded connection is not writable: %v", err)
+	}
+	if out := scrape(t, tel.Metrics); !strings.Contains(out, `ariadne_backend_request_duration_seconds_count{backend="loki",status="1xx"} 1`) {
+		t.Errorf("the handshake was not counted:\n%s", grep(out, "ariadne_backend"))
+	}
+}

@@ -112,9 +112,12 @@ func BuildServiceMap(in MapInput) ServiceMapView {
 	for i, a := range g.Arrows {
 		e := m.Edges[i]
 		srv := m.Node(e.Server)
+		// An arrow takes its callee's colour when the callee is not as
+		// usual: colour means health against a baseline, and an edge has
+		// none of its own (a call failing 1% of the time is not news).
 		class := "edge"
-		if finite(e.RED.Errors) && e.RED.Errors > 0 {
-			class += " error"
+		if srv != nil && srv.Health.Level >= servicemap.Degraded {
+			class += " " + srv.Health.Level.Class()
 		}
 		if srv != nil && srv.Uninstrumented() {
 			class += " peer"

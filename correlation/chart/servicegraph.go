@@ -39,6 +39,10 @@ type GraphLayout struct {
 // column (0: no limit).
 type GraphSize struct {
 	BoxW, BoxH, ColW, RowH, MaxRows int
+	// LabelAt is where along an arrow its label sits (0: the middle). The
+	// map puts it near the callee, so the labels of a caller's several
+	// calls stand apart, each by the box it names.
+	LabelAt float64
 }
 
 // TraceGraphSize is the trace page's service graph; MapSize the service
@@ -47,7 +51,7 @@ type GraphSize struct {
 // picture rather than a column.
 var (
 	TraceGraphSize = GraphSize{BoxW: GraphBoxW, BoxH: GraphBoxH, ColW: graphColW, RowH: graphRowH}
-	MapSize        = GraphSize{BoxW: 180, BoxH: 48, ColW: 340, RowH: 72, MaxRows: 10}
+	MapSize        = GraphSize{BoxW: 180, BoxH: 48, ColW: 340, RowH: 72, MaxRows: 10, LabelAt: 0.8}
 )
 
 // LayoutServiceGraph places services (in the order given, which is the
@@ -110,9 +114,18 @@ func LayoutSized(services []string, layer map[string]int, edges [][2]string, sz 
 			x2, y2 = b[0]+sz.BoxW/2, b[1]+sz.BoxH
 		}
 		mx := (x1 + x2) / 2
+		lx, ly := mx-30, (y1+y2)/2-6
+		if t := sz.LabelAt; t > 0 {
+			// The curve's point at t (its control points share mx), the
+			// label ending there, just above the line.
+			u := 1 - t
+			bx := u*u*u*float64(x1) + 3*u*u*t*float64(mx) + 3*u*t*t*float64(mx) + t*t*t*float64(x2)
+			by := u*u*u*float64(y1) + 3*u*u*t*float64(y1) + 3*u*t*t*float64(y2) + t*t*t*float64(y2)
+			lx, ly = int(bx)-130, int(by)-5
+		}
 		g.Arrows = append(g.Arrows, GraphArrow{From: e[0], To: e[1],
 			Path:   fmt.Sprintf("M %d %d C %d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2, y2),
-			LabelX: mx - 30, LabelY: (y1+y2)/2 - 6})
+			LabelX: lx, LabelY: ly})
 	}
 	g.Width = 2*graphPad + max(col-1, 0)*sz.ColW + sz.BoxW
 	// Room under the lowest row for the arrows routed below the boxes.

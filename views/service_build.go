@@ -85,7 +85,7 @@ type ServiceOps struct {
 
 // ServiceOp is one row.
 type ServiceOp struct {
-	Name, Traces                string
+	Name, Traces               string
 	Rate, Errors, P99, Mean, N string
 }
 

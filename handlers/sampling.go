@@ -88,9 +88,9 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 	}
 	var (
 		reqs, errs, ops *prometheus.Result
-		exs        []datasources.Exemplar
-		errReq     error
-		wg         sync.WaitGroup
+		exs             []datasources.Exemplar
+		errReq          error
+		wg              sync.WaitGroup
 	)
 	wg.Go(func() { reqs, errReq = h.opt.Prometheus.QueryRange(ctx, counter(""), r.From.Add(step), r.To, step) })
 	wg.Go(func() {
@@ -165,6 +165,10 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 		}
 	}
 
+	unsaid := tempoSearchUnsaid
+	if b.Search != nil {
+		unsaid = b.Display + "'s search answer does not say how each was sampled"
+	}
 	sem := make(chan struct{}, samplingSearchers)
 	var mu sync.Mutex
 	var firstErr error
@@ -196,6 +200,7 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 			}
 			svc.Kept = sampling.Bin(starts, svc.EndsMs, svc.StepMs)
 			svc.Ops, svc.OpsCapped = sampling.Operations(roots, opRequests[name]), capped
+			svc.StandsFor = views.TraceRequestCount(kept, unsaid)
 			for _, ok := range found {
 				svc.Counts.ExemplarsChecked++
 				if ok {

@@ -65,6 +65,9 @@ func (k keptSearch) Search(_ context.Context, q datasources.TraceQuery) (*dataso
 		t := datasources.TraceSummary{TraceID: "x", StartNs: k.at.Add(time.Duration(i) * time.Second).UnixNano()}
 		if roots := k.roots[q.Service]; len(roots) > 0 {
 			t.RootService, t.RootName = q.Service, roots[i%len(roots)]
+			// Kept at 5%: each stands for 20 requests.
+			t.Sampling = []datasources.Span{{SpanID: "00000000000000a1", Attributes: []datasources.Attribute{
+				{Key: "sampler.type", Value: "probabilistic"}, {Key: "sampler.param", Value: "0.05"}}}}
 		} else {
 			t.RootService, t.RootName = "gateway", "GET /elsewhere"
 		}
@@ -130,6 +133,15 @@ func TestSamplingPage(t *testing.T) {
 	for op, w := range wantOps {
 		if ops[op] != w {
 			t.Errorf("%s: %q, want %q", op, ops[op], w)
+		}
+	}
+	// The kept traces' adjusted counts against the metrics' count.
+	for svc, want := range map[string]string{
+		"gateway":  "Its kept traces: 73 traces ≈ 1,460 requests, where the metrics counted 1,500 requests.",
+		"payments": "Its kept traces: 300 traces (request count unknown: Jaeger's search answer does not say how each was sampled), where the metrics counted 300 requests.",
+	} {
+		if got := strings.TrimSpace(d.Find(`section.sampling-service[data-service="` + svc + `"] .stands-for`).Text()); got != want {
+			t.Errorf("%s: %q\nwant %q", svc, got, want)
 		}
 	}
 	if n := d.Find(`section.sampling-service[data-service="payments"] table.sampling-ops`).Length(); n != 0 {

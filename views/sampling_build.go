@@ -33,6 +33,9 @@ type SamplingRow struct {
 	// Ops are the root operations the service starts, per second over
 	// the range.
 	Ops []SamplingOpRow
+	// StandsFor is "Its kept traces: 62 traces ≈ 1,240 requests, where
+	// the metrics counted 1,300."; "" with no kept trace.
+	StandsFor string
 }
 
 // SamplingOpRow is one root operation: requests per second measured,
@@ -56,6 +59,10 @@ type SamplingService struct {
 	// kept count from a search at its limit (OpsCapped) is "at least".
 	Ops       []sampling.OperationCounts
 	OpsCapped bool
+	// StandsFor is how many requests the kept traces stand for, as far as
+	// they say (TraceRequestCount): beside the metrics' count, the
+	// adjusted counts' check.
+	StandsFor string
 }
 
 // SamplingInput is what the page is built from.
@@ -93,6 +100,13 @@ func BuildSampling(in SamplingInput) SamplingView {
 		}
 		row.Graph = samplingGraph(s, in.Range, tf)
 		row.Ops = samplingOps(s, in.Range.Duration())
+		if s.StandsFor != "" {
+			at := ""
+			if c.KeptCapped {
+				at = " (the first " + strconv.Itoa(c.Kept) + " found)"
+			}
+			row.StandsFor = "Its kept traces" + at + ": " + s.StandsFor + ", where the metrics counted " + row.Requests + " requests."
+		}
 		v.Rows = append(v.Rows, row)
 	}
 	if in.TraceLimit > 0 {

@@ -55,6 +55,9 @@ func (h *Handler) logs(c echo.Context) error {
 	for k, vs := range qp {
 		req.params[k] = vs
 	}
+	if where := qp.Get("where"); where != "" {
+		return narrowLogs(c, req.params, where)
+	}
 
 	// A bad trace_id is the user's error: 400, the value kept, and what a
 	// good one looks like.
@@ -169,6 +172,24 @@ func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.Time
 }
 
 // formHidden keeps the window and trace of the page in the query form.
+// narrowLogs answers a field value's button (where=, see views.Narrowed):
+// the same page, its query narrowed to that value, from its first page.
+// A value that does not apply leaves the query as it was.
+func narrowLogs(c echo.Context, params url.Values, where string) error {
+	next := url.Values{}
+	for k, vs := range params {
+		switch k {
+		case "where", "cursor", "newer":
+		default:
+			next[k] = vs
+		}
+	}
+	if q, ok := views.Narrowed(strings.TrimSpace(params.Get("q")), where); ok {
+		next.Set("q", q)
+	}
+	return c.Redirect(http.StatusSeeOther, links.LogsWith(next))
+}
+
 func formHidden(qp url.Values) []views.Hidden {
 	var out []views.Hidden
 	for _, k := range []string{"from", "to", "trace_id", "span_id", "labels"} {

@@ -56,7 +56,6 @@ func (h *Handler) logsLive(c echo.Context) error {
 	}
 	defer release()
 
-	r, _ := h.timeRange(c)
 	zone := zoneOf(c)
 	req := loki.TailRequest{Expr: q, Start: h.now(), Limit: liveResumeLimit}
 	if ns, err := strconv.ParseInt(c.Request().Header.Get("Last-Event-ID"), 10, 64); err == nil && ns > 0 {
@@ -71,7 +70,7 @@ func (h *Handler) logsLive(c echo.Context) error {
 	defer tail.Close()
 
 	w := startSSE(c, "2000")
-	in := views.LogRowsInput{Zone: zone, Query: q, Window: r, Deriver: h.deriver}
+	in := views.LogRowsInput{Zone: zone, Query: q, Narrow: true, Deriver: h.deriver}
 	var buf bytes.Buffer
 	for seq := 0; ; seq++ {
 		f, err := tail.Next(ctx)
@@ -136,5 +135,5 @@ func liveControl(req logsRequest) views.LiveControl {
 	for k, vs := range stop {
 		refresh[k] = vs
 	}
-	return views.BuildLiveControl(links.LogsLive(req.query, req.r), links.LogsWith(refresh), links.LogsWith(stop), req.params.Get("refresh") == "1")
+	return views.BuildLiveControl(links.LogsLive(req.query), links.LogsWith(refresh), links.LogsWith(stop), req.params.Get("refresh") == "1")
 }

@@ -35,7 +35,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	out := views.LogLines{Warnings: pg.Warnings, Wrap: req.params.Get("wrap") == "1", Pretty: req.params.Get("pretty") == "1",
 		WrapURL: toggledURL(req.params, "wrap"), PrettyURL: toggledURL(req.params, "pretty")}
 	// On the logs page a field's value narrows the query to it.
-	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Window: req.r, Pretty: out.Pretty})
+	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {

@@ -106,6 +106,21 @@ func TestLogsPage(t *testing.T) {
 	if !strings.Contains(pay.Find("table.fields").Eq(1).Text(), "service_namepayments") {
 		t.Errorf("stream labels: %q", pay.Find("table.fields").Eq(1).Text())
 	}
+	// A field's value is a button of the page's query form that narrows
+	// the query; pressing it (the form's GET, with where=) is answered with
+	// the narrowed page, from its first page, its window kept.
+	msg := pay.Find(`table.fields button[name="where"]`).FilterFunction(func(_ int, b *goquery.Selection) bool { return b.Text() == "charge failed" })
+	form := msg.AttrOr("form", "")
+	if msg.Length() != 1 || d.Find("form#"+form+`[action="/logs"][method="get"]`).Length() != 1 {
+		t.Fatalf("field button %d, its form %q", msg.Length(), form)
+	}
+	submit := url.Values{"q": {q}, "limit": {"100"}, "direction": {"backward"}, "from": {"now-15m"}, "to": {"now"}, "cursor": {"abc"}, "where": {msg.AttrOr("value", "")}}
+	nw := f.app.get(t, "/logs?"+submit.Encode())
+	next, _ := url.Parse(nw.Header().Get("Location"))
+	if nw.Code != http.StatusSeeOther || next.Path != "/logs" || next.Query().Get("q") != q+` | json | msg="charge failed"` ||
+		next.Query().Get("from") != "now-15m" || next.Query().Has("cursor") || next.Query().Has("where") || next.Query().Get("limit") != "100" {
+		t.Errorf("narrowing: %d to %v", nw.Code, next)
+	}
 	// The histogram: two error/info bars, each a zoom link.
 	vol := panelOf(d, "Log volume")
 	if vol.Find(".vbar").Length() < 2 || vol.Find("rect.lvl-error").Length() != 1 {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"net/url"
 	"sort"
 	"strconv"
@@ -39,10 +38,10 @@ type LogRowsInput struct {
 	BaseNs int64
 	// Deriver finds the trace IDs a line carries (derived fields).
 	Deriver *logline.Deriver
-	// Query and Window, on the logs page, make each parsed field's value
-	// a link that narrows the query to it; empty elsewhere.
+	// Narrow, on the logs page, makes each parsed field's value a button
+	// of its query form that narrows Query to it (see Narrowed).
+	Narrow bool
 	Query  string
-	Window links.TimeRange
 	// Pretty asks for JSON lines indented in their expanded view.
 	Pretty bool
 }
@@ -57,10 +56,11 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
 	type streamInfo struct {
-		selector string
+		context  func(tsNs int64, hash string) string // nil without a selector
 		labels   []KV
 	}
 	streams := map[string]streamInfo{}
+	narrow := in.Narrow && query.IsLogQuery(in.Query)
 	for i := range lines {
 		l := &lines[i]
 		t := time.Unix(0, l.TimeNs).In(zone)
@@ -100,28 +100,39 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		}
 		si, ok := streams[l.Stream]
 		if !ok || l.Stream == "" {
-			si = streamInfo{labels: sortedKV(l.Labels), selector: l.Stream}
-			if si.selector == "" && len(l.Labels) > 0 {
-				si.selector = query.StreamSelector(l.Labels)
+			si = streamInfo{labels: sortedKV(l.Labels)}
+			selector := l.Stream
+			if selector == "" && len(l.Labels) > 0 {
+				selector = query.StreamSelector(l.Labels)
+			}
+			if selector != "" {
+				si.context = links.LogContextIn(selector)
 			}
 			if l.Stream != "" {
 				streams[l.Stream] = si
 			}
 		}
-		r.ContextURL = contextURL(si.selector, l)
+		if si.context != nil {
+			// "show context": the line's stream and time, and a hash of
+			// its text to mark it among lines of the same nanosecond.
+			r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
+		}
 		r.Labels = si.labels
 		r.Metadata = sortedKV(l.StructuredMetadata)
 		if len(l.Parsed) > 0 {
 			r.Fields = sortedKV(l.Parsed)
 		} else if len(l.Line) <= 64<<10 {
 			fields := logline.ParseFields(clean)
-			isJSON := strings.HasPrefix(strings.TrimSpace(clean), "{")
-			for _, f := range fields {
-				kv := KV{Key: f.Key, Value: f.Value}
-				if in.Query != "" && query.IsLogQuery(in.Query) {
-					kv.URL = fieldFilter(in.Query, f.Key, f.Value, isJSON, in.Window)
+			parser := "logfmt"
+			if strings.HasPrefix(strings.TrimSpace(clean), "{") {
+				parser = "json"
+			}
+			r.Fields = make([]KV, len(fields))
+			for j, f := range fields {
+				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
+				if narrow {
+					r.Fields[j].Narrow = narrowValue(parser, f.Key, f.Value)
 				}
-				r.Fields = append(r.Fields, kv)
 			}
 			r.Message, r.MessageRest, _ = summary(fields)
 		}
@@ -142,20 +153,17 @@ func sortedKV(m map[string]string) []KV {
 	return out
 }
 
-// contextURL opens "show context" for a line: its stream, its time, and a
-// hash of its text to mark it among lines of the same nanosecond.
-func contextURL(selector string, l *datasources.LogLine) string {
-	if selector == "" {
-		return ""
-	}
-	return links.LogContext(selector, l.TimeNs, LineHash(l.Line))
-}
-
 // LineHash marks a line among lines of the same nanosecond (show context).
 func LineHash(s string) string {
-	f := fnv.New64a()
-	f.Write([]byte(s))
-	return strconv.FormatUint(f.Sum64(), 36)
+	// FNV-1a, 64-bit, over the string in place (hash/fnv would want a
+	// copy of every line as a []byte).
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= prime
+	}
+	return strconv.FormatUint(h, 36)
 }
 
 func byteSize(n int) string {

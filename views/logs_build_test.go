@@ -1,12 +1,15 @@
 package views
 
 import (
-	"net/url"
+	"hash/fnv"
+	"html"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/PuerkitoBio/goquery"
+
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -91,13 +94,12 @@ func TestServiceColoursFollowTheName(t *testing.T) {
 // row); on the logs page each parsed field's value narrows the query to
 // it (#20 item 4).
 func TestStructuredLinesReadMessageFirst(t *testing.T) {
-	w := links.TimeRange{RawFrom: "now-15m", RawTo: "now"}
 	lines := []datasources.LogLine{
 		{TimeNs: 1, Line: `{"time":"2026-01-01T00:00:00Z","level":"error","msg":"payment provider timed out","error":"deadline exceeded","order.id":"ord-1","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`},
 		{TimeNs: 2, Line: `level=warn msg="acquirer slow" wait_ms=812`},
 		{TimeNs: 3, Line: `plain text, no fields`},
 	}
-	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver(), Query: `{service_name="payments"}`, Window: w})
+	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver(), Query: `{service_name="payments"}`, Narrow: true})
 	if rows[0].Message != "payment provider timed out — deadline exceeded" || rows[0].MessageRest != "order.id=ord-1" {
 		t.Errorf("JSON: %q / %q", rows[0].Message, rows[0].MessageRest)
 	}
@@ -107,22 +109,45 @@ func TestStructuredLinesReadMessageFirst(t *testing.T) {
 	if rows[2].Message != "" {
 		t.Errorf("plain text got a message %q", rows[2].Message)
 	}
-	var filter string
-	for _, f := range rows[0].Fields {
-		if f.Key == "order.id" {
-			filter = f.URL
-		}
-	}
-	u, _ := url.Parse(filter)
-	if got := u.Query().Get("q"); got != `{service_name="payments"} | json | order_id="ord-1"` || u.Query().Get("from") != "now-15m" {
-		t.Errorf("field filter %q", filter)
-	}
-	for _, f := range rows[1].Fields {
-		if f.Key == "wait_ms" {
-			if u, _ := url.Parse(f.URL); u.Query().Get("q") != `{service_name="payments"} | logfmt | wait_ms="812"` {
-				t.Errorf("logfmt filter %q", f.URL)
+	// Each field's value narrows the query, by the line's own parser.
+	narrowed := func(r LogRow, key string) string {
+		for _, f := range r.Fields {
+			if f.Key == key {
+				q, _ := Narrowed(`{service_name="payments"}`, f.Narrow)
+				return q
 			}
 		}
+		return "no field " + key
+	}
+	if got := narrowed(rows[0], "order.id"); got != `{service_name="payments"} | json | order_id="ord-1"` {
+		t.Errorf("JSON field narrows to %q", got)
+	}
+	if got := narrowed(rows[1], "wait_ms"); got != `{service_name="payments"} | logfmt | wait_ms="812"` {
+		t.Errorf("logfmt field narrows to %q", got)
+	}
+}
+
+func TestNarrowed(t *testing.T) {
+	const q = `{service_name="payments"}`
+	for _, tc := range []struct {
+		q, where, want string
+		ok             bool
+	}{
+		{q, "json:status=502", q + ` | json | status="502"`, true},
+		{q, `logfmt:msg=say "hi" = bye`, q + ` | logfmt | msg="say \"hi\" = bye"`, true},
+		{q, "json:k=", q + ` | json | k=""`, true},
+		{q, "xml:k=v", q, false},
+		{q, "json:=v", q, false},
+		{q, "json", q, false},
+		{`sum(rate({a="b"}[1m]))`, "json:k=v", `sum(rate({a="b"}[1m]))`, false},
+	} {
+		got, ok := Narrowed(tc.q, tc.where)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("Narrowed(%q, %q) = %q, %v; want %q, %v", tc.q, tc.where, got, ok, tc.want, tc.ok)
+		}
+	}
+	if v := narrowValue("json", "a=b", "c"); v != "" {
+		t.Errorf("a key with = got a button: %q", v)
 	}
 }
 
@@ -148,5 +173,76 @@ func TestPrettyJSON(t *testing.T) {
 	}
 	if rows := BuildLogRows([]datasources.LogLine{{TimeNs: 1, Line: `{"msg":"a"}`}}, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver()}); rows[0].Pretty != "" {
 		t.Error("lines are indented without being asked")
+	}
+}
+
+// Every text and attribute of a row is escaped: a line, a label or a
+// field cannot add markup or leave its attribute.
+func TestLogRowEscapesEverything(t *testing.T) {
+	const evil = `<img src=x onerror=alert(1)> "quoted" 'single' & amp`
+	r := LogRow{ID: "l-0", Time: evil, TimeTitle: evil, Level: evil, LevelClass: "lvl-error", Service: evil, SvcClass: evil,
+		Preview: evil, Rest: evil, RestSize: evil, Offset: evil, SpanID: evil, SpanURL: "/traces/x?a=" + evil, ContextURL: "/logs/context?" + evil,
+		Traces: []Link{{Label: evil, URL: "/traces/" + evil}}, PinRef: evil,
+		Fields: []KV{{Key: evil, Value: evil, URL: "/logs?q=" + evil}}, Labels: []KV{{Key: evil, Value: evil}}, Metadata: []KV{{Key: evil, Value: evil}}}
+	var b strings.Builder
+	if err := logRows([]LogRow{r, {ID: "l-1", Message: evil, MessageRest: evil, Preview: evil}}).Render(t.Context(), &b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Contains(out, "<img") {
+		t.Fatalf("unescaped: %s", out)
+	}
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(out))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := d.Find("details.logline").Length(); n != 2 {
+		t.Fatalf("%d rows", n)
+	}
+	first := d.Find("details.logline").First()
+	for sel, want := range map[string]string{"time.t": evil, ".lvl": evil, ".svc": evil, ".off": evil, "pre.rest": evil,
+		"table.fields th": evil + evil + evil, "a.tlink": "trace " + shortID(evil)} {
+		if got := first.Find(sel).Text(); got != want {
+			t.Errorf("%s: %q, want %q", sel, got, want)
+		}
+	}
+	for sel, attr := range map[string]string{"time.t": "title", "a.tlink": "href", "button.pin-line": "value", "table.fields a": "href"} {
+		if v, _ := first.Find(sel).Attr(attr); !strings.Contains(v, evil) {
+			t.Errorf("%s[%s] = %q, want it to hold the text whole", sel, attr, v)
+		}
+	}
+	if v, _ := first.Attr("data-span"); v != evil {
+		t.Errorf("data-span %q", v)
+	}
+	if got := d.Find("details.logline").Eq(1).Find(".m").Text(); got != evil {
+		t.Errorf("message %q", got)
+	}
+}
+
+func TestAppendText(t *testing.T) {
+	for s, want := range map[string]string{"": "", `{"a":'b'}`: `{"a":'b'}`, "<b>&amp;</b>": "&lt;b&gt;&amp;amp;&lt;/b&gt;"} {
+		if got := string(appendText(nil, s)); got != want {
+			t.Errorf("%q: %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestAppendEscapedIsHTMLEscape(t *testing.T) {
+	for _, s := range []string{"", "plain", `<>&"'`, "a<b>c&d\"e'f", "ünïcødé <x>", "&amp;"} {
+		if got := string(appendEscaped(nil, s)); got != html.EscapeString(s) {
+			t.Errorf("%q: %q, want %q", s, got, html.EscapeString(s))
+		}
+	}
+}
+
+// LineHash is FNV-1a as hash/fnv computes it: context links already saved
+// in investigations keep finding their line.
+func TestLineHashIsFNV1a(t *testing.T) {
+	for _, s := range []string{"", "a", `{"msg":"checkout","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`, "ünï\x00\xff"} {
+		f := fnv.New64a()
+		f.Write([]byte(s))
+		if got, want := LineHash(s), strconv.FormatUint(f.Sum64(), 36); got != want {
+			t.Errorf("LineHash(%q) = %s, want %s", s, got, want)
+		}
 	}
 }

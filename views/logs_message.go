@@ -3,7 +3,6 @@ package views
 import (
 	"strings"
 
-	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 )
@@ -60,13 +59,34 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 	return m, b.String(), true
 }
 
-// fieldFilter is the logs page for q narrowed to lines whose field key
-// is value, by Loki's json (or logfmt) parser and a label filter
-// (query.AddFieldFilter, which the logs page's field picker writes too).
-func fieldFilter(q, key, value string, json bool, w links.TimeRange) string {
-	parser := "logfmt"
-	if json {
-		parser = "json"
+// The logs page narrows its query to a field's value through its own
+// query form (LogsFormID): each value is a button submitting the form with
+// where=<parser>:<key>=<value>, and the handler answers with the narrowed
+// query (Narrowed). A link per value would carry the whole query and
+// window in its URL, once per field of every line (most of a page's
+// bytes).
+
+// LogsFormID is the id of the logs page's query form.
+const LogsFormID = "logq-form"
+
+// narrowValue is a field's where= value; "" when the key holds '=' (no
+// such key can be told apart from its value), which then has no button.
+func narrowValue(parser, key, value string) string {
+	if strings.IndexByte(key, '=') >= 0 {
+		return ""
 	}
-	return links.Logs(links.LogsParams{Query: query.AddFieldFilter(q, parser, key, value), Window: w})
+	return parser + ":" + key + "=" + value
+}
+
+// Narrowed is q narrowed by a where= value: lines whose field key is
+// value, by Loki's json (or logfmt) parser and a label filter
+// (query.AddFieldFilter, which the field picker writes too). ok is false
+// for a malformed value or a q that is not a log query.
+func Narrowed(q, where string) (string, bool) {
+	parser, kv, ok := strings.Cut(where, ":")
+	key, value, ok2 := strings.Cut(kv, "=")
+	if !ok || !ok2 || key == "" || (parser != "json" && parser != "logfmt") || !query.IsLogQuery(q) {
+		return q, false
+	}
+	return query.AddFieldFilter(q, parser, key, value), true
 }

@@ -131,6 +131,8 @@ type SpanDetails struct {
 type KV struct {
 	Key, Value string
 	URL        string // where the value leads, if anywhere (a logs filter)
+	// Narrow is the logs page's where= value for this field (Narrowed).
+	Narrow string
 }
 
 // SpanEventView is one event; exceptions get their parts split out.

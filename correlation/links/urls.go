@@ -153,9 +153,22 @@ func ServiceLogs(service string, w TimeRange) string {
 // LogContext is "show context" for the line at tsNs in stream selector,
 // marked among lines of the same nanosecond by hash.
 func LogContext(selector string, tsNs int64, hash string) string {
-	// Written by hand, not with url.Values: this runs for every line of a
-	// logs page. The parameters are in url.Values.Encode's (sorted) order.
-	return LogContextPath + "?h=" + url.QueryEscape(hash) + "&stream=" + url.QueryEscape(selector) + "&ts=" + strconv.FormatInt(tsNs, 10)
+	return LogContextIn(selector)(tsNs, hash)
+}
+
+// LogContextIn is LogContext for the lines of one stream, its selector
+// escaped once: this runs for every line of a logs page. The URL is
+// written by hand, its parameters in url.Values.Encode's (sorted) order.
+func LogContextIn(selector string) func(tsNs int64, hash string) string {
+	mid := "&stream=" + url.QueryEscape(selector) + "&ts="
+	return func(tsNs int64, hash string) string {
+		b := make([]byte, 0, len(LogContextPath)+3+len(hash)+len(mid)+20)
+		b = append(b, LogContextPath+"?h="...)
+		b = append(b, url.QueryEscape(hash)...)
+		b = append(b, mid...)
+		b = strconv.AppendInt(b, tsNs, 10)
+		return string(b)
+	}
 }
 
 // Graph is the graph page of up to four PromQL queries over w.
@@ -194,12 +207,9 @@ func Share(token string) string { return SharePrefix + token }
 // own links (paging, zoom) that keep its other parameters.
 func LogsWith(v url.Values) string { return withQuery(LogsPath, v) }
 
-// LogsLive is the live stream (server-sent events) of a log query; the
-// window only scopes the field links of the rows it sends.
-func LogsLive(query string, w TimeRange) string {
-	v := url.Values{"q": {query}}
-	setWindow(v, w)
-	return withQuery(LogsLivePath, v)
+// LogsLive is the live stream (server-sent events) of a log query.
+func LogsLive(query string) string {
+	return withQuery(LogsLivePath, url.Values{"q": {query}})
 }
 
 // Home is the on-call home (the service map) over w.

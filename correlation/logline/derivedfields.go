@@ -135,10 +135,32 @@ func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceR
 					line = line[max(i-1, 0):]
 				}
 			}
-			for _, m := range r.re.FindAllStringSubmatchIndex(line, -1) {
+			if !r.lead {
+				for _, m := range r.re.FindAllStringSubmatchIndex(line, -1) {
+					if m[2] >= 0 {
+						add(r.name, line[m[2]:m[3]])
+					}
+				}
+				continue
+			}
+			// Every match starts at the literal: after one, the next can
+			// only be at its next occurrence, and strings.Index finds
+			// that far faster than the regex would scan the rest of the
+			// line for it (most lines hold one ID).
+			for line != "" {
+				m := r.re.FindStringSubmatchIndex(line)
+				if m == nil {
+					break
+				}
 				if m[2] >= 0 {
 					add(r.name, line[m[2]:m[3]])
 				}
+				end := max(m[1], m[0]+1)
+				next := strings.Index(line[end:], r.lit)
+				if next < 0 {
+					break
+				}
+				line = line[end+next-1:] // one byte before, as above
 			}
 			continue
 		}

@@ -2,7 +2,7 @@ package logline
 
 import (
 	"encoding/json"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -82,6 +82,9 @@ func ParseFields(line string) []Field {
 	t := strings.TrimSpace(line)
 	var out []Field
 	if strings.HasPrefix(t, "{") {
+		if out, ok := flatJSON(t); ok {
+			return out
+		}
 		var m map[string]any
 		if json.Unmarshal([]byte(t), &m) != nil {
 			return nil
@@ -90,8 +93,12 @@ func ParseFields(line string) []Field {
 	} else {
 		out = parseLogfmt(t)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	sortFields(out)
 	return out
+}
+
+func sortFields(f []Field) {
+	slices.SortFunc(f, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
 }
 
 func flattenJSON(out []Field, prefix string, m map[string]any) []Field {

@@ -1,0 +1,231 @@
+package logline
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// flatJSON reads a JSON object whose values are all scalars without
+// encoding/json: the usual shape of a structured log line, parsed for
+// every row of a page (a map[string]any per line cost more than decoding
+// Loki's whole answer). Its fields are what the full decode gives, in the
+// same text; ok is false for anything it leaves to the full decode:
+// nesting, arrays, duplicate keys, invalid UTF-8 or JSON, numbers whose
+// float64 text differs from their own.
+func flatJSON(s string) (out []Field, ok bool) {
+	i := skipSpace(s, 0)
+	if i >= len(s) || s[i] != '{' {
+		return nil, false
+	}
+	i = skipSpace(s, i+1)
+	if i < len(s) && s[i] == '}' {
+		return nil, skipSpace(s, i+1) == len(s)
+	}
+	out = make([]Field, 0, 12)
+	for {
+		var key, val string
+		if key, i, ok = jsonString(s, i); !ok {
+			return nil, false
+		}
+		if i = skipSpace(s, i); i >= len(s) || s[i] != ':' {
+			return nil, false
+		}
+		if i = skipSpace(s, i+1); i >= len(s) {
+			return nil, false
+		}
+		switch c := s[i]; {
+		case c == '"':
+			val, i, ok = jsonString(s, i)
+		case c == 't' && strings.HasPrefix(s[i:], "true"):
+			val, i, ok = "true", i+4, true
+		case c == 'f' && strings.HasPrefix(s[i:], "false"):
+			val, i, ok = "false", i+5, true
+		case c == 'n' && strings.HasPrefix(s[i:], "null"):
+			val, i, ok = "null", i+4, true
+		case c == '-' || c >= '0' && c <= '9':
+			val, i, ok = jsonNumber(s, i)
+		default: // objects and arrays are the full decode's
+			return nil, false
+		}
+		if !ok {
+			return nil, false
+		}
+		out = append(out, Field{key, val})
+		if i = skipSpace(s, i); i >= len(s) {
+			return nil, false
+		}
+		switch s[i] {
+		case ',':
+			i = skipSpace(s, i+1)
+			continue
+		case '}':
+			if skipSpace(s, i+1) != len(s) {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+		break
+	}
+	sortFields(out)
+	for j := 1; j < len(out); j++ {
+		if out[j].Key == out[j-1].Key {
+			return nil, false // the full decode keeps the last one
+		}
+	}
+	return out, true
+}
+
+func skipSpace(s string, i int) int {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// jsonString reads the string starting at s[i] == '"'. Without escapes
+// it is a slice of s; escapes are decoded as encoding/json does.
+func jsonString(s string, i int) (string, int, bool) {
+	if i >= len(s) || s[i] != '"' {
+		return "", i, false
+	}
+	start := i + 1
+	j := start
+	for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
+		j++
+	}
+	if j >= len(s) || s[j] < 0x20 {
+		return "", j, false
+	}
+	if s[j] == '"' {
+		v := s[start:j]
+		// encoding/json writes U+FFFD for invalid bytes; leave those to it.
+		return v, j + 1, utf8.ValidString(v)
+	}
+	var b strings.Builder
+	b.Grow(j - start + 16)
+	b.WriteString(s[start:j])
+	for j < len(s) {
+		c := s[j]
+		switch {
+		case c == '"':
+			v := b.String()
+			return v, j + 1, utf8.ValidString(v)
+		case c < 0x20:
+			return "", j, false
+		case c != '\\':
+			b.WriteByte(c)
+			j++
+			continue
+		}
+		if j+1 >= len(s) {
+			return "", j, false
+		}
+		switch e := s[j+1]; e {
+		case '"', '\\', '/':
+			b.WriteByte(e)
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, n := hex4(s, j+2)
+			if n < 0 {
+				return "", j, false
+			}
+			j += 6
+			if utf16.IsSurrogate(r) {
+				r2, n2 := rune(-1), -1
+				if j+1 < len(s) && s[j] == '\\' && s[j+1] == 'u' {
+					r2, n2 = hex4(s, j+2)
+				}
+				if d := utf16.DecodeRune(r, r2); n2 >= 0 && d != utf8.RuneError {
+					b.WriteRune(d)
+					j += 6
+				} else {
+					b.WriteRune(utf8.RuneError)
+				}
+			} else {
+				b.WriteRune(r)
+			}
+			continue
+		default:
+			return "", j, false
+		}
+		j += 2
+	}
+	return "", j, false
+}
+
+func hex4(s string, i int) (rune, int) {
+	if i+4 > len(s) {
+		return 0, -1
+	}
+	v, err := strconv.ParseUint(s[i:i+4], 16, 16)
+	if err != nil {
+		return 0, -1
+	}
+	return rune(v), 4
+}
+
+// jsonNumber reads a JSON number at s[i] and returns the text the full
+// decode gives it (strconv.FormatFloat of its float64): the number's own
+// text for the usual integers, which need no conversion.
+func jsonNumber(s string, i int) (string, int, bool) {
+	start := i
+	if s[i] == '-' {
+		i++
+	}
+	digits := i
+	switch {
+	case i < len(s) && s[i] == '0':
+		i++
+	case i < len(s) && s[i] >= '1' && s[i] <= '9':
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	default:
+		return "", i, false
+	}
+	plain := i-digits <= 15 // exact as a float64, so written back the same
+	if i < len(s) && s[i] == '.' {
+		plain = false
+		i++
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return "", i, false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		plain = false
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if i >= len(s) || s[i] < '0' || s[i] > '9' {
+			return "", i, false
+		}
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	text := s[start:i]
+	if plain && text != "-0" {
+		return text, i, true
+	}
+	f, err := strconv.ParseFloat(text, 64)
+	if err != nil {
+		return "", i, false // out of range: encoding/json refuses it too
+	}
+	return strconv.FormatFloat(f, 'f', -1, 64), i, true
+}

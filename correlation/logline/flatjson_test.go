@@ -1,0 +1,77 @@
+package logline
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// slowFields is ParseFields' full decode, the reference flatJSON must
+// agree with whenever it answers.
+func slowFields(line string) []Field {
+	var m map[string]any
+	if json.Unmarshal([]byte(strings.TrimSpace(line)), &m) != nil {
+		return nil
+	}
+	out := flattenJSON(nil, "", m)
+	sortFields(out)
+	return out
+}
+
+func TestFlatJSONAgreesWithTheFullDecode(t *testing.T) {
+	for _, tc := range []struct {
+		line string
+		fast bool // flatJSON answers (false: it leaves the line to the full decode)
+	}{
+		{`{"time":"2026-01-02T03:04:05Z","level":"info","msg":"charged","amount":42,"ok":true,"gone":null}`, true},
+		{` { "a" : "b" , "c":-7 } `, true},
+		{`{}`, true},
+		{`{"msg":"say \"hi\"\n\tbye \\ \/ \b\f\r"}`, true},
+		{`{"msg":"caf\u00e9 \ud83d\ude00 lone \ud800 x \udc00"}`, true},
+		{`{"n":0,"m":-0,"big":123456789012345,"bigger":1234567890123456789,"f":2.50,"e":1e3,"E":-1.5E-3}`, true},
+		{`{"nested":{"a":1}}`, false},
+		{`{"list":[1,2]}`, false},
+		{`{"dup":1,"dup":2}`, false},
+		{`{"bad":01}`, false},
+		{`{"bad":1.}`, false},
+		{`{"bad":.5}`, false},
+		{`{"bad":1e}`, false},
+		{`{"huge":1e400}`, false},
+		{`{"ctl":"a` + "\x01" + `b"}`, false},
+		{`{"utf8":"` + "\xff" + `"}`, false},
+		{`{"esc":"\x"}`, false},
+		{`{"a":1}trailing`, false},
+		{`{"a":1,}`, false},
+		{`{"a" 1}`, false},
+		{`{"a":tru}`, false},
+		{`{"a":"unterminated`, false},
+		{`{"\u0061":1}`, true},
+	} {
+		got, ok := flatJSON(strings.TrimSpace(tc.line))
+		if ok != tc.fast {
+			t.Errorf("%s: answered %v, want %v", tc.line, ok, tc.fast)
+		}
+		if want := slowFields(tc.line); ok && !reflect.DeepEqual(got, want) {
+			t.Errorf("%s:\n fast %q\n full %q", tc.line, got, want)
+		}
+		if want := slowFields(tc.line); !reflect.DeepEqual(ParseFields(tc.line), want) && !(len(want) == 0 && len(ParseFields(tc.line)) == 0) {
+			t.Errorf("%s: ParseFields %q, want %q", tc.line, ParseFields(tc.line), want)
+		}
+	}
+}
+
+func FuzzFlatJSON(f *testing.F) {
+	for _, s := range []string{`{"a":"b","n":1.5}`, `{"m":"x\u00e9\n"}`, `{"a":{"b":1}}`, `{"a":-0.0e-0}`, `{}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, ok := flatJSON(s)
+		if !ok {
+			return
+		}
+		if want := slowFields(s); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Fatalf("%q:\n fast %q\n full %q", s, got, want)
+		}
+	})
+}

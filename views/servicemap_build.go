@@ -55,6 +55,7 @@ type MapNode struct {
 // MapEdge is one arrow, a link to the traces that cross it.
 type MapEdge struct {
 	Path, LabelX, LabelY string
+	Anchor               string // the label's text-anchor
 	Label, URL, Class    string
 	Title                string
 	Client, Server       string
@@ -129,7 +130,11 @@ func BuildServiceMap(in MapInput) ServiceMapView {
 		if e.New {
 			title += "; new since the previous day"
 		}
-		v.Edges = append(v.Edges, MapEdge{Path: a.Path, LabelX: itoa(a.LabelX), LabelY: itoa(a.LabelY),
+		anchor := "start"
+		if a.LabelEnd {
+			anchor = "end"
+		}
+		v.Edges = append(v.Edges, MapEdge{Path: a.Path, LabelX: itoa(a.LabelX), LabelY: itoa(a.LabelY), Anchor: anchor,
 			Label: redLine(e.RED), URL: CallTraces(m, e, in), Class: class, Title: text.Visible(title), Client: e.Client, Server: e.Server})
 	}
 	for _, n := range m.Worst(MapWorstN) {

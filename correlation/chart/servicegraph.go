@@ -25,6 +25,10 @@ type GraphArrow struct {
 	From, To       string
 	Path           string
 	LabelX, LabelY int
+	// LabelEnd is set when (LabelX, LabelY) is where the label ends
+	// (text-anchor end) rather than starts: labels placed along the arrow
+	// (GraphSize.LabelAt) end where they point.
+	LabelEnd bool
 }
 
 // GraphLayout is a laid-out service graph.
@@ -114,18 +118,18 @@ func LayoutSized(services []string, layer map[string]int, edges [][2]string, sz 
 			x2, y2 = b[0]+sz.BoxW/2, b[1]+sz.BoxH
 		}
 		mx := (x1 + x2) / 2
-		lx, ly := mx-30, (y1+y2)/2-6
+		lx, ly, end := mx-30, (y1+y2)/2-6, false
 		if t := sz.LabelAt; t > 0 {
-			// The curve's point at t (its control points share mx), the
-			// label ending there, just above the line.
+			// The curve's point at t (its control points share mx): the
+			// label ends there, just above the line.
 			u := 1 - t
 			bx := u*u*u*float64(x1) + 3*u*u*t*float64(mx) + 3*u*t*t*float64(mx) + t*t*t*float64(x2)
 			by := u*u*u*float64(y1) + 3*u*u*t*float64(y1) + 3*u*t*t*float64(y2) + t*t*t*float64(y2)
-			lx, ly = int(bx)-130, int(by)-5
+			lx, ly, end = int(bx)-6, int(by)-5, true
 		}
 		g.Arrows = append(g.Arrows, GraphArrow{From: e[0], To: e[1],
 			Path:   fmt.Sprintf("M %d %d C %d %d, %d %d, %d %d", x1, y1, mx, y1, mx, y2, x2, y2),
-			LabelX: lx, LabelY: ly})
+			LabelX: lx, LabelY: ly, LabelEnd: end})
 	}
 	g.Width = 2*graphPad + max(col-1, 0)*sz.ColW + sz.BoxW
 	// Room under the lowest row for the arrows routed below the boxes.

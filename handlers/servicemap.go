@@ -59,7 +59,8 @@ func (h *Handler) startMap(ctx context.Context, w servicemap.Window) *mapFuture 
 	f := &mapFuture{done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opt.PanelTimeout*3/4)
+		// The request's context: a visitor who leaves stops the sources.
+		ctx, cancel := context.WithTimeout(ctx, h.opt.PanelTimeout*3/4)
 		defer cancel()
 		m := h.buildMap(ctx, w)
 		m.JudgeAll()

@@ -263,3 +263,19 @@ func grepLines(s, substr string) string {
 	}
 	return strings.Join(out, "\n")
 }
+
+// The trace cache's lookups are counted: a page's fragment reuses the
+// trace the page was rendered from (a hit); a fragment of a trace no
+// page showed is fetched (a miss).
+func TestCacheLookupsCounted(t *testing.T) {
+	a := newTraceApp(t, checkoutTrace())
+	a.get(t, "/traces/"+traceHex)
+	a.get(t, "/traces/"+traceHex+"/rows?row=0")
+	a.get(t, "/traces/0af7651916cd43dd8448eb211c80319c/rows?row=0") // never paged: fetched
+	m := a.get(t, "/metrics").Body.String()
+	for _, want := range []string{`ariadne_cache_lookups_total{cache="trace",result="hit"} 1`, `ariadne_cache_lookups_total{cache="trace",result="miss"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("missing %s in\n%s", want, grepLines(m, "ariadne_cache"))
+		}
+	}
+}

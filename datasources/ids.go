@@ -35,6 +35,11 @@ func padHex(s string, width int) (string, bool) {
 	if len(s) == 0 || len(s) > width {
 		return "", false
 	}
+	if len(s) == width && isLowerHex(s) {
+		// Already in the canonical form (the usual case, for every line
+		// of a logs page): the string itself, no copy.
+		return s, strings.Trim(s, "0") != ""
+	}
 	b := make([]byte, width)
 	pad := width - len(s)
 	nonzero := false
@@ -57,6 +62,15 @@ func padHex(s string, width int) (string, bool) {
 		b[pad+i] = c
 	}
 	return string(b), nonzero
+}
+
+func isLowerHex(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 // ParseTraceRef accepts what a user pastes into the global box: a trace ID

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +17,10 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
+
+// timeTitleLayout is a line's full time; its characters 11 to 23 are the
+// time the row shows (15:04:05.000).
+const timeTitleLayout = "2006-01-02 15:04:05.000000000 MST"
 
 // PreviewBytes is how much of a line its row shows; the rest sits behind
 // "show all", so one 1 MB line cannot bury the page.
@@ -56,24 +60,39 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
 	type streamInfo struct {
-		context  func(tsNs int64, hash string) string // nil without a selector
-		labels   []KV
+		context       func(tsNs int64, hash string) string // nil without a selector
+		labels        []KV
+		svc, svcClass string
 	}
 	streams := map[string]streamInfo{}
 	narrow := in.Narrow && query.IsLogQuery(in.Query)
 	for i := range lines {
 		l := &lines[i]
-		t := time.Unix(0, l.TimeNs).In(zone)
+		si, ok := streams[l.Stream]
+		if !ok || l.Stream == "" {
+			si = streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
+			si.svcClass = ServiceClass(si.svc)
+			selector := l.Stream
+			if selector == "" && len(l.Labels) > 0 {
+				selector = query.StreamSelector(l.Labels)
+			}
+			if selector != "" {
+				si.context = links.LogContextIn(selector)
+			}
+			if l.Stream != "" {
+				streams[l.Stream] = si
+			}
+		}
 		level := logline.LineLevel(l)
-		svc := logline.LineService(l)
+		title := time.Unix(0, l.TimeNs).In(zone).Format(timeTitleLayout)
 		r := LogRow{
 			ID:         "l-" + strconv.Itoa(i),
-			Time:       t.Format("15:04:05.000"),
-			TimeTitle:  t.Format("2006-01-02 15:04:05.000000000 MST"),
+			Time:       title[11:23], // 15:04:05.000
+			TimeTitle:  title,
 			Level:      level,
 			LevelClass: LevelClass(level),
-			Service:    svc,
-			SvcClass:   ServiceClass(svc),
+			Service:    si.svc,
+			SvcClass:   si.svcClass,
 		}
 		clean := logline.CleanLine(l.Line)
 		if prev, cut := text.Cut(clean, PreviewBytes); cut {
@@ -98,20 +117,6 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			r.SpanID = sid
 			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
 		}
-		si, ok := streams[l.Stream]
-		if !ok || l.Stream == "" {
-			si = streamInfo{labels: sortedKV(l.Labels)}
-			selector := l.Stream
-			if selector == "" && len(l.Labels) > 0 {
-				selector = query.StreamSelector(l.Labels)
-			}
-			if selector != "" {
-				si.context = links.LogContextIn(selector)
-			}
-			if l.Stream != "" {
-				streams[l.Stream] = si
-			}
-		}
 		if si.context != nil {
 			// "show context": the line's stream and time, and a hash of
 			// its text to mark it among lines of the same nanosecond.
@@ -130,8 +135,9 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			r.Fields = make([]KV, len(fields))
 			for j, f := range fields {
 				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
-				if narrow {
-					r.Fields[j].Narrow = narrowValue(parser, f.Key, f.Value)
+				if narrow && strings.IndexByte(f.Key, '=') < 0 {
+					// A key holding = could not be told from its value.
+					r.Fields[j].Narrow = parser
 				}
 			}
 			r.Message, r.MessageRest, _ = summary(fields)
@@ -149,7 +155,7 @@ func sortedKV(m map[string]string) []KV {
 	for k, v := range m {
 		out = append(out, KV{Key: logline.CleanLine(k), Value: logline.CleanLine(v)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	slices.SortFunc(out, func(a, b KV) int { return strings.Compare(a.Key, b.Key) })
 	return out
 }
 

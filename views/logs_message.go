@@ -61,22 +61,13 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 
 // The logs page narrows its query to a field's value through its own
 // query form (LogsFormID): each value is a button submitting the form with
-// where=<parser>:<key>=<value>, and the handler answers with the narrowed
+// where=<parser>:<key>=<value> (KV.Narrow is the parser), and the handler answers with the narrowed
 // query (Narrowed). A link per value would carry the whole query and
 // window in its URL, once per field of every line (most of a page's
 // bytes).
 
 // LogsFormID is the id of the logs page's query form.
 const LogsFormID = "logq-form"
-
-// narrowValue is a field's where= value; "" when the key holds '=' (no
-// such key can be told apart from its value), which then has no button.
-func narrowValue(parser, key, value string) string {
-	if strings.IndexByte(key, '=') >= 0 {
-		return ""
-	}
-	return parser + ":" + key + "=" + value
-}
 
 // Narrowed is q narrowed by a where= value: lines whose field key is
 // value, by Loki's json (or logfmt) parser and a label filter

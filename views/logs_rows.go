@@ -171,6 +171,10 @@ func appendFieldTable(b []byte, title string, kvs []KV) []byte {
 		case kv.Narrow != "":
 			b = append(b, `<button form="`+LogsFormID+`" name="where" value="`...)
 			b = appendEscaped(b, kv.Narrow)
+			b = append(b, ':')
+			b = appendEscaped(b, kv.Key)
+			b = append(b, '=')
+			b = appendEscaped(b, kv.Value)
 			b = append(b, `">`...)
 			b = appendText(b, kv.Value)
 			b = append(b, `</button>`...)

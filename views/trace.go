@@ -131,7 +131,8 @@ type SpanDetails struct {
 type KV struct {
 	Key, Value string
 	URL        string // where the value leads, if anywhere (a logs filter)
-	// Narrow is the logs page's where= value for this field (Narrowed).
+	// Narrow, on the logs page, is the parser (json, logfmt) by which the
+	// value narrows the query: its button's where= value (Narrowed).
 	Narrow string
 }
 

@@ -164,7 +164,7 @@ func LogContextIn(selector string) func(tsNs int64, hash string) string {
 	return func(tsNs int64, hash string) string {
 		b := make([]byte, 0, len(LogContextPath)+3+len(hash)+len(mid)+20)
 		b = append(b, LogContextPath+"?h="...)
-		b = append(b, url.QueryEscape(hash)...)
+		b = append(b, url.QueryEscape(hash)...) // base 36: copied as it is
 		b = append(b, mid...)
 		b = strconv.AppendInt(b, tsNs, 10)
 		return string(b)

@@ -196,30 +196,13 @@ func appendFieldTable(b []byte, title string, kvs []KV) []byte {
 
 // appendText appends s escaped for an element's text: & < >. Quotes mean
 // nothing there, and JSON lines are full of them.
-func appendText(b []byte, s string) []byte {
-	last := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		default:
-			continue
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, esc...)
-		last = i + 1
-	}
-	return append(b, s[last:]...)
-}
+func appendText(b []byte, s string) []byte { return appendHTML(b, s, false) }
 
 // appendEscaped appends s escaped for a quoted attribute value (and any
 // text), as html.EscapeString (and so templ) escapes: & < > " '.
-func appendEscaped(b []byte, s string) []byte {
+func appendEscaped(b []byte, s string) []byte { return appendHTML(b, s, true) }
+
+func appendHTML(b []byte, s string, quotes bool) []byte {
 	last := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
@@ -231,8 +214,14 @@ func appendEscaped(b []byte, s string) []byte {
 		case '>':
 			esc = "&gt;"
 		case '"':
+			if !quotes {
+				continue
+			}
 			esc = "&#34;"
 		case '\'':
+			if !quotes {
+				continue
+			}
 			esc = "&#39;"
 		default:
 			continue

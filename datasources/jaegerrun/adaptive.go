@@ -3,11 +3,7 @@ package jaegerrun
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,22 +36,7 @@ var ErrAdaptiveBinaryNotFound = errors.New("jaeger-collector " + AdaptiveVersion
 // caches (ariadne/jaeger-collector-<AdaptiveVersion>/jaeger-collector
 // under the user's cache directory), else "jaeger-collector" in PATH.
 func AdaptiveBinary() (string, error) {
-	if b := os.Getenv("ARIADNE_JAEGER_ADAPTIVE_BIN"); b != "" {
-		if _, err := os.Stat(b); err != nil {
-			return "", fmt.Errorf("%w (ARIADNE_JAEGER_ADAPTIVE_BIN=%s: %v)", ErrAdaptiveBinaryNotFound, b, err)
-		}
-		return b, nil
-	}
-	if dir, err := os.UserCacheDir(); err == nil {
-		b := filepath.Join(dir, "ariadne", "jaeger-collector-"+AdaptiveVersion, "jaeger-collector")
-		if _, err := os.Stat(b); err == nil {
-			return b, nil
-		}
-	}
-	if b, err := exec.LookPath("jaeger-collector"); err == nil {
-		return b, nil
-	}
-	return "", ErrAdaptiveBinaryNotFound
+	return findBinary("ARIADNE_JAEGER_ADAPTIVE_BIN", "jaeger-collector-"+AdaptiveVersion, "jaeger-collector", ErrAdaptiveBinaryNotFound)
 }
 
 // Adaptive is a running adaptive sampling collector: it counts the root

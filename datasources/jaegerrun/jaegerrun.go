@@ -33,22 +33,29 @@ var ErrBinaryNotFound = errors.New("jaeger binary not found: run scripts/install
 // scripts/install.sh caches ($XDG_CACHE_HOME or ~/.cache, then
 // ariadne/jaeger-<Version>/jaeger), else "jaeger" in PATH.
 func Binary() (string, error) {
-	if b := os.Getenv("ARIADNE_JAEGER_BIN"); b != "" {
+	return findBinary("ARIADNE_JAEGER_BIN", "jaeger-"+Version, "jaeger", ErrBinaryNotFound)
+}
+
+// findBinary is the executable named by the environment variable env, else
+// the one scripts/ cache under the user's cache directory
+// (ariadne/<dir>/<name>), else name in PATH.
+func findBinary(env, dir, name string, notFound error) (string, error) {
+	if b := os.Getenv(env); b != "" {
 		if _, err := os.Stat(b); err != nil {
-			return "", fmt.Errorf("%w (ARIADNE_JAEGER_BIN=%s: %v)", ErrBinaryNotFound, b, err)
+			return "", fmt.Errorf("%w (%s=%s: %v)", notFound, env, b, err)
 		}
 		return b, nil
 	}
-	if dir, err := os.UserCacheDir(); err == nil {
-		b := filepath.Join(dir, "ariadne", "jaeger-"+Version, "jaeger")
+	if cache, err := os.UserCacheDir(); err == nil {
+		b := filepath.Join(cache, "ariadne", dir, name)
 		if _, err := os.Stat(b); err == nil {
 			return b, nil
 		}
 	}
-	if b, err := exec.LookPath("jaeger"); err == nil {
+	if b, err := exec.LookPath(name); err == nil {
 		return b, nil
 	}
-	return "", ErrBinaryNotFound
+	return "", notFound
 }
 
 // Options says what to run. Zero values are sensible defaults.

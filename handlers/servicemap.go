@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -147,7 +148,7 @@ func (h *Handler) buildMap(ctx context.Context, w servicemap.Window) *servicemap
 	if sampled > 0 {
 		m.Merge(sample)
 		src.SampleTraces = sampled
-		what := "a sample of " + strconv.Itoa(sampled) + " traces from " + sampleFrom + ", " + strconv.Itoa(mapSamplePerSlice) + " from each tenth of the range"
+		what := "a sample of " + strconv.Itoa(sampled) + " traces from " + sampleFrom + ", " + "up to " + strconv.Itoa(mapSamplePerSlice) + " from each tenth of the range"
 		src.Edges = append(src.Edges, what)
 		if len(src.Nodes) == 0 {
 			src.Nodes = append(src.Nodes, what)
@@ -259,18 +260,30 @@ func (h *Handler) mapSample(ctx context.Context, from, to time.Time) ([]*datasou
 		return nil, "", datasources.NotConfigured(b.Name)
 	}
 	slice := to.Sub(from) / mapSampleSlices
-	// Jaeger and Zipkin need a service to search: the sample then starts
-	// at the service they list first (their search matches any span of
-	// it, so its callees come too; in the demo it is the gateway).
-	f := query.TraceFilter{}
+	// Jaeger and Zipkin search by service: the slices take the services
+	// they list in turn (their search matches any span of the service, so
+	// its callers' and callees' spans come too), so one noisy service
+	// does not make the whole sample.
+	var services []string
 	if b.Search != nil {
-		f.Service = h.entryService(ctx, b)
+		var err error
+		if services, err = b.Search.Services(ctx); err != nil {
+			return nil, b.Display, err
+		}
+		if len(services) == 0 {
+			return nil, b.Display, nil
+		}
+		slices.Sort(services)
 	}
 	got := make([][]*datasources.Trace, mapSampleSlices)
 	errs := make([]error, mapSampleSlices)
 	var wg sync.WaitGroup
 	for i := range mapSampleSlices {
 		r := links.TimeRange{From: from.Add(slice * time.Duration(i)), To: from.Add(slice * time.Duration(i+1))}
+		f := query.TraceFilter{}
+		if len(services) > 0 {
+			f.Service = services[i%len(services)]
+		}
 		wg.Go(func() {
 			s, err := h.sampleTraces(ctx, b, f, r, mapSamplePerSlice)
 			if err == nil {
@@ -282,8 +295,15 @@ func (h *Handler) mapSample(ctx context.Context, from, to time.Time) ([]*datasou
 	wg.Wait()
 	var out []*datasources.Trace
 	var firstErr error
+	seen := map[string]bool{}
 	for i := range got {
-		out = append(out, got[i]...)
+		for _, tr := range got[i] {
+			// A trace across a slice's edge may be found by both.
+			if !seen[tr.ID] {
+				seen[tr.ID] = true
+				out = append(out, tr)
+			}
+		}
 		if errs[i] != nil && firstErr == nil {
 			firstErr = errs[i]
 		}
@@ -292,15 +312,6 @@ func (h *Handler) mapSample(ctx context.Context, from, to time.Time) ([]*datasou
 		firstErr = nil // some slices answered: the sample stands, smaller
 	}
 	return out, b.Display, firstErr
-}
-
-// entryService is the first service a parameter-searched backend lists.
-func (h *Handler) entryService(ctx context.Context, b TraceBackend) string {
-	svcs, err := b.Search.Services(ctx)
-	if err != nil || len(svcs) == 0 {
-		return ""
-	}
-	return svcs[0]
 }
 
 // previousEdges are the calls seen in the day before from, from every

@@ -6,11 +6,14 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/zipkin"
+	"github.com/ariadne-dev/ariadne/datasources/zipkintest"
 )
 
 // shopCall is one order through gateway and orders, orders calling a
@@ -70,7 +73,7 @@ func TestHomeMapFromTracesWhenPrometheusIsDown(t *testing.T) {
 		t.Errorf("node link %q", got)
 	}
 	text := strings.Join(strings.Fields(m.Text()), " ")
-	for _, want := range []string{"Span metrics from Prometheus: Prometheus is unreachable.", "a sample of 1 traces from Tempo, 10 from each tenth of the range"} {
+	for _, want := range []string{"Span metrics from Prometheus: Prometheus is unreachable.", "a sample of 1 traces from Tempo, up to 10 from each tenth of the range"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("map panel lacks %q: %s", want, text)
 		}
@@ -124,5 +127,36 @@ func TestServicePage(t *testing.T) {
 	}
 	if w := a.get(t, "/services/%01"); w.Code != http.StatusBadRequest {
 		t.Errorf("control character: status %d", w.Code)
+	}
+}
+
+// With only a backend searched by service (Zipkin here, Jaeger alike),
+// the sample's slices search its services in turn, and the edge links
+// search the callee by name there (no TraceQL).
+func TestHomeMapFromAParameterBackend(t *testing.T) {
+	z := zipkintest.NewTestServer(t, zipkintest.WithClock(fixtureClock))
+	at := zipkintest.Micros(traceBase)
+	gw := &zipkintest.Endpoint{ServiceName: "gateway"}
+	pay := &zipkintest.Endpoint{ServiceName: "payments"}
+	if err := z.Ingest(
+		zipkintest.Span{TraceID: "a3ce929d0e0e4736", ID: "00000000000000a1", Name: "post /checkout", Kind: zipkintest.KindServer, Timestamp: at, Duration: 900_000, LocalEndpoint: gw},
+		zipkintest.Span{TraceID: "a3ce929d0e0e4736", ID: "00000000000000b2", ParentID: "00000000000000a1", Name: "post /charge", Kind: zipkintest.KindServer,
+			Timestamp: at + 20_000, Duration: 700_000, LocalEndpoint: pay},
+	); err != nil {
+		t.Fatal(err)
+	}
+	zc, err := zipkin.New(datasources.Config{URL: z.URL, Timeout: 10 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, Options{TraceBackends: []TraceBackend{{Name: "zipkin", Display: "Zipkin", Fetch: zc, Search: zc}}})
+	d := doc(t, a.get(t, "/?from=now-1h&to=now"))
+	m := d.Find(`section.panel-done[data-panel="Service map"]`)
+	edge := m.Find(`a.map-edge[data-client="gateway"][data-server="payments"]`)
+	if got := edge.AttrOr("href", ""); got != "/traces?backend=zipkin&from=now-1h&service=payments&to=now" {
+		t.Errorf("edge link %q; map %q", got, strings.Join(strings.Fields(m.Text()), " "))
+	}
+	if !strings.Contains(m.Text(), "a sample of 1 traces from Zipkin") || !strings.Contains(m.Text(), "Prometheus is not configured") {
+		t.Errorf("map sources %q", strings.Join(strings.Fields(m.Text()), " "))
 	}
 }

@@ -100,8 +100,13 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 	if s.TracesEndpoint == "" {
 		if base := getenv("OTEL_EXPORTER_OTLP_ENDPOINT"); base != "" {
 			// The generic endpoint is a base URL: the signal's path is
-			// appended, as the specification says.
-			s.TracesEndpoint = strings.TrimRight(base, "/") + "/v1/traces"
+			// appended to its path, as the specification says.
+			s.TracesEndpoint = base
+			if u, err := url.Parse(base); err == nil {
+				u.Path = strings.TrimRight(u.Path, "/") + "/v1/traces"
+				u.RawPath = ""
+				s.TracesEndpoint = u.String()
+			}
 		}
 	}
 	if s.TracesEndpoint != "" {
@@ -132,7 +137,8 @@ func Setup(ctx context.Context, s Settings) (*Telemetry, error) {
 		return nil, fmt.Errorf("OTLP exporter: %w", err)
 	}
 	// Later options win: the default name, then OTEL_RESOURCE_ATTRIBUTES
-	// and OTEL_SERVICE_NAME as the SDK reads them, then getenv's name.
+	// and OTEL_SERVICE_NAME as the SDK reads them from the process, then
+	// the name the configuration read (the same, or the demo's).
 	res, err := resource.New(ctx,
 		resource.WithAttributes(semconv.ServiceName(DefaultServiceName)),
 		resource.WithTelemetrySDK(),

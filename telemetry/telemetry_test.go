@@ -37,6 +37,7 @@ func TestSettingsFromEnv(t *testing.T) {
 	}{
 		{"unset: nothing exported", env(), "", "ariadne", ""},
 		{"base endpoint gets the signal's path", env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"), "http://collector:4318/v1/traces", "ariadne", ""},
+		{"the path is appended to the base's path", env("OTEL_EXPORTER_OTLP_ENDPOINT", "https://gw/otlp?tenant=a"), "https://gw/otlp/v1/traces?tenant=a", "ariadne", ""},
 		{"traces endpoint as it is", env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "https://b/otlp/traces"), "https://b/otlp/traces", "ariadne", ""},
 		{"service name", env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318", "OTEL_SERVICE_NAME", "ariadne-eu"), "http://a:4318/v1/traces", "ariadne-eu", ""},
 		{"exporter none", env("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a:4318", "OTEL_TRACES_EXPORTER", "none"), "", "ariadne", ""},

@@ -156,7 +156,21 @@ func TestMetricsAddrConfig(t *testing.T) {
 			t.Errorf("%v %v: MetricsAddr %q, %v; want %q", tt.args, tt.env, c.MetricsAddr, err, tt.want)
 		}
 	}
-	_, err := parseConfig([]string{"--metrics-addr", "9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d"}), io.Discard)
+	c, err := parseConfig([]string{"--metrics-addr", "127.0.0.1:9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d",
+		"OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector:4318/?token=s3cr3t", "OTEL_SERVICE_NAME": "ariadne-eu"}), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Join(describeConfig(c), "\n")
+	for _, want := range []string{"ARIADNE_METRICS_ADDR=127.0.0.1:9464", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT=https://collector:4318/v1/traces", "OTEL_SERVICE_NAME=ariadne-eu"} {
+		if !strings.Contains(lines, want) {
+			t.Errorf("config check lacks %s:\n%s", want, lines)
+		}
+	}
+	if strings.Contains(lines, "s3cr3t") {
+		t.Error("config check prints the endpoint's query")
+	}
+	_, err = parseConfig([]string{"--metrics-addr", "9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d"}), io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "--metrics-addr") {
 		t.Errorf("a bad address: %v", err)
 	}

@@ -73,6 +73,10 @@ type World struct {
 	// SpanMetricsURL is Jaeger's span metrics (its spanmetrics connector's
 	// prometheus exporter), scraped beside the shop; "" without Jaeger.
 	SpanMetricsURL string
+	// ServiceGraphsURL is the Tempo test server's service-graph metrics
+	// (Tempo metrics-generator's names), scraped beside the shop; "" with
+	// an existing Tempo.
+	ServiceGraphsURL string
 	// OTLPURL is the collector the shop's spans go to (the Tempo test
 	// server, or the Jaeger in front of it), a base URL: `ariadne demo`
 	// sends Ariadne's own spans there too.
@@ -139,7 +143,10 @@ func (w *World) start(ctx context.Context, opt Options) error {
 		}
 		w.TempoURL, w.TempoOTLPURL = strings.TrimRight(opt.TempoURL, "/"), strings.TrimRight(opt.TempoOTLPURL, "/")
 	default:
-		topts := []tempotest.Option{tempotest.WithRetention(24 * time.Hour)}
+		// Tempo's metrics-generator service graphs, computed as it would
+		// from what the test server ingests and scraped below, for the
+		// service map's calls (#16).
+		topts := []tempotest.Option{tempotest.WithRetention(24 * time.Hour), tempotest.WithServiceGraphs(tempotest.NewServiceGraphs())}
 		if opt.TempoMaxBytesPerTrace > 0 {
 			topts = append(topts, tempotest.WithMaxBytesPerTrace(opt.TempoMaxBytesPerTrace))
 		}
@@ -149,6 +156,7 @@ func (w *World) start(ctx context.Context, opt Options) error {
 			return fmt.Errorf("tempotest: %w", err)
 		}
 		w.TempoURL, w.TempoOTLPURL = u, u
+		w.ServiceGraphsURL = u + "/metrics"
 	}
 	// The shop exports to one collector: Tempo, or the real Jaeger, which
 	// with "both" forwards everything it receives (the payment provider's
@@ -216,9 +224,11 @@ func (w *World) start(ctx context.Context, opt Options) error {
 	} else {
 		mu, _ := url.Parse(shop.MetricsURL)
 		targets := []string{mu.Host}
-		if w.SpanMetricsURL != "" {
-			su, _ := url.Parse(w.SpanMetricsURL)
-			targets = append(targets, su.Host)
+		for _, extra := range []string{w.SpanMetricsURL, w.ServiceGraphsURL} {
+			if extra != "" {
+				su, _ := url.Parse(extra)
+				targets = append(targets, su.Host)
+			}
 		}
 		p, err := promrun.Start(ctx, promrun.Options{
 			ListenAddr:     opt.PrometheusAddr,

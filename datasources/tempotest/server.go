@@ -24,6 +24,9 @@ func (s *Store) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		w.Write([]byte(`{"version":"tempotest","revision":"","branch":"","buildDate":"","buildUser":"","goVersion":""}`))
 	})
+	if s.opts.graphs != nil {
+		mux.Handle("GET /metrics", s.opts.graphs.Handler())
+	}
 	if !s.opts.noV2 {
 		mux.HandleFunc("GET /api/v2/traces/{id}", s.withTenant(s.handleTraceV2))
 		mux.HandleFunc("GET /api/v2/search/tags", s.withTenant(s.handleTagsV2))

@@ -30,6 +30,7 @@ type options struct {
 	noV2             bool
 	multitenant      bool
 	now              func() time.Time
+	graphs           *ServiceGraphs // metrics-generator's service graphs, when set
 }
 
 // Option configures a Store or Server.
@@ -130,6 +131,9 @@ func (s *Store) IngestTenant(tenantID string, td *tracepb.TracesData) {
 // ingest takes ownership of rss: spans are regrouped per trace, sharing the
 // Resource and Scope messages, and never modified afterwards.
 func (s *Store) ingest(tenantID string, rss []*tracepb.ResourceSpans) {
+	if s.opts.graphs != nil {
+		s.opts.graphs.consume(rss)
+	}
 	perTrace := map[[16]byte][]*tracepb.ResourceSpans{}
 	for _, rs := range rss {
 		groups := map[[16]byte]*tracepb.ResourceSpans{}

@@ -29,8 +29,8 @@ const (
 	mapSamplePerSlice = 10
 )
 
-// builtMap is a service map and what its hidden dependencies were
-// compared with; loaded once per page and shared by its panels.
+// builtMap is a service map, loaded once per page and shared by its
+// panels (which only read it).
 type builtMap struct {
 	Map *servicemap.Map
 	// Left is how many quiet nodes the map left out (servicemap.MaxNodes).

@@ -95,7 +95,7 @@ func BuildServiceOps(ops []servicemap.Operation, source string, traces func(op s
 	row := func(o servicemap.Operation) ServiceOp {
 		r := ServiceOp{Name: text.Visible(text.Shorten(o.Name, 120)), Traces: traces(o.Name),
 			Errors: servicemap.FormatShare(o.RED.Errors), P99: servicemap.FormatSeconds(o.RED.P99), Mean: servicemap.FormatSeconds(o.RED.Mean)}
-		if finite(o.RED.Rate) {
+		if servicemap.Known(o.RED.Rate) {
 			r.Rate = servicemap.FormatRate(o.RED.Rate)
 		} else {
 			r.Rate = strconv.Itoa(o.RED.Sampled) + " sampled"

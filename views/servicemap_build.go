@@ -184,15 +184,15 @@ func CallTraces(m *servicemap.Map, e servicemap.Edge, in MapInput) string {
 func redLine(r servicemap.RED) string {
 	var parts []string
 	switch {
-	case finite(r.Rate):
+	case servicemap.Known(r.Rate):
 		parts = append(parts, servicemap.FormatRate(r.Rate))
 	case r.Sampled > 0:
 		parts = append(parts, strconv.Itoa(r.Sampled)+" sampled")
 	}
-	if finite(r.Errors) {
+	if servicemap.Known(r.Errors) {
 		parts = append(parts, servicemap.FormatShare(r.Errors))
 	}
-	if finite(r.P99) {
+	if servicemap.Known(r.P99) {
 		parts = append(parts, "p99 "+servicemap.FormatSeconds(r.P99))
 	}
 	if len(parts) == 0 {
@@ -205,15 +205,15 @@ func redLine(r servicemap.RED) string {
 func redWords(r servicemap.RED) string {
 	var parts []string
 	switch {
-	case finite(r.Rate):
+	case servicemap.Known(r.Rate):
 		parts = append(parts, servicemap.FormatRate(r.Rate)+" requests")
 	case r.Sampled > 0:
 		parts = append(parts, strconv.Itoa(r.Sampled)+" spans in the sample")
 	}
-	if finite(r.Errors) {
+	if servicemap.Known(r.Errors) {
 		parts = append(parts, servicemap.FormatShare(r.Errors)+" failed")
 	}
-	if finite(r.P99) {
+	if servicemap.Known(r.P99) {
 		parts = append(parts, "p99 "+servicemap.FormatSeconds(r.P99))
 	}
 	if len(parts) == 0 {
@@ -274,5 +274,3 @@ func BuildHidden(in HiddenInput) HiddenView {
 	}
 	return v
 }
-
-func finite(v float64) bool { return v == v && v-v == 0 }

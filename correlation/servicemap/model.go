@@ -208,4 +208,7 @@ func (m *Map) Sort() {
 	})
 }
 
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+// Known reports whether a figure is known (not NaN, not infinite).
+func Known(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func finite(v float64) bool { return Known(v) }

@@ -116,7 +116,7 @@ func TestHugeTraceFigures(t *testing.T) {
 		}
 		nav, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
 			const n = performance.getEntriesByType("navigation")[0];
-			return {first: window.__firstRow || -1, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+			return {first: window.__firstRow || -1, ttfb: n.responseStart, end: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
 				elements: document.getElementsByTagName("*").length, rows: document.querySelectorAll("#waterfall .row:not(.more)").length};
 		})()`))
 		if err != nil {
@@ -143,8 +143,8 @@ func TestHugeTraceFigures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%d spans: first rows %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms, %.0f DOM elements, %.0f rows in the DOM, click → details painted %.0f ms, key → next frame %.0f ms",
-			n, nav["first"], nav["dcl"], nav["load"], nav["elements"], nav["rows"], click, key)
+		t.Logf("%d spans: first byte %.0f ms, first rows %.0f ms, last byte %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms, %.0f DOM elements, %.0f rows in the DOM, click → details painted %.0f ms, key → next frame %.0f ms",
+			n, nav["ttfb"], nav["first"], nav["end"], nav["dcl"], nav["load"], nav["elements"], nav["rows"], click, key)
 		if nav["rows"] < 1 {
 			t.Errorf("%d spans: no rows", n)
 		}

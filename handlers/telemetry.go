@@ -14,8 +14,8 @@ import (
 // Options.MetricsOwnListener moves it to a listener of its own).
 const metricsPath = "/metrics"
 
-// observeRequests makes every request a server span and a sample of the
-// request-duration histogram, both keyed by the route pattern
+// observeRequests makes every request (but a scrape of /metrics) a server
+// span and a sample of the request-duration histogram, both keyed by the route pattern
 // ("GET /traces/:id"), never the path: paths carry trace IDs, and /s/
 // paths share tokens. It runs after Echo's routing (e.Use), so the pattern
 // is known before the span starts.
@@ -60,7 +60,12 @@ func (h *Handler) observeRequests() echo.MiddlewareFunc {
 					}
 				})).ServeHTTP(c.Response(), spanRequest(req, route))
 			}
-			tel.Metrics.ObserveRequest(c.Request().Context(), route, req.Method, finalStatus(c, req.Context()), time.Since(start))
+			if route != metricsPath {
+				// Scrapes are counted by the scraper (scrape_duration_seconds,
+				// up); counted here too, they would be requests no trace
+				// matches, and /sampling would read Ariadne as sampled.
+				tel.Metrics.ObserveRequest(c.Request().Context(), route, req.Method, finalStatus(c, req.Context()), time.Since(start))
+			}
 			return err
 		}
 	}

@@ -98,7 +98,7 @@ func TestShareTokenNeverInSpansOrMetrics(t *testing.T) {
 		t.Error("token in /metrics")
 	}
 	if !strings.Contains(m, `route="/s/:token"`) {
-		t.Errorf("share requests not counted under their route:\n%s", grepLines(m, "ariadne_http"))
+		t.Errorf("share requests not counted under their route:\n%s", grepLines(m, "http_server"))
 	}
 	if strings.Contains(a.logs.String(), secretToken) {
 		t.Error("token in the log")
@@ -124,21 +124,21 @@ func TestRequestMetrics(t *testing.T) {
 	}
 	out := w.Body.String()
 	for _, want := range []string{
-		`ariadne_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 2`,
-		`ariadne_http_request_duration_seconds_count{method="GET",route="/traces/:id",status="400"} 1`,
+		`http_server_request_duration_seconds_count{method="GET",route="/healthz",service="ariadne",status="200"} 2`,
+		`http_server_request_duration_seconds_count{method="GET",route="/traces/:id",service="ariadne",status="400"} 1`,
 	} {
 		if !strings.Contains(out, want) {
-			t.Errorf("missing %s in\n%s", want, grepLines(out, "ariadne_http"))
+			t.Errorf("missing %s in\n%s", want, grepLines(out, "http_server"))
 		}
 	}
-	if !regexp.MustCompile(`ariadne_http_request_duration_seconds_bucket\{method="GET",route="/traces/:id",status="400",le="[^"]+"\} 1 # \{trace_id="` + incomingTrace + `"\}`).MatchString(out) {
+	if !regexp.MustCompile(`http_server_request_duration_seconds_bucket\{method="GET",route="/traces/:id",service="ariadne",status="400",le="[^"]+"\} 1 # \{trace_id="` + incomingTrace + `"\}`).MatchString(out) {
 		t.Errorf("no exemplar with the request's trace ID:\n%s", grepLines(out, `route="/traces/:id"`))
 	}
 	if strings.Contains(out, "/no/such") || strings.Contains(out, incomingTrace+`",status`) {
-		t.Errorf("a path became a label:\n%s", grepLines(out, "ariadne_http"))
+		t.Errorf("a path became a label:\n%s", grepLines(out, "http_server"))
 	}
 	if !strings.Contains(out, `route="unmatched"`) {
-		t.Errorf("an unmatched path is not counted as unmatched:\n%s", grepLines(out, "ariadne_http"))
+		t.Errorf("an unmatched path is not counted as unmatched:\n%s", grepLines(out, "http_server"))
 	}
 	if strings.Contains(a.logs.String(), "path=/metrics") {
 		t.Error("a scrape was logged at info level")

@@ -18,10 +18,12 @@ import (
 // Metrics are Ariadne's own, on a registry of their own (never the
 // default one, which any imported library may fill). Every label is from a
 // bounded set: route patterns, never paths; status codes; backend names;
-// cache names. The names start with ariadne_ so that in the demo's
-// Prometheus, which also scrapes the shop, the shop's
-// http_server_request_duration_seconds never mixes with Ariadne's.
-// A nil *Metrics records nothing.
+// cache names. The request histogram has the name and labels of the
+// services Ariadne looks at (OpenTelemetry's http.server.request.duration
+// as Prometheus names it, with service, route, method and status, as the
+// demo's shop writes it), so Ariadne is one service among them: its RED
+// graphs, "metrics for this service" from its own traces, /sampling. What
+// only Ariadne has starts with ariadne_. A nil *Metrics records nothing.
 type Metrics struct {
 	Registry      *prometheus.Registry
 	requests      *prometheus.HistogramVec
@@ -42,13 +44,17 @@ const (
 // out a slow backend (tens of seconds).
 var latencyBuckets = []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
 
-// NewMetrics registers Ariadne's metrics and the Go and process collectors.
-func NewMetrics() *Metrics {
+// NewMetrics registers Ariadne's metrics and the Go and process collectors;
+// service is the service label of the request histogram (service.name).
+func NewMetrics(service string) *Metrics {
 	m := &Metrics{
 		Registry: prometheus.NewRegistry(),
 		requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "ariadne_http_request_duration_seconds", Help: "Duration of the HTTP requests Ariadne served, by route pattern, method and status.",
-			Buckets: latencyBuckets,
+			// correlation/query.LatencyHistogram: that package imports
+			// datasources, which imports this one, so the name is
+			// written twice.
+			Name: "http_server_request_duration_seconds", Help: "Duration of the HTTP requests Ariadne served, by route pattern, method and status.",
+			Buckets: latencyBuckets, ConstLabels: prometheus.Labels{"service": service},
 		}, []string{"route", "method", "status"}),
 		backend: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "ariadne_backend_request_duration_seconds", Help: "Duration of Ariadne's calls to its backends (body read included), by backend and status class.",

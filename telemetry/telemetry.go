@@ -46,9 +46,11 @@ type Telemetry struct {
 }
 
 // Off is telemetry that exports nothing: a no-op tracer, the W3C
-// propagator and a registry of its own.
-func Off() *Telemetry {
-	return &Telemetry{Tracer: noop.NewTracerProvider(), Propagator: propagator(), Metrics: NewMetrics()}
+// propagator and a registry of its own, as service DefaultServiceName.
+func Off() *Telemetry { return off(DefaultServiceName) }
+
+func off(service string) *Telemetry {
+	return &Telemetry{Tracer: noop.NewTracerProvider(), Propagator: propagator(), Metrics: NewMetrics(service)}
 }
 
 func propagator() propagation.TextMapPropagator {
@@ -124,13 +126,13 @@ func SettingsFromEnv(getenv func(string) string) (Settings, error) {
 // Setup builds Ariadne's telemetry: Off() when s names no endpoint, else an
 // SDK tracer provider batching spans to it over OTLP/HTTP.
 func Setup(ctx context.Context, s Settings) (*Telemetry, error) {
-	t := Off()
-	if s.TracesEndpoint == "" {
-		return t, nil
-	}
 	endpoint, name := s.TracesEndpoint, s.ServiceName
 	if name == "" {
 		name = DefaultServiceName
+	}
+	t := off(name)
+	if endpoint == "" {
+		return t, nil
 	}
 	exp, err := otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(endpoint))
 	if err != nil {

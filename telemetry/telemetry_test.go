@@ -215,7 +215,7 @@ func TestTransportSpans(t *testing.T) {
 }
 
 func TestBackendErrorsCounted(t *testing.T) {
-	m := NewMetrics()
+	m := NewMetrics("ariadne")
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/down":
@@ -277,11 +277,11 @@ func TestLogHandlerAddsTraceAndSpanID(t *testing.T) {
 }
 
 func TestMetricLabelsBounded(t *testing.T) {
-	m := NewMetrics()
+	m := NewMetrics("ariadne")
 	m.ObserveRequest(context.Background(), "", "BREW", 418, time.Millisecond)
 	out := scrape(t, m)
-	if !strings.Contains(out, `ariadne_http_request_duration_seconds_count{method="OTHER",route="unmatched",status="418"} 1`) {
-		t.Errorf("an unknown method or unmatched route is not bounded:\n%s", grep(out, "ariadne_http"))
+	if !strings.Contains(out, `http_server_request_duration_seconds_count{method="OTHER",route="unmatched",service="ariadne",status="418"} 1`) {
+		t.Errorf("an unknown method or unmatched route is not bounded:\n%s", grep(out, "http_server"))
 	}
 	m.CacheLookup(CacheTrace, true)
 	m.CacheLookup(CacheTrace, false)

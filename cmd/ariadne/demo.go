@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/demo"
 )
 
@@ -167,7 +168,7 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 			fmt.Fprintf(stdout, "  in Jaeger:        %s/traces?%s\n", base, url.Values{"backend": {"jaeger"}, "service": {"payments"}, "errors": {"1"}, "build": {"1"}}.Encode())
 		}
 		fmt.Fprintf(stdout, "  their logs:       %s/logs?%s\n", base, url.Values{"q": {`{service_name="payments", level="error"}`}}.Encode())
-		self := url.Values{"q": {`histogram_quantile(0.99, sum by (le, route) (rate(ariadne_http_request_duration_seconds_bucket[1m])))`}, "from": {"now-15m"}, "to": {"now"}}
+		self := url.Values{"q": {query.LatencyQuery(query.Latency{Service: cfg.Telemetry.ServiceName})}, "from": {"now-15m"}, "to": {"now"}}
 		fmt.Fprintf(stdout, "  Ariadne itself:   %s/graph?%s\n", base, self.Encode())
 	})
 }

@@ -58,7 +58,7 @@ func TestServeExportsItsOwnTraces(t *testing.T) {
 	// The request is counted once its handler returns, which may be just
 	// after the client has read the whole page.
 	wants := []*regexp.Regexp{
-		regexp.MustCompile(`ariadne_http_request_duration_seconds_bucket\{method="GET",route="/investigations",status="200",le="[^"]+"\} 1 # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736"\}`),
+		regexp.MustCompile(`http_server_request_duration_seconds_bucket\{method="GET",route="/investigations",service="ariadne",status="200",le="[^"]+"\} 1 # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736"\}`),
 		regexp.MustCompile(`ariadne_backend_request_duration_seconds_bucket\{backend="postgres",status="ok",le="[^"]+"\} \d+ # \{trace_id="4bf92f3577b34da6a3ce929d0e0e4736"\}`),
 	}
 	var b []byte
@@ -135,7 +135,7 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		resp.Body.Close()
 		body = string(b)
 	}
-	if !strings.Contains(body, `ariadne_http_request_duration_seconds_count{method="GET",route="/healthz",status="200"} 1`) {
+	if !strings.Contains(body, `http_server_request_duration_seconds_count{method="GET",route="/healthz",service="ariadne",status="200"} 1`) {
 		t.Errorf("metrics listener lacks the main address's request:\n%s", body)
 	}
 }
@@ -179,4 +179,3 @@ func TestMetricsAddrConfig(t *testing.T) {
 		t.Errorf("OTLP over gRPC: %v", err)
 	}
 }
-

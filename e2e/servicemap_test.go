@@ -116,7 +116,7 @@ func TestServiceMapJourney(t *testing.T) {
 		t.Errorf("%s is not red on the map: %q", slowService, byName[slowService].Class)
 	}
 	for _, e := range [][2]string{{demo.Gateway, demo.Orders}, {demo.Orders, demo.Inventory}, {demo.Orders, demo.Payments}, {demo.Payments, demo.PaymentProvider}} {
-		label, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('svg.service-map a.map-edge[data-client="` + e[0] + `"][data-server="` + e[1] + `"] text.edge-label')?.textContent || ""`))
+		label, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('svg.service-map a.map-edge-label[data-client="` + e[0] + `"][data-server="` + e[1] + `"] text.edge-label')?.textContent || ""`))
 		if err != nil || !strings.Contains(label, "p99 ") {
 			t.Errorf("call %s → %s: label %q (%v)", e[0], e[1], label, err)
 		}
@@ -164,6 +164,7 @@ func TestServiceMapEdgeToTraces(t *testing.T) {
 	a := demoApp(t)
 	b := newBrowser(t)
 	sel := `svg.service-map a.map-edge[data-client="orders"][data-server="payments"]`
+	labelSel := `svg.service-map a.map-edge-label[data-client="orders"][data-server="payments"]`
 	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(3 * time.Second) {
 		openMap(t, b, a.URL)
 		if ok, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`!!document.querySelector('`+sel+`')`)); ok {
@@ -177,13 +178,13 @@ func TestServiceMapEdgeToTraces(t *testing.T) {
 	// arrow (labels of other calls may lie close by).
 	type pt struct{ X, Y float64 }
 	p, err := chromedp.Run(b.ctx, chromedp.Evaluate[*pt](`(() => {
-	  const a = document.querySelector('`+sel+`');
+	  const a = document.querySelector('`+sel+`'), label = document.querySelector('`+labelSel+`');
 	  a.scrollIntoView({block: "center"});
-	  for (const el of [a.querySelector("text.edge-label"), a.querySelector("path")]) {
+	  for (const [el, link] of [[label.querySelector("text"), label], [a.querySelector("path"), a]]) {
 	    const r = el.getBoundingClientRect();
 	    for (const f of [0.5, 0.3, 0.7, 0.1, 0.9]) {
 	      const x = r.x + r.width * f, y = r.y + r.height / 2;
-	      if (document.elementFromPoint(x, y)?.closest("a") === a) return {X: x, Y: y};
+	      if (document.elementFromPoint(x, y)?.closest("a") === link) return {X: x, Y: y};
 	    }
 	  }
 	  return null;

@@ -66,7 +66,7 @@ func TestHomeMapFromTracesWhenPrometheusIsDown(t *testing.T) {
 		!strings.Contains(href, "q=%7B+resource.service.name+%3D+%22gateway%22+%7D+%3E+%7B+resource.service.name+%3D+%22orders%22+%7D") {
 		t.Errorf("edge link %q", href)
 	}
-	if got := edge.Find("text.edge-label").Text(); got != "1 sampled · 0% · p99 94.0 ms" {
+	if got := m.Find(`a.map-edge-label[data-client="gateway"][data-server="orders"] text.edge-label`).Text(); got != "1 sampled · 0% · p99 94.0 ms" {
 		t.Errorf("edge label %q (as orders measured it)", got)
 	}
 	if got := m.Find(`a.map-node[data-service="orders"]`).AttrOr("href", ""); got != "/services/orders?from=now-1h&to=now" {

@@ -55,7 +55,7 @@ type GraphSize struct {
 // picture rather than a column.
 var (
 	TraceGraphSize = GraphSize{BoxW: GraphBoxW, BoxH: GraphBoxH, ColW: graphColW, RowH: graphRowH}
-	MapSize        = GraphSize{BoxW: 180, BoxH: 48, ColW: 340, RowH: 72, MaxRows: 10, LabelAt: 0.8}
+	MapSize        = GraphSize{BoxW: 180, BoxH: 48, ColW: 390, RowH: 72, MaxRows: 10, LabelAt: 0.8}
 )
 
 // LayoutServiceGraph places services (in the order given, which is the

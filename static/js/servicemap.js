@@ -7,7 +7,7 @@
   function wire(svg) {
     function light(name) {
       svg.classList.add("focus");
-      svg.querySelectorAll("a.map-edge").forEach(function (e) {
+      svg.querySelectorAll("a.map-edge, a.map-edge-label").forEach(function (e) {
         var on = e.dataset.client === name || e.dataset.server === name;
         e.classList.toggle("lit", on);
         if (on) {

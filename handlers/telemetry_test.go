@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
@@ -219,13 +222,21 @@ func TestMetricsOwnListenerLeavesMainAddress(t *testing.T) {
 // A panel that gives up is counted by who was slow.
 func TestPanelTimeoutsCounted(t *testing.T) {
 	hang := make(chan struct{})
-	t.Cleanup(func() { close(hang) })
-	a := newApp(t, Options{PanelTimeout: 100 * time.Millisecond, Backends: []Backend{
-		{Name: "Prometheus", Env: "PROMETHEUS", URL: "http://prom", Ready: func(context.Context) error { <-hang; return nil }},
-	}})
-	a.get(t, "/")
-	if m := a.get(t, "/metrics").Body.String(); !strings.Contains(m, `ariadne_panel_timeouts_total{source="Prometheus"} 1`) {
-		t.Errorf("panel timeout not counted:\n%s", grepLines(m, "ariadne_panel"))
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-hang:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(func() { close(hang); slow.Close() })
+	lc, err := loki.New(datasources.Config{URL: slow.URL, Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, Options{PanelTimeout: 100 * time.Millisecond, Loki: lc})
+	a.get(t, "/logs?q="+url.QueryEscape(`{service_name="orders"}`))
+	if m := a.get(t, "/metrics").Body.String(); !strings.Contains(m, `ariadne_panel_timeouts_total{source="Loki"} 2`) {
+		t.Errorf("the two Loki panels' timeouts not counted:\n%s", grepLines(m, "ariadne_panel"))
 	}
 }
 

@@ -15,10 +15,10 @@ import (
 const metricsPath = "/metrics"
 
 // observeRequests makes every request (but a scrape of /metrics) a server
-// span and a sample of the request-duration histogram, both keyed by the route pattern
-// ("GET /traces/:id"), never the path: paths carry trace IDs, and /s/
-// paths share tokens. It runs after Echo's routing (e.Use), so the pattern
-// is known before the span starts.
+// span and a sample of the request-duration histogram, both keyed by the
+// route pattern ("GET /traces/:id"), never the path: paths carry trace
+// IDs, and /s/ paths share tokens. It runs after Echo's routing (e.Use),
+// so the pattern is known before the span starts.
 //
 // The span is otelhttp's, fed a copy of the request whose path is
 // redacted as the request log redacts it and whose Pattern is the route:

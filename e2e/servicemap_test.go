@@ -143,6 +143,7 @@ func TestServiceMapJourney(t *testing.T) {
 	b.waitPath(t, "/services/"+slowService)
 	b.waitFor(t, `!!document.querySelector('section.panel-done[data-panel="Slowest traces"] a.trace-link')`)
 	b.waitFor(t, `!!document.querySelector('section.panel-done[data-panel="Latency (p99)"] svg.chart')`)
+	screenshot(t, b, "service")
 	href, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('section.panel-done[data-panel="Slowest traces"] a.trace-link').getAttribute("href")`))
 	if err != nil || !strings.HasPrefix(href, "/traces/") {
 		t.Fatalf("slowest trace link %q (%v)", href, err)

@@ -113,13 +113,16 @@ func LayoutSized(services []string, layer map[string]int, edges [][2]string, sz 
 		}
 		x1, y1 := a[0]+sz.BoxW, a[1]+sz.BoxH/2
 		x2, y2 := b[0], b[1]+sz.BoxH/2
-		if b[0] <= a[0] {
+		back := b[0] <= a[0]
+		if back {
 			x1, y1 = a[0]+sz.BoxW/2, a[1]+sz.BoxH
 			x2, y2 = b[0]+sz.BoxW/2, b[1]+sz.BoxH
 		}
 		mx := (x1 + x2) / 2
+		// A call back keeps its label in the middle, under the boxes it
+		// runs beneath.
 		lx, ly, end := mx-30, (y1+y2)/2-6, false
-		if t := sz.LabelAt; t > 0 {
+		if t := sz.LabelAt; t > 0 && !back {
 			// The curve's point at t (its control points share mx): the
 			// label ends there, just above the line.
 			u := 1 - t

@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -23,12 +25,8 @@ import (
 // longer is not one.
 const maxServiceName = 256
 
-// Service traces: one search each for the slowest and the failing, the
-// slowest ranked among serviceTraceSearch of the newest.
-const (
-	serviceTraceSearch = 100
-	serviceTraceShow   = 10
-)
+// serviceTraceShow is how many slowest and failing traces the page lists.
+const serviceTraceShow = 10
 
 // serviceName validates {name}: a UTF-8 service name without control
 // characters or slashes, at most maxServiceName bytes.
@@ -159,54 +157,102 @@ func (h *Handler) serviceOps(ctx context.Context, name string, r links.TimeRange
 	return panelOut{Body: views.ServiceOpsBody(v), State: strconv.Itoa(len(ops)) + " operations"}, nil
 }
 
-// serviceTraces lists the service's slowest traces (of its newest
-// serviceTraceSearch) or its newest failing ones, from the first trace
-// backend.
+// serviceTraces lists the service's slowest traces or its newest failing
+// ones, from the first trace backend. The slowest are searched in each
+// tenth of the range (a search answers the newest first: one search
+// would only see the last seconds of a busy service) and ranked by
+// duration.
 func (h *Handler) serviceTraces(ctx context.Context, name string, failed bool, r links.TimeRange, in views.MapInput) (panelOut, error) {
 	b, _ := h.searchBackend("")
 	f := query.TraceFilter{Service: name, ErrorsOnly: failed}
-	limit := serviceTraceSearch
-	if failed {
-		limit = serviceTraceShow
-	}
-	var sums []datasources.TraceSummary
 	var more string
+	var search func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error)
 	switch {
 	case b.Search != nil:
 		tq, err := f.Params()
 		if err != nil {
 			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
 		}
-		tq.Start, tq.End, tq.Limit = r.From, r.To, limit
-		res, err := b.Search.Search(ctx, tq)
-		if err != nil {
-			return panelOut{}, err
+		search = func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error) {
+			q := tq
+			q.Start, q.End, q.Limit = w.From, w.To, limit
+			res, err := b.Search.Search(ctx, q)
+			if err != nil {
+				return nil, err
+			}
+			return res.Traces, nil
 		}
-		sums = res.Traces
 		more = links.ServiceTraces(name, b.Name, failed, r)
 	case h.opt.Tempo != nil:
 		q, err := f.Build()
 		if err != nil {
 			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
 		}
-		res, err := h.opt.Tempo.Search(ctx, q, r.From, r.To, limit, 1)
-		if err != nil {
-			return panelOut{}, err
-		}
-		for _, t := range res.Traces {
-			sums = append(sums, t.Summary())
+		search = func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error) {
+			res, err := h.opt.Tempo.Search(ctx, q, w.From, w.To, limit, 1)
+			if err != nil {
+				return nil, err
+			}
+			out := make([]datasources.TraceSummary, len(res.Traces))
+			for i, t := range res.Traces {
+				out[i] = t.Summary()
+			}
+			return out, nil
 		}
 		more = links.TraceSearch(q, r)
 	default:
 		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured("tempo")
 	}
-	rows := views.BuildTraceResultRows(sums, nil, b.Name, r, h.now())
+	var sums []datasources.TraceSummary
 	empty := "No trace of it in this range."
 	if failed {
+		var err error
+		if sums, err = search(ctx, r, serviceTraceShow); err != nil {
+			return panelOut{}, err
+		}
 		empty = "No failing trace of it in this range."
 	} else {
+		var err error
+		if sums, err = slicedSearch(ctx, r, search); err != nil {
+			return panelOut{}, err
+		}
+	}
+	rows := views.BuildTraceResultRows(sums, nil, b.Name, r, h.now())
+	if !failed {
 		views.SortTraceResults(rows, "duration")
 	}
 	rows = rows[:min(len(rows), serviceTraceShow)]
 	return panelOut{Body: views.ServiceTracesBody(rows, more, empty), State: strconv.Itoa(len(rows)) + " shown"}, nil
+}
+
+// slicedSearch runs search in each tenth of r at once, serviceTraceShow
+// traces each, and merges what they found (once per trace). It fails only
+// when every slice failed.
+func slicedSearch(ctx context.Context, r links.TimeRange, search func(context.Context, links.TimeRange, int) ([]datasources.TraceSummary, error)) ([]datasources.TraceSummary, error) {
+	const slices = 10
+	step := r.To.Sub(r.From) / slices
+	got := make([][]datasources.TraceSummary, slices)
+	errs := make([]error, slices)
+	var wg sync.WaitGroup
+	for i := range slices {
+		w := links.TimeRange{From: r.From.Add(step * time.Duration(i)), To: r.From.Add(step * time.Duration(i+1))}
+		wg.Go(func() { got[i], errs[i] = search(ctx, w, serviceTraceShow) })
+	}
+	wg.Wait()
+	var out []datasources.TraceSummary
+	seen := map[string]bool{}
+	failedAll := true
+	for i := range got {
+		failedAll = failedAll && errs[i] != nil
+		for _, t := range got[i] {
+			if !seen[t.TraceID] {
+				seen[t.TraceID] = true
+				out = append(out, t)
+			}
+		}
+	}
+	if failedAll {
+		return nil, errs[0]
+	}
+	return out, nil
 }

@@ -24,6 +24,7 @@ func (h *Handler) mapPanels(c echo.Context, r links.TimeRange) []panel {
 		if err != nil {
 			return panelOut{}, err
 		}
+		in := in // each panel's own copy: they run at once
 		in.Map, in.Left = b.Map, b.Left
 		v := views.BuildServiceMap(in)
 		return panelOut{Body: views.ServiceMapBody(v), State: mapState(b.Map), StateClass: mapStateClass(b.Map)}, nil

@@ -270,17 +270,11 @@ func defaultConfig() Config {
 	}
 }
 
-// flagName turns ARIADNE_ADDR into ariadne-addr; a few settings have a
-// shorter flag (shortFlags).
+// flagName turns ARIADNE_ADDR into ariadne-addr (CONVENTIONS.md: flags are
+// the variables in lower case with dashes).
 func flagName(env string) string {
-	if f, ok := shortFlags[env]; ok {
-		return f
-	}
 	return strings.ReplaceAll(strings.ToLower(env), "_", "-")
 }
-
-// shortFlags are flags not spelled after their variable.
-var shortFlags = map[string]string{"ARIADNE_METRICS_ADDR": "metrics-addr"}
 
 // parseConfig reads args (without the subcommand) and env. Every bad value
 // is reported on its own line, named as the user wrote it.

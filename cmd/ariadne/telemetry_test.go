@@ -147,7 +147,7 @@ func TestMetricsAddrConfig(t *testing.T) {
 		want string
 	}{
 		{nil, map[string]string{"ARIADNE_METRICS_ADDR": "127.0.0.1:9464"}, "127.0.0.1:9464"},
-		{[]string{"--metrics-addr", "127.0.0.1:9465"}, map[string]string{"ARIADNE_METRICS_ADDR": "127.0.0.1:9464"}, "127.0.0.1:9465"},
+		{[]string{"--ariadne-metrics-addr", "127.0.0.1:9465"}, map[string]string{"ARIADNE_METRICS_ADDR": "127.0.0.1:9464"}, "127.0.0.1:9465"},
 		{nil, map[string]string{}, ""},
 	} {
 		tt.env["DATABASE_URL"] = "postgres://ariadne@127.0.0.1:5432/ariadne"
@@ -156,7 +156,7 @@ func TestMetricsAddrConfig(t *testing.T) {
 			t.Errorf("%v %v: MetricsAddr %q, %v; want %q", tt.args, tt.env, c.MetricsAddr, err, tt.want)
 		}
 	}
-	c, err := parseConfig([]string{"--metrics-addr", "127.0.0.1:9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d",
+	c, err := parseConfig([]string{"--ariadne-metrics-addr", "127.0.0.1:9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d",
 		"OTEL_EXPORTER_OTLP_ENDPOINT": "https://collector:4318/?token=s3cr3t", "OTEL_SERVICE_NAME": "ariadne-eu"}), io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -170,8 +170,8 @@ func TestMetricsAddrConfig(t *testing.T) {
 	if strings.Contains(lines, "s3cr3t") {
 		t.Error("config check prints the endpoint's query")
 	}
-	_, err = parseConfig([]string{"--metrics-addr", "9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d"}), io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "--metrics-addr") {
+	_, err = parseConfig([]string{"--ariadne-metrics-addr", "9464"}, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d"}), io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--ariadne-metrics-addr") {
 		t.Errorf("a bad address: %v", err)
 	}
 	_, err = parseConfig(nil, envOf(map[string]string{"DATABASE_URL": "postgres://a@h/d", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4317"}), io.Discard)

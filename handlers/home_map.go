@@ -25,8 +25,10 @@ func (h *Handler) mapPanels(c echo.Context, r links.TimeRange) []panel {
 			return panelOut{}, err
 		}
 		in := in // each panel's own copy: they run at once
-		in.Map, in.Left = b.Map, b.Left
-		v := views.BuildServiceMap(in)
+		// A copy: the other panel reads in at the same time.
+		mi := in
+		mi.Map, mi.Left = b.Map, b.Left
+		v := views.BuildServiceMap(mi)
 		return panelOut{Body: views.ServiceMapBody(v), State: mapState(b.Map), StateClass: mapStateClass(b.Map)}, nil
 	}}, {Title: "Hidden dependencies", Backend: "The service map's sources", Load: func(ctx context.Context) (panelOut, error) {
 		// The previous day is read while the map is built.

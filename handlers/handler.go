@@ -110,6 +110,10 @@ type Handler struct {
 	now func() time.Time
 	// sharePages caches rendered share pages (see share_cache.go).
 	sharePages sharePages
+	// maps and previous share service maps and their previous days
+	// between pages (startMap, previousEdges).
+	maps     reused[builtMap]
+	previous reused[previous]
 	// traces keeps the traces pages were rendered from, for their
 	// fragments (see trace_cache.go).
 	recent recentTraces

@@ -32,25 +32,14 @@ func (h *Handler) mapPanels(c echo.Context, r links.TimeRange) []panel {
 		return panelOut{Body: views.ServiceMapBody(v), State: mapState(b.Map), StateClass: mapStateClass(b.Map)}, nil
 	}}, {Title: "Hidden dependencies", Backend: "The service map's sources", Load: func(ctx context.Context) (panelOut, error) {
 		// The previous day is read while the map is built.
-		type prev struct {
-			pairs    [][2]string
-			sources  []string
-			compared bool
-		}
-		pc := make(chan prev, 1)
-		go func() {
-			p, s, ok := h.previousEdges(ctx, r.From)
-			pc <- prev{p, s, ok}
-		}()
+		pf := h.previousEdges(ctx, r.From)
 		b, err := f.wait(ctx)
 		if err != nil {
 			return panelOut{}, err
 		}
-		var p prev
-		select {
-		case p = <-pc:
-		case <-ctx.Done():
-			return panelOut{}, ctx.Err()
+		p, err := pf.wait(ctx)
+		if err != nil {
+			return panelOut{}, err
 		}
 		hid := b.Map.FindHidden(p.pairs, p.compared)
 		hin := views.HiddenInput{MapInput: in, Hidden: hid, Previous: p.sources}

@@ -37,39 +37,28 @@ type builtMap struct {
 	Left int
 }
 
-// mapFuture is a map being built; panels wait for it within their own
-// deadline.
-type mapFuture struct {
-	done chan struct{}
-	m    builtMap
-}
+// mapReuse is how long a built map serves every page of the same window
+// (to the nearest mapReuse): the home page is opened by many at once.
+const mapReuse = 15 * time.Second
 
-func (f *mapFuture) wait(ctx context.Context) (builtMap, error) {
-	select {
-	case <-f.done:
-		return f.m, nil
-	case <-ctx.Done():
-		return builtMap{}, ctx.Err()
-	}
-}
-
-// startMap builds the map of w in the background. Each source is asked
-// in parallel within most of a panel's time, so a slow one is given up on
-// while the panels still have time to draw what the others gave.
-func (h *Handler) startMap(ctx context.Context, w servicemap.Window) *mapFuture {
-	f := &mapFuture{done: make(chan struct{})}
-	go func() {
-		defer close(f.done)
-		// The request's context: a visitor who leaves stops the sources.
+// startMap builds the map of w in the background, or hands out the one
+// built or being built for the same window. Each source is asked in
+// parallel within most of a panel's time, so a slow one is given up on
+// while the panels still have time to draw what the others gave. The
+// build does not end with the request that started it: others may be
+// waiting for it.
+func (h *Handler) startMap(ctx context.Context, w servicemap.Window) *future[builtMap] {
+	key := w.From.Truncate(mapReuse).String() + "|" + w.To.Truncate(mapReuse).String()
+	ctx = context.WithoutCancel(ctx)
+	return h.maps.get(key, h.now(), mapReuse, func() builtMap {
 		ctx, cancel := context.WithTimeout(ctx, h.opt.PanelTimeout*3/4)
 		defer cancel()
 		m := h.buildMap(ctx, w)
 		m.JudgeAll()
 		left := m.Limit(servicemap.MaxNodes)
 		m.Sort()
-		f.m = builtMap{Map: m, Left: left}
-	}()
-	return f
+		return builtMap{Map: m, Left: left}
+	})
 }
 
 // buildMap asks every configured source at once and merges them from the
@@ -314,12 +303,30 @@ func (h *Handler) mapSample(ctx context.Context, from, to time.Time) ([]*datasou
 	return out, b.Display, firstErr
 }
 
-// previousEdges are the calls seen in the day before from, from every
+// previousEdges are the calls seen in the day before from (shared for a
+// minute by every page that asks), from every
 // source that can say: the service graph's metrics, Jaeger's
 // dependencies and a trace sample of that day (the only one that sees
 // calls to uninstrumented peers). compared is false when none answered
 // with anything.
-func (h *Handler) previousEdges(ctx context.Context, from time.Time) (pairs [][2]string, sources []string, compared bool) {
+func (h *Handler) previousEdges(ctx context.Context, from time.Time) *future[previous] {
+	ctx = context.WithoutCancel(ctx)
+	return h.previous.get(from.Truncate(time.Minute).String(), h.now(), time.Minute, func() previous {
+		ctx, cancel := context.WithTimeout(ctx, h.opt.PanelTimeout*3/4)
+		defer cancel()
+		pairs, sources, compared := h.loadPreviousEdges(ctx, from)
+		return previous{pairs, sources, compared}
+	})
+}
+
+// previous is the day before a map's range, as previousEdges found it.
+type previous struct {
+	pairs    [][2]string
+	sources  []string
+	compared bool
+}
+
+func (h *Handler) loadPreviousEdges(ctx context.Context, from time.Time) (pairs [][2]string, sources []string, compared bool) {
 	var mu sync.Mutex
 	add := func(p [][2]string, what string) {
 		mu.Lock()

@@ -97,7 +97,7 @@ func TestJaegerTagSampler(t *testing.T) {
 func TestJaegerForStrategies(t *testing.T) {
 	var jo jaegerrun.Options
 	jaegerFor(SamplingTail, &jo)
-	if len(jo.Processors) != 1 || jo.Processors[0].Name != "tail_sampling" || jo.RemoteSampling != nil {
+	if len(jo.Processors) != 1 || jo.Processors[0].Name != "tail_sampling" {
 		t.Fatalf("tail: %+v", jo)
 	}
 	for _, want := range []string{"decision_wait: 5s", "type: status_code", "status_codes: [ERROR]", "threshold_ms: 1000", "sampling_percentage: 5"} {
@@ -107,7 +107,7 @@ func TestJaegerForStrategies(t *testing.T) {
 	}
 	jo = jaegerrun.Options{}
 	jaegerFor(SamplingAdaptive, &jo)
-	if len(jo.Processors) != 0 || jo.RemoteSampling != nil {
+	if len(jo.Processors) != 0 {
 		t.Errorf("adaptive runs in a collector of its own, not in Jaeger v2: %+v", jo)
 	}
 	if a := adaptiveSettings(); a.TargetSamplesPerSecond != AdaptiveTarget || a.CalculationInterval != AdaptiveInterval {
@@ -115,7 +115,7 @@ func TestJaegerForStrategies(t *testing.T) {
 	}
 	jo = jaegerrun.Options{}
 	jaegerFor(SamplingHead, &jo)
-	if len(jo.Processors) != 0 || jo.RemoteSampling != nil {
+	if len(jo.Processors) != 0 {
 		t.Errorf("head needs no Jaeger: %+v", jo)
 	}
 }

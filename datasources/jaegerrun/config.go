@@ -2,7 +2,6 @@ package jaegerrun
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -10,20 +9,14 @@ import (
 // config is Jaeger's collector configuration: receivers → (extra
 // processors) → batch → memory storage, and the query extension over the
 // same storage. Ports: query HTTP, query gRPC, OTLP gRPC, OTLP HTTP,
-// Zipkin, health, and remote sampling's HTTP and gRPC; metrics is the
+// Zipkin and health; metrics is the
 // prometheus exporter's address with SpanMetrics. Its own telemetry is off
 // (no port 8888 to collide on).
-func config(p [8]string, o Options, metrics string) string {
+func config(p [6]string, o Options, metrics string) string {
 	var procNames []string
 	var procs strings.Builder
 	processors := o.Processors
 	extensions := "jaeger_storage, jaeger_query, healthcheckv2"
-	remote := ""
-	if a := o.RemoteSampling; a != nil {
-		processors = append(processors, Processor{Name: "adaptive_sampling"})
-		extensions += ", remote_sampling"
-		remote = remoteSamplingYAML(*a, p[6], p[7])
-	}
 	for _, pr := range processors {
 		procNames = append(procNames, pr.Name)
 		if pr.YAML == "" {
@@ -76,7 +69,7 @@ extensions:
       mem:
         memory:
           max_traces: 100000
-%sreceivers:
+receivers:
   otlp:
     protocols:
       grpc:
@@ -91,7 +84,7 @@ processors:
 exporters:
   jaeger_storage_exporter:
     trace_storage: mem
-%s%s`, extensions, strings.Join(procNames, ", "), strings.Join(exporters, ", "), spanPipes, p[5], p[0], p[1], remote, p[2], p[3], p[4], procs.String(), forward.String(), spanParts)
+%s%s`, extensions, strings.Join(procNames, ", "), strings.Join(exporters, ", "), spanPipes, p[5], p[0], p[1], p[2], p[3], p[4], procs.String(), forward.String(), spanParts)
 }
 
 // spanMetricsYAML is the span-metrics side of the configuration: a
@@ -126,33 +119,6 @@ connectors:
       enabled: true
 `, addr, flush)
 	return pipelines, parts
-}
-
-// remoteSamplingYAML is the remote_sampling extension with adaptive
-// strategies kept in the memory store, its zero settings left out.
-func remoteSamplingYAML(a AdaptiveSampling, httpAddr, grpcAddr string) string {
-	var b strings.Builder
-	b.WriteString("  remote_sampling:\n    adaptive:\n      sampling_store: mem\n")
-	num := func(k string, v float64) {
-		if v > 0 {
-			fmt.Fprintf(&b, "      %s: %s\n", k, strconv.FormatFloat(v, 'g', -1, 64))
-		}
-	}
-	dur := func(k string, d time.Duration) {
-		if d > 0 {
-			fmt.Fprintf(&b, "      %s: %s\n", k, d)
-		}
-	}
-	num("target_samples_per_second", a.TargetSamplesPerSecond)
-	num("initial_sampling_probability", a.InitialSamplingProbability)
-	num("min_sampling_probability", a.MinSamplingProbability)
-	dur("calculation_interval", a.CalculationInterval)
-	dur("calculation_delay", a.CalculationDelay)
-	if a.AggregationBuckets > 0 {
-		fmt.Fprintf(&b, "      aggregation_buckets: %d\n", a.AggregationBuckets)
-	}
-	fmt.Fprintf(&b, "    http:\n      endpoint: %s\n    grpc:\n      endpoint: %s\n", httpAddr, grpcAddr)
-	return b.String()
 }
 
 func indent(s, pre string) string {

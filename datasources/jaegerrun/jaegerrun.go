@@ -69,14 +69,6 @@ type Options struct {
 	// exported to (the exporter appends /v1/traces): Jaeger as the
 	// collector in front of another backend.
 	ForwardTo []string
-	// RemoteSampling, when set, turns on the remote_sampling extension
-	// with adaptive strategies, computed by an adaptive_sampling
-	// processor (added to the pipeline) from the root spans' sampler
-	// tags and kept in the memory store; SDKs fetch them from SamplingURL.
-	// In one v1.76 process the extension never serves what the processor
-	// computes, only the initial probability (AdaptiveVersion says why):
-	// StartAdaptive runs adaptive sampling that adapts.
-	RemoteSampling *AdaptiveSampling
 	// SpanMetrics, when set, adds the spanmetrics connector over every
 	// span received, exported for Prometheus to scrape at MetricsURL.
 	SpanMetrics *SpanMetrics
@@ -89,9 +81,9 @@ type Options struct {
 	Output io.Writer
 }
 
-// AdaptiveSampling is the remote_sampling extension's adaptive strategy
-// (Jaeger's adaptive.Options, by their YAML keys; StartAdaptive passes
-// them as v1's --sampling.* flags); zeros keep Jaeger's
+// AdaptiveSampling is Jaeger's adaptive strategy (its adaptive.Options,
+// by their v2 YAML keys; StartAdaptive passes them to the v1 collector as
+// its --sampling.* settings); zeros keep Jaeger's
 // defaults, which suit production (a one-minute calculation, two minutes'
 // delay) rather than a demo.
 type AdaptiveSampling struct {
@@ -130,10 +122,6 @@ type Jaeger struct {
 	OTLPGRPC string
 	// ZipkinURL is the Zipkin receiver's base URL (POST /api/v2/spans).
 	ZipkinURL string
-	// SamplingURL is the remote sampling endpoint
-	// (http://host:port/sampling, asked with ?service=), with
-	// RemoteSampling; "" otherwise.
-	SamplingURL string
 	// MetricsURL is the prometheus exporter's scrape URL
 	// (http://host:port/metrics) with SpanMetrics; "" otherwise.
 	MetricsURL string
@@ -179,7 +167,7 @@ func Start(ctx context.Context, opts Options) (*Jaeger, error) {
 }
 
 func (j *Jaeger) launch(ctx context.Context, bin string) error {
-	var ports [8]string // query http, query grpc, otlp grpc, otlp http, zipkin, health, sampling http, sampling grpc
+	var ports [6]string // query http, query grpc, otlp grpc, otlp http, zipkin, health
 	for i := range ports {
 		a, err := childproc.FreeAddr("127.0.0.1:0")
 		if err != nil {
@@ -196,9 +184,6 @@ func (j *Jaeger) launch(ctx context.Context, bin string) error {
 		metrics, j.MetricsURL = a, "http://"+a+"/metrics"
 	}
 	j.QueryURL, j.OTLPGRPC, j.OTLPHTTP, j.ZipkinURL = "http://"+ports[0], ports[2], "http://"+ports[3], "http://"+ports[4]
-	if j.opts.RemoteSampling != nil {
-		j.SamplingURL = "http://" + ports[6] + "/sampling"
-	}
 	cfg := config(ports, j.opts, metrics)
 	path := filepath.Join(j.Dir, "config.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {

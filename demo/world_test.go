@@ -264,9 +264,13 @@ func TestSampling(t *testing.T) {
 		if !ok {
 			t.Fatalf("exemplar without trace_id: %v", e.Labels)
 		}
-		if _, err := c.tempo.Trace(ctx, id, time.Time{}, time.Time{}); err != nil {
-			t.Errorf("exemplar %s (%s) does not resolve: %v", id, e.SeriesLabels["service"], err)
-		}
+		// Prometheus may scrape a request's exemplar before the SDK's
+		// batcher has exported its spans: the newest are given a few
+		// seconds.
+		eventually(t, 10*time.Second, "exemplar "+id+" ("+e.SeriesLabels["service"]+") resolves", func() error {
+			_, err := c.tempo.Trace(ctx, id, time.Time{}, time.Time{})
+			return err
+		})
 	}
 	t.Logf("%d exemplars, all resolved", len(ex))
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/quality"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/correlation/trace"
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/views"
 )
 
@@ -46,29 +47,55 @@ func (h *Handler) baselinePanel(t *trace.TraceTree, from TraceBackend) panel {
 		// rootName); Jaeger and Zipkin search by service and operation,
 		// which a child span may match, so their traces are checked here.
 		f := query.TraceFilter{RootService: root.Service(), RootName: root.Name}
-		s, err := h.sampleTraces(ctx, from, f, w, defaultSampleTraces)
+		// A failed request is compared with the ones that succeeded: when
+		// failures are common (an outage), failing traces like it would
+		// make its timeout the baseline's p99, and nothing unusual. Twice
+		// the sample is fetched, as some of it fails too.
+		failed := root.Status == datasources.StatusError
+		limit := defaultSampleTraces
+		if failed {
+			limit *= 2
+		}
+		s, err := h.sampleTraces(ctx, from, f, w, limit)
 		if err != nil {
 			return panelOut{}, err
 		}
-		similar := make([]*trace.TraceTree, 0, len(s.Traces))
+		var similar, failing []*trace.TraceTree
 		for _, tr := range s.Traces {
 			if !f.Matches(tr) {
 				continue
 			}
-			similar = append(similar, trace.BuildTree(tr, false))
+			sim := trace.BuildTree(tr, false)
+			if failed && tr.ID != t.Trace.ID && rootFailed(sim) {
+				failing = append(failing, sim)
+				continue
+			}
+			similar = append(similar, sim)
 			if tr.ID != t.Trace.ID && len(cw.Choices) < 10 {
-				sim := similar[len(similar)-1]
 				cw.Choices = append(cw.Choices, views.Link{URL: tr.ID, Label: views.SimilarTraceLabel(sim)})
 			}
 		}
-		p := views.BuildBaselinePanel(t, baseline.Compare(t, similar), views.BaselineInput{Backend: from.Name,
-			Similar: "same root service and operation, within 30 min of this one"})
+		how := "same root service and operation, within 30 min of this one"
+		switch {
+		case failed && len(similar) > baseline.MinTraces: // the open trace is among them
+			how = "that succeeded, with the " + how
+		case failed && len(failing) > 0:
+			similar = append(similar, failing...)
+			how += "; too few of them succeeded to leave the failing ones out"
+		}
+		p := views.BuildBaselinePanel(t, baseline.Compare(t, similar), views.BaselineInput{Backend: from.Name, Similar: how})
 		state := "too few to judge"
 		if p.Judged {
 			state = views.Plural(len(p.Unusual)+p.MoreUnusual, "unusual span")
 		}
 		return panelOut{Body: views.BaselineBody(p, cw), State: state}, nil
 	}}
+}
+
+// rootFailed reports whether a trace's request failed: its first root
+// span's status is an error.
+func rootFailed(t *trace.TraceTree) bool {
+	return len(t.Roots) > 0 && t.Nodes[t.Roots[0]].Span.Status == datasources.StatusError
 }
 
 // qualityPanel checks the trace's spans against the span quality rules.

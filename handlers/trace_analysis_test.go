@@ -65,3 +65,32 @@ func TestQualityPanelBoundsHugeTraces(t *testing.T) {
 		t.Errorf("quality sample %q", txt)
 	}
 }
+
+// TestFailedTraceIsComparedWithSucceededOnes: in an outage most checkouts
+// time out like the open one; compared with all of them its 800 ms charge
+// is the baseline itself. A failed trace is compared with the similar
+// traces that succeeded, and the page says so.
+func TestFailedTraceIsComparedWithSucceededOnes(t *testing.T) {
+	failedRoot := func(td *tracepb.TracesData) *tracepb.TracesData {
+		td.ResourceSpans[0].ScopeSpans[0].Spans[0].Status = &tracepb.Status{Code: tracepb.Status_STATUS_CODE_ERROR}
+		return td
+	}
+	data := []*tracepb.TracesData{failedRoot(checkoutLike(traceHex, 800))}
+	for i := range 8 {
+		data = append(data, failedRoot(checkoutLike(fmt.Sprintf("%032x", 0xbad0+i), 800)))
+		data = append(data, checkoutLike(fmt.Sprintf("%032x", 0xabc0+i), 30+uint64(i)))
+	}
+	a := newTraceApp(t, data...)
+	cmp := doc(t, a.get(t, "/traces/"+traceHex)).Find(`#trace-logs section.panel-done[data-panel="Compared with similar traces"]`)
+	if note := cmp.Find("p.muted").First().Text(); !strings.Contains(note, "Compared with 8 similar traces (that succeeded") {
+		t.Errorf("note %q", note)
+	}
+	if first := cmp.Find(".unusual li").First().Text(); !strings.Contains(first, "POST /charge") || !strings.Contains(first, "×") {
+		t.Errorf("most unusual span %q (panel %q)", first, cmp.Text())
+	}
+	for _, o := range cmp.Find("datalist option").EachIter() {
+		if v := o.AttrOr("value", ""); strings.HasSuffix(v[:len(v)-1], "bad") {
+			t.Errorf("a failing trace %s offered to compare with", v)
+		}
+	}
+}

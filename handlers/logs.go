@@ -171,7 +171,6 @@ func (h *Handler) fetchTraceWindow(ctx context.Context, id string) (w links.Time
 	return links.TraceWindow(tr.Extent()), true
 }
 
-// formHidden keeps the window and trace of the page in the query form.
 // narrowLogs answers a field value's button (where=, see views.Narrowed):
 // the same page, its query narrowed to that value, from its first page.
 // A value that does not apply leaves the query as it was.
@@ -190,6 +189,7 @@ func narrowLogs(c echo.Context, params url.Values, where string) error {
 	return c.Redirect(http.StatusSeeOther, links.LogsWith(next))
 }
 
+// formHidden keeps the window and trace of the page in the query form.
 func formHidden(qp url.Values) []views.Hidden {
 	var out []views.Hidden
 	for _, k := range []string{"from", "to", "trace_id", "span_id", "labels"} {

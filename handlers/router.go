@@ -21,8 +21,8 @@ func (h *Handler) Router() *echo.Echo {
 
 	// Outermost first: the request ID exists before anything logs, the
 	// span and the request metrics wrap everything after (the logger's
-	// lines carry the span), the logger sees the final status, and recovery turns a panic into an
-	// error for the error handler.
+	// lines carry the span), the logger sees the final status, and
+	// recovery turns a panic into an error for the error handler.
 	e.Use(requestID)
 	e.Use(h.observeRequests())
 	e.Use(h.logRequests)

@@ -91,7 +91,12 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	v.StartAgo = text.FormatAgo(start, in.Now)
 	total := t.EndNs - t.StartNs
 	v.Duration = text.FormatDuration(time.Duration(total))
-	sd := sampling.OfTrace(tr)
+	var sd sampling.Decision
+	if len(t.Roots) > 0 {
+		sd = sampling.OfTraceFrom(tr, t.Nodes[t.Roots[0]].Span)
+	} else {
+		sd = sampling.OfTrace(tr)
+	}
 	v.Sampling, v.SamplingSource = sd.Summary(), sd.Source
 
 	link := pageLink(tr.ID, opt)

@@ -97,48 +97,66 @@ func OfTrace(tr *datasources.Trace) Decision {
 	if tr == nil || len(tr.Spans) == 0 {
 		return Decision{}
 	}
-	root := rootOf(tr.Spans)
-	var d Decision
-	order := make([]int, 0, len(tr.Spans))
-	order = append(order, root)
+	return OfTraceFrom(tr, &tr.Spans[rootOf(tr.Spans)])
+}
+
+// OfTraceFrom is OfTrace for a trace whose root is known (the trace
+// tree's): the root is read first, then the other spans in one pass that
+// stops once nothing further can change the answer. A million-span trace
+// that says nothing is one pass, with no index of its spans.
+func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
+	var (
+		th, jd       Decision
+		thOK, jdOK   bool
+		policy       string
+		thresholdSet = func() bool { return thOK && th.Known() }
+	)
+	look := func(s *datasources.Span) {
+		if !thOK {
+			if t, err := ThresholdOf(s.TraceState); err == nil {
+				th, thOK = FromThreshold(t), true
+			}
+		}
+		if !thresholdSet() && !jdOK {
+			jd, jdOK = jaegerTagsOf(s.Attributes)
+		}
+		if policy == "" {
+			policy = tailPolicyOf(s)
+		}
+	}
+	look(root)
 	for i := range tr.Spans {
-		if i != root {
-			order = append(order, i)
-		}
-	}
-	for _, i := range order {
-		if th, err := ThresholdOf(tr.Spans[i].TraceState); err == nil {
-			d = FromThreshold(th)
+		if thresholdSet() && policy != "" {
 			break
 		}
-	}
-	if !d.Known() {
-		for _, i := range order {
-			s := &tr.Spans[i]
-			if jd, ok := jaegerTagsOf(s.Attributes); ok {
-				d = jd
-				break
-			}
+		if s := &tr.Spans[i]; s != root {
+			look(s)
 		}
 	}
-	for _, i := range order {
-		s := &tr.Spans[i]
-		if p, ok := datasources.Attr(s.ScopeAttributes, TagTailPolicy); ok && p != "" {
-			d.Policy = p
-			break
-		}
-		if p, ok := datasources.Attr(s.Attributes, TagTailPolicy); ok && p != "" {
-			d.Policy = p
-			break
-		}
-		if s.Resource != nil {
-			if p, ok := datasources.Attr(s.Resource.Attributes, TagTailPolicy); ok && p != "" {
-				d.Policy = p
-				break
-			}
-		}
+	d := th
+	if !thresholdSet() && jdOK {
+		d = jd
 	}
+	d.Policy = policy
 	return d
+}
+
+// tailPolicyOf is the tail sampling policy a span records, on its scope
+// (where the collector's tail_sampling processor writes it), its own
+// attributes or its resource's; "" for none.
+func tailPolicyOf(s *datasources.Span) string {
+	if p, ok := datasources.Attr(s.ScopeAttributes, TagTailPolicy); ok && p != "" {
+		return p
+	}
+	if p, ok := datasources.Attr(s.Attributes, TagTailPolicy); ok && p != "" {
+		return p
+	}
+	if s.Resource != nil {
+		if p, ok := datasources.Attr(s.Resource.Attributes, TagTailPolicy); ok && p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // jaegerTagsOf reads a span's sampler tags under Jaeger's names or the

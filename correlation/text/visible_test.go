@@ -1,6 +1,7 @@
 package text
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -50,6 +51,33 @@ func BenchmarkVisibleClean(b *testing.B) {
 	for b.Loop() {
 		if Visible(s) != s {
 			b.Fatal("changed")
+		}
+	}
+}
+
+// firstInvisible's eight-byte steps find what a byte-by-byte scan finds:
+// every byte value at every offset of a 20-byte printable string.
+func TestFirstInvisibleWordsAgreeWithBytes(t *testing.T) {
+	slow := func(s string) int {
+		for i, r := range s {
+			if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") || r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && invisible(r) {
+				return i
+			}
+		}
+		return -1
+	}
+	base := "abcdefghijklmnopqrst"
+	for c := 0; c < 256; c++ {
+		for at := range len(base) {
+			s := base[:at] + string([]byte{byte(c)}) + base[at+1:]
+			if got, want := firstInvisible(s), slow(s); got != want {
+				t.Fatalf("byte %#x at %d: %d, want %d", c, at, got, want)
+			}
+		}
+	}
+	for _, s := range []string{"", "short", "exactly8", "héllo wörld, long enough", "zero\u200bwidth after eight", "ok\tand\nnewlines are fine here"} {
+		if got, want := firstInvisible(s), slow(s); got != want {
+			t.Errorf("%q: %d, want %d", s, got, want)
 		}
 	}
 }

@@ -180,25 +180,8 @@ func (h *Handler) nodeMetrics(ctx context.Context, cfg servicemap.Metrics, w ser
 			continue
 		}
 		r := servicemap.NodeResults{Rate: rate.Series}
-		var errs [3]error
-		var wg sync.WaitGroup
-		for i, p := range []struct {
-			q   string
-			dst *[]datasources.Series
-		}{{q.Errors, &r.Errors}, {q.P99, &r.P99}, {q.Mean, &r.Mean}} {
-			wg.Go(func() {
-				res, err := h.opt.Prometheus.QueryRange(ctx, p.q, w.From, w.To, w.Step)
-				if err == nil {
-					*p.dst = res.Series
-				}
-				errs[i] = err
-			})
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return nil, "", err
-			}
+		if err := h.rangeQueries(ctx, w, []rangeQuery{{q.Errors, &r.Errors}, {q.P99, &r.P99}, {q.Mean, &r.Mean}}); err != nil {
+			return nil, "", err
 		}
 		label := sm.ServiceLabel
 		if service != "" {
@@ -209,6 +192,35 @@ func (h *Handler) nodeMetrics(ctx context.Context, cfg servicemap.Metrics, w ser
 	return nil, "", nil
 }
 
+// rangeQuery is one PromQL range query and where its series go.
+type rangeQuery struct {
+	expr string
+	dst  *[]datasources.Series
+}
+
+// rangeQueries runs qs over w at once, each answer into its dst; the
+// first error (in qs' order) is the answer.
+func (h *Handler) rangeQueries(ctx context.Context, w servicemap.Window, qs []rangeQuery) error {
+	errs := make([]error, len(qs))
+	var wg sync.WaitGroup
+	for i, q := range qs {
+		wg.Go(func() {
+			res, err := h.opt.Prometheus.QueryRange(ctx, q.expr, w.From, w.To, w.Step)
+			if err == nil {
+				*q.dst = res.Series
+			}
+			errs[i] = err
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // edgeMetrics reads the service graph's edges.
 func (h *Handler) edgeMetrics(ctx context.Context, g servicemap.ServiceGraph, w servicemap.Window) (*servicemap.Map, error) {
 	q := g.EdgeQueries(w)
@@ -217,25 +229,8 @@ func (h *Handler) edgeMetrics(ctx context.Context, g servicemap.ServiceGraph, w 
 		return &servicemap.Map{}, err
 	}
 	r := servicemap.EdgeResults{Rate: rate.Series}
-	var errs [2]error
-	var wg sync.WaitGroup
-	for i, p := range []struct {
-		q   string
-		dst *[]datasources.Series
-	}{{q.Errors, &r.Errors}, {q.P99, &r.P99}} {
-		wg.Go(func() {
-			res, err := h.opt.Prometheus.QueryRange(ctx, p.q, w.From, w.To, w.Step)
-			if err == nil {
-				*p.dst = res.Series
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	if err := h.rangeQueries(ctx, w, []rangeQuery{{q.Errors, &r.Errors}, {q.P99, &r.P99}}); err != nil {
+		return nil, err
 	}
 	return servicemap.FromEdgeMetrics(r, g), nil
 }

@@ -121,7 +121,7 @@ func TestServiceMapJourney(t *testing.T) {
 		t.Errorf("%s is not red on the map: %q", slowService, byName[slowService].Class)
 	}
 	for _, e := range [][2]string{{demo.Gateway, demo.Orders}, {demo.Orders, demo.Inventory}, {demo.Orders, demo.Payments}, {demo.Payments, demo.PaymentProvider}} {
-		label, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('svg.service-map a.map-edge-label[data-client="` + e[0] + `"][data-server="` + e[1] + `"] text.edge-label')?.textContent || ""`))
+		label, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`document.querySelector('svg.service-map a.map-edge-label[data-client="`+e[0]+`"][data-server="`+e[1]+`"] text.edge-label')?.textContent || ""`))
 		if err != nil || !strings.Contains(label, "p99 ") {
 			t.Errorf("call %s → %s: label %q (%v)", e[0], e[1], label, err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -61,89 +60,52 @@ func (h *Handler) startMap(ctx context.Context, w servicemap.Window) *future[bui
 	})
 }
 
-// buildMap asks every configured source at once and merges them from the
-// most preferred down: span metrics for the nodes, service-graph metrics,
-// then Jaeger's dependencies, then the trace sample for the edges (and
-// for the nodes when no metrics answered). A source that fails or has
-// nothing says so in Source.Problems and the others still draw.
+// buildMap asks every configured source at once, then has
+// servicemap.Assemble merge them from the most preferred down. Errors
+// reach the map's text in the user's words (replyTo).
 func (h *Handler) buildMap(ctx context.Context, w servicemap.Window) *servicemap.Map {
 	var (
-		wg                    sync.WaitGroup
-		nodes, edges, deps    *servicemap.Map
-		sample                *servicemap.Map
-		nodesErr, edgesErr    error
-		depsErr, sampleErr    error
-		nodesFrom, sampleFrom string
-		sampled               int
+		wg                 sync.WaitGroup
+		nodesErr, edgesErr error
+		depsErr, sampleErr error
 	)
 	cfg := h.opt.ServiceMap.WithDefaults()
-	if h.opt.Prometheus != nil {
-		wg.Go(func() { nodes, nodesFrom, nodesErr = h.nodeMetrics(ctx, cfg, w, "") })
-		wg.Go(func() { edges, edgesErr = h.edgeMetrics(ctx, cfg.ServiceGraph, w) })
+	f := servicemap.Fetched{
+		Prometheus: h.opt.Prometheus != nil,
+		Names:      cfg,
+		Jaeger:     h.opt.Dependencies != nil,
+		PerSlice:   mapSamplePerSlice,
 	}
-	if h.opt.Dependencies != nil {
+	if f.Prometheus {
+		wg.Go(func() { f.SpanMetrics, f.SpanMetricsFrom, nodesErr = h.nodeMetrics(ctx, cfg, w, "") })
+		wg.Go(func() { f.ServiceGraph, edgesErr = h.edgeMetrics(ctx, cfg.ServiceGraph, w) })
+	}
+	if f.Jaeger {
 		wg.Go(func() {
 			var ds []jaeger.Dependency
 			if ds, depsErr = h.opt.Dependencies.Dependencies(ctx, w.To, w.To.Sub(w.From)); depsErr == nil {
-				deps = servicemap.FromDependencies(convertDeps(ds), w.To.Sub(w.From))
+				f.Dependencies = servicemap.FromDependencies(convertDeps(ds), w.To.Sub(w.From))
 			}
 		})
 	}
 	wg.Go(func() {
 		var trs []*datasources.Trace
-		trs, sampleFrom, sampleErr = h.mapSample(ctx, w.From, w.To)
-		sampled = len(trs)
-		sample = servicemap.FromTraces(trs, w)
+		trs, f.SampleFrom, sampleErr = h.mapSample(ctx, w.From, w.To)
+		f.Sampled = len(trs)
+		f.Sample = servicemap.FromTraces(trs, w)
 	})
 	wg.Wait()
+	f.SpanMetricsErr, f.ServiceGraphErr = userMessage(nodesErr), userMessage(edgesErr)
+	f.DependenciesErr, f.SampleErr = userMessage(depsErr), userMessage(sampleErr)
+	return servicemap.Assemble(f)
+}
 
-	m := &servicemap.Map{}
-	src := &m.Source
-	problem := func(who string, err error) {
-		src.Problems = append(src.Problems, who+": "+replyTo(err).Message)
+// userMessage is err as a panel would say it, "" for none.
+func userMessage(err error) string {
+	if err == nil {
+		return ""
 	}
-	switch {
-	case h.opt.Prometheus == nil:
-		src.Problems = append(src.Problems, "Prometheus is not configured: no span or service-graph metrics.")
-	case nodesErr != nil:
-		problem("Span metrics from Prometheus", nodesErr)
-	case nodes == nil:
-		src.Problems = append(src.Problems, "Prometheus has no span metrics ("+spanMetricNames(cfg)+").")
-	default:
-		m.Merge(nodes)
-		src.Nodes = append(src.Nodes, "span metrics ("+nodesFrom+")")
-	}
-	switch {
-	case h.opt.Prometheus == nil:
-	case edgesErr != nil:
-		problem("Service-graph metrics from Prometheus", edgesErr)
-	case len(edges.Edges) == 0:
-		src.Problems = append(src.Problems, "Prometheus has no service-graph metrics ("+cfg.ServiceGraph.Requests+").")
-	default:
-		m.Merge(edges)
-		src.Edges = append(src.Edges, "service-graph metrics ("+cfg.ServiceGraph.Requests+")")
-	}
-	switch {
-	case h.opt.Dependencies == nil:
-	case depsErr != nil:
-		problem("Jaeger's dependencies", depsErr)
-	case len(deps.Edges) > 0:
-		m.Merge(deps)
-		src.Edges = append(src.Edges, "Jaeger's dependencies (call rates)")
-	}
-	if sampleErr != nil {
-		problem("The trace sample", sampleErr)
-	}
-	if sampled > 0 {
-		m.Merge(sample)
-		src.SampleTraces = sampled
-		what := "a sample of " + strconv.Itoa(sampled) + " traces from " + sampleFrom + ", " + "up to " + strconv.Itoa(mapSamplePerSlice) + " from each tenth of the range"
-		src.Edges = append(src.Edges, what)
-		if len(src.Nodes) == 0 {
-			src.Nodes = append(src.Nodes, what)
-		}
-	}
-	return m
+	return replyTo(err).Message
 }
 
 func convertDeps(ds []jaeger.Dependency) []servicemap.Dependency {
@@ -152,87 +114,6 @@ func convertDeps(ds []jaeger.Dependency) []servicemap.Dependency {
 		out[i] = servicemap.Dependency{Parent: d.Parent, Child: d.Child, Calls: d.CallCount}
 	}
 	return out
-}
-
-func spanMetricNames(cfg servicemap.Metrics) string {
-	s := ""
-	for i, sm := range cfg.SpanMetrics {
-		if i > 0 {
-			s += " or "
-		}
-		s += sm.Calls
-	}
-	return s
-}
-
-// nodeMetrics asks each span-metrics writer's rate in turn (the first
-// with series wins), then that writer's errors, p99 and mean together.
-// service narrows to one service's operations. A nil map means no writer
-// has data.
-func (h *Handler) nodeMetrics(ctx context.Context, cfg servicemap.Metrics, w servicemap.Window, service string) (*servicemap.Map, string, error) {
-	for _, sm := range cfg.SpanMetrics {
-		q := sm.NodeQueries(w, service)
-		rate, err := h.opt.Prometheus.QueryRange(ctx, q.Rate, w.From, w.To, w.Step)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(rate.Series) == 0 {
-			continue
-		}
-		r := servicemap.NodeResults{Rate: rate.Series}
-		if err := h.rangeQueries(ctx, w, []rangeQuery{{q.Errors, &r.Errors}, {q.P99, &r.P99}, {q.Mean, &r.Mean}}); err != nil {
-			return nil, "", err
-		}
-		label := sm.ServiceLabel
-		if service != "" {
-			label = sm.SpanLabel
-		}
-		return servicemap.FromNodeMetrics(r, label, w.Step.Milliseconds()), sm.Name + ": " + sm.Calls, nil
-	}
-	return nil, "", nil
-}
-
-// rangeQuery is one PromQL range query and where its series go.
-type rangeQuery struct {
-	expr string
-	dst  *[]datasources.Series
-}
-
-// rangeQueries runs qs over w at once, each answer into its dst; the
-// first error (in qs' order) is the answer.
-func (h *Handler) rangeQueries(ctx context.Context, w servicemap.Window, qs []rangeQuery) error {
-	errs := make([]error, len(qs))
-	var wg sync.WaitGroup
-	for i, q := range qs {
-		wg.Go(func() {
-			res, err := h.opt.Prometheus.QueryRange(ctx, q.expr, w.From, w.To, w.Step)
-			if err == nil {
-				*q.dst = res.Series
-			}
-			errs[i] = err
-		})
-	}
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// edgeMetrics reads the service graph's edges.
-func (h *Handler) edgeMetrics(ctx context.Context, g servicemap.ServiceGraph, w servicemap.Window) (*servicemap.Map, error) {
-	q := g.EdgeQueries(w)
-	rate, err := h.opt.Prometheus.QueryRange(ctx, q.Rate, w.From, w.To, w.Step)
-	if err != nil || len(rate.Series) == 0 {
-		return &servicemap.Map{}, err
-	}
-	r := servicemap.EdgeResults{Rate: rate.Series}
-	if err := h.rangeQueries(ctx, w, []rangeQuery{{q.Errors, &r.Errors}, {q.P99, &r.P99}}); err != nil {
-		return nil, err
-	}
-	return servicemap.FromEdgeMetrics(r, g), nil
 }
 
 // mapSample is the map's trace sample of [from, to] from the first trace

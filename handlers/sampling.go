@@ -3,9 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
-	"math"
 	"net/http"
-	"sort"
 	"sync"
 	"time"
 
@@ -104,66 +102,16 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 	if errReq != nil {
 		return nil, errReq
 	}
-	byService := map[string]*views.SamplingService{}
-	var names []string
-	for _, s := range reqs.Series {
-		name := s.Labels["service"]
-		if name == "" {
-			continue
+	series := func(r *prometheus.Result) []datasources.Series {
+		if r == nil {
+			return nil
 		}
-		svc := &views.SamplingService{Counts: sampling.ServiceCounts{Service: name}, StepMs: step.Milliseconds()}
-		for _, pt := range s.Points {
-			svc.EndsMs = append(svc.EndsMs, pt.TMs)
-			v := pt.V
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				v = 0
-			}
-			svc.Requests = append(svc.Requests, v)
-			svc.Counts.Requests += v
-		}
-		byService[name] = svc
-		names = append(names, name)
+		return r.Series
 	}
-	sort.Strings(names)
-	if errs != nil {
-		for _, s := range errs.Series {
-			if svc := byService[s.Labels["service"]]; svc != nil {
-				for _, pt := range s.Points {
-					if !math.IsNaN(pt.V) && !math.IsInf(pt.V, 0) {
-						svc.Counts.Errors += pt.V
-					}
-				}
-			}
-		}
-	}
-	// Requests by operation, named as root spans are: "GET /api/orders/{id}".
-	opRequests := map[string]map[string]float64{}
-	if ops != nil {
-		for _, s := range ops.Series {
-			name, method, route := s.Labels["service"], s.Labels["method"], s.Labels["route"]
-			if byService[name] == nil || method == "" || route == "" {
-				continue
-			}
-			if opRequests[name] == nil {
-				opRequests[name] = map[string]float64{}
-			}
-			for _, pt := range s.Points {
-				if !math.IsNaN(pt.V) && !math.IsInf(pt.V, 0) {
-					opRequests[name][method+" "+route] += pt.V
-				}
-			}
-		}
-	}
-	exemplarIDs := map[string][]string{}
-	for _, e := range exs {
-		name := e.SeriesLabels["service"]
-		if byService[name] == nil || len(exemplarIDs[name]) >= samplingExemplars {
-			continue
-		}
-		if id, ok := links.ExemplarTraceID(e.Labels, h.opt.ExemplarTraceLabel); ok {
-			exemplarIDs[name] = append(exemplarIDs[name], id)
-		}
-	}
+	measured := sampling.Metrics{
+		Requests: reqs.Series, Errors: series(errs), Ops: series(ops),
+		Exemplars: exs, TraceLabels: h.opt.ExemplarTraceLabel, MaxExemplars: samplingExemplars,
+	}.Services()
 
 	unsaid := tempoSearchUnsaid
 	if b.Search != nil {
@@ -172,14 +120,16 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 	sem := make(chan struct{}, samplingSearchers)
 	var mu sync.Mutex
 	var firstErr error
-	for _, name := range names {
-		svc := byService[name]
+	out := make([]views.SamplingService, len(measured))
+	for i, m := range measured {
+		out[i] = views.SamplingService{Counts: m.Counts, EndsMs: m.EndsMs, StepMs: step.Milliseconds(), Requests: m.Requests}
+		svc, name := &out[i], m.Counts.Service
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
 			kept, capped, err := h.keptTraces(ctx, b, query.TraceFilter{Service: name}, r)
 			errKept, errCapped, err2 := h.keptTraces(ctx, b, query.TraceFilter{Service: name, ErrorsOnly: true}, r)
-			found := h.existsMany(ctx, exemplarIDs[name], r)
+			found := h.existsMany(ctx, m.ExemplarTraces, r)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil || err2 != nil {
@@ -199,7 +149,7 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 				}
 			}
 			svc.Kept = sampling.Bin(starts, svc.EndsMs, svc.StepMs)
-			svc.Ops, svc.OpsCapped = sampling.Operations(roots, opRequests[name]), capped
+			svc.Ops, svc.OpsCapped = sampling.Operations(roots, m.Ops), capped
 			svc.StandsFor = views.TraceRequestCount(kept, unsaid)
 			for _, ok := range found {
 				svc.Counts.ExemplarsChecked++
@@ -216,10 +166,6 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 			return nil, de
 		}
 		return nil, firstErr
-	}
-	out := make([]views.SamplingService, 0, len(names))
-	for _, name := range names {
-		out = append(out, *byService[name])
 	}
 	return out, nil
 }

@@ -34,7 +34,13 @@ func BenchmarkLogsDecode(b *testing.B) {
 	}
 }
 
-func BenchmarkLogsPage(b *testing.B) {
+// BenchmarkLogsPage renders as /logs does: each line's tables are left
+// for when it is opened (Lazy). BenchmarkLogsPageExpanded writes them
+// inline, as /logs did before and the trace page and context still do.
+func BenchmarkLogsPage(b *testing.B)         { benchLogsPage(b, true) }
+func BenchmarkLogsPageExpanded(b *testing.B) { benchLogsPage(b, false) }
+
+func benchLogsPage(b *testing.B, lazy bool) {
 	body := logsBody(b)
 	h := New(Options{})
 	b.Cleanup(h.Close)
@@ -47,8 +53,8 @@ func BenchmarkLogsPage(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		// As /logs renders them: each field a link that narrows the query.
-		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true})
+		// As /logs renders them: each field a button that narrows the query.
+		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: lazy})
 		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
 			b.Fatal(err)
 		}

@@ -25,16 +25,14 @@ const (
 // strictly before, the line's own nanosecond, strictly after; so lines
 // sharing the timestamp are all shown and none twice.
 func (h *Handler) logContext(c echo.Context) error {
-	stream := c.QueryParam("stream")
-	ts, err := strconv.ParseInt(c.QueryParam("ts"), 10, 64)
-	if err != nil || !strings.HasPrefix(stream, "{") || !strings.HasSuffix(stream, "}") {
-		return echo.NewHTTPError(http.StatusBadRequest, `show context needs stream={label="value", …} and ts=<unix ns> of a line`)
+	stream, at, err := lineAddress(c, "show context")
+	if err != nil {
+		return err
 	}
 	if h.opt.Loki == nil {
 		return datasources.NotConfigured(loki.Backend)
 	}
 	ctx := c.Request().Context()
-	at := time.Unix(0, ts)
 	get := func(ctx context.Context, q loki.Query) ([]datasources.LogLine, error) {
 		q.Expr = stream
 		res, err := h.opt.Loki.QueryRange(ctx, q)
@@ -77,4 +75,15 @@ func (h *Handler) logContext(c echo.Context) error {
 	p.Styles = []string{"css/logs.css"}
 	p.Scripts = []string{"js/logs.js"}
 	return render(c, http.StatusOK, views.LogContextPage(p, v))
+}
+
+// lineAddress reads the stream and time a line's links give
+// (links.LogContext, links.LogLine): what is refused says what for.
+func lineAddress(c echo.Context, what string) (stream string, at time.Time, err error) {
+	stream = c.QueryParam("stream")
+	ts, err := strconv.ParseInt(c.QueryParam("ts"), 10, 64)
+	if err != nil || !strings.HasPrefix(stream, "{") || !strings.HasSuffix(stream, "}") {
+		return "", time.Time{}, echo.NewHTTPError(http.StatusBadRequest, what+` needs stream={label="value", …} and ts=<unix ns> of a line`)
+	}
+	return stream, time.Unix(0, ts), nil
 }

@@ -34,8 +34,10 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	zone := req.zone
 	out := views.LogLines{Warnings: pg.Warnings, Wrap: req.params.Get("wrap") == "1", Pretty: req.params.Get("pretty") == "1",
 		WrapURL: toggledURL(req.params, "wrap"), PrettyURL: toggledURL(req.params, "pretty")}
-	// On the logs page a field's value narrows the query to it.
-	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty})
+	// On the logs page a field's value narrows the query to it. A line's
+	// tables are fetched when it is opened (most of a row's markup, for
+	// the few lines anyone opens), unless its JSON was asked indented.
+	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty, Lazy: !out.Pretty})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {

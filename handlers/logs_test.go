@@ -93,7 +93,9 @@ func TestLogsPage(t *testing.T) {
 	if got := pay.Find(".t").Text(); got != logBase.Add(20*time.Millisecond).Format("15:04:05.000") {
 		t.Errorf("time %q (UTC without a tz cookie)", got)
 	}
-	// Expanded: parsed fields (JSON and logfmt), stream labels.
+	// Expanded: parsed fields (JSON and logfmt), stream labels, fetched
+	// when the line is opened (the page links to them).
+	first, pay = f.openLine(t, first), f.openLine(t, pay)
 	fields := pay.Find("table.fields").First().Text()
 	for _, want := range []string{"msgcharge failed", "span_id00000000000000b2"} {
 		if !strings.Contains(strings.Join(strings.Fields(fields), ""), strings.ReplaceAll(want, " ", "")) {
@@ -132,6 +134,72 @@ func TestLogsPage(t *testing.T) {
 	}
 	if st := vol.Find(".state").Text(); st != "3 lines" {
 		t.Errorf("volume state %q", st)
+	}
+}
+
+// openLine fetches a line's tables as logs.js does when the line is
+// opened: the fragment of the page its link leads to.
+func (f *logsFixture) openLine(t *testing.T, row *goquery.Selection) *goquery.Selection {
+	t.Helper()
+	page := row.Find(".logbody > .line-fields > a").AttrOr("href", "")
+	src := links.LogLineFields(page)
+	if src == "" {
+		t.Fatalf("a line's tables at %q, its page %q", src, page)
+	}
+	w := f.app.get(t, src)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s", src, w.Code, w.Body)
+	}
+	return doc(t, w).Selection
+}
+
+// TestLogLinePage: a line's page (where its link leads without
+// JavaScript) shows it opened with its tables, and its field values
+// narrow the query it was listed by, over a window around it; a line
+// Loki no longer has is a 404 that says so, a bad address a 400.
+func TestLogLinePage(t *testing.T) {
+	f := newLogsApp(t, Options{})
+	f.push(t, "payments", "error", lokitest.Entry{Time: logBase, Line: jsonLine("payments", "error", "charge failed", traceHex, "00000000000000b2")},
+		lokitest.Entry{Time: logBase, Line: jsonLine("payments", "error", "same nanosecond", traceHex, "00000000000000b3")})
+	q := `{service_name="payments"} | json`
+	d := doc(t, f.app.get(t, "/logs?q="+url.QueryEscape(q)+"&"+window()))
+	row := panelOf(d, "Lines").Find(".logline").FilterFunction(func(_ int, r *goquery.Selection) bool {
+		return strings.Contains(r.Find(".msg").Text(), "same nanosecond")
+	})
+	href := row.Find(".line-fields a").AttrOr("href", "")
+	if href == "" {
+		t.Fatalf("no link to the line among %q", panelOf(d, "Lines").Text())
+	}
+	w := f.app.get(t, href)
+	if w.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s", href, w.Code, w.Body)
+	}
+	p := doc(t, w)
+	line := p.Find("details.logline[open]")
+	if line.Length() != 1 || !strings.Contains(line.Find("table.fields").First().Text(), "same nanosecond") || strings.Contains(line.Text(), "charge failed") {
+		t.Fatalf("the line's page shows %q", line.Text())
+	}
+	btn := line.Find(`table.fields button[name="where"]`).First()
+	form := p.Find("form#" + btn.AttrOr("form", "") + `[action="/logs"]`)
+	if form.Find(`input[name="q"]`).AttrOr("value", "") != q || form.Find(`input[name="from"]`).AttrOr("value", "") == "" {
+		t.Errorf("the page's field buttons narrow %q over %q", form.Find(`input[name="q"]`).AttrOr("value", ""), form.Find(`input[name="from"]`).AttrOr("value", ""))
+	}
+	msg := line.Find(`table.fields button[name="where"]`).FilterFunction(func(_ int, b *goquery.Selection) bool { return b.Text() == "same nanosecond" })
+	submit := url.Values{"q": {q}, "from": {form.Find(`input[name="from"]`).AttrOr("value", "")}, "where": {msg.AttrOr("value", "")}}
+	next, _ := url.Parse(f.app.get(t, "/logs?"+submit.Encode()).Header().Get("Location"))
+	if got := next.Query().Get("q"); got != q+` | msg="same nanosecond"` {
+		t.Errorf("a parsed field narrows %q to %q", q, got)
+	}
+	u, _ := url.Parse(href)
+	gone := u.Query()
+	gone.Set("h", "nosuchline")
+	if w := f.app.get(t, links.LogLinePath+"?"+gone.Encode()); w.Code != http.StatusNotFound || !strings.Contains(w.Body.String(), "no longer has this line") {
+		t.Errorf("a line Loki does not have: %d", w.Code)
+	}
+	bad := u.Query()
+	bad.Set("ts", "soon")
+	if w := f.app.get(t, links.LogLineFieldsPath+"?"+bad.Encode()); w.Code != http.StatusBadRequest {
+		t.Errorf("a bad time: %d", w.Code)
 	}
 }
 

@@ -86,12 +86,16 @@ type LogRow struct {
 	SpanID               string // the span the line belongs to, when it says
 	SpanURL              string
 	ContextURL           string
-	Labels               []KV
-	Metadata             []KV
-	Fields               []KV
-	Highlight            bool // the line a context view is about
-	Offset               string
-	PinRef               string // URL-encoded pin fields for this line, "" when pinning is off
+	// FieldsURL, for a row built Lazy, is the line's page with its fields,
+	// labels and metadata (links.LogLine), in place of their tables.
+	FieldsURL string
+	Labels    []KV
+	Metadata  []KV
+	Fields    []KV
+	Highlight bool // the line a context view is about
+	Open      bool // drawn opened (a line's own page)
+	Offset    string
+	PinRef    string // URL-encoded pin fields for this line, "" when pinning is off
 }
 
 // LogDiagnosis says why a trace's logs came back empty: what was tried
@@ -118,6 +122,17 @@ type LogContext struct {
 	Rows    []LogRow
 	Before  int
 	After   int
+	BackURL string
+}
+
+// LogLineView is one line's page (GET /logs/line): the line opened with
+// its tables, under a query form (hidden) its field values narrow.
+type LogLineView struct {
+	Stream  string
+	At      string
+	Row     LogRow
+	Query   string   // the logs page's query, which a field value narrows
+	Hidden  []Hidden // the window the narrowed query runs over
 	BackURL string
 }
 

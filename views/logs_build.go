@@ -48,6 +48,11 @@ type LogRowsInput struct {
 	Query  string
 	// Pretty asks for JSON lines indented in their expanded view.
 	Pretty bool
+	// Lazy leaves a line's field, label and metadata tables out of its
+	// expanded view, which links to them instead (FieldsURL): most of a
+	// row's markup, for the few lines anyone opens. Only lines of a known
+	// stream can be found again; the others keep their tables.
+	Lazy bool
 }
 
 // BuildLogRows turns lines into rows: inert text, level and service,
@@ -61,6 +66,7 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	// decoder names each line's stream), not once per line.
 	type streamInfo struct {
 		context       func(tsNs int64, hash string) string // nil without a selector
+		line          func(tsNs int64, hash string) string // nil unless Lazy
 		labels        []KV
 		svc, svcClass string
 	}
@@ -78,6 +84,9 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			}
 			if selector != "" {
 				si.context = links.LogContextIn(selector)
+				if in.Lazy {
+					si.line = links.LogLineIn(in.Query, selector)
+				}
 			}
 			if l.Stream != "" {
 				streams[l.Stream] = si
@@ -120,27 +129,45 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		if si.context != nil {
 			// "show context": the line's stream and time, and a hash of
 			// its text to mark it among lines of the same nanosecond.
-			r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
+			hash := LineHash(l.Line)
+			r.ContextURL = si.context(l.TimeNs, hash)
+			if si.line != nil {
+				r.FieldsURL = si.line(l.TimeNs, hash)
+			}
 		}
-		r.Labels = si.labels
-		r.Metadata = sortedKV(l.StructuredMetadata)
-		if len(l.Parsed) > 0 {
-			r.Fields = sortedKV(l.Parsed)
-		} else if len(l.Line) <= 64<<10 {
+		lazy := r.FieldsURL != ""
+		if !lazy {
+			r.Labels = si.labels
+			r.Metadata = sortedKV(l.StructuredMetadata)
+		}
+		switch {
+		case len(l.Parsed) > 0:
+			if !lazy {
+				r.Fields = sortedKV(l.Parsed)
+			}
+		case len(l.Line) <= 64<<10:
 			fields := logline.ParseFields(clean)
+			r.Message, r.MessageRest, _ = summary(fields)
+			if !lazy {
+				r.Fields = make([]KV, len(fields))
+				for j, f := range fields {
+					r.Fields[j] = KV{Key: f.Key, Value: f.Value}
+				}
+			}
+		}
+		if narrow {
+			// Loki's parsed labels and our own parse alike: the query
+			// narrowed by the parser the line's shape calls for.
 			parser := "logfmt"
 			if strings.HasPrefix(strings.TrimSpace(clean), "{") {
 				parser = "json"
 			}
-			r.Fields = make([]KV, len(fields))
-			for j, f := range fields {
-				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
-				if narrow && strings.IndexByte(f.Key, '=') < 0 {
+			for j := range r.Fields {
+				if strings.IndexByte(r.Fields[j].Key, '=') < 0 {
 					// A key holding = could not be told from its value.
 					r.Fields[j].Narrow = parser
 				}
 			}
-			r.Message, r.MessageRest, _ = summary(fields)
 		}
 		rows[i] = r
 	}

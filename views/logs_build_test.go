@@ -10,6 +10,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -246,4 +247,50 @@ func TestLineHashIsFNV1a(t *testing.T) {
 			t.Errorf("LineHash(%q) = %s, want %s", s, got, want)
 		}
 	}
+}
+
+// TestLazyRowsLinkTheirTables: on the logs page (Lazy) a line of a known
+// stream links to its tables instead of carrying them, and still reads
+// message first; a line of no stream or labels cannot be found again and
+// keeps them. Built in full, the same lines' fields narrow the query,
+// Loki's parsed labels too.
+func TestLazyRowsLinkTheirTables(t *testing.T) {
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
+	q := `{service_name="gateway"} | json`
+	lines := []datasources.LogLine{
+		{TimeNs: at, Labels: map[string]string{"service_name": "gateway"}, Stream: `{service_name="gateway"}`,
+			Line: `{"msg":"checkout","user":"u-1"}`, StructuredMetadata: map[string]string{"trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}},
+		{TimeNs: at + 1, Labels: map[string]string{"service_name": "gateway"}, Stream: `{service_name="gateway"}`,
+			Line: `{"msg":"parsed by Loki"}`, Parsed: map[string]string{"msg": "parsed by Loki"}},
+		{TimeNs: at + 2, Line: `{"msg":"no stream"}`}, // from a snapshot: no labels
+	}
+	lazy := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Query: q, Narrow: true, Lazy: true, Deriver: logline.MustDefaultDeriver()})
+	if want := links.LogLine(q, lines[0].Stream, at, LineHash(lines[0].Line)); lazy[0].FieldsURL != want {
+		t.Errorf("lazy row links %q, want %q", lazy[0].FieldsURL, want)
+	}
+	if r := lazy[0]; r.Fields != nil || r.Labels != nil || r.Metadata != nil || r.Message != "checkout" || r.MessageRest != "user=u-1" {
+		t.Errorf("lazy row: fields %v labels %v metadata %v, message %q %q", r.Fields, r.Labels, r.Metadata, r.Message, r.MessageRest)
+	}
+	if r := lazy[2]; r.FieldsURL != "" || len(r.Fields) != 1 {
+		t.Errorf("a line of no stream: %q, %d fields", r.FieldsURL, len(r.Fields))
+	}
+	html := rowHTML(t, lazy[0])
+	if !strings.Contains(html, `<p class="line-fields"><a href="`+strings.ReplaceAll(lazy[0].FieldsURL, "&", "&amp;")+`">`) || strings.Contains(html, "<table") {
+		t.Errorf("lazy row's markup: %s", html)
+	}
+
+	full := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Query: q, Narrow: true, Deriver: logline.MustDefaultDeriver()})
+	for i, r := range full[:2] {
+		if r.FieldsURL != "" || len(r.Fields) == 0 || r.Fields[0].Narrow != "json" {
+			t.Errorf("full row %d: %q, fields %+v", i, r.FieldsURL, r.Fields)
+		}
+	}
+	if m := full[0].Metadata; len(m) != 1 || m[0].Key != "trace_id" {
+		t.Errorf("full row's metadata %v", m)
+	}
+}
+
+func rowHTML(t *testing.T, r LogRow) string {
+	t.Helper()
+	return string(appendLogRow(nil, &r))
 }

@@ -49,7 +49,11 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 	if r.Highlight {
 		b = append(b, " hl"...)
 	}
-	b = append(b, `" id="`...)
+	b = append(b, '"')
+	if r.Open {
+		b = append(b, " open"...)
+	}
+	b = append(b, ` id="`...)
 	b = appendEscaped(b, r.ID)
 	b = append(b, `" data-span="`...)
 	b = appendEscaped(b, r.SpanID)
@@ -147,10 +151,32 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = append(b, `">Pin line</button>`...)
 	}
 	b = append(b, `</p>`...)
+	if r.FieldsURL != "" {
+		// Built Lazy: a link to the line's page, which logs.js swaps for
+		// the tables themselves (that page's fragment, links.LogLineFields)
+		// when the line is opened.
+		b = append(b, `<p class="line-fields"><a href="`...)
+		b = appendEscaped(b, r.FieldsURL)
+		b = append(b, `">Fields, labels and metadata</a></p>`...)
+	} else {
+		b = appendFieldTables(b, r)
+	}
+	return append(b, `</div></details>`...)
+}
+
+func appendFieldTables(b []byte, r *LogRow) []byte {
 	b = appendFieldTable(b, "Fields", r.Fields)
 	b = appendFieldTable(b, "Stream labels", r.Labels)
-	b = appendFieldTable(b, "Structured metadata", r.Metadata)
-	return append(b, `</div></details>`...)
+	return appendFieldTable(b, "Structured metadata", r.Metadata)
+}
+
+// LogLineFields is a line's field, label and metadata tables alone: the
+// fragment a lazily built row (LogRowsInput.Lazy) fetches when opened.
+func LogLineFields(r LogRow) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		_, err := w.Write(appendFieldTables(nil, &r))
+		return err
+	})
 }
 
 func appendFieldTable(b []byte, title string, kvs []KV) []byte {

@@ -18,6 +18,8 @@ const (
 	TracesPath         = "/traces"
 	LogsPath           = "/logs"
 	LogContextPath     = "/logs/context"
+	LogLinePath        = "/logs/line"
+	LogLineFieldsPath  = "/logs/line/fields"
 	LogsLivePath       = "/logs/live"
 	InvestigationsPath = "/investigations"
 	PinsPath           = "/pins"
@@ -157,13 +159,45 @@ func LogContext(selector string, tsNs int64, hash string) string {
 }
 
 // LogContextIn is LogContext for the lines of one stream, its selector
-// escaped once: this runs for every line of a logs page. The URL is
-// written by hand, its parameters in url.Values.Encode's (sorted) order.
+// escaped once: this runs for every line of a logs page.
 func LogContextIn(selector string) func(tsNs int64, hash string) string {
-	mid := "&stream=" + url.QueryEscape(selector) + "&ts="
+	return lineURL(LogContextPath, "", selector)
+}
+
+// LogLine is one line's page, with its fields, labels and metadata, as
+// the logs page's query q (which parsed those fields) finds it: the line
+// at tsNs in stream selector, told from the others of its nanosecond by
+// hash. LogLineFields is the same as a fragment, for a line opened in
+// place.
+func LogLine(q, selector string, tsNs int64, hash string) string {
+	return LogLineIn(q, selector)(tsNs, hash)
+}
+
+// LogLineIn is LogLine for the lines of one stream and query.
+func LogLineIn(q, selector string) func(tsNs int64, hash string) string {
+	return lineURL(LogLinePath, q, selector)
+}
+
+// LogLineFields is the fragment of LogLine's fields (its path swapped).
+func LogLineFields(lineURL string) string {
+	if rest, ok := strings.CutPrefix(lineURL, LogLinePath+"?"); ok {
+		return LogLineFieldsPath + "?" + rest
+	}
+	return ""
+}
+
+// lineURL builds path?h=&q=&stream=&ts= for a line, with the parts that
+// do not change from line to line escaped once. The URL is written by
+// hand, its parameters in url.Values.Encode's (sorted) order.
+func lineURL(path, q, selector string) func(tsNs int64, hash string) string {
+	mid := ""
+	if q != "" {
+		mid = "&q=" + url.QueryEscape(q)
+	}
+	mid += "&stream=" + url.QueryEscape(selector) + "&ts="
 	return func(tsNs int64, hash string) string {
-		b := make([]byte, 0, len(LogContextPath)+3+len(hash)+len(mid)+20)
-		b = append(b, LogContextPath+"?h="...)
+		b := make([]byte, 0, len(path)+3+len(hash)+len(mid)+20)
+		b = append(b, path+"?h="...)
 		b = append(b, url.QueryEscape(hash)...) // base 36: copied as it is
 		b = append(b, mid...)
 		b = strconv.AppendInt(b, tsNs, 10)

@@ -9,6 +9,30 @@
     if (a) ev.stopPropagation();
   }, true);
 
+  // A line's fields, labels and metadata are fetched when it is opened
+  // (the page leaves them out: most of a row's markup). Without this, or
+  // when the fetch fails, the link to the line's own page stays.
+  document.addEventListener("toggle", function (ev) {
+    var line = ev.target;
+    if (!line.open || !line.classList || !line.classList.contains("logline")) return;
+    var slot = line.querySelector(".logbody > .line-fields");
+    var a = slot && slot.querySelector("a[href^='/logs/line?']");
+    if (!a || slot.dataset.loading) return;
+    slot.dataset.loading = "1";
+    // The line's page, as its tables alone (links.LogLineFields).
+    fetch(a.getAttribute("href").replace("/logs/line?", "/logs/line/fields?"), { headers: { "Accept": "text/html" } }).then(function (res) {
+      if (!res.ok) throw new Error(res.status);
+      return res.text();
+    }).then(function (html) {
+      var t = document.createElement("template");
+      t.innerHTML = html;
+      slot.replaceWith(t.content);
+    }).catch(function () {
+      delete slot.dataset.loading;
+      slot.classList.add("failed");
+    });
+  }, true);
+
   // "Wrap lines" flips in place: the lines are already on the page. The
   // link stays right for a reload or a shared URL.
   document.addEventListener("click", function (ev) {

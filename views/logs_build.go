@@ -140,19 +140,20 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			r.Labels = si.labels
 			r.Metadata = sortedKV(l.StructuredMetadata)
 		}
-		switch {
-		case len(l.Parsed) > 0:
-			if !lazy {
-				r.Fields = sortedKV(l.Parsed)
-			}
-		case len(l.Line) <= 64<<10:
-			fields := logline.ParseFields(clean)
+		var fields []logline.Field
+		if len(l.Line) <= 64<<10 {
+			// Message first, whether or not Loki parsed the line too.
+			fields = logline.ParseFields(clean)
 			r.Message, r.MessageRest, _ = summary(fields)
-			if !lazy {
-				r.Fields = make([]KV, len(fields))
-				for j, f := range fields {
-					r.Fields[j] = KV{Key: f.Key, Value: f.Value}
-				}
+		}
+		switch {
+		case lazy:
+		case len(l.Parsed) > 0:
+			r.Fields = sortedKV(l.Parsed)
+		case fields != nil:
+			r.Fields = make([]KV, len(fields))
+			for j, f := range fields {
+				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
 			}
 		}
 		if narrow {

@@ -252,7 +252,8 @@ func TestLineHashIsFNV1a(t *testing.T) {
 // TestLazyRowsLinkTheirTables: on the logs page (Lazy) a line of a known
 // stream links to its tables instead of carrying them, and still reads
 // message first; a line of no stream or labels cannot be found again and
-// keeps them. Built in full, the same lines' fields narrow the query,
+// keeps them. A line Loki parsed (a query with | json) reads message
+// first too. Built in full, the same lines' fields narrow the query,
 // Loki's parsed labels too.
 func TestLazyRowsLinkTheirTables(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
@@ -270,6 +271,9 @@ func TestLazyRowsLinkTheirTables(t *testing.T) {
 	}
 	if r := lazy[0]; r.Fields != nil || r.Labels != nil || r.Metadata != nil || r.Message != "checkout" || r.MessageRest != "user=u-1" {
 		t.Errorf("lazy row: fields %v labels %v metadata %v, message %q %q", r.Fields, r.Labels, r.Metadata, r.Message, r.MessageRest)
+	}
+	if m := lazy[1].Message; m != "parsed by Loki" {
+		t.Errorf("a line Loki parsed reads %q first, want its message", m)
 	}
 	if r := lazy[2]; r.FieldsURL != "" || len(r.Fields) != 1 {
 		t.Errorf("a line of no stream: %q, %d fields", r.FieldsURL, len(r.Fields))

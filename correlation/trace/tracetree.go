@@ -1,7 +1,10 @@
 package trace
 
 import (
+	"cmp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -67,42 +70,71 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 		return t
 	}
 	makeVisible(tr)
-	byID := make(map[string]int, n)
-	for i := range tr.Spans {
-		byID[tr.Spans[i].SpanID] = i
-	}
-	children := make([][]int, n) // by span index
+	byID := newSpanIndex(tr.Spans)
+	// Children by span index, as one flat array cut per parent (kids[
+	// off[p]:off[p+1]]): a million spans would otherwise be a million
+	// small slices.
+	parent := make([]int32, n)
+	off := make([]int32, n+1)
 	var roots []int
 	missing := make([]bool, n)
+	lastParent, lastP, lastOK := "", 0, false
 	for i := range tr.Spans {
 		s := &tr.Spans[i]
-		p, ok := byID[s.ParentSpanID]
+		// Siblings tend to arrive together: one look-up serves a run.
+		if s.ParentSpanID != lastParent || i == 0 {
+			lastParent = s.ParentSpanID
+			lastP, lastOK = byID.get(lastParent)
+		}
+		p, ok := lastP, lastOK
 		if s.ParentSpanID == "" || !ok || p == i {
 			roots = append(roots, i)
 			missing[i] = s.ParentSpanID != "" && (!ok || p == i)
+			parent[i] = -1
 			continue
 		}
-		children[p] = append(children[p], i)
+		parent[i] = int32(p)
+		off[p+1]++
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	kids := make([]int32, off[n])
+	fill := slices.Clone(off[:n])
+	for i, p := range parent {
+		if p >= 0 {
+			kids[fill[p]] = int32(i)
+			fill[p]++
+		}
+	}
+	children := func(i int) []int32 { return kids[off[i]:off[i+1]] }
+	// Siblings by start time, then span ID, then as received: a total
+	// order, so the page is the same on every load. The starts are read
+	// from one array, not from a million scattered spans.
+	starts := make([]int64, n)
+	for i := range tr.Spans {
+		starts[i] = tr.Spans[i].StartNs
+	}
+	byStart := func(a, b int32) int {
+		if c := cmp.Compare(starts[a], starts[b]); c != 0 {
+			return c
+		}
+		if c := strings.Compare(tr.Spans[a].SpanID, tr.Spans[b].SpanID); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	}
+	slices.SortFunc(roots, func(a, b int) int { return byStart(int32(a), int32(b)) })
+	for i := range n {
+		if c := children(i); len(c) > 1 {
+			slices.SortFunc(c, byStart)
+		}
 	}
 	// A cycle (corrupt data) leaves spans unreachable from any root: make
 	// the earliest of each such group a root so nothing is lost.
-	byStart := func(a []int) {
-		sort.SliceStable(a, func(x, y int) bool {
-			sx, sy := &tr.Spans[a[x]], &tr.Spans[a[y]]
-			if sx.StartNs != sy.StartNs {
-				return sx.StartNs < sy.StartNs
-			}
-			return sx.SpanID < sy.SpanID
-		})
-	}
-	byStart(roots)
-	for i := range children {
-		if len(children[i]) > 1 {
-			byStart(children[i])
-		}
-	}
 
 	t.Nodes = make([]Node, 0, n)
+	childNodes := make([]int, len(kids))
 	visited := make([]bool, n)
 	var stack []frame
 	walk := func(root int) {
@@ -115,7 +147,12 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 			}
 			visited[f.span] = true
 			idx := len(t.Nodes)
-			t.Nodes = append(t.Nodes, Node{Span: &tr.Spans[f.span], Parent: f.parent, Depth: f.depth, MissingParent: f.parent == -1 && missing[f.span]})
+			kids := children(f.span)
+			// Each node's children are a cut of one array (they are
+			// appended below as the walk reaches them, within it).
+			mine := childNodes[:0:len(kids)]
+			childNodes = childNodes[len(kids):]
+			t.Nodes = append(t.Nodes, Node{Span: &tr.Spans[f.span], Parent: f.parent, Depth: f.depth, MissingParent: f.parent == -1 && missing[f.span], Children: mine})
 			if f.parent >= 0 {
 				t.Nodes[f.parent].Children = append(t.Nodes[f.parent].Children, idx)
 			} else {
@@ -124,9 +161,8 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 			if f.depth > t.MaxDepth {
 				t.MaxDepth = f.depth
 			}
-			kids := children[f.span]
 			for k := len(kids) - 1; k >= 0; k-- {
-				stack = append(stack, frame{span: kids[k], parent: idx, depth: f.depth + 1})
+				stack = append(stack, frame{span: int(kids[k]), parent: idx, depth: f.depth + 1})
 			}
 		}
 	}
@@ -149,6 +185,73 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 }
 
 type frame struct{ span, parent, depth int }
+
+// spanIndex finds a span by its ID. IDs are nearly always 16 lower-case
+// hex digits, and as a uint64 they hash several times faster than as
+// strings: most of arranging a million-span trace was this map. Any other
+// ID puts the whole trace on strings, so equal means what it always did.
+type spanIndex struct {
+	byNum map[uint64]int32
+	byStr map[string]int32
+}
+
+func newSpanIndex(spans []datasources.Span) spanIndex {
+	num := make(map[uint64]int32, len(spans))
+	for i := range spans {
+		v, ok := hexID(spans[i].SpanID)
+		if !ok {
+			str := make(map[string]int32, len(spans))
+			for j := range spans {
+				str[spans[j].SpanID] = int32(j)
+			}
+			return spanIndex{byStr: str}
+		}
+		num[v] = int32(i) // the last of equal IDs, as with strings
+	}
+	return spanIndex{byNum: num}
+}
+
+func (x spanIndex) get(id string) (int, bool) {
+	if x.byStr != nil {
+		i, ok := x.byStr[id]
+		return int(i), ok
+	}
+	v, ok := hexID(id)
+	if !ok {
+		return 0, false // no span has such an ID
+	}
+	i, ok := x.byNum[v]
+	return int(i), ok
+}
+
+// hexID reads exactly 16 lower-case hex digits.
+func hexID(s string) (uint64, bool) {
+	if len(s) != 16 {
+		return 0, false
+	}
+	var v uint64
+	var bad byte
+	for i := 0; i < 16; i++ {
+		d := hexDigit[s[i]]
+		bad |= d
+		v = v<<4 | uint64(d&0x0f)
+	}
+	return v, bad&0xf0 == 0
+}
+
+// hexDigit is each byte's value as a lower-case hex digit, 0xff for none.
+var hexDigit = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c - '0')
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = byte(c - 'a' + 10)
+	}
+	return t
+}()
 
 // measure fills skew, shifts, bounds, self time, descendants and the
 // critical path. Nodes are in depth-first order, so parents come before

@@ -1,6 +1,9 @@
 package trace
 
 import (
+	"runtime"
+	"sync"
+
 	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -12,25 +15,50 @@ import (
 // character in a span name. It rewrites the trace in place; a string is
 // only replaced when it changes, which is almost never.
 func makeVisible(tr *datasources.Trace) {
+	spans := tr.Spans
+	// A huge trace's spans are shared out among the cores (each span is
+	// rewritten by one goroutine only); their resources, shared between
+	// spans, are done once each afterwards.
+	parts := 1
+	if len(spans) >= parallelSpans {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	var wg sync.WaitGroup
+	for p := range parts {
+		chunk := spans[p*len(spans)/parts : (p+1)*len(spans)/parts]
+		wg.Go(func() {
+			for i := range chunk {
+				visibleSpan(&chunk[i])
+			}
+		})
+	}
+	wg.Wait()
 	seen := map[*datasources.Resource]bool{}
-	for i := range tr.Spans {
-		s := &tr.Spans[i]
-		s.Name = text.Visible(s.Name)
-		s.StatusMsg = text.Visible(s.StatusMsg)
-		s.Scope = text.Visible(s.Scope)
-		visibleAttrs(s.Attributes)
-		for j := range s.Events {
-			s.Events[j].Name = text.Visible(s.Events[j].Name)
-			visibleAttrs(s.Events[j].Attributes)
-		}
-		for j := range s.Links {
-			visibleAttrs(s.Links[j].Attributes)
-		}
-		if r := s.Resource; r != nil && !seen[r] {
+	var last *datasources.Resource
+	for i := range spans {
+		if r := spans[i].Resource; r != nil && r != last && !seen[r] {
 			seen[r] = true
 			r.Service = text.Visible(r.Service)
 			visibleAttrs(r.Attributes)
 		}
+		last = spans[i].Resource
+	}
+}
+
+// parallelSpans is where sharing makeVisible out pays for its goroutines.
+const parallelSpans = 20_000
+
+func visibleSpan(s *datasources.Span) {
+	s.Name = text.Visible(s.Name)
+	s.StatusMsg = text.Visible(s.StatusMsg)
+	s.Scope = text.Visible(s.Scope)
+	visibleAttrs(s.Attributes)
+	for j := range s.Events {
+		s.Events[j].Name = text.Visible(s.Events[j].Name)
+		visibleAttrs(s.Events[j].Attributes)
+	}
+	for j := range s.Links {
+		visibleAttrs(s.Links[j].Attributes)
 	}
 }
 

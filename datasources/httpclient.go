@@ -1,7 +1,6 @@
 package datasources
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -162,23 +161,60 @@ func (t *authTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 
 // ReadBody reads at most limit bytes of resp.Body and closes it. A longer
 // body is a ErrorTooLarge error rather than a silently truncated decode.
+//
+// A trace can be hundreds of megabytes, and fresh memory costs a page
+// fault per 4 KiB on first touch: a body of known length is read into one
+// exact allocation, one of unknown length (chunked) into blocks joined
+// once, never through a buffer that doubles and copies itself all the way
+// up (which touched about three times the body; for a million-span trace,
+// seconds).
 func ReadBody(backend string, resp *http.Response, limit int64) ([]byte, error) {
 	defer resp.Body.Close()
 	if resp.ContentLength > limit {
 		return nil, TooLarge(backend, limit)
 	}
-	var buf bytes.Buffer
-	if resp.ContentLength > 0 {
-		buf.Grow(int(resp.ContentLength))
+	body := io.LimitReader(resp.Body, limit+1)
+	if resp.ContentLength >= 0 {
+		b := make([]byte, resp.ContentLength)
+		if _, err := io.ReadFull(body, b); err != nil {
+			return nil, FromTransport(backend, err)
+		}
+		// Nothing may follow what the header announced (net/http holds
+		// a server to it; this keeps the limit exact whatever the reader).
+		var one [1]byte
+		if n, err := body.Read(one[:]); n > 0 || (err != nil && err != io.EOF) {
+			if err != nil {
+				return nil, FromTransport(backend, err)
+			}
+			return nil, FromTransport(backend, errors.New("body longer than its Content-Length"))
+		}
+		return b, nil
 	}
-	n, err := buf.ReadFrom(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, FromTransport(backend, err)
+	var blocks [][]byte
+	total, size := 0, 64<<10
+	for {
+		b := make([]byte, size)
+		n, err := io.ReadFull(body, b)
+		blocks, total = append(blocks, b[:n]), total+n
+		if int64(total) > limit {
+			return nil, TooLarge(backend, limit)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, FromTransport(backend, err)
+		}
+		size = min(size*2, 16<<20)
 	}
-	if n > limit {
-		return nil, TooLarge(backend, limit)
+	if len(blocks) == 1 {
+		return blocks[0], nil
 	}
-	return buf.Bytes(), nil
+	out := make([]byte, 0, total)
+	for _, b := range blocks {
+		out = append(out, b...)
+	}
+	return out, nil
 }
 
 // Response is a backend's whole answer, whatever its status: clients

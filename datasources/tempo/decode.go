@@ -30,6 +30,7 @@ var (
 // DecodeTraceV2 decodes a /api/v2/traces/{id} body (protobuf or JSON, chosen
 // by contentType, sniffed when it is neither) into the model. An empty trace
 // decodes to a Trace with no spans: Tempo's v2 way of saying "not found".
+// The trace's strings share body's memory: body must not change after.
 func DecodeTraceV2(body []byte, contentType string) (*datasources.Trace, error) {
 	var tr datasources.Trace
 	if isProto(body, contentType) {

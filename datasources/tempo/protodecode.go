@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"strconv"
+	"unsafe"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/otlp"
@@ -15,8 +16,8 @@ import (
 // This file decodes OTLP TracesData protobuf straight into the model,
 // without building the generated tracepb messages first: those cost about
 // five allocations per attribute, which for a 100,000-span trace is seconds
-// of garbage collection. Here every string is a substring of one copy of
-// the body, rendered values (IDs, numbers) share one text buffer, and
+// of garbage collection. Here every string is a substring of the body,
+// rendered values (IDs, numbers) are written once to a text arena, and
 // attributes, events and links are carved from chunked slabs. Field numbers
 // are OTLP's (see contracts/tempo section 5). Fields are read in any order;
 // for a message field sent twice the last one wins, for repeated fields all
@@ -32,8 +33,11 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 		}
 		n += c
 	}
-	d := &pdec{s: string(body), b: body, spans: make([]datasources.Span, 0, n)}
-	d.text = make([]byte, 0, len(body)/4)
+	// Every string decoded is a substring of the body, viewed in place
+	// rather than copied: a million-span body is hundreds of megabytes,
+	// and a copy is that much fresh memory touched. So body must not
+	// change once decoded (DecodeTraceV2 takes it over).
+	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, 0, n)}
 	for _, r := range parts {
 		if err := d.tracesData(r[0], r[1]); err != nil {
 			return nil, err
@@ -42,11 +46,6 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	if len(d.spans) != n {
 		return nil, errors.New("span count changed between passes")
 	}
-	text := string(d.text)
-	for _, f := range d.fix {
-		*f.p = text[f.off : f.off+f.n]
-	}
-	// service.name is read last: its value may be rendered text.
 	for _, r := range d.resources {
 		r.Service, _ = datasources.Attr(r.Attributes, "service.name")
 	}
@@ -143,11 +142,6 @@ func countSpans(b []byte) (int, error) {
 	return n, top.err
 }
 
-type fixup struct {
-	p      *string
-	off, n int
-}
-
 // slab hands out capped windows of a shared backing array.
 type slab[T any] struct{ cur []T }
 
@@ -163,23 +157,44 @@ func (s *slab[T]) take(src []T) []T {
 	return s.cur[start:len(s.cur):len(s.cur)]
 }
 
-// pendingAttr is an attribute whose rendered value may still be in text.
-type pendingAttr struct {
-	a      datasources.Attribute
-	off, n int // n >= 0: Value is text[off:off+n]
+// textArena holds the text values are rendered to (IDs in hex, numbers,
+// nested values) in chunks that are never moved or rewritten once
+// written, so a string views its bytes in place at once: no copy of the
+// whole text at the end and no pass pointing strings into it (for a
+// million spans, millions of fix-ups the collector had to scan).
+type textArena struct{ cur []byte }
+
+// alloc is n bytes of the arena, to be written once.
+func (a *textArena) alloc(n int) []byte {
+	if cap(a.cur)-len(a.cur) < n {
+		a.cur = make([]byte, 0, max(n, 256<<10))
+	}
+	start := len(a.cur)
+	a.cur = a.cur[:start+n]
+	return a.cur[start : start+n : start+n]
+}
+
+// str is b kept in the arena, as a string.
+func (a *textArena) str(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	dst := a.alloc(len(b))
+	copy(dst, b)
+	return unsafe.String(&dst[0], len(dst))
 }
 
 type pdec struct {
 	s      string // the body as one string: every decoded string slices it
 	b      []byte
 	spans  []datasources.Span
-	text   []byte // rendered IDs and values, turned into one string at the end
-	fix    []fixup
+	text   textArena // rendered IDs and values
+	tmp    []byte    // a value being rendered, before it is kept in text
 	attrs  slab[datasources.Attribute]
 	events slab[datasources.SpanEvent]
 	links  slab[datasources.SpanLink]
 	// Scratch lists, one per kind of owner so nested owners never mix.
-	spanAttrs, eventAttrs, otherAttrs, resAttrs []pendingAttr
+	spanAttrs, eventAttrs, otherAttrs, resAttrs []datasources.Attribute
 	evScratch                                   []datasources.SpanEvent
 	linkScratch                                 []datasources.SpanLink
 	resources                                   []*datasources.Resource
@@ -380,20 +395,21 @@ func (d *pdec) traceID(sp *datasources.Span, it *iter) {
 	sp.TraceID = d.lastTIDHex
 }
 
-// hexField renders id as padded hex into text and points *dst at it later.
+// hexField renders id as hex, padded to width, into text.
 func (d *pdec) hexField(dst *string, id []byte, width int) {
 	if len(id) == 0 {
 		*dst = ""
 		return
 	}
-	off := len(d.text)
-	for i := len(id) * 2; i < width; i++ {
-		d.text = append(d.text, '0')
+	b := d.text.alloc(max(width, 2*len(id)))
+	pad := len(b) - 2*len(id)
+	for i := range pad {
+		b[i] = '0'
 	}
-	for _, x := range id {
-		d.text = append(d.text, otlp.HexDigits[x>>4], otlp.HexDigits[x&0xf])
+	for i, x := range id {
+		b[pad+2*i], b[pad+2*i+1] = otlp.HexDigits[x>>4], otlp.HexDigits[x&0xf]
 	}
-	d.fix = append(d.fix, fixup{p: dst, off: off, n: len(d.text) - off})
+	*dst = unsafe.String(&b[0], len(b))
 }
 
 func allZero(b []byte) bool {
@@ -405,36 +421,21 @@ func allZero(b []byte) bool {
 	return true
 }
 
-// flushAttrs moves pending attributes to the slab and registers fixups for
-// values that live in text.
-func (d *pdec) flushAttrs(pending []pendingAttr) []datasources.Attribute {
-	if len(pending) == 0 {
-		return nil
-	}
-	if cap(d.attrs.cur)-len(d.attrs.cur) < len(pending) {
-		d.attrs.cur = make([]datasources.Attribute, 0, max(len(pending), 8192))
-	}
-	start := len(d.attrs.cur)
-	for _, pa := range pending {
-		d.attrs.cur = append(d.attrs.cur, pa.a)
-		if pa.n >= 0 {
-			d.fix = append(d.fix, fixup{p: &d.attrs.cur[len(d.attrs.cur)-1].Value, off: pa.off, n: pa.n})
-		}
-	}
-	return d.attrs.cur[start:len(d.attrs.cur):len(d.attrs.cur)]
+// flushAttrs moves an owner's attributes to the slab.
+func (d *pdec) flushAttrs(pending []datasources.Attribute) []datasources.Attribute {
+	return d.attrs.take(pending)
 }
 
 // keyValue decodes one KeyValue onto dst.
-func (d *pdec) keyValue(p, end int, dst *[]pendingAttr) error {
-	pa := pendingAttr{n: -1}
+func (d *pdec) keyValue(p, end int, dst *[]datasources.Attribute) error {
+	var pa datasources.Attribute
 	it := d.iter(p, end)
 	for it.next() {
 		switch {
 		case it.num == 1 && it.isBytes:
-			pa.a.Key = d.str(&it)
+			pa.Key = d.str(&it)
 		case it.num == 2 && it.isBytes:
-			pa.n = -1
-			pa.a.Value, pa.a.Type = "", datasources.TypeString
+			pa.Value, pa.Type = "", datasources.TypeString
 			if err := d.anyValue(it.v0, it.v1, &pa); err != nil {
 				return err
 			}
@@ -446,42 +447,39 @@ func (d *pdec) keyValue(p, end int, dst *[]pendingAttr) error {
 
 // anyValue renders the value into pa: strings slice the body, everything
 // else is written to text.
-func (d *pdec) anyValue(p, end int, pa *pendingAttr) error {
+func (d *pdec) anyValue(p, end int, pa *datasources.Attribute) error {
 	it := d.iter(p, end)
 	for it.next() {
-		off := len(d.text)
-		deferred := true
+		b := d.tmp[:0]
 		switch {
 		case it.num == 1 && it.isBytes:
-			pa.a.Value, pa.a.Type, deferred = d.str(&it), datasources.TypeString, false
+			pa.Value, pa.Type = d.str(&it), datasources.TypeString
+			continue
 		case it.num == 2 && it.isVarint:
-			pa.a.Value, pa.a.Type, deferred = strconv.FormatBool(it.u != 0), datasources.TypeBool, false
+			pa.Value, pa.Type = strconv.FormatBool(it.u != 0), datasources.TypeBool
+			continue
 		case it.num == 3 && it.isVarint:
-			d.text = strconv.AppendInt(d.text, int64(it.u), 10)
-			pa.a.Type = datasources.TypeInt
+			b = strconv.AppendInt(b, int64(it.u), 10)
+			pa.Type = datasources.TypeInt
 		case it.num == 4 && it.isFixed:
-			d.text = otlp.AppendFloat(d.text, math.Float64frombits(it.u))
-			pa.a.Type = datasources.TypeDouble
+			b = otlp.AppendFloat(b, math.Float64frombits(it.u))
+			pa.Type = datasources.TypeDouble
 		case it.num == 7 && it.isBytes:
-			d.text = base64.StdEncoding.AppendEncode(d.text, d.b[it.v0:it.v1])
-			pa.a.Type = datasources.TypeBytes
+			b = base64.StdEncoding.AppendEncode(b, d.b[it.v0:it.v1])
+			pa.Type = datasources.TypeBytes
 		case (it.num == 5 || it.num == 6) && it.isBytes:
 			var err error
-			if d.text, err = d.appendNested(d.text, it.num, it.v0, it.v1); err != nil {
+			if b, err = d.appendNested(b, it.num, it.v0, it.v1); err != nil {
 				return err
 			}
-			pa.a.Type = datasources.TypeArray
+			pa.Type = datasources.TypeArray
 			if it.num == 6 {
-				pa.a.Type = datasources.TypeMap
+				pa.Type = datasources.TypeMap
 			}
 		default:
 			continue
 		}
-		if deferred {
-			pa.off, pa.n = off, len(d.text)-off
-		} else {
-			pa.n = -1
-		}
+		pa.Value, d.tmp = d.text.str(b), b
 	}
 	return it.err
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -91,7 +92,7 @@ func startWorld() (stop func(), err error) {
 		Spikes: demo.Spikes{Every: 2 * time.Minute, Length: time.Minute, AtStart: true},
 		// Raised as an operator raises Tempo's, so the large-trace journeys
 		// get 100,000-span traces whole.
-		TempoMaxBytesPerTrace: 128 << 20,
+		TempoMaxBytesPerTrace: tempoLimit(),
 	})
 	if err != nil {
 		drop()
@@ -149,6 +150,10 @@ func startAriadne(dbURL string, w *demo.World, zipkinURL string, extraEnv ...str
 	// takes from that file. Postgres and identity are Ariadne's own.
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "DATABASE_URL=" + dbURL, "ARIADNE_ADDR=127.0.0.1:0", "ARIADNE_DEFAULT_USER=local",
 		"ARIADNE_GRAFANA_DATASOURCES=" + provisioning}
+	if os.Getenv("ARIADNE_E2E_1M") != "" {
+		// A million-span trace is ≈ 200 MB of protobuf.
+		cmd.Env = append(cmd.Env, "TEMPO_MAX_RESPONSE_BYTES="+strconv.FormatInt(tempoLimit(), 10))
+	}
 	cmd.Env = append(cmd.Env, extraEnv...)
 	// Its request log, for a failing journey to be read afterwards.
 	logf, _ := os.Create(filepath.Join(dir, "ariadne.log"))

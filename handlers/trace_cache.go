@@ -19,6 +19,8 @@ type recentTraces struct {
 	entries map[string]recentTrace
 	order   []string // insertion order, for eviction
 	spans   int
+	// maxSpans bounds the spans held, recentTracesMaxSpans when zero.
+	maxSpans int
 }
 
 // recentTrace is a trace as its page arranged it (trees are read-only
@@ -31,8 +33,10 @@ type recentTrace struct {
 }
 
 const (
-	// recentTracesMaxSpans bounds what the cache holds (a few large
-	// traces, or many small ones).
+	// recentTracesMaxSpans bounds what the cache holds (≈ 1.25 KB a span
+	// live): one trace of a million spans, a few large ones, or many small
+	// ones. A million-span trace's fragments (a click, the next rows)
+	// would otherwise each fetch and arrange it anew: seconds.
 	recentTracesMaxSpans = 1_000_000
 	// recentTraceTTL is how long a fragment may reuse a page's trace.
 	recentTraceTTL = 2 * time.Minute
@@ -49,8 +53,12 @@ func (c *recentTraces) get(key string, skew bool, now time.Time) (*trace.TraceTr
 }
 
 func (c *recentTraces) put(key string, tree *trace.TraceTree, skew bool, from TraceBackend, now time.Time) {
-	n := len(tree.Nodes)
-	if n > recentTracesMaxSpans/2 {
+	n, limit := len(tree.Nodes), c.maxSpans
+	if limit == 0 {
+		limit = recentTracesMaxSpans
+	}
+	if n > limit {
+		// Not even alone: fragments fetch it anew.
 		return
 	}
 	c.mu.Lock()
@@ -64,7 +72,7 @@ func (c *recentTraces) put(key string, tree *trace.TraceTree, skew bool, from Tr
 		c.entries[key] = e
 		return
 	}
-	for c.spans+n > recentTracesMaxSpans && len(c.order) > 0 {
+	for c.spans+n > limit && len(c.order) > 0 {
 		k := c.order[0]
 		c.order = c.order[1:]
 		if old, ok := c.entries[k]; ok {

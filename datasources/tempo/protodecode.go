@@ -4,7 +4,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"math"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"unsafe"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -38,6 +41,9 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	// and a copy is that much fresh memory touched. So body must not
 	// change once decoded (DecodeTraceV2 takes it over).
 	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, 0, n)}
+	if n >= parallelSpans {
+		d.jobs = make([]spanJob, 0, n)
+	}
 	for _, r := range parts {
 		if err := d.tracesData(r[0], r[1]); err != nil {
 			return nil, err
@@ -45,6 +51,14 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	}
 	if len(d.spans) != n {
 		return nil, errors.New("span count changed between passes")
+	}
+	if err := d.runJobs(); err != nil {
+		return nil, err
+	}
+	for _, sc := range d.scopes {
+		for i := sc.first; i < sc.end; i++ {
+			d.spans[i].Scope, d.spans[i].ScopeAttributes = sc.name, sc.attrs
+		}
 	}
 	for _, r := range d.resources {
 		r.Service, _ = datasources.Attr(r.Attributes, "service.name")
@@ -200,6 +214,50 @@ type pdec struct {
 	resources                                   []*datasources.Resource
 	lastTID                                     string // raw bytes of the last trace ID
 	lastTIDHex                                  string
+	// jobs, for a huge trace, are its spans found but not yet decoded:
+	// decoded by runJobs on every core once the walk is done.
+	jobs   []spanJob
+	scopes []scopeRange
+}
+
+// spanJob is spans[i], still body[p:end].
+type spanJob struct{ p, end, i int }
+
+// scopeRange gives spans[first:end] their instrumentation scope.
+type scopeRange struct {
+	first, end int
+	name       string
+	attrs      []datasources.Attribute
+}
+
+// parallelSpans is the trace size from which spans are decoded on every
+// core (a million spans take seconds on one).
+const parallelSpans = 20_000
+
+// runJobs decodes the deferred spans, each core a contiguous share with
+// its own slabs and text (spans are written in place, each by one
+// goroutine). An error is the first share's that failed.
+func (d *pdec) runJobs() error {
+	if len(d.jobs) == 0 {
+		return nil
+	}
+	parts := runtime.GOMAXPROCS(0)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		jobs := d.jobs[w*len(d.jobs)/parts : (w+1)*len(d.jobs)/parts]
+		wg.Go(func() {
+			wd := &pdec{s: d.s, b: d.b}
+			for _, j := range jobs {
+				if err := wd.spanInto(&d.spans[j.i], j.p, j.end); err != nil {
+					errs[w] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(slices.DeleteFunc(errs, func(e error) bool { return e == nil })...)
 }
 
 func (d *pdec) str(it *iter) string { return d.s[it.v0:it.v1] }
@@ -275,15 +333,22 @@ func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
 			}
 		}
 	}
-	for i := first; i < len(d.spans); i++ {
-		d.spans[i].Scope, d.spans[i].ScopeAttributes = scope, scopeAttrs
-	}
+	d.scopes = append(d.scopes, scopeRange{first: first, end: len(d.spans), name: scope, attrs: scopeAttrs})
 	return it.err
 }
 
+// span decodes one span, or for a huge trace finds it for runJobs.
 func (d *pdec) span(p, end int, res *datasources.Resource) error {
 	d.spans = append(d.spans, datasources.Span{Resource: res})
-	sp := &d.spans[len(d.spans)-1]
+	if d.jobs != nil {
+		d.jobs = append(d.jobs, spanJob{p: p, end: end, i: len(d.spans) - 1})
+		return nil
+	}
+	return d.spanInto(&d.spans[len(d.spans)-1], p, end)
+}
+
+// spanInto decodes body[p:end] into sp (its Resource already set).
+func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	d.spanAttrs = d.spanAttrs[:0]
 	d.evScratch = d.evScratch[:0]
 	d.linkScratch = d.linkScratch[:0]

@@ -1,12 +1,15 @@
 package tempo
 
 import (
+	"bytes"
 	"math"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/otlp"
+	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	commonpb "go.opentelemetry.io/proto/otlp/common/v1"
 	resourcepb "go.opentelemetry.io/proto/otlp/resource/v1"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
@@ -130,4 +133,36 @@ func FuzzProtoDecoder(f *testing.F) {
 			t.Fatalf("decoders disagree:\n got %+v\nwant %+v", got, want)
 		}
 	})
+}
+
+// TestProtoDecoderInParallel: a trace large enough to be decoded on every
+// core decodes exactly as the generated types read it, and a span that
+// cannot be read anywhere in it fails the decode.
+func TestProtoDecoderInParallel(t *testing.T) {
+	b, err := proto.Marshal(tempotest.GenerateTrace(parallelSpans+501, 3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := protoSpans(b, [][2]int{{0, len(b)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := reference(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != parallelSpans+501 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("decoded %d spans, not as the generated types read them", len(got))
+	}
+	// Break one span deep in the trace: its first field's tag becomes
+	// field 0 of wire type 7, which no reader accepts.
+	bad := slices.Clone(b)
+	at := bytes.Index(bad, []byte(want[len(want)*3/4].Name))
+	for at > 0 && bad[at-2] != 0x2a { // back to the span's name field (5, bytes)
+		at--
+	}
+	bad[at-2] = 0x07
+	if _, err := protoSpans(bad, [][2]int{{0, len(bad)}}); err == nil {
+		t.Error("a broken span deep in a huge trace decoded")
+	}
 }

@@ -18,8 +18,13 @@ import (
 // any agent would.
 func pushLine(t *testing.T, a *app, labels map[string]string, line string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"streams": []any{map[string]any{
-		"stream": labels, "values": [][]string{{strconv.FormatInt(time.Now().UnixNano(), 10), line}}}}})
+	pushLoki(t, a, []any{map[string]any{"stream": labels, "values": [][]string{{strconv.FormatInt(time.Now().UnixNano(), 10), line}}}})
+}
+
+// pushLoki sends streams (Loki's push API's JSON) to the world's Loki.
+func pushLoki(t *testing.T, a *app, streams []any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"streams": streams})
 	resp, err := http.Post(a.World.LokiURL+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,7 @@
 package e2e
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/url"
 	"strconv"
 	"testing"
@@ -31,16 +28,7 @@ func TestLogsPageFigures(t *testing.T) {
 		values[i] = []any{strconv.FormatInt(now.Add(-time.Duration(n-i)*time.Millisecond).UnixNano(), 10), line,
 			map[string]string{"trace_id": fmt.Sprintf("%032x", i+1), "span_id": fmt.Sprintf("%016x", i+1)}}
 	}
-	body, _ := json.Marshal(map[string]any{"streams": []any{map[string]any{
-		"stream": map[string]string{"service_name": svc, "namespace": "e2e"}, "values": values}}})
-	resp, err := http.Post(a.World.LokiURL+"/loki/api/v1/push", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent {
-		t.Fatalf("push: status %d", resp.StatusCode)
-	}
+	pushLoki(t, a, []any{map[string]any{"stream": map[string]string{"service_name": svc, "namespace": "e2e"}, "values": values}})
 	q := `{service_name="` + svc + `"} | json`
 	page := a.URL + "/logs?limit=" + strconv.Itoa(n) + "&q=" + url.QueryEscape(q)
 

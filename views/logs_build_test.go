@@ -298,3 +298,23 @@ func rowHTML(t *testing.T, r LogRow) string {
 	t.Helper()
 	return string(appendLogRow(nil, &r))
 }
+
+// TestAppendHTMLEveryByte: every byte value, alone and amid text, is
+// escaped as html.EscapeString escapes it in attributes, and only & < >
+// in text.
+func TestAppendHTMLEveryByte(t *testing.T) {
+	for c := range 256 {
+		s := "ab" + string([]byte{byte(c)}) + "cd"
+		if got, want := string(appendEscaped(nil, s)), html.EscapeString(s); got != want {
+			t.Errorf("attribute %q: %q, want %q", s, got, want)
+		}
+		want := s
+		switch c {
+		case '&', '<', '>':
+			want = html.EscapeString(s)
+		}
+		if got := string(appendText(nil, s)); got != want {
+			t.Errorf("text %q: %q, want %q", s, got, want)
+		}
+	}
+}

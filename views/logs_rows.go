@@ -229,32 +229,40 @@ func appendText(b []byte, s string) []byte { return appendHTML(b, s, false) }
 func appendEscaped(b []byte, s string) []byte { return appendHTML(b, s, true) }
 
 func appendHTML(b []byte, s string, quotes bool) []byte {
+	// Most of a log page's bytes need no escape: skip runs of them by one
+	// table look-up a byte, and copy each run whole.
+	need := byte(escText)
+	if quotes {
+		need = escText | escQuote
+	}
 	last := 0
 	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '&':
-			esc = "&amp;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			if !quotes {
-				continue
-			}
-			esc = "&#34;"
-		case '\'':
-			if !quotes {
-				continue
-			}
-			esc = "&#39;"
-		default:
+		if htmlEscapes[s[i]]&need == 0 {
 			continue
 		}
 		b = append(b, s[last:i]...)
-		b = append(b, esc...)
+		switch s[i] {
+		case '&':
+			b = append(b, "&amp;"...)
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '"':
+			b = append(b, "&#34;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		}
 		last = i + 1
 	}
 	return append(b, s[last:]...)
 }
+
+// htmlEscapes marks the bytes appendHTML escapes: & < > always, the
+// quotes in attribute values.
+const (
+	escText  = 1
+	escQuote = 2
+)
+
+var htmlEscapes = [256]byte{'&': escText, '<': escText, '>': escText, '"': escQuote, '\'': escQuote}

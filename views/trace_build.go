@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/chart"
@@ -91,13 +92,31 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 	v.StartAgo = text.FormatAgo(start, in.Now)
 	total := t.EndNs - t.StartNs
 	v.Duration = text.FormatDuration(time.Duration(total))
-	var sd sampling.Decision
-	if len(t.Roots) > 0 {
-		sd = sampling.OfTraceFrom(tr, t.Nodes[t.Roots[0]].Span)
-	} else {
-		sd = sampling.OfTrace(tr)
+	// The passes over the whole trace (sampling, statistics, the service
+	// graph) only read the tree, as every page of it does: for a huge
+	// trace they run beside the window of rows, each on its own core.
+	var (
+		wg            sync.WaitGroup
+		sd            sampling.Decision
+		services, ops []trace.OpStats
+		graph         ServiceGraph
+	)
+	whole := func(f func()) {
+		if len(t.Nodes) >= parallelNodes {
+			wg.Go(f)
+		} else {
+			f()
+		}
 	}
-	v.Sampling, v.SamplingSource = sd.Summary(), sd.Source
+	whole(func() {
+		if len(t.Roots) > 0 {
+			sd = sampling.OfTraceFrom(tr, t.Nodes[t.Roots[0]].Span)
+		} else {
+			sd = sampling.OfTrace(tr)
+		}
+	})
+	whole(func() { services, ops = t.Stats() })
+	whole(func() { graph = serviceGraphView(t, colour) })
 
 	link := pageLink(tr.ID, opt)
 	v.Links.Logs = links.Logs(links.LogsParams{TraceID: tr.ID, Window: links.TraceWindow(t.StartNs, t.EndNs)})
@@ -150,12 +169,17 @@ func BuildTrace(t *trace.TraceTree, in TraceInput) TraceView {
 		v.Selected = &d
 	}
 
-	services, ops := t.Stats()
+	wg.Wait()
+	v.Sampling, v.SamplingSource = sd.Summary(), sd.Source
 	v.ServiceStats = boundStats("svcs", "services", services, colour, opt.StatPages["svcs"], link)
 	v.OpStats = boundStats("ops", "operations", ops, colour, opt.StatPages["ops"], link)
-	v.Graph = serviceGraphView(t, colour)
+	v.Graph = graph
 	return v
 }
+
+// parallelNodes is the trace size from which BuildTrace runs its passes
+// over the whole trace at once.
+const parallelNodes = 20_000
 
 // pageLink builds links to this trace page with its view options, changed
 // by change.

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"time"
@@ -32,7 +33,7 @@ func (h *Handler) serveLine(c echo.Context, fragment bool) error {
 		return datasources.NotConfigured(loki.Backend)
 	}
 	q := strings.TrimSpace(c.QueryParam("q"))
-	l, found, err := h.findLine(c, q, stream, at, c.QueryParam("h"))
+	l, found, err := h.findLine(c.Request().Context(), q, stream, at, c.QueryParam("h"))
 	if err != nil {
 		return err
 	}
@@ -64,13 +65,13 @@ func (h *Handler) serveLine(c echo.Context, fragment bool) error {
 // listed it (so its parsed fields come back as they were shown), or with
 // its stream alone when that query is gone or finds it no more, and picks
 // it out by stream and hash.
-func (h *Handler) findLine(c echo.Context, q, stream string, at time.Time, hash string) (datasources.LogLine, bool, error) {
+func (h *Handler) findLine(ctx context.Context, q, stream string, at time.Time, hash string) (datasources.LogLine, bool, error) {
 	exprs := []string{stream}
 	if query.IsLogQuery(q) && q != stream {
 		exprs = []string{q, stream}
 	}
 	for _, expr := range exprs {
-		res, err := h.opt.Loki.QueryRange(c.Request().Context(), loki.Query{Expr: expr, Start: at, End: at.Add(1), Limit: loki.MaxEntriesPerQuery, Direction: loki.Forward})
+		res, err := h.opt.Loki.QueryRange(ctx, loki.Query{Expr: expr, Start: at, End: at.Add(1), Limit: loki.MaxEntriesPerQuery, Direction: loki.Forward})
 		if err != nil {
 			return datasources.LogLine{}, false, err
 		}

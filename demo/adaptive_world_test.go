@@ -1,9 +1,7 @@
 package demo
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
 	"testing"
 	"time"
 
@@ -23,7 +21,7 @@ func TestWorldAdaptiveSampling(t *testing.T) {
 	}
 	// 13 look-ups a second at 20% keep 2.6 a second: the target is 1.
 	eventually(t, 60*time.Second, "a lower rate for the order look-ups", func() error {
-		rates, err := servedRates(w.SamplingURL + "?service=" + Gateway)
+		rates, err := jaegerrun.ServedRates(w.SamplingURL + "?service=" + Gateway)
 		if err != nil {
 			return err
 		}
@@ -33,29 +31,4 @@ func TestWorldAdaptiveSampling(t *testing.T) {
 		t.Logf("served %v", rates)
 		return nil
 	})
-}
-
-// servedRates is the per-operation probabilities a sampling endpoint serves.
-func servedRates(u string) (map[string]float64, error) {
-	resp, err := http.Get(u)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
-	var s struct {
-		OperationSampling struct {
-			PerOperationStrategies []struct {
-				Operation             string
-				ProbabilisticSampling struct{ SamplingRate float64 }
-			}
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		return nil, err
-	}
-	out := map[string]float64{}
-	for _, o := range s.OperationSampling.PerOperationStrategies {
-		out[o.Operation] = o.ProbabilisticSampling.SamplingRate
-	}
-	return out, nil
 }

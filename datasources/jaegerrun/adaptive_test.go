@@ -2,7 +2,6 @@ package jaegerrun
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -70,26 +69,12 @@ func push(t *testing.T, a *Adaptive, i int) {
 // opRate is the probability served for svc's "op", -1 when none is.
 func opRate(t *testing.T, a *Adaptive) float64 {
 	t.Helper()
-	resp, err := http.Get(a.SamplingURL + "?service=svc")
+	rates, err := ServedRates(a.SamplingURL + "?service=svc")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer resp.Body.Close()
-	var s struct {
-		OperationSampling struct {
-			PerOperationStrategies []struct {
-				Operation             string
-				ProbabilisticSampling struct{ SamplingRate float64 }
-			}
-		}
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
-		t.Fatal(err)
-	}
-	for _, o := range s.OperationSampling.PerOperationStrategies {
-		if o.Operation == "op" {
-			return o.ProbabilisticSampling.SamplingRate
-		}
+	if r, ok := rates["op"]; ok {
+		return r
 	}
 	return -1
 }

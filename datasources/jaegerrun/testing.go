@@ -2,7 +2,10 @@ package jaegerrun
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
 	"os"
 	"testing"
 	"time"
@@ -50,4 +53,34 @@ func RequireAdaptiveBinary(t testing.TB) {
 		}
 		t.Skip(err)
 	}
+}
+
+// ServedRates is the probability a remote sampling endpoint (Jaeger's
+// /api/sampling?service=) serves for each operation: what the tests of
+// adaptive sampling watch change.
+func ServedRates(url string) (map[string]float64, error) {
+	resp, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("sampling strategies: %s", resp.Status)
+	}
+	var s struct {
+		OperationSampling struct {
+			PerOperationStrategies []struct {
+				Operation             string
+				ProbabilisticSampling struct{ SamplingRate float64 }
+			}
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&s); err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, o := range s.OperationSampling.PerOperationStrategies {
+		out[o.Operation] = o.ProbabilisticSampling.SamplingRate
+	}
+	return out, nil
 }

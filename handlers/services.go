@@ -76,7 +76,7 @@ func (h *Handler) servicePage(c echo.Context) error {
 	loc := zoneOf(c)
 	with := urlWith(c.Request().URL.Path, c.QueryParams())
 	var panels []panel
-	for i, q := range redQueries(h.opt.REDQueries, name) {
+	for i, q := range query.REDQueries(h.opt.REDQueries, name) {
 		req := graphRequest{query: q, r: r, step: step, loc: loc, label: queryLabel(q, i), with: with}
 		panels = append(panels, panel{Title: redTitle(h.opt.REDQueries, i), Backend: "Prometheus", Load: func(ctx context.Context) (panelOut, error) {
 			return h.graphPanel(ctx, req)
@@ -100,19 +100,6 @@ func (h *Handler) servicePage(c echo.Context) error {
 	}})
 	set := h.startPanels(c.Request().Context(), requestLogger(c), panels...)
 	return render(c, http.StatusOK, views.ServicePage(p, v, set.Heads(), set))
-}
-
-// redQueries are the "metrics for this service" queries with $service
-// replaced (escaped for a PromQL string).
-func redQueries(templates []string, service string) []string {
-	if len(templates) == 0 {
-		templates = views.DefaultREDQueries
-	}
-	out := make([]string, len(templates))
-	for i, t := range templates {
-		out[i] = strings.ReplaceAll(t, "$service", query.PromLabelValue(service))
-	}
-	return out
 }
 
 // redTitle names the i-th RED graph: the defaults' are latency, requests

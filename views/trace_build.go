@@ -55,18 +55,10 @@ type TraceInput struct {
 	Now     time.Time      // for "5 min ago"
 	Zone    *time.Location // the viewer's
 	// REDQueries are the "metrics for this service" graphs, $service
-	// replaced; empty means DefaultREDQueries.
+	// replaced; empty means query.DefaultREDQueries.
 	REDQueries []string
 	// Backend names the trace backend that answered.
 	Backend string
-}
-
-// DefaultREDQueries are the "metrics for this service" graphs: duration,
-// rate and errors of the demo's HTTP histogram.
-var DefaultREDQueries = []string{
-	`histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service="$service"}[1m])))`,
-	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service"}[1m]))`,
-	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
 }
 
 // BuildTrace is the trace page's view of t: header facts, the waterfall
@@ -320,12 +312,5 @@ func skewNote(nd *trace.Node) string {
 
 // metricsURL links to the RED graphs of a service.
 func metricsURL(templates []string, service string, w links.TimeRange) string {
-	if len(templates) == 0 {
-		templates = DefaultREDQueries
-	}
-	queries := make([]string, len(templates))
-	for i, tpl := range templates {
-		queries[i] = strings.ReplaceAll(tpl, "$service", query.PromLabelValue(service))
-	}
-	return links.Graph(queries, w)
+	return links.Graph(query.REDQueries(templates, service), w)
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/correlation/query"
 	"github.com/ariadne-dev/ariadne/datasources"
-	"github.com/ariadne-dev/ariadne/views"
 )
 
 // configCommand is `ariadne config check [flags]`: the configuration
@@ -116,7 +115,7 @@ func describeConfig(c Config) []string {
 	add("ARIADNE_TRACE_LOG_QUERY", q+defaultMark(c.TraceLogQuery == ""))
 	red, mark := c.REDQueries, defaultMark(len(c.REDQueries) == 0)
 	if len(red) == 0 {
-		red = views.DefaultREDQueries
+		red = query.DefaultREDQueries
 	}
 	for _, r := range red {
 		add("red_queries", r+mark)

@@ -210,3 +210,26 @@ func PromLabelValue(s string) string {
 // promEscaper writes the escapes PromQL's double-quoted strings read (Go's):
 // a raw newline would end the query's string with an error.
 var promEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "\r", `\r`, "\t", `\t`)
+
+// DefaultREDQueries are the "metrics for this service" graphs: duration,
+// rate and errors of the demo's HTTP histogram, $service standing for the
+// service.
+var DefaultREDQueries = []string{
+	`histogram_quantile(0.99, sum by (le, route) (rate(http_server_request_duration_seconds_bucket{service="$service"}[1m])))`,
+	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service"}[1m]))`,
+	`sum by (route) (rate(http_server_request_duration_seconds_count{service="$service", status=~"5.."}[1m]))`,
+}
+
+// REDQueries are the RED query templates (DefaultREDQueries when none are
+// configured) for one service: $service replaced, escaped for a PromQL
+// string.
+func REDQueries(templates []string, service string) []string {
+	if len(templates) == 0 {
+		templates = DefaultREDQueries
+	}
+	out := make([]string, len(templates))
+	for i, t := range templates {
+		out[i] = strings.ReplaceAll(t, "$service", PromLabelValue(service))
+	}
+	return out
+}

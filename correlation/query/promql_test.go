@@ -2,6 +2,7 @@ package query
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +58,14 @@ func TestExemplarQuery(t *testing.T) {
 				t.Errorf("ExemplarQuery = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestREDQueries(t *testing.T) {
+	if got := REDQueries(nil, `pay"ments`); len(got) != len(DefaultREDQueries) || !strings.Contains(got[0], `service="pay\"ments"`) {
+		t.Errorf("defaults for a hostile name: %q", got)
+	}
+	if got := REDQueries([]string{`up{job="$service"} + $service`}, "api"); len(got) != 1 || got[0] != `up{job="api"} + api` {
+		t.Errorf("configured: %q", got)
 	}
 }

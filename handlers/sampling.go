@@ -173,33 +173,9 @@ func (h *Handler) measureSampling(ctx context.Context, b TraceBackend, r links.T
 // keptTraces is the traces backend b has for f in r, at most
 // samplingTraceLimit (capped says the search stopped there).
 func (h *Handler) keptTraces(ctx context.Context, b TraceBackend, f query.TraceFilter, r links.TimeRange) ([]datasources.TraceSummary, bool, error) {
-	var kept []datasources.TraceSummary
-	if b.Search == nil { // Tempo, in TraceQL
-		if h.opt.Tempo == nil {
-			return nil, false, datasources.NotConfigured(b.Name)
-		}
-		q, err := f.Build()
-		if err != nil {
-			return nil, false, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		res, err := h.opt.Tempo.Search(ctx, q, r.From, r.To, samplingTraceLimit, 1)
-		if err != nil {
-			return nil, false, err
-		}
-		for _, t := range res.Traces {
-			kept = append(kept, t.Summary())
-		}
-	} else {
-		tq, err := f.Params()
-		if err != nil {
-			return nil, false, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		tq.Start, tq.End, tq.Limit = r.From, r.To, samplingTraceLimit
-		res, err := b.Search.Search(ctx, tq)
-		if err != nil {
-			return nil, false, err
-		}
-		kept = res.Traces
+	kept, _, err := h.findTraces(ctx, b, f, r, samplingTraceLimit)
+	if err != nil {
+		return nil, false, err
 	}
 	return kept, len(kept) >= samplingTraceLimit, nil
 }

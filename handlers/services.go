@@ -152,43 +152,17 @@ func (h *Handler) serviceOps(ctx context.Context, name string, r links.TimeRange
 func (h *Handler) serviceTraces(ctx context.Context, name string, failed bool, r links.TimeRange, in views.MapInput) (panelOut, error) {
 	b, _ := h.searchBackend("")
 	f := query.TraceFilter{Service: name, ErrorsOnly: failed}
-	var more string
-	var search func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error)
-	switch {
-	case b.Search != nil:
-		tq, err := f.Params()
-		if err != nil {
-			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		search = func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error) {
-			q := tq
-			q.Start, q.End, q.Limit = w.From, w.To, limit
-			res, err := b.Search.Search(ctx, q)
-			if err != nil {
-				return nil, err
-			}
-			return res.Traces, nil
-		}
-		more = links.ServiceTraces(name, b.Name, failed, r)
-	case h.opt.Tempo != nil:
-		q, err := f.Build()
-		if err != nil {
-			return panelOut{}, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		search = func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error) {
-			res, err := h.opt.Tempo.Search(ctx, q, w.From, w.To, limit, 1)
-			if err != nil {
-				return nil, err
-			}
-			out := make([]datasources.TraceSummary, len(res.Traces))
-			for i, t := range res.Traces {
-				out[i] = t.Summary()
-			}
-			return out, nil
-		}
-		more = links.TraceSearch(q, r)
-	default:
+	if b.Search == nil && h.opt.Tempo == nil {
 		return panelOut{State: "not configured", StateClass: "status-off"}, datasources.NotConfigured("tempo")
+	}
+	search := func(ctx context.Context, w links.TimeRange, limit int) ([]datasources.TraceSummary, error) {
+		sums, _, err := h.findTraces(ctx, b, f, w, limit)
+		return sums, err
+	}
+	more := links.ServiceTraces(name, b.Name, failed, r)
+	if b.Search == nil {
+		q, _ := f.Build() // a filter it refuses fails the search, and the link goes unused
+		more = links.TraceSearch(q, r)
 	}
 	var sums []datasources.TraceSummary
 	empty := "No trace of it in this range."

@@ -35,38 +35,13 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 	if b.Fetch == nil {
 		return nil, datasources.NotConfigured(b.Name)
 	}
-	var ids []string
-	var sent string
-	if b.Search == nil { // Tempo, in TraceQL
-		if h.opt.Tempo == nil {
-			return nil, datasources.NotConfigured(b.Name)
-		}
-		q, err := f.Build()
-		if err != nil {
-			return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		sent = q
-		res, err := h.opt.Tempo.Search(ctx, q, r.From, r.To, limit, 1)
-		if err != nil {
-			return nil, err
-		}
-		for _, t := range res.Traces {
-			ids = append(ids, t.TraceID)
-		}
-	} else {
-		tq, err := f.Params()
-		if err != nil {
-			return nil, &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
-		}
-		tq.Start, tq.End, tq.Limit = r.From, r.To, limit
-		res, err := b.Search.Search(ctx, tq)
-		if err != nil {
-			return nil, err
-		}
-		sent = res.Sent
-		for _, t := range res.Traces {
-			ids = append(ids, t.TraceID)
-		}
+	sums, sent, err := h.findTraces(ctx, b, f, r, limit)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(sums))
+	for i, t := range sums {
+		ids[i] = t.TraceID
 	}
 	if len(ids) > limit {
 		ids = ids[:limit]
@@ -94,4 +69,38 @@ func (h *Handler) sampleTraces(ctx context.Context, b TraceBackend, f query.Trac
 		s.Traces = append(s.Traces, tr)
 	}
 	return s, nil
+}
+
+// findTraces runs f over w on backend b, at most limit traces: in
+// TraceQL on Tempo, as the form's parameters on a backend searched by them
+// (Jaeger, Zipkin). sent is what the backend was sent.
+func (h *Handler) findTraces(ctx context.Context, b TraceBackend, f query.TraceFilter, w links.TimeRange, limit int) (sums []datasources.TraceSummary, sent string, err error) {
+	if b.Search != nil {
+		tq, err := f.Params()
+		if err != nil {
+			return nil, "", &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
+		}
+		tq.Start, tq.End, tq.Limit = w.From, w.To, limit
+		res, err := b.Search.Search(ctx, tq)
+		if err != nil {
+			return nil, "", err
+		}
+		return res.Traces, res.Sent, nil
+	}
+	if h.opt.Tempo == nil {
+		return nil, "", datasources.NotConfigured(b.Name)
+	}
+	q, err := f.Build()
+	if err != nil {
+		return nil, "", &datasources.Error{Kind: datasources.ErrorBadQuery, Backend: b.Name, Message: err.Error()}
+	}
+	res, err := h.opt.Tempo.Search(ctx, q, w.From, w.To, limit, 1)
+	if err != nil {
+		return nil, q, err
+	}
+	sums = make([]datasources.TraceSummary, len(res.Traces))
+	for i, t := range res.Traces {
+		sums[i] = t.Summary()
+	}
+	return sums, q, nil
 }

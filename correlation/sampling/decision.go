@@ -117,11 +117,16 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 				th, thOK = FromThreshold(t), true
 			}
 		}
-		if !thresholdSet() && !jdOK {
-			jd, jdOK = jaegerTagsOf(s.Attributes)
+		needJaeger := !thresholdSet() && !jdOK
+		if !needJaeger && policy != "" {
+			return
+		}
+		tags := readTags(s.Attributes)
+		if needJaeger {
+			jd, jdOK = tags.jaeger()
 		}
 		if policy == "" {
-			policy = tailPolicyOf(s)
+			policy = tailPolicyOf(s, tags)
 		}
 	}
 	look(root)
@@ -143,12 +148,12 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 
 // tailPolicyOf is the tail sampling policy a span records, on its scope
 // (where the collector's tail_sampling processor writes it), its own
-// attributes or its resource's; "" for none.
-func tailPolicyOf(s *datasources.Span) string {
+// attributes (read into own) or its resource's; "" for none.
+func tailPolicyOf(s *datasources.Span, own spanTags) string {
 	if p, ok := datasources.Attr(s.ScopeAttributes, TagTailPolicy); ok && p != "" {
 		return p
 	}
-	if p, ok := datasources.Attr(s.Attributes, TagTailPolicy); ok && p != "" {
+	if p := own.val[tagTail]; own.has[tagTail] && p != "" {
 		return p
 	}
 	if s.Resource != nil {
@@ -159,14 +164,53 @@ func tailPolicyOf(s *datasources.Span) string {
 	return ""
 }
 
-// jaegerTagsOf reads a span's sampler tags under Jaeger's names or the
-// OpenTelemetry remote sampler's.
-func jaegerTagsOf(attrs []datasources.Attribute) (Decision, bool) {
-	for _, k := range [][2]string{{TagSamplerType, TagSamplerParam}, {TagOTelSamplerType, TagOTelSamplerParam}} {
-		typ, ok1 := datasources.Attr(attrs, k[0])
-		param, ok2 := datasources.Attr(attrs, k[1])
-		if ok1 && ok2 {
-			if d, ok := FromJaegerTags(typ, param); ok {
+// spanTags are the sampling tags of one span's attributes, the first of
+// each key as datasources.Attr would find it, read in one pass: every span
+// of a trace that says nothing is read, and five scans of each span's
+// attributes were most of that.
+type spanTags struct {
+	val [5]string
+	has [5]bool
+}
+
+const (
+	tagType = iota
+	tagParam
+	tagOTelType
+	tagOTelParam
+	tagTail
+)
+
+func readTags(attrs []datasources.Attribute) (t spanTags) {
+	for _, a := range attrs {
+		var i int
+		switch a.Key {
+		case TagSamplerType:
+			i = tagType
+		case TagSamplerParam:
+			i = tagParam
+		case TagOTelSamplerType:
+			i = tagOTelType
+		case TagOTelSamplerParam:
+			i = tagOTelParam
+		case TagTailPolicy:
+			i = tagTail
+		default:
+			continue
+		}
+		if !t.has[i] {
+			t.val[i], t.has[i] = a.Value, true
+		}
+	}
+	return t
+}
+
+// jaeger reads the sampler tags under Jaeger's names or the OpenTelemetry
+// remote sampler's.
+func (t spanTags) jaeger() (Decision, bool) {
+	for _, k := range [][2]int{{tagType, tagParam}, {tagOTelType, tagOTelParam}} {
+		if t.has[k[0]] && t.has[k[1]] {
+			if d, ok := FromJaegerTags(t.val[k[0]], t.val[k[1]]); ok {
 				return d, true
 			}
 		}

@@ -89,6 +89,9 @@ func TestOfTrace(t *testing.T) {
 		{"a tail policy on the scope", []datasources.Span{{SpanID: "a", StartNs: 1, Resource: &datasources.Resource{},
 			ScopeAttributes: []datasources.Attribute{{Key: "tailsampling.policy", Value: "share-of-the-rest"}}}},
 			"tail sampling kept it by policy “share-of-the-rest”"},
+		{"a tag sent twice is read at its first", []datasources.Span{span("a", "", 1, "", "sampler.type", "probabilistic", "sampler.param", "0.1",
+			"sampler.param", "0.5", "tailsampling.policy", "errors", "tailsampling.policy", "slow")},
+			"head sampling at 10% — this trace stands for ≈ 10 requests; tail sampling kept it by policy “errors”"},
 		{"a bad threshold is no threshold", []datasources.Span{span("a", "", 1, "ot=th:zz")}, "unknown"},
 	}
 	for _, c := range cases {

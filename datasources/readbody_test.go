@@ -69,3 +69,68 @@ func TestReadBody(t *testing.T) {
 		}
 	}
 }
+
+// TestReadBodySized: a chunked body whose first bytes say how long it is
+// is read into one allocation of that size, not blocks joined at the end;
+// a size that is wrong either way still reads the body as it is, and one
+// over the limit is "too large" before the rest is read.
+func TestReadBodySized(t *testing.T) {
+	body := make([]byte, 3<<20+77)
+	for i := range body {
+		body[i] = byte(rand.N(256))
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/protobuf")
+		for b := body; len(b) > 0; b = b[min(len(b), 10_000):] {
+			w.Write(b[:min(len(b), 10_000)])
+			w.(http.Flusher).Flush()
+		}
+	}))
+	defer srv.Close()
+	n := int64(len(body))
+	for _, tt := range []struct {
+		name     string
+		said     int64 // what the size function reads
+		limit    int64
+		wantCap  int64 // the one allocation's size; 0: not checked
+		wantKind ErrorKind
+	}{
+		{"exact", n, 1 << 30, n, 0},
+		{"with room for what follows", n + 300, 1 << 30, n + 300, 0},
+		{"shorter than the body", n - 200_000, 1 << 30, 0, 0},
+		{"longer than the body", n + 5<<20, 1 << 30, 0, 0},
+		{"silent", -1, 1 << 30, 0, 0},
+		{"over the limit", 2 << 30, 1 << 30, 0, ErrorTooLarge},
+		{"body over the limit, said short", 1 << 20, n - 1, 0, ErrorTooLarge},
+	} {
+		resp, err := http.Get(srv.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sawType string
+		got, err := ReadBodySized("test", resp, tt.limit, func(ct string, head []byte) int64 {
+			if !bytes.Equal(head, body[:len(head)]) {
+				t.Errorf("%s: the size function was not given the body's first bytes", tt.name)
+			}
+			sawType = ct
+			return tt.said
+		})
+		switch {
+		case tt.wantKind != 0:
+			if ErrorKindOf(err) != tt.wantKind {
+				t.Errorf("%s: %v, want %v", tt.name, err, tt.wantKind)
+			}
+			continue
+		case err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		case !bytes.Equal(got, body):
+			t.Errorf("%s: read %d bytes, not the body", tt.name, len(got))
+		case tt.wantCap != 0 && int64(cap(got)) != tt.wantCap:
+			t.Errorf("%s: read into %d bytes of memory, want one allocation of %d", tt.name, cap(got), tt.wantCap)
+		}
+		if sawType != "application/protobuf" {
+			t.Errorf("%s: the size function saw Content-Type %q", tt.name, sawType)
+		}
+	}
+}

@@ -44,7 +44,12 @@ type response struct {
 // failures become ErrorUnavailable; status handling is left to the caller
 // because Tempo's 404 and 200 mean different things per endpoint.
 func (c *Client) get(ctx context.Context, path string, q url.Values, accept string) (*response, error) {
-	r, err := datasources.Get(ctx, c.hc, c.cfg, Backend, path, q, accept)
+	return c.getSized(ctx, path, q, accept, nil)
+}
+
+// getSized is get for an answer whose first bytes say how long it is.
+func (c *Client) getSized(ctx context.Context, path string, q url.Values, accept string, size datasources.BodySize) (*response, error) {
+	r, err := datasources.GetSized(ctx, c.hc, c.cfg, Backend, path, q, accept, size)
 	if err != nil {
 		return nil, err
 	}

@@ -2,8 +2,12 @@ package tempo
 
 import (
 	"context"
+	"math"
 	"net/http"
+	"strings"
 	"time"
+
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -24,7 +28,7 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 	q := timeRange(nil, start, end)
 	notFound := "Tempo has no trace " + tid + " in the searched time range (it may be outside retention or not ingested yet)."
 
-	r, err := c.get(ctx, "/api/v2/traces/"+tid, q, acceptProto)
+	r, err := c.getSized(ctx, "/api/v2/traces/"+tid, q, acceptProto, v2Size)
 	if err != nil {
 		return nil, err
 	}
@@ -47,4 +51,23 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 	}
 	tr.ID = tid
 	return tr, nil
+}
+
+// v2Size is how long a protobuf TraceByIDResponse is by its first field,
+// the trace (see datasources.ReadBodySized: Tempo answers a large trace
+// chunked). What follows the trace (metrics, status, message) is a few
+// dozen bytes; room is left for a message far longer.
+func v2Size(contentType string, head []byte) int64 {
+	if !strings.Contains(strings.ToLower(contentType), "protobuf") {
+		return -1
+	}
+	num, typ, n := protowire.ConsumeTag(head)
+	if n < 0 || num != v2FieldTrace || typ != protowire.BytesType {
+		return -1
+	}
+	l, m := protowire.ConsumeVarint(head[n:])
+	if m < 0 || l > math.MaxInt32 {
+		return -1
+	}
+	return int64(n+m) + int64(l) + 4096
 }

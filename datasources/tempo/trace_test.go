@@ -9,6 +9,7 @@ import (
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/contracttest"
+	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 	tracepb "go.opentelemetry.io/proto/otlp/trace/v1"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -352,5 +353,38 @@ func TestTraceProtobuf(t *testing.T) {
 	// Truncated protobuf is the backend's fault, reported without panicking.
 	if _, err := DecodeTraceV2(v2[:len(v2)/2], "application/protobuf"); datasources.ErrorKindOf(err) != datasources.ErrorUnavailable {
 		t.Errorf("truncated protobuf: err = %v", err)
+	}
+}
+
+// TestV2Size: a protobuf v2 answer's first field says how long the whole
+// answer is, within the room left for what follows it (so a chunked
+// million-span answer is read into one allocation); anything else says
+// nothing.
+func TestV2Size(t *testing.T) {
+	_, small := protoBodies(t, "")
+	_, partial := protoBodies(t, "Trace exceeds maximum size of 5000000 bytes, a partial trace is returned")
+	big, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(2000, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string][]byte{"small": small, "partial": partial, "2,000 spans": big} {
+		got := v2Size("application/protobuf", body[:min(len(body), 64<<10)])
+		if got < int64(len(body)) || got > int64(len(body))+4096 {
+			t.Errorf("%s: %d bytes said for a %d-byte answer", name, got, len(body))
+		}
+	}
+	for _, c := range []struct {
+		name, contentType string
+		head              []byte
+	}{
+		{"JSON", "application/json", []byte(`{"trace":{}}`)},
+		{"protobuf by its bytes but sent as JSON", "application/json", big[:100]},
+		{"not a length-delimited first field", "application/protobuf", []byte{0x08, 0x01}},
+		{"cut inside the length", "application/protobuf", []byte{0x0a, 0xff}},
+		{"empty", "application/protobuf", nil},
+	} {
+		if got := v2Size(c.contentType, c.head); got != -1 {
+			t.Errorf("%s: %d, want -1", c.name, got)
+		}
 	}
 }

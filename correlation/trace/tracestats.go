@@ -21,28 +21,51 @@ type OpStats struct {
 // Stats returns per-service and per-operation figures, each sorted by
 // total time, largest first.
 func (t *TraceTree) Stats() (services, operations []OpStats) {
-	svc := map[string]*OpStats{}
-	ops := map[[2]string]*OpStats{}
+	// Spans are summed by resource and name first, and resources of one
+	// service merged after: a pointer and one string to hash for every
+	// span, not a service, then a service and a name (most of this pass
+	// on a large trace).
+	type key struct {
+		res  *datasources.Resource
+		name string
+	}
+	at := map[key]int32{}
+	var sums []OpStats
 	for i := range t.Nodes {
 		nd := &t.Nodes[i]
-		s, name := nd.Span.Service(), nd.Span.Name
-		a := svc[s]
+		k := key{nd.Span.Resource, nd.Span.Name}
+		j, ok := at[k]
+		if !ok {
+			j = int32(len(sums))
+			at[k] = j
+			sums = append(sums, OpStats{Service: nd.Span.Service(), Operation: nd.Span.Name})
+		}
+		x := &sums[j]
+		x.Spans++
+		x.TotalNs += nd.EndNs() - nd.StartNs()
+		x.SelfNs += nd.SelfNs
+		if nd.Span.Status == datasources.StatusError {
+			x.Errors++
+		}
+	}
+	svc := map[string]*OpStats{}
+	ops := map[[2]string]*OpStats{}
+	for _, x := range sums {
+		a := svc[x.Service]
 		if a == nil {
-			a = &OpStats{Service: s}
-			svc[s] = a
+			a = &OpStats{Service: x.Service}
+			svc[x.Service] = a
 		}
-		b := ops[[2]string{s, name}]
+		b := ops[[2]string{x.Service, x.Operation}]
 		if b == nil {
-			b = &OpStats{Service: s, Operation: name}
-			ops[[2]string{s, name}] = b
+			b = &OpStats{Service: x.Service, Operation: x.Operation}
+			ops[[2]string{x.Service, x.Operation}] = b
 		}
-		for _, x := range []*OpStats{a, b} {
-			x.Spans++
-			x.TotalNs += nd.EndNs() - nd.StartNs()
-			x.SelfNs += nd.SelfNs
-			if nd.Span.Status == datasources.StatusError {
-				x.Errors++
-			}
+		for _, y := range []*OpStats{a, b} {
+			y.Spans += x.Spans
+			y.Errors += x.Errors
+			y.TotalNs += x.TotalNs
+			y.SelfNs += x.SelfNs
 		}
 	}
 	for _, v := range svc {

@@ -187,3 +187,35 @@ func TestTreeSummary(t *testing.T) {
 		t.Error("empty trace")
 	}
 }
+
+// TestIDTable: every ID put is found at its last index, IDs never put are
+// not, whatever their bits (zero, all ones, or sharing all their low or
+// high bits, as IDs chosen to collide would).
+func TestIDTable(t *testing.T) {
+	var ids []uint64
+	for i := range uint64(3000) {
+		ids = append(ids, i<<40, i, ^i, i*0x9e3779b97f4a7c15)
+	}
+	tab := newIDTable(len(ids))
+	want := map[uint64]int32{}
+	for i, id := range ids {
+		tab.put(id, int32(i))
+		want[id] = int32(i) // the last of equal IDs
+	}
+	for id, i := range want {
+		if got, ok := tab.get(id); !ok || got != i {
+			t.Fatalf("get(%#x) = %d, %v; want %d", id, got, ok, i)
+		}
+	}
+	for _, id := range []uint64{1 << 63, 3001 << 40, 0x123456789} {
+		if _, ok := want[id]; ok {
+			continue
+		}
+		if _, ok := tab.get(id); ok {
+			t.Errorf("get(%#x) found an ID never put", id)
+		}
+	}
+	if _, ok := newIDTable(0).get(0); ok {
+		t.Error("an empty table holds ID 0")
+	}
+}

@@ -173,10 +173,15 @@ func ReadBody(backend string, resp *http.Response, limit int64) ([]byte, error) 
 }
 
 // BodySize reads, from a body's Content-Type and first bytes, how long the
-// whole body is by its own framing (a protobuf message's length-delimited
-// first field), or -1 when they do not say. It is a hint, never more than
-// the limit: a body that runs on is still read whole.
+// whole body is at least by its own framing (a protobuf message's
+// length-delimited first field, with its tag and length), or -1 when they
+// do not say. Room is left after it for what the framing does not count
+// (sizeRoom: a protobuf's later fields), and a body that runs on past that
+// is still read whole.
 type BodySize func(contentType string, head []byte) int64
+
+// sizeRoom is what a sized read leaves room for past the size it was told.
+const sizeRoom = 4096
 
 // ReadBodySized is ReadBody for a body whose first bytes can say how long
 // it is (size; nil for none). A backend written in Go answers a large body
@@ -226,14 +231,17 @@ func ReadBodySized(backend string, resp *http.Response, limit int64, size BodySi
 		if len(blocks) == 1 && size != nil {
 			if want := size(resp.Header.Get("Content-Type"), blocks[0]); want > int64(total) {
 				if want > limit {
-					return nil, TooLarge(backend, limit)
+					return nil, TooLarge(backend, limit) // it is at least that long
 				}
 				// The rest goes straight after the first block; a body
 				// longer than it said goes on in blocks as before.
-				whole := make([]byte, want)
+				whole := make([]byte, min(want+sizeRoom, limit+1))
 				copy(whole, blocks[0])
 				n, err := io.ReadFull(body, whole[total:])
 				blocks[0], total = whole[:total+n], total+n
+				if int64(total) > limit {
+					return nil, TooLarge(backend, limit)
+				}
 				if err == io.EOF || err == io.ErrUnexpectedEOF {
 					break
 				}

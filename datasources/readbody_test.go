@@ -71,9 +71,10 @@ func TestReadBody(t *testing.T) {
 }
 
 // TestReadBodySized: a chunked body whose first bytes say how long it is
-// is read into one allocation of that size, not blocks joined at the end;
-// a size that is wrong either way still reads the body as it is, and one
-// over the limit is "too large" before the rest is read.
+// is read into one allocation of that size and some room, not blocks
+// joined at the end; a size that is wrong either way still reads the body
+// as it is; one over the limit is "too large" before the rest is read, and
+// a body at the limit is read whatever the room.
 func TestReadBodySized(t *testing.T) {
 	body := make([]byte, 3<<20+77)
 	for i := range body {
@@ -95,8 +96,10 @@ func TestReadBodySized(t *testing.T) {
 		wantCap  int64 // the one allocation's size; 0: not checked
 		wantKind ErrorKind
 	}{
-		{"exact", n, 1 << 30, n, 0},
-		{"with room for what follows", n + 300, 1 << 30, n + 300, 0},
+		{"exact", n, 1 << 30, n + sizeRoom, 0},
+		{"short of what follows by less than the room", n - 300, 1 << 30, n - 300 + sizeRoom, 0},
+		{"at the limit", n, n, n + 1, 0}, // the room never passes the limit
+		{"one byte over the limit", n, n - 1, 0, ErrorTooLarge},
 		{"shorter than the body", n - 200_000, 1 << 30, 0, 0},
 		{"longer than the body", n + 5<<20, 1 << 30, 0, 0},
 		{"silent", -1, 1 << 30, 0, 0},

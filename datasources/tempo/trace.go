@@ -53,10 +53,10 @@ func (c *Client) Trace(ctx context.Context, id string, start, end time.Time) (*d
 	return tr, nil
 }
 
-// v2Size is how long a protobuf TraceByIDResponse is by its first field,
-// the trace (see datasources.ReadBodySized: Tempo answers a large trace
-// chunked). What follows the trace (metrics, status, message) is a few
-// dozen bytes; room is left for a message far longer.
+// v2Size is how long a protobuf TraceByIDResponse is at least: its first
+// field, the trace (see datasources.ReadBodySized: Tempo answers a large
+// trace chunked). What follows the trace (metrics, status, message) is a
+// few dozen bytes, within the room a sized read leaves.
 func v2Size(contentType string, head []byte) int64 {
 	if !strings.Contains(strings.ToLower(contentType), "protobuf") {
 		return -1
@@ -69,5 +69,5 @@ func v2Size(contentType string, head []byte) int64 {
 	if m < 0 || l > math.MaxInt32 {
 		return -1
 	}
-	return int64(n+m) + int64(l) + 4096
+	return int64(n+m) + int64(l)
 }

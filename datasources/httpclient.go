@@ -212,12 +212,16 @@ func ReadBodySized(backend string, resp *http.Response, limit int64, size BodySi
 		}
 		return b, nil
 	}
+	// Each read fills buf; a full buf is kept in blocks and the next is
+	// twice its size (at most 16 MB). Once, when the first is full and
+	// the body's first bytes say how long it is, buf grows to that size
+	// instead, so the rest lands straight after it.
 	var blocks [][]byte
-	total, next := 0, 64<<10
+	buf := make([]byte, 0, 64<<10)
+	total, asked := 0, size == nil
 	for {
-		b := make([]byte, next)
-		n, err := io.ReadFull(body, b)
-		blocks, total = append(blocks, b[:n]), total+n
+		n, err := io.ReadFull(body, buf[len(buf):cap(buf)])
+		buf, total = buf[:len(buf)+n], total+n
 		if int64(total) > limit {
 			return nil, TooLarge(backend, limit)
 		}
@@ -227,32 +231,23 @@ func ReadBodySized(backend string, resp *http.Response, limit int64, size BodySi
 		if err != nil {
 			return nil, FromTransport(backend, err)
 		}
-		next = min(next*2, 16<<20)
-		if len(blocks) == 1 && size != nil {
-			if want := size(resp.Header.Get("Content-Type"), blocks[0]); want > int64(total) {
+		if !asked {
+			asked = true
+			if want := size(resp.Header.Get("Content-Type"), buf); want > int64(total) {
 				if want > limit {
 					return nil, TooLarge(backend, limit) // it is at least that long
 				}
-				// The rest goes straight after the first block; a body
-				// longer than it said goes on in blocks as before.
-				whole := make([]byte, min(want+sizeRoom, limit+1))
-				copy(whole, blocks[0])
-				n, err := io.ReadFull(body, whole[total:])
-				blocks[0], total = whole[:total+n], total+n
-				if int64(total) > limit {
-					return nil, TooLarge(backend, limit)
-				}
-				if err == io.EOF || err == io.ErrUnexpectedEOF {
-					break
-				}
-				if err != nil {
-					return nil, FromTransport(backend, err)
-				}
+				whole := make([]byte, total, min(want+sizeRoom, limit+1))
+				copy(whole, buf)
+				buf = whole
+				continue
 			}
 		}
+		blocks = append(blocks, buf)
+		buf = make([]byte, 0, min(2*cap(buf), 16<<20))
 	}
-	if last := len(blocks) - 1; last > 0 && len(blocks[last]) == 0 {
-		blocks = blocks[:last] // the read that found the end
+	if len(buf) > 0 || len(blocks) == 0 {
+		blocks = append(blocks, buf) // not the empty read that found the end
 	}
 	if len(blocks) == 1 {
 		return blocks[0], nil

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/chart"
@@ -60,6 +62,27 @@ type LogRowsInput struct {
 // for its expanded view.
 func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	rows := make([]LogRow, len(lines))
+	if len(lines) < parallelLines {
+		buildLogRows(rows, lines, 0, in)
+		return rows
+	}
+	// Every row stands alone: each core builds a contiguous share.
+	parts := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	for w := range parts {
+		lo, hi := w*len(lines)/parts, (w+1)*len(lines)/parts
+		wg.Go(func() { buildLogRows(rows[lo:hi], lines[lo:hi], lo, in) })
+	}
+	wg.Wait()
+	return rows
+}
+
+// parallelLines is the page size from which rows are built on every core.
+const parallelLines = 1000
+
+// buildLogRows builds rows from lines, the first of which is line first
+// of the page.
+func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogRowsInput) {
 	zone, baseNs := in.Zone, in.BaseNs
 	var refs []logline.TraceRef
 	// A stream's selector and label rows are built once per stream (the
@@ -72,6 +95,8 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	}
 	streams := map[string]streamInfo{}
 	narrow := in.Narrow && query.IsLogQuery(in.Query)
+	traceURL := links.ExemplarTraceIn()
+	var stamp lineStamp
 	for i := range lines {
 		l := &lines[i]
 		si, ok := streams[l.Stream]
@@ -93,9 +118,10 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 			}
 		}
 		level := logline.LineLevel(l)
-		title := time.Unix(0, l.TimeNs).In(zone).Format(timeTitleLayout)
-		r := LogRow{
-			ID:         "l-" + strconv.Itoa(i),
+		title := stamp.title(l.TimeNs, zone)
+		r := &rows[i]
+		*r = LogRow{
+			ID:         "l-" + strconv.Itoa(first+i),
 			Time:       title[11:23], // 15:04:05.000
 			TimeTitle:  title,
 			Level:      level,
@@ -120,7 +146,7 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 		for _, ref := range refs {
 			// A window around the line's time: Tempo then searches only
 			// the blocks that can hold the trace.
-			r.Traces = append(r.Traces, Link{Label: ref.TraceID, URL: links.ExemplarTrace(ref.TraceID, time.Unix(0, l.TimeNs))})
+			r.Traces = append(r.Traces, Link{Label: ref.TraceID, URL: traceURL(ref.TraceID, time.Unix(0, l.TimeNs))})
 		}
 		if sid := logline.LineSpanID(l); sid != "" && len(refs) > 0 {
 			r.SpanID = sid
@@ -170,9 +196,36 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 				}
 			}
 		}
-		rows[i] = r
 	}
-	return rows
+}
+
+// lineStamp writes lines' full times (timeTitleLayout): a page's lines
+// fall thousands to a second, and the date, clock and zone of a second
+// are formatted once for all of them.
+type lineStamp struct {
+	sec        int64
+	zone       *time.Location
+	head, tail string // "2006-01-02 15:04:05" and " MST"
+}
+
+func (st *lineStamp) title(ns int64, zone *time.Location) string {
+	t := time.Unix(0, ns).In(zone)
+	if st.head == "" || t.Unix() != st.sec || zone != st.zone {
+		full := t.Format(timeTitleLayout)
+		st.head = ""
+		if len(full) > 29 && full[19] == '.' { // a four-digit year
+			st.sec, st.zone, st.head, st.tail = t.Unix(), zone, full[:19], full[29:]
+		}
+		return full
+	}
+	var b [len(timeTitleLayout) + 8]byte
+	out := append(b[:0], st.head...)
+	out = append(out, '.')
+	frac := t.Nanosecond()
+	for d := 100_000_000; d > 0; d /= 10 {
+		out = append(out, byte('0'+frac/d%10))
+	}
+	return string(append(out, st.tail...))
 }
 
 func sortedKV(m map[string]string) []KV {

@@ -318,3 +318,40 @@ func TestAppendHTMLEveryByte(t *testing.T) {
 		}
 	}
 }
+
+// A page big enough to be built on every core reads as one built alone:
+// rows in line order, each numbered by its place on the page.
+func TestBigPageRowsAreInOrder(t *testing.T) {
+	d := logline.MustDefaultDeriver()
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
+	n := parallelLines*2 + 7
+	lines := make([]datasources.LogLine, n)
+	for i := range lines {
+		svc := "svc-" + strconv.Itoa(i%5)
+		lines[i] = datasources.LogLine{TimeNs: at + int64(i)*1e6, Labels: map[string]string{"service_name": svc},
+			Stream: `{service_name="` + svc + `"}`, Line: "msg=m" + strconv.Itoa(i) + " trace_id=" + strings.Repeat("ab", 15) + strconv.Itoa(10+i%90)}
+	}
+	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Deriver: d})
+	for i, r := range rows {
+		alone := BuildLogRows(lines[i:i+1], LogRowsInput{Zone: time.UTC, Deriver: d})[0]
+		alone.ID = "l-" + strconv.Itoa(i)
+		if r.ID != alone.ID || r.Message != alone.Message || r.Service != alone.Service || r.ContextURL != alone.ContextURL ||
+			len(r.Traces) != 1 || r.Traces[0] != alone.Traces[0] {
+			t.Fatalf("row %d: %+v\nalone:  %+v", i, r, alone)
+		}
+	}
+}
+
+func TestLineStampIsTheTimeFormatted(t *testing.T) {
+	zone := time.FixedZone("CET", 3600)
+	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
+	var st lineStamp
+	for _, z := range []*time.Location{time.UTC, zone} {
+		for _, d := range []int64{0, 1, 999_999_999, 1e9, 1e9 + 5e6, 3e9, 3e9 - 1, 3600e9} {
+			ns := base + d
+			if got, want := st.title(ns, z), time.Unix(0, ns).In(z).Format(timeTitleLayout); got != want {
+				t.Errorf("%d in %v: %q, want %q", d, z, got, want)
+			}
+		}
+	}
+}

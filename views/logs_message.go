@@ -45,6 +45,11 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 		m += " — " + e
 	}
 	var b strings.Builder
+	n := 0
+	for _, f := range fields {
+		n += len(f.Key) + len(f.Value) + 2
+	}
+	b.Grow(n) // once, not doubling through the line's fields
 	for _, f := range fields {
 		if f.Key == mk || f.Key == ek || quietKeys[strings.ToLower(f.Key)] {
 			continue

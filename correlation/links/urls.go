@@ -107,6 +107,26 @@ func ExemplarTrace(id string, at time.Time) string {
 	return Trace(id, TraceParams{Window: ExemplarWindow(at)})
 }
 
+// ExemplarTraceIn is ExemplarTrace for a page of log lines, where
+// thousands of lines fall in one second: the window's query is written
+// once per second (and whether the moment has a fraction, which rounds
+// the window's end up), not once a line. It is not safe for concurrent
+// use.
+func ExemplarTraceIn() func(id string, at time.Time) string {
+	sec, frac, query := int64(0), false, ""
+	return func(id string, at time.Time) string {
+		s, f := at.Unix(), at.Nanosecond() != 0
+		if query == "" || s != sec || f != frac {
+			// ExemplarPad is whole seconds, so the window is a function
+			// of these two alone.
+			full := ExemplarTrace(id, at)
+			sec, frac, query = s, f, full[len(TracesPath)+1+len(url.PathEscape(id)):]
+			return full
+		}
+		return TracesPath + "/" + url.PathEscape(id) + query
+	}
+}
+
 // SpanFragment is the URL trace.js fetches for one span's details.
 func SpanFragment(traceID, spanID string) string {
 	return TracesPath + "/" + url.PathEscape(traceID) + "/spans/" + url.PathEscape(spanID)
@@ -196,12 +216,15 @@ func lineURL(path, q, selector string) func(tsNs int64, hash string) string {
 	}
 	mid += "&stream=" + url.QueryEscape(selector) + "&ts="
 	return func(tsNs int64, hash string) string {
-		b := make([]byte, 0, len(path)+3+len(hash)+len(mid)+20)
-		b = append(b, path+"?h="...)
-		b = append(b, url.QueryEscape(hash)...) // base 36: copied as it is
-		b = append(b, mid...)
-		b = strconv.AppendInt(b, tsNs, 10)
-		return string(b)
+		var b strings.Builder
+		b.Grow(len(path) + 3 + len(hash) + len(mid) + 20)
+		b.WriteString(path)
+		b.WriteString("?h=")
+		b.WriteString(url.QueryEscape(hash)) // base 36: copied as it is
+		b.WriteString(mid)
+		var ts [20]byte
+		b.Write(strconv.AppendInt(ts[:0], tsNs, 10))
+		return b.String()
 	}
 }
 

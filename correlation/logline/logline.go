@@ -195,7 +195,7 @@ func LineLevel(l *datasources.LogLine) string {
 			}
 		}
 	}
-	if v := jsonStringField(l.Line, "level"); v != "" {
+	if v := jsonStringField(l.Line, `"level":`); v != "" {
 		return NormalizeLevel(v)
 	}
 	if i := strings.Index(l.Line, "level="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
@@ -239,12 +239,12 @@ func LineService(l *datasources.LogLine) string {
 
 // jsonStringField finds "key":"value" at the top of a JSON line without
 // decoding it: the level of every line is wanted, its fields only when
-// a line is opened.
-func jsonStringField(line, key string) string {
+// a line is opened. pat is the key quoted with its colon, "key":, spelled
+// out by the caller (built here, it was an allocation a line).
+func jsonStringField(line, pat string) string {
 	if len(line) == 0 || line[0] != '{' {
 		return ""
 	}
-	pat := `"` + key + `":`
 	i := strings.Index(line, pat)
 	if i < 0 {
 		return ""
@@ -272,7 +272,7 @@ func LineSpanID(l *datasources.LogLine) string {
 			}
 		}
 	}
-	v := jsonStringField(l.Line, "span_id")
+	v := jsonStringField(l.Line, `"span_id":`)
 	if v == "" {
 		if i := strings.Index(l.Line, "span_id="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
 			v = l.Line[i+len("span_id="):]

@@ -1,6 +1,11 @@
 package datasources
 
-import "time"
+import (
+	"slices"
+	"time"
+
+	"github.com/ariadne-dev/ariadne/correlation/text"
+)
 
 // Trace is one trace as pages need it. IDs are lower-case hex, always
 // padded: 32 characters for trace IDs, 16 for span IDs.
@@ -38,9 +43,14 @@ type Span struct {
 	StatusMsg    string
 	StartNs      int64
 	EndNs        int64
-	Attributes   []Attribute
-	Events       []SpanEvent
-	Links        []SpanLink
+	// Attrs are the span's attributes as a decoder set them; read them
+	// with Attributes, Attr or FindAttributes, which also see the
+	// attributes of a huge trace kept undecoded (SetLazyAttributes).
+	Attrs  []Attribute
+	lazy   *LazyAttributes
+	lazyAt [2]uint32
+	Events []SpanEvent
+	Links  []SpanLink
 	// Resource is shared by every span of one resource (one process).
 	Resource *Resource
 	Scope    string // instrumentation scope name
@@ -53,6 +63,93 @@ type Span struct {
 	// there (ot=th:…). Jaeger's classic API and Zipkin carry it as the tag
 	// w3c.tracestate.
 	TraceState string
+}
+
+// LazyAttributes keeps the attributes of a huge trace's spans where they
+// were received (Tempo's protobuf), decoded only for the spans a page
+// reads: a million spans carry ten million attributes, ≈ 400 MB decoded,
+// and a page shows a few hundred of them. Every key and value read is
+// made visible (text.Visible), as the trace tree does to decoded ones.
+type LazyAttributes struct {
+	// each calls fn with the attributes of the span at at, in order, until
+	// fn returns false; want, when not nil, skips (without rendering) the
+	// attributes whose key it refuses.
+	each func(at [2]uint32, want func(key string) bool, fn func(Attribute) bool)
+	// keys are every attribute key of the trace's lazy spans: a pass
+	// looking for keys no span has (sampling tags, in most traces) reads
+	// none of them.
+	keys map[string]bool
+}
+
+// NewLazyAttributes is a source of attributes read by each (see
+// LazyAttributes.each) whose spans' keys are all among keys.
+func NewLazyAttributes(each func(at [2]uint32, want func(key string) bool, fn func(Attribute) bool), keys map[string]bool) *LazyAttributes {
+	return &LazyAttributes{each: each, keys: keys}
+}
+
+// SetAttributes gives s the attributes attrs, decoded (a lazy span's
+// Attributes, kept, make it an ordinary one).
+func (s *Span) SetAttributes(attrs []Attribute) {
+	s.Attrs, s.lazy, s.lazyAt = attrs, nil, [2]uint32{}
+}
+
+// SetLazyAttributes gives s the attributes src keeps at at, instead of Attrs.
+func (s *Span) SetLazyAttributes(src *LazyAttributes, at [2]uint32) {
+	s.Attrs, s.lazy, s.lazyAt = nil, src, at
+}
+
+// Attributes are the span's attributes. A span of a huge trace decodes
+// them afresh at each call: read them for the spans a page shows, and use
+// Attr or FindAttributes in a pass over every span.
+func (s *Span) Attributes() []Attribute {
+	if s.lazy == nil {
+		return s.Attrs
+	}
+	var out []Attribute
+	s.lazy.each(s.lazyAt, nil, func(a Attribute) bool {
+		out = append(out, visibleAttr(a))
+		return true
+	})
+	return out
+}
+
+// Attr is the value of the span's first attribute named key.
+func (s *Span) Attr(key string) (string, bool) {
+	if s.lazy == nil {
+		return Attr(s.Attrs, key)
+	}
+	v, ok := "", false
+	if !s.lazy.keys[key] {
+		return "", false
+	}
+	s.lazy.each(s.lazyAt, func(k string) bool { return k == key }, func(a Attribute) bool {
+		v, ok = text.Visible(a.Value), true
+		return false
+	})
+	return v, ok
+}
+
+// FindAttributes calls fn with each attribute named one of keys, in
+// order, until fn returns false: one pass over the span's attributes for
+// several keys, rendering only the values asked for.
+func (s *Span) FindAttributes(keys []string, fn func(Attribute) bool) {
+	if s.lazy == nil {
+		for _, a := range s.Attrs {
+			if slices.Contains(keys, a.Key) && !fn(a) {
+				return
+			}
+		}
+		return
+	}
+	if !slices.ContainsFunc(keys, func(k string) bool { return s.lazy.keys[k] }) {
+		return
+	}
+	s.lazy.each(s.lazyAt, func(k string) bool { return slices.Contains(keys, k) }, func(a Attribute) bool { return fn(visibleAttr(a)) })
+}
+
+func visibleAttr(a Attribute) Attribute {
+	a.Key, a.Value = text.Visible(a.Key), text.Visible(a.Value)
+	return a
 }
 
 // TraceStateTag is the tag (attribute) OpenTelemetry's Jaeger and Zipkin

@@ -72,7 +72,7 @@ func TestSelfObservation(t *testing.T) {
 		t.Errorf("the Loki call's query %q does not look for the trace", attr(c, "ariadne.query.text"))
 	}
 	if c := children["postgresql"]; c != nil && (attr(c, "db.system.name") != "postgresql" || !strings.Contains(attr(c, "db.query.text"), "investigations")) {
-		t.Errorf("the Postgres span: %s %v", c.Name, c.Attributes)
+		t.Errorf("the Postgres span: %s %v", c.Name, c.Attributes())
 	}
 
 	// /metrics, as Prometheus asks for it, has the request's and the
@@ -222,7 +222,7 @@ func randomHex(t *testing.T, n int) string {
 }
 
 func attr(s *datasources.Span, key string) string {
-	for _, a := range s.Attributes {
+	for _, a := range s.Attributes() {
 		if a.Key == key {
 			return a.Value
 		}

@@ -66,7 +66,7 @@ func (k keptSearch) Search(_ context.Context, q datasources.TraceQuery) (*dataso
 		if roots := k.roots[q.Service]; len(roots) > 0 {
 			t.RootService, t.RootName = q.Service, roots[i%len(roots)]
 			// Kept at 5%: each stands for 20 requests.
-			t.Sampling = []datasources.Span{{SpanID: "00000000000000a1", Attributes: []datasources.Attribute{
+			t.Sampling = []datasources.Span{{SpanID: "00000000000000a1", Attrs: []datasources.Attribute{
 				{Key: "sampler.type", Value: "probabilistic"}, {Key: "sampler.param", Value: "0.05"}}}}
 		} else {
 			t.RootService, t.RootName = "gateway", "GET /elsewhere"

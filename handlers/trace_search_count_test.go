@@ -27,7 +27,7 @@ func TestTraceSearchCountsRequests(t *testing.T) {
 	trace := func(i int, attrs ...datasources.Attribute) datasources.TraceSummary {
 		id := strings.Repeat("0", 31) + string(rune('1'+i))
 		return datasources.TraceSummary{TraceID: id, RootService: "gateway", RootName: "GET /api/orders/{id}", StartNs: at, Spans: 1,
-			Sampling: []datasources.Span{{TraceID: id, SpanID: "00000000000000a1", Attributes: attrs}}}
+			Sampling: []datasources.Span{{TraceID: id, SpanID: "00000000000000a1", Attrs: attrs}}}
 	}
 	adaptive := []datasources.Attribute{{Key: "sampler.type", Value: "probabilistic"}, {Key: "sampler.param", Value: "0.05"}}
 	lower := []datasources.Attribute{{Key: "sampler.type", Value: "ratelimiting"}, {Key: "sampler.param", Value: "0.0166"}}

@@ -13,7 +13,7 @@ import (
 func TestBuildQualityReport(t *testing.T) {
 	res := &datasources.Resource{Service: "pay\u202ements"}
 	span := func(id, name string, attrs ...datasources.Attribute) datasources.Span {
-		return datasources.Span{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: id, Name: name, Resource: res, Attributes: attrs}
+		return datasources.Span{TraceID: "4bf92f3577b34da6a3ce929d0e0e4736", SpanID: id, Name: name, Resource: res, Attrs: attrs}
 	}
 	tr := &datasources.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736", Spans: []datasources.Span{
 		span("00000000000000a1", "charge ord-199603"),

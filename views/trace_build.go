@@ -254,7 +254,7 @@ func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 		d.Skew = skewNote(nd)
 	}
 	d.LogsURL = links.Logs(links.LogsParams{TraceID: s.TraceID, SpanID: s.SpanID, Window: links.SpanWindow(s)})
-	for _, a := range s.Attributes {
+	for _, a := range s.Attributes() {
 		d.Attributes = append(d.Attributes, KV{Key: a.Key, Value: a.Value})
 	}
 	if s.Resource != nil {

@@ -31,7 +31,7 @@ func Values(tr *datasources.Trace) []AttrValue {
 	resources := map[*datasources.Resource]bool{}
 	for i := range tr.Spans {
 		s := &tr.Spans[i]
-		add(false, s.Attributes)
+		add(false, s.Attributes())
 		if r := s.Resource; r != nil && !resources[r] {
 			resources[r] = true
 			add(true, r.Attributes)

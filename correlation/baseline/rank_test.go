@@ -109,8 +109,8 @@ func TestValues(t *testing.T) {
 	res := &datasources.Resource{Service: "pay", Attributes: []datasources.Attribute{{Key: "service.version", Value: "1.4"}}}
 	long := string(make([]byte, MaxRankedValueBytes+1))
 	tr := &datasources.Trace{Spans: []datasources.Span{
-		{Resource: res, Attributes: []datasources.Attribute{{Key: "b", Value: "1"}, {Key: "a", Value: "2"}, {Key: "q", Value: long}}},
-		{Resource: res, Attributes: []datasources.Attribute{{Key: "b", Value: "1"}}},
+		{Resource: res, Attrs: []datasources.Attribute{{Key: "b", Value: "1"}, {Key: "a", Value: "2"}, {Key: "q", Value: long}}},
+		{Resource: res, Attrs: []datasources.Attribute{{Key: "b", Value: "1"}}},
 	}}
 	want := []AttrValue{{Key: "a", Value: "2"}, {Key: "b", Value: "1"}, {Resource: true, Key: "service.version", Value: "1.4"}}
 	if got := Values(tr); !reflect.DeepEqual(got, want) {
@@ -120,7 +120,7 @@ func TestValues(t *testing.T) {
 
 func TestRankTraces(t *testing.T) {
 	tr := func(route string) *datasources.Trace {
-		return &datasources.Trace{Spans: []datasources.Span{{Attributes: []datasources.Attribute{{Key: "http.route", Value: route}}}}}
+		return &datasources.Trace{Spans: []datasources.Span{{Attrs: []datasources.Attribute{{Key: "http.route", Value: route}}}}}
 	}
 	var sel, base []*datasources.Trace
 	for range 5 {

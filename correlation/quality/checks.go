@@ -19,7 +19,7 @@ var genericNames = map[string]bool{
 	"method": true, "invoke": true, "test": true, "todo": true, "default": true, "anonymous": true,
 }
 
-func checkGenericName(s *datasources.Span) string {
+func checkGenericName(s *datasources.Span, _ []datasources.Attribute) string {
 	var b strings.Builder
 	for _, r := range s.Name {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
@@ -81,7 +81,7 @@ func digitRun(s string) int {
 	return best
 }
 
-func checkIDInName(s *datasources.Span) string {
+func checkIDInName(s *datasources.Span, _ []datasources.Attribute) string {
 	// Tokens are path segments and words; a port after a colon
 	// (localhost:8080) and a {template} are not IDs.
 	seps := func(r rune) bool { return strings.ContainsRune(" /?&=,;\t", r) }
@@ -126,18 +126,18 @@ func hasPrefix(attrs []datasources.Attribute, prefix string) bool {
 // server or client span. A deprecated name counts as present here (the
 // deprecated-attribute rule reports the rename), and a missing status code
 // is fine when the request failed before any response (error.type set).
-func checkHTTP(s *datasources.Span) string {
-	if s.Kind != datasources.KindServer && s.Kind != datasources.KindClient || !hasPrefix(s.Attributes, "http.") {
+func checkHTTP(s *datasources.Span, attrs []datasources.Attribute) string {
+	if s.Kind != datasources.KindServer && s.Kind != datasources.KindClient || !hasPrefix(attrs, "http.") {
 		return ""
 	}
 	var missing []string
-	if !has(s.Attributes, "http.request.method", "http.method") {
+	if !has(attrs, "http.request.method", "http.method") {
 		missing = append(missing, "http.request.method")
 	}
-	if !has(s.Attributes, "http.response.status_code", "http.status_code", "error.type") {
+	if !has(attrs, "http.response.status_code", "http.status_code", "error.type") {
 		missing = append(missing, "http.response.status_code")
 	}
-	if s.Kind == datasources.KindServer && !has(s.Attributes, "http.route") {
+	if s.Kind == datasources.KindServer && !has(attrs, "http.route") {
 		missing = append(missing, "http.route")
 	}
 	if len(missing) == 0 {
@@ -147,14 +147,14 @@ func checkHTTP(s *datasources.Span) string {
 }
 
 // checkDBSystem: a database span is one with db.* attributes.
-func checkDBSystem(s *datasources.Span) string {
-	if !hasPrefix(s.Attributes, "db.") || has(s.Attributes, "db.system.name", "db.system") {
+func checkDBSystem(s *datasources.Span, attrs []datasources.Attribute) string {
+	if !hasPrefix(attrs, "db.") || has(attrs, "db.system.name", "db.system") {
 		return ""
 	}
 	return "db.* attributes but no db.system.name"
 }
 
-func checkUnexplainedError(s *datasources.Span) string {
+func checkUnexplainedError(s *datasources.Span, _ []datasources.Attribute) string {
 	if s.Status != datasources.StatusError || strings.TrimSpace(s.StatusMsg) != "" {
 		return ""
 	}
@@ -262,7 +262,7 @@ func isCardNumber(s string) bool {
 // checkPII looks at span and resource attribute values (event attributes
 // hold messages and stack traces, read by people on purpose). The detail
 // names the key, never the value.
-func checkPII(s *datasources.Span) string {
+func checkPII(s *datasources.Span, attrs []datasources.Attribute) string {
 	var hits []string
 	look := func(attrs []datasources.Attribute, where string) {
 		for _, a := range attrs {
@@ -271,16 +271,16 @@ func checkPII(s *datasources.Span) string {
 			}
 		}
 	}
-	look(s.Attributes, "")
+	look(attrs, "")
 	if s.Resource != nil {
 		look(s.Resource.Attributes, "resource ")
 	}
 	return list(hits)
 }
 
-func checkLargeValue(s *datasources.Span) string {
+func checkLargeValue(s *datasources.Span, attrs []datasources.Attribute) string {
 	var hits []string
-	for _, a := range s.Attributes {
+	for _, a := range attrs {
 		if len(a.Value) > LargeValueBytes {
 			hits = append(hits, fmt.Sprintf("%s is %s", a.Key, bytesText(len(a.Value))))
 		}
@@ -295,8 +295,8 @@ func bytesText(n int) string {
 	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
 }
 
-func checkAttributeCount(s *datasources.Span) string {
-	switch n := len(s.Attributes); {
+func checkAttributeCount(s *datasources.Span, attrs []datasources.Attribute) string {
+	switch n := len(attrs); {
 	case n > AttributeCountLimit:
 		return fmt.Sprintf("%d attributes, over the default limit of %d", n, AttributeCountLimit)
 	case n == AttributeCountLimit:
@@ -305,12 +305,12 @@ func checkAttributeCount(s *datasources.Span) string {
 	return ""
 }
 
-func checkDeprecated(s *datasources.Span) string {
+func checkDeprecated(s *datasources.Span, attrs []datasources.Attribute) string {
 	var hits []string
-	for _, a := range s.Attributes {
+	for _, a := range attrs {
 		if now, ok := deprecated[a.Key]; ok {
 			note := ""
-			if has(s.Attributes, strings.Fields(now)[0]) {
+			if has(attrs, strings.Fields(now)[0]) {
 				note = ", already set too"
 			}
 			hits = append(hits, fmt.Sprintf("%s (now %s%s)", a.Key, now, note))

@@ -77,8 +77,9 @@ func check(trs []*datasources.Trace, examples int, keep func(*datasources.Span) 
 				continue
 			}
 			rep.Spans++
+			attrs := s.Attributes()
 			for ri := range rules {
-				d := rules[ri].check(s)
+				d := rules[ri].check(s, attrs)
 				if d == "" {
 					continue
 				}

@@ -15,7 +15,7 @@ type Rule struct {
 	Fix    string // what to change in the instrumentation
 	// check returns what is wrong with s (one line, naming attributes by
 	// key, never quoting a suspected secret), or "" when s passes.
-	check func(s *datasources.Span) string
+	check func(s *datasources.Span, attrs []datasources.Attribute) string
 }
 
 // Limits the rules use.
@@ -120,8 +120,9 @@ type Finding struct {
 // Check runs every rule over s; nil when it breaks none.
 func Check(s *datasources.Span) []Finding {
 	var out []Finding
+	attrs := s.Attributes()
 	for _, r := range rules {
-		if d := r.check(s); d != "" {
+		if d := r.check(s, attrs); d != "" {
 			out = append(out, Finding{RuleID: r.ID, Detail: d})
 		}
 	}

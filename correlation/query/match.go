@@ -73,8 +73,15 @@ func hasAttribute(s *datasources.Span, key, value string) bool {
 		}
 		return false
 	}
-	if spanScope && has(s.Attributes) {
-		return true
+	if spanScope {
+		found := false
+		s.FindAttributes([]string{key}, func(a datasources.Attribute) bool {
+			found = a.Value == value
+			return !found
+		})
+		if found {
+			return true
+		}
 	}
 	if !resScope || s.Resource == nil {
 		return false

@@ -13,9 +13,9 @@ func TestTraceFilterMatches(t *testing.T) {
 	ms := int64(time.Millisecond)
 	checkout := &datasources.Trace{Spans: []datasources.Span{
 		{SpanID: "1", Name: "POST /api/checkout", Resource: gw, StartNs: 0, EndNs: 900 * ms,
-			Attributes: []datasources.Attribute{{Key: "http.route", Value: "/api/checkout"}}},
+			Attrs: []datasources.Attribute{{Key: "http.route", Value: "/api/checkout"}}},
 		{SpanID: "2", ParentSpanID: "1", Name: "POST /charge", Resource: pay, StartNs: 10 * ms, EndNs: 810 * ms, Status: datasources.StatusError,
-			Attributes: []datasources.Attribute{{Key: "http.response.status_code", Value: "504"}}},
+			Attrs: []datasources.Attribute{{Key: "http.response.status_code", Value: "504"}}},
 	}}
 	tests := []struct {
 		name string

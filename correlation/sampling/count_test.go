@@ -54,7 +54,7 @@ func TestCountRequests(t *testing.T) {
 // A search result's summary keeps what OfTrace needs: the root's sampler
 // tags, and a child's threshold when the root has none.
 func TestOfTraceFromSearchSummary(t *testing.T) {
-	root := datasources.Span{SpanID: "a1", StartNs: 1, Attributes: []datasources.Attribute{{Key: TagSamplerType, Value: "probabilistic"}, {Key: TagSamplerParam, Value: "0.2"}},
+	root := datasources.Span{SpanID: "a1", StartNs: 1, Attrs: []datasources.Attribute{{Key: TagSamplerType, Value: "probabilistic"}, {Key: TagSamplerParam, Value: "0.2"}},
 		Events: []datasources.SpanEvent{{Name: "big"}}}
 	child := datasources.Span{SpanID: "b2", ParentSpanID: "a1", StartNs: 2, TraceState: "ot=th:c"}
 	other := datasources.Span{SpanID: "c3", ParentSpanID: "a1", StartNs: 3, TraceState: "ot=th:8"}

@@ -121,7 +121,7 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 		if !needJaeger && policy != "" {
 			return
 		}
-		tags := readTags(s.Attributes)
+		tags := readTags(s)
 		if needJaeger {
 			jd, jdOK = tags.jaeger()
 		}
@@ -181,28 +181,35 @@ const (
 	tagTail
 )
 
-func readTags(attrs []datasources.Attribute) (t spanTags) {
-	for _, a := range attrs {
-		var i int
-		switch a.Key {
-		case TagSamplerType:
-			i = tagType
-		case TagSamplerParam:
-			i = tagParam
-		case TagOTelSamplerType:
-			i = tagOTelType
-		case TagOTelSamplerParam:
-			i = tagOTelParam
-		case TagTailPolicy:
-			i = tagTail
-		default:
-			continue
-		}
-		if !t.has[i] {
+func readTags(s *datasources.Span) (t spanTags) {
+	s.FindAttributes(samplingTags, func(a datasources.Attribute) bool {
+		if i := samplingTag(a.Key); !t.has[i] {
 			t.val[i], t.has[i] = a.Value, true
 		}
-	}
+		return true
+	})
 	return t
+}
+
+// samplingTags are the keys readTags reads.
+var samplingTags = []string{TagSamplerType, TagSamplerParam, TagOTelSamplerType, TagOTelSamplerParam, TagTailPolicy}
+
+// samplingTag is the spanTags index of a sampling tag's key, -1 for any
+// other key.
+func samplingTag(key string) int {
+	switch key {
+	case TagSamplerType:
+		return tagType
+	case TagSamplerParam:
+		return tagParam
+	case TagOTelSamplerType:
+		return tagOTelType
+	case TagOTelSamplerParam:
+		return tagOTelParam
+	case TagTailPolicy:
+		return tagTail
+	}
+	return -1
 }
 
 // jaeger reads the sampler tags under Jaeger's names or the OpenTelemetry

@@ -58,7 +58,7 @@ func TestFormatting(t *testing.T) {
 func span(id, parent string, start int64, ts string, attrs ...string) datasources.Span {
 	s := datasources.Span{SpanID: id, ParentSpanID: parent, StartNs: start, TraceState: ts, Resource: &datasources.Resource{}}
 	for i := 0; i+1 < len(attrs); i += 2 {
-		s.Attributes = append(s.Attributes, datasources.Attribute{Key: attrs[i], Value: attrs[i+1]})
+		s.Attrs = append(s.Attributes(), datasources.Attribute{Key: attrs[i], Value: attrs[i+1]})
 	}
 	return s
 }

@@ -32,7 +32,7 @@ func traceOf(base time.Time, spans ...sp) *datasources.Trace {
 		}
 		for _, kv := range s.attrs {
 			k, v, _ := strings.Cut(kv, "=")
-			d.Attributes = append(d.Attributes, datasources.Attribute{Key: k, Value: v})
+			d.Attrs = append(d.Attributes(), datasources.Attribute{Key: k, Value: v})
 		}
 		tr.Spans = append(tr.Spans, d)
 	}

@@ -165,7 +165,7 @@ func FromTraces(traces []*datasources.Trace, w Window) *Map {
 // whose server span is missing, not a dependency).
 func PeerOf(s *datasources.Span) (Peer, string, bool) {
 	attr := func(k string) string {
-		v, _ := datasources.Attr(s.Attributes, k)
+		v, _ := s.Attr(k)
 		return strings.TrimSpace(v)
 	}
 	if v := attr("peer.service"); v != "" {

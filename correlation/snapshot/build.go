@@ -161,7 +161,7 @@ func spanOf(nd *trace.Node, focus string, lim Limits) Span {
 		Service: s.Service(), Kind: string(s.Kind), Error: s.Status == datasources.StatusError,
 		StatusMsg: text.Shorten(s.StatusMsg, lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
 	if sp.Error || s.SpanID == focus {
-		sp.Attrs = kvs(s.Attributes, lim)
+		sp.Attrs = kvs(s.Attributes(), lim)
 		for i, e := range s.Events {
 			if i == lim.EventsPerSpan {
 				break

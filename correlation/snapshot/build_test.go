@@ -12,9 +12,9 @@ import (
 
 func span(id, parent, name string, start, end int64, status datasources.StatusCode) datasources.Span {
 	return datasources.Span{SpanID: id, ParentSpanID: parent, Name: name, StartNs: start, EndNs: end, Status: status,
-		Attributes: []datasources.Attribute{{Key: "http.route", Value: "/pay"}},
-		Events:     []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "card declined"}}}},
-		Resource:   &datasources.Resource{Service: "svc-" + name}}
+		Attrs:    []datasources.Attribute{{Key: "http.route", Value: "/pay"}},
+		Events:   []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "card declined"}}}},
+		Resource: &datasources.Resource{Service: "svc-" + name}}
 }
 
 // order lists a snapshot's spans as id:depth.
@@ -106,7 +106,7 @@ func TestFromTraceBounds(t *testing.T) {
 	s := span("x", "", strings.Repeat("n", 40), 0, 1, datasources.StatusError)
 	s.StatusMsg = strings.Repeat("m", 40)
 	for range 5 {
-		s.Attributes = append(s.Attributes, datasources.Attribute{Key: "k", Value: strings.Repeat("v", 40)})
+		s.Attrs = append(s.Attributes(), datasources.Attribute{Key: "k", Value: strings.Repeat("v", 40)})
 		s.Events = append(s.Events, datasources.SpanEvent{Name: "e"})
 	}
 	lim := DefaultLimits

@@ -72,7 +72,7 @@ func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
 	case has(s.StatusMsg):
 		return "status message", s.StatusMsg, true
 	}
-	if k, v, ok := matchAttrs(s.Attributes, has); ok {
+	if k, v, ok := matchAttrs(s.Attributes(), has); ok {
 		return k, v, true
 	}
 	for _, e := range s.Events {

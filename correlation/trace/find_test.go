@@ -11,7 +11,7 @@ func TestFind(t *testing.T) {
 	root := sp("a", "", 0, 100)
 	root.Name = "GET /checkout"
 	b := sp("b", "a", 10, 40)
-	b.Attributes = []datasources.Attribute{{Key: "order.id", Value: "ord-199603"}}
+	b.Attrs = []datasources.Attribute{{Key: "order.id", Value: "ord-199603"}}
 	c := sp("c", "b", 20, 30)
 	c.Status, c.StatusMsg = datasources.StatusError, "context deadline exceeded"
 	d := sp("d", "a", 50, 60)

@@ -137,7 +137,7 @@ func (t *TraceTree) ServiceGraph() (edges []ServiceEdge, layer map[string]int) {
 func SpanTitle(s *datasources.Span) string {
 	attr := func(keys ...string) string {
 		for _, k := range keys {
-			if v, ok := datasources.Attr(s.Attributes, k); ok && v != "" {
+			if v, ok := s.Attr(k); ok && v != "" {
 				return v
 			}
 		}
@@ -166,7 +166,7 @@ func SpanTitle(s *datasources.Span) string {
 // Statement is a span's database statement, if it has one.
 func Statement(s *datasources.Span) string {
 	for _, k := range []string{"db.query.text", "db.statement"} {
-		if v, ok := datasources.Attr(s.Attributes, k); ok {
+		if v, ok := s.Attr(k); ok {
 			return v
 		}
 	}

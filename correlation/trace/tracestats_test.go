@@ -60,10 +60,10 @@ func TestSpanTitle(t *testing.T) {
 		span  datasources.Span
 		title string
 	}{
-		{"http server, new semconv", datasources.Span{Name: "GET /api/orders/{id}", Attributes: attrs("http.request.method", "GET", "http.route", "/api/orders/{id}", "http.response.status_code", "500")}, "GET /api/orders/{id} → 500"},
-		{"http, old semconv", datasources.Span{Name: "HTTP POST", Attributes: attrs("http.method", "POST", "http.target", "/charge", "http.status_code", "200")}, "POST /charge → 200"},
-		{"http client without route uses its name", datasources.Span{Name: "POST /reserve", Attributes: attrs("http.request.method", "POST")}, "POST /reserve"},
-		{"database", datasources.Span{Name: "SELECT inventory", Attributes: attrs("db.system", "postgresql", "db.query.text", "SELECT 1")}, "postgresql SELECT inventory"},
+		{"http server, new semconv", datasources.Span{Name: "GET /api/orders/{id}", Attrs: attrs("http.request.method", "GET", "http.route", "/api/orders/{id}", "http.response.status_code", "500")}, "GET /api/orders/{id} → 500"},
+		{"http, old semconv", datasources.Span{Name: "HTTP POST", Attrs: attrs("http.method", "POST", "http.target", "/charge", "http.status_code", "200")}, "POST /charge → 200"},
+		{"http client without route uses its name", datasources.Span{Name: "POST /reserve", Attrs: attrs("http.request.method", "POST")}, "POST /reserve"},
+		{"database", datasources.Span{Name: "SELECT inventory", Attrs: attrs("db.system", "postgresql", "db.query.text", "SELECT 1")}, "postgresql SELECT inventory"},
 		{"plain", datasources.Span{Name: "compute"}, "compute"},
 	}
 	for _, tt := range tests {
@@ -71,7 +71,7 @@ func TestSpanTitle(t *testing.T) {
 			t.Errorf("%s: %q, want %q", tt.name, got, tt.title)
 		}
 	}
-	db := datasources.Span{Attributes: attrs("db.statement", "SELECT old")}
+	db := datasources.Span{Attrs: attrs("db.statement", "SELECT old")}
 	if Statement(&db) != "SELECT old" {
 		t.Error("db.statement fallback")
 	}

@@ -150,7 +150,7 @@ func TestBuildTreeShowsInvisibleCharactersAtAnySize(t *testing.T) {
 		spans := make([]datasources.Span, n)
 		for i := range spans {
 			spans[i] = datasources.Span{SpanID: fmt.Sprintf("%016x", i+1), Name: hostile, Resource: shared,
-				Attributes: []datasources.Attribute{{Key: "k\u200b", Value: hostile}}}
+				Attrs: []datasources.Attribute{{Key: "k\u200b", Value: hostile}}}
 			if i%3 == 0 {
 				spans[i].Resource = own
 			}
@@ -158,8 +158,8 @@ func TestBuildTreeShowsInvisibleCharactersAtAnySize(t *testing.T) {
 		BuildTree(&datasources.Trace{ID: "t", Spans: spans}, false)
 		for i := range spans {
 			s := &spans[i]
-			if s.Name == hostile || s.Attributes[0].Value == hostile || s.Attributes[0].Key == "k\u200b" {
-				t.Fatalf("%d spans: span %d keeps %q, %q=%q", n, i, s.Name, s.Attributes[0].Key, s.Attributes[0].Value)
+			if s.Name == hostile || s.Attributes()[0].Value == hostile || s.Attributes()[0].Key == "k\u200b" {
+				t.Fatalf("%d spans: span %d keeps %q, %q=%q", n, i, s.Name, s.Attributes()[0].Key, s.Attributes()[0].Value)
 			}
 		}
 		if shared.Service == hostile || own.Service != "ok" {

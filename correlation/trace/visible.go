@@ -54,7 +54,7 @@ func visibleSpan(s *datasources.Span) {
 	s.Name = text.Visible(s.Name)
 	s.StatusMsg = text.Visible(s.StatusMsg)
 	s.Scope = text.Visible(s.Scope)
-	visibleAttrs(s.Attributes)
+	visibleAttrs(s.Attrs) // a lazily kept span's are made visible as they are read
 	for j := range s.Events {
 		s.Events[j].Name = text.Visible(s.Events[j].Name)
 		visibleAttrs(s.Events[j].Attributes)

@@ -120,13 +120,13 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 					sp.Status = datasources.StatusError
 				}
 			default:
-				sp.Attributes = append(sp.Attributes, a)
+				sp.Attrs = append(sp.Attrs, a)
 			}
 		}
 		// Jaeger's own notes on the span (clock skew adjusted, an invalid
 		// parent reference) stay with it, where the details show them.
 		for _, w := range cs.Warnings {
-			sp.Attributes = append(sp.Attributes, datasources.Attribute{Key: WarningAttribute, Value: w})
+			sp.Attrs = append(sp.Attrs, datasources.Attribute{Key: WarningAttribute, Value: w})
 		}
 		for _, lg := range cs.Logs {
 			ev := datasources.SpanEvent{TimeNs: lg.Timestamp * 1000}

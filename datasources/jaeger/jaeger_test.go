@@ -44,7 +44,7 @@ func TestConvertClassic(t *testing.T) {
 		t.Errorf("root %+v", root)
 	}
 	attrs := map[string]string{}
-	for _, a := range root.Attributes {
+	for _, a := range root.Attributes() {
 		attrs[a.Key] = a.Value
 	}
 	if attrs["http.status_code"] != "500" || attrs["ratio"] != "0.25" || attrs["cached"] != "false" || attrs["span.kind"] != "" || attrs["error"] != "" {
@@ -62,8 +62,8 @@ func TestConvertClassic(t *testing.T) {
 	if db.ParentSpanID != "00000000000000a1" || db.Status != datasources.StatusOK || db.Service() != "db" {
 		t.Errorf("db %+v", db)
 	}
-	if w, _ := datasources.Attr(db.Attributes, WarningAttribute); !strings.HasPrefix(w, "clock skew adjustment disabled") {
-		t.Errorf("the span's Jaeger warning is lost: %+v", db.Attributes)
+	if w, _ := datasources.Attr(db.Attributes(), WarningAttribute); !strings.HasPrefix(w, "clock skew adjustment disabled") {
+		t.Errorf("the span's Jaeger warning is lost: %+v", db.Attributes())
 	}
 	if len(db.Links) != 1 || db.Links[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || db.Links[0].SpanID != "00000000000000c3" {
 		t.Errorf("FOLLOWS_FROM is not a link: %+v", db.Links)

@@ -61,7 +61,7 @@ func Convert(td *tracepb.TracesData) []datasources.Span {
 					StatusMsg:       sp.GetStatus().GetMessage(),
 					StartNs:         int64(sp.StartTimeUnixNano),
 					EndNs:           int64(sp.EndTimeUnixNano),
-					Attributes:      c.attributes(sp.Attributes),
+					Attrs:           c.attributes(sp.Attributes),
 					Events:          c.spanEvents(sp.Events),
 					Links:           c.spanLinks(sp.Links),
 					Resource:        res,

@@ -48,7 +48,7 @@ func TestDecodeJSON(t *testing.T) {
 		t.Errorf("root times %d..%d", root.StartNs, root.EndNs)
 	}
 	got := map[string]string{}
-	for _, a := range root.Attributes {
+	for _, a := range root.Attributes() {
 		got[a.Key] = a.Value
 	}
 	for k, want := range map[string]string{"http.route": "/checkout", "n": "3", "ok": "false", "ratio": "0.5", "tags": `["a",2]`} {

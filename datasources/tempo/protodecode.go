@@ -3,6 +3,7 @@ package tempo
 import (
 	"encoding/base64"
 	"errors"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -43,6 +44,12 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, 0, n)}
 	if n >= parallelSpans {
 		d.jobs = make([]spanJob, 0, n)
+	}
+	if n >= lazySpans && len(body) <= math.MaxUint32 {
+		d.keys = map[string]bool{} // filled by the decode, read after it
+		d.lazy = datasources.NewLazyAttributes(func(at [2]uint32, want func(string) bool, fn func(datasources.Attribute) bool) {
+			lazyAttrs(body, at, want, fn)
+		}, d.keys)
 	}
 	for _, r := range parts {
 		if err := d.tracesData(r[0], r[1]); err != nil {
@@ -218,6 +225,55 @@ type pdec struct {
 	// decoded by runJobs on every core once the walk is done.
 	jobs   []spanJob
 	scopes []scopeRange
+	// lazy, for a huge trace, keeps span attributes in the body
+	// (lazyAttrs reads them when asked).
+	lazy *datasources.LazyAttributes
+	// keys collects the attribute keys of lazy spans; lastKeys are the
+	// last span's, by place: spans of one shape repeat them, and a string
+	// compare is cheaper than a map.
+	keys     map[string]bool
+	lastKeys []string
+	// loose renders each value to a string of its own, not to text: a
+	// lazy read renders a few values, and a text chunk is 256 KB.
+	loose bool
+}
+
+// lazySpans is the trace size from which span attributes stay in the
+// body until a page reads them: 400 bytes a span decoded, most of a huge
+// trace's memory, for the few hundred spans a page shows.
+const lazySpans = 20_000
+
+// lazyAttrs reads the attributes of the span message at body[at[0]:at[1]]
+// (see datasources.LazyAttributes). The body decoded once already, so an
+// error here cannot be new; a value that fails is left out.
+func lazyAttrs(body []byte, at [2]uint32, want func(string) bool, fn func(datasources.Attribute) bool) {
+	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, loose: true}
+	it := d.iter(int(at[0]), int(at[1]))
+	for it.next() {
+		if it.num != 9 || !it.isBytes {
+			continue
+		}
+		var pa datasources.Attribute
+		val, hasVal := [2]int{}, false
+		kv := d.iter(it.v0, it.v1)
+		for kv.next() {
+			switch {
+			case kv.num == 1 && kv.isBytes:
+				pa.Key = d.str(&kv)
+			case kv.num == 2 && kv.isBytes:
+				val, hasVal = [2]int{kv.v0, kv.v1}, true
+			}
+		}
+		if kv.err != nil || want != nil && !want(pa.Key) {
+			continue
+		}
+		if hasVal && d.anyValue(val[0], val[1], &pa) != nil {
+			continue
+		}
+		if !fn(pa) {
+			return
+		}
+	}
 }
 
 // spanJob is spans[i], still body[p:end].
@@ -243,11 +299,13 @@ func (d *pdec) runJobs() error {
 	}
 	parts := runtime.GOMAXPROCS(0)
 	errs := make([]error, parts)
+	keys := make([]map[string]bool, parts)
 	var wg sync.WaitGroup
 	for w := range parts {
 		jobs := d.jobs[w*len(d.jobs)/parts : (w+1)*len(d.jobs)/parts]
+		keys[w] = map[string]bool{}
 		wg.Go(func() {
-			wd := &pdec{s: d.s, b: d.b}
+			wd := &pdec{s: d.s, b: d.b, lazy: d.lazy, keys: keys[w]}
 			for _, j := range jobs {
 				if err := wd.spanInto(&d.spans[j.i], j.p, j.end); err != nil {
 					errs[w] = err
@@ -257,6 +315,11 @@ func (d *pdec) runJobs() error {
 		})
 	}
 	wg.Wait()
+	if d.lazy != nil {
+		for _, ks := range keys {
+			maps.Copy(d.keys, ks)
+		}
+	}
 	return errors.Join(slices.DeleteFunc(errs, func(e error) bool { return e == nil })...)
 }
 
@@ -352,6 +415,7 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	d.spanAttrs = d.spanAttrs[:0]
 	d.evScratch = d.evScratch[:0]
 	d.linkScratch = d.linkScratch[:0]
+	nk := 0 // attributes kept lazily
 	it := d.iter(p, end)
 	for it.next() {
 		switch {
@@ -376,6 +440,21 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 		case it.num == 8 && it.isFixed:
 			sp.EndNs = int64(it.u)
 		case it.num == 9 && it.isBytes:
+			if d.lazy != nil {
+				// Checked now, so that reading it later cannot fail.
+				key, err := d.checkKeyValue(it.v0, it.v1)
+				if err != nil {
+					return err
+				}
+				if nk >= len(d.lastKeys) {
+					d.lastKeys = append(d.lastKeys, "")
+				}
+				if d.lastKeys[nk] != key || key == "" {
+					d.keys[key], d.lastKeys[nk] = true, key
+				}
+				nk++
+				continue
+			}
 			if err := d.keyValue(it.v0, it.v1, &d.spanAttrs); err != nil {
 				return err
 			}
@@ -402,7 +481,10 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 			}
 		}
 	}
-	sp.Attributes = d.flushAttrs(d.spanAttrs)
+	sp.Attrs = d.flushAttrs(d.spanAttrs)
+	if nk > 0 {
+		sp.SetLazyAttributes(d.lazy, [2]uint32{uint32(p), uint32(end)})
+	}
 	sp.Events = d.events.take(d.evScratch)
 	sp.Links = d.links.take(d.linkScratch)
 	return it.err
@@ -510,6 +592,53 @@ func (d *pdec) keyValue(p, end int, dst *[]datasources.Attribute) error {
 	return it.err
 }
 
+// checkKeyValue checks one KeyValue's wire format, nested values too,
+// without rendering it: the attribute a lazy span reads later.
+func (d *pdec) checkKeyValue(p, end int) (key string, err error) {
+	it := d.iter(p, end)
+	for it.next() {
+		switch {
+		case it.num == 1 && it.isBytes:
+			key = d.str(&it)
+		case it.num == 2 && it.isBytes:
+			if err := d.checkAny(it.v0, it.v1); err != nil {
+				return "", err
+			}
+		}
+	}
+	return key, it.err
+}
+
+// checkAny checks an AnyValue as checkKeyValue does.
+func (d *pdec) checkAny(p, end int) error {
+	it := d.iter(p, end)
+	for it.next() {
+		if (it.num == 5 || it.num == 6) && it.isBytes {
+			// ArrayValue and KeyValueList: repeated field 1, an AnyValue
+			// or a KeyValue.
+			in := d.iter(it.v0, it.v1)
+			for in.next() {
+				if in.num != 1 || !in.isBytes {
+					continue
+				}
+				var err error
+				if it.num == 5 {
+					err = d.checkAny(in.v0, in.v1)
+				} else {
+					_, err = d.checkKeyValue(in.v0, in.v1)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			if in.err != nil {
+				return in.err
+			}
+		}
+	}
+	return it.err
+}
+
 // anyValue renders the value into pa: strings slice the body, everything
 // else is written to text.
 func (d *pdec) anyValue(p, end int, pa *datasources.Attribute) error {
@@ -544,7 +673,12 @@ func (d *pdec) anyValue(p, end int, pa *datasources.Attribute) error {
 		default:
 			continue
 		}
-		pa.Value, d.tmp = d.text.str(b), b
+		if d.loose {
+			pa.Value = string(b)
+		} else {
+			pa.Value = d.text.str(b)
+		}
+		d.tmp = b
 	}
 	return it.err
 }

@@ -2,11 +2,13 @@ package tempo
 
 import (
 	"bytes"
+	"encoding/binary"
 	"math"
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/otlp"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
@@ -98,10 +100,10 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 		s.Kind != datasources.KindUnspecified || s.Status != datasources.StatusOK || s.TraceState != "ot=th:fd70a4;rv:01" {
 		t.Errorf("span = %+v", s)
 	}
-	if v, _ := datasources.Attr(s.Attributes, "arr"); v != `["a \"quoted\" s",-7,null,-Inf,"/wA="]` {
+	if v, _ := datasources.Attr(s.Attributes(), "arr"); v != `["a \"quoted\" s",-7,null,-Inf,"/wA="]` {
 		t.Errorf("array rendered as %s", v)
 	}
-	if v, _ := datasources.Attr(s.Attributes, "map"); v != `{"nested":["a \"quoted\" s",-7,null,-Inf,"/wA="],"b":true,"none":null}` {
+	if v, _ := datasources.Attr(s.Attributes(), "map"); v != `{"nested":["a \"quoted\" s",-7,null,-Inf,"/wA="],"b":true,"none":null}` {
 		t.Errorf("map rendered as %s", v)
 	}
 	if p, _ := datasources.Attr(s.ScopeAttributes, "tailsampling.policy"); p != "errors" {
@@ -151,6 +153,20 @@ func TestProtoDecoderInParallel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got[0].Attrs != nil {
+		t.Error("a huge trace's attributes were decoded at once")
+	}
+	for i := range got {
+		// Each span finds its own keys, whichever core read it.
+		for _, a := range want[i].Attrs {
+			if v, ok := got[i].Attr(a.Key); !ok || v != a.Value {
+				if w, _ := datasources.Attr(want[i].Attrs, a.Key); w == a.Value {
+					t.Fatalf("span %d: %s = %q, %v; want %q", i, a.Key, v, ok, a.Value)
+				}
+			}
+		}
+		got[i].SetAttributes(got[i].Attributes())
+	}
 	if len(got) != parallelSpans+501 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("decoded %d spans, not as the generated types read them", len(got))
 	}
@@ -164,5 +180,76 @@ func TestProtoDecoderInParallel(t *testing.T) {
 	bad[at-2] = 0x07
 	if _, err := protoSpans(bad, [][2]int{{0, len(bad)}}); err == nil {
 		t.Error("a broken span deep in a huge trace decoded")
+	}
+	// An attribute kept for later is checked now: its value's tag broken,
+	// the decode fails.
+	bad = slices.Clone(b)
+	key := []byte(want[len(want)*3/4].Attrs[0].Key)
+	at = bytes.LastIndex(bad, key) + len(key)
+	if bad[at] != 0x12 { // KeyValue.value (2, bytes)
+		t.Fatalf("no value after the key %q", key)
+	}
+	bad[at] = 0x07
+	if _, err := protoSpans(bad, [][2]int{{0, len(bad)}}); err == nil {
+		t.Error("a broken attribute deep in a huge trace decoded")
+	}
+}
+
+// TestLazyAttributes: a trace of lazySpans spans keeps its spans'
+// attributes in the body; read, they are what the generated types decode,
+// made visible, through Attributes, Attr and FindAttributes alike.
+func TestLazyAttributes(t *testing.T) {
+	td := oddTrace()
+	one := td.ResourceSpans[0].ScopeSpans[0].Spans[0]
+	one.Attributes = append(one.Attributes, kv("rlo", sv("exe\u202etxt")), kv("arr", sv("a second arr")))
+	spans := make([]*tracepb.Span, lazySpans)
+	for i := range spans {
+		spans[i] = proto.Clone(one).(*tracepb.Span)
+		spans[i].SpanId = binary.BigEndian.AppendUint64(nil, uint64(i+1))
+	}
+	td.ResourceSpans[0].ScopeSpans[0].Spans = spans
+	b, err := proto.Marshal(td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := protoSpans(b, [][2]int{{0, len(b)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := reference(b)
+	for i := range want {
+		for j, a := range want[i].Attrs {
+			want[i].Attrs[j].Key, want[i].Attrs[j].Value = text.Visible(a.Key), text.Visible(a.Value)
+		}
+	}
+	s := &got[len(got)-1]
+	if s.Attrs != nil {
+		t.Fatal("decoded at once")
+	}
+	if v, _ := s.Attr("arr"); v != `["a \"quoted\" s",-7,null,-Inf,"/wA="]` {
+		t.Errorf("arr = %s, want the first one", v)
+	}
+	if v, _ := s.Attr("rlo"); v != text.Visible("exe\u202etxt") || v == "exe\u202etxt" {
+		t.Errorf("rlo = %q, not made visible", v)
+	}
+	if v, ok := s.Attr("novalue"); !ok || v != "" {
+		t.Errorf("novalue = %q, %v", v, ok)
+	}
+	if _, ok := s.Attr("missing"); ok {
+		t.Error("found a missing attribute")
+	}
+	var arrs []string
+	s.FindAttributes([]string{"arr", "nan"}, func(a datasources.Attribute) bool {
+		arrs = append(arrs, a.Key+"="+a.Value)
+		return len(arrs) < 2
+	})
+	if !slices.Equal(arrs, []string{`arr=["a \"quoted\" s",-7,null,-Inf,"/wA="]`, "nan=NaN"}) {
+		t.Errorf("found %q", arrs)
+	}
+	for i := range got {
+		got[i].SetAttributes(got[i].Attributes())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("lazily kept spans read\n %+v\nwant %+v", got[0], want[0])
 	}
 }

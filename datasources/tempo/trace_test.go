@@ -71,7 +71,7 @@ func checkSpans(t *testing.T, tr *datasources.Trace, traceID string, want []want
 				i, s.TraceID, s.SpanID, s.ParentSpanID, s.Name, s.Service(), s.Kind, s.Status, s.StatusMsg, s.StartNs, s.EndNs, w)
 		}
 		for k, wa := range w.attrs {
-			got, ok := findAttr(s.Attributes, k)
+			got, ok := findAttr(s.Attributes(), k)
 			if !ok || got.Value != wa.Value || got.Type != wa.Type {
 				t.Errorf("span %s attribute %s = %+v (present %v), want %+v", w.id, k, got, ok, wa)
 			}

@@ -92,13 +92,13 @@ func TestOpenTelemetrySDKRoundTrip(t *testing.T) {
 		{w, "load", "0.5", datasources.TypeDouble},
 	} {
 		found := false
-		for _, got := range a.span.Attributes {
+		for _, got := range a.span.Attributes() {
 			if got.Key == a.key {
 				found = got.Value == a.value && got.Type == a.typ
 			}
 		}
 		if !found {
-			t.Errorf("%s: attribute %s=%s (type %d) missing in %+v", a.span.Name, a.key, a.value, a.typ, a.span.Attributes)
+			t.Errorf("%s: attribute %s=%s (type %d) missing in %+v", a.span.Name, a.key, a.value, a.typ, a.span.Attributes())
 		}
 	}
 	if r.Resource == w.Resource {

@@ -87,7 +87,7 @@ func TestRepeatedIDs(t *testing.T) {
 				names := byName(tr)
 				for _, w := range tc.want {
 					s := names[w.name][0]
-					zid, derived := datasources.Attr(s.Attributes, AttrSpanID)
+					zid, derived := datasources.Attr(s.Attributes(), AttrSpanID)
 					if string(s.Kind) != w.kind || s.Service() != w.service || derived != w.derived {
 						t.Errorf("%s: kind %q service %q derived %v (%s), want %q %q %v", w.name, s.Kind, s.Service(), derived, zid, w.kind, w.service, w.derived)
 					}
@@ -112,7 +112,7 @@ func TestRepeatedIDs(t *testing.T) {
 	// The merged pieces keep both reports' data.
 	tr := decode(t, "["+strings.Join(cases[len(cases)-1].spans, ",")+"]")
 	s := tr.Spans[0]
-	if v, _ := datasources.Attr(s.Attributes, "late"); v != "yes" || s.EndNs-s.StartNs != 5000 || s.Resource.Attributes[1].Value != "10.0.0.1" {
+	if v, _ := datasources.Attr(s.Attributes(), "late"); v != "yes" || s.EndNs-s.StartNs != 5000 || s.Resource.Attributes[1].Value != "10.0.0.1" {
 		t.Errorf("merged span %+v, resource %+v", s, s.Resource)
 	}
 }
@@ -160,15 +160,15 @@ func TestIncompleteSpans(t *testing.T) {
 	}
 	for _, tc := range cases {
 		s := names[tc.name][0]
-		_, tm := datasources.Attr(s.Attributes, AttrTimestampMissing)
-		_, dm := datasources.Attr(s.Attributes, AttrDurationMissing)
+		_, tm := datasources.Attr(s.Attributes(), AttrTimestampMissing)
+		_, dm := datasources.Attr(s.Attributes(), AttrDurationMissing)
 		if string(s.Kind) != tc.kind || s.StartNs != tc.startUs*1000 || s.EndNs-s.StartNs != tc.lenUs*1000 || tm != tc.timeMissing || dm != tc.dur {
 			t.Errorf("%q: %s at %d for %d ns, marked %v %v; want %s at %d for %d µs, marked %v %v",
 				tc.name, s.Kind, s.StartNs, s.EndNs-s.StartNs, tm, dm, tc.kind, tc.startUs*1000, tc.lenUs, tc.timeMissing, tc.dur)
 		}
 	}
-	if v, _ := datasources.Attr(names["reserve"][0].Attributes, "retry"); v != "1" {
-		t.Errorf("the late piece's tag is lost: %v", attrs(names["reserve"][0].Attributes))
+	if v, _ := datasources.Attr(names["reserve"][0].Attributes(), "retry"); v != "1" {
+		t.Errorf("the late piece's tag is lost: %v", attrs(names["reserve"][0].Attributes()))
 	}
 	if ev := names["charge"][0].Events; len(ev) != 2 || ev[0].Name != "charge.queued" {
 		t.Errorf("charge events %+v", ev)
@@ -183,8 +183,8 @@ func TestUndatable(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, s := range tr.Spans {
-		if _, ok := datasources.Attr(s.Attributes, AttrTimestampMissing); !ok || s.StartNs != 0 || s.EndNs != 0 {
-			t.Errorf("span %s: %d..%d, %v", s.SpanID, s.StartNs, s.EndNs, attrs(s.Attributes))
+		if _, ok := datasources.Attr(s.Attributes(), AttrTimestampMissing); !ok || s.StartNs != 0 || s.EndNs != 0 {
+			t.Errorf("span %s: %d..%d, %v", s.SpanID, s.StartNs, s.EndNs, attrs(s.Attributes()))
 		}
 	}
 	// A loop with one dated span elsewhere: the undated ones take the

@@ -107,7 +107,7 @@ func (c *converter) span(s *span, d *datasources.Span) {
 	} else {
 		d.Scope = s.Tags["otel.library.name"]
 	}
-	d.Attributes = c.attributes(s)
+	d.Attrs = c.attributes(s)
 	d.Events = c.spanEvents(s.Annotations)
 }
 

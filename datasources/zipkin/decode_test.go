@@ -46,7 +46,7 @@ func TestDecodeFields(t *testing.T) {
 			if s.StartNs != exampleTs*1000 || s.EndNs != (exampleTs+1431)*1000 {
 				t.Errorf("start %d end %d", s.StartNs, s.EndNs)
 			}
-			if _, ok := datasources.Attr(s.Attributes, AttrTimestampMissing); ok {
+			if _, ok := datasources.Attr(s.Attributes(), AttrTimestampMissing); ok {
 				t.Error("a dated span is marked as missing its timestamp")
 			}
 		}},
@@ -54,8 +54,8 @@ func TestDecodeFields(t *testing.T) {
 			if s.StartNs != exampleTs*1000 || s.EndNs != s.StartNs {
 				t.Errorf("start %d end %d", s.StartNs, s.EndNs)
 			}
-			if v, _ := datasources.Attr(s.Attributes, AttrDurationMissing); v != "true" {
-				t.Errorf("attributes %v, want %s=true", attrs(s.Attributes), AttrDurationMissing)
+			if v, _ := datasources.Attr(s.Attributes(), AttrDurationMissing); v != "true" {
+				t.Errorf("attributes %v, want %s=true", attrs(s.Attributes()), AttrDurationMissing)
 			}
 		}},
 		{"kind CLIENT", `{"traceId":"1","id":"1","kind":"CLIENT"}`, kind(datasources.KindClient)},
@@ -69,10 +69,10 @@ func TestDecodeFields(t *testing.T) {
 		{"OpenTelemetry's OK status", `{"traceId":"1","id":"1","tags":{"otel.status_code":"OK"}}`, status(datasources.StatusOK, "")},
 		{"OpenTelemetry's ERROR status", `{"traceId":"1","id":"1","tags":{"otel.status_code":"ERROR","otel.status_description":"bad"}}`, status(datasources.StatusError, "bad")},
 		{"tags are string attributes in key order", `{"traceId":"1","id":"1","timestamp":1,"duration":1,"tags":{"z":"1","a":"true","m":"x"}}`, func(t *testing.T, s *datasources.Span) {
-			if got := attrs(s.Attributes); !reflect.DeepEqual(got, []string{"a=true", "m=x", "z=1"}) {
+			if got := attrs(s.Attributes()); !reflect.DeepEqual(got, []string{"a=true", "m=x", "z=1"}) {
 				t.Errorf("attributes %v", got)
 			}
-			for _, a := range s.Attributes {
+			for _, a := range s.Attributes() {
 				if a.Type != datasources.TypeString {
 					t.Errorf("%s has type %v, want string", a.Key, a.Type)
 				}
@@ -90,20 +90,20 @@ func TestDecodeFields(t *testing.T) {
 			}
 		}},
 		{"the remote endpoint", `{"traceId":"1","id":"1","timestamp":1,"duration":1,"kind":"CLIENT","remoteEndpoint":{"serviceName":"db","ipv4":"10.0.0.1","port":5432}}`, func(t *testing.T, s *datasources.Span) {
-			if got := attrs(s.Attributes); !reflect.DeepEqual(got, []string{"peer.service=db", "network.peer.address=10.0.0.1", "network.peer.port=5432"}) {
+			if got := attrs(s.Attributes()); !reflect.DeepEqual(got, []string{"peer.service=db", "network.peer.address=10.0.0.1", "network.peer.port=5432"}) {
 				t.Errorf("attributes %v", got)
 			}
-			if s.Attributes[2].Type != datasources.TypeInt {
-				t.Errorf("port type %v", s.Attributes[2].Type)
+			if s.Attributes()[2].Type != datasources.TypeInt {
+				t.Errorf("port type %v", s.Attributes()[2].Type)
 			}
 		}},
 		{"a remote IPv6 address", `{"traceId":"1","id":"1","timestamp":1,"duration":1,"remoteEndpoint":{"ipv6":"2001:db8::c001"}}`, func(t *testing.T, s *datasources.Span) {
-			if got := attrs(s.Attributes); !reflect.DeepEqual(got, []string{"network.peer.address=2001:db8::c001"}) {
+			if got := attrs(s.Attributes()); !reflect.DeepEqual(got, []string{"network.peer.address=2001:db8::c001"}) {
 				t.Errorf("attributes %v", got)
 			}
 		}},
 		{"debug and shared", `{"traceId":"1","id":"1","timestamp":1,"duration":1,"kind":"SERVER","debug":true,"shared":true}`, func(t *testing.T, s *datasources.Span) {
-			if got := attrs(s.Attributes); !reflect.DeepEqual(got, []string{"zipkin.shared=true", "zipkin.debug=true"}) {
+			if got := attrs(s.Attributes()); !reflect.DeepEqual(got, []string{"zipkin.shared=true", "zipkin.debug=true"}) {
 				t.Errorf("attributes %v", got)
 			}
 		}},
@@ -186,7 +186,7 @@ func TestSharedRPC(t *testing.T) {
 	if server.SpanID == client.SpanID || server.ParentSpanID != client.SpanID || server.Service() != "backend" {
 		t.Errorf("server half %s parent %s in %s: a derived ID, under the client half", server.SpanID, server.ParentSpanID, server.Service())
 	}
-	if v, _ := datasources.Attr(server.Attributes, AttrSpanID); v != "352bff9a74ca9ad2" {
+	if v, _ := datasources.Attr(server.Attributes(), AttrSpanID); v != "352bff9a74ca9ad2" {
 		t.Errorf("server half's %s = %q, want Zipkin's ID", AttrSpanID, v)
 	}
 	if server.Status != datasources.StatusError || server.StatusMsg != "500 Internal Server Error" || client.Status != datasources.StatusUnset {
@@ -198,7 +198,7 @@ func TestSharedRPC(t *testing.T) {
 	if server.StartNs != exampleTs*1000 || server.EndNs != (exampleTs+1431)*1000 {
 		t.Errorf("server half times %d..%d", server.StartNs, server.EndNs)
 	}
-	if got := attrs(client.Attributes); !slices.Contains(got, "peer.service=backend") || !slices.Contains(got, "network.peer.port=3306") {
+	if got := attrs(client.Attributes()); !slices.Contains(got, "peer.service=backend") || !slices.Contains(got, "network.peer.port=3306") {
 		t.Errorf("client attributes %v", got)
 	}
 	if len(client.Events) != 1 || client.Events[0].Name != "wire.send" {
@@ -218,7 +218,7 @@ func TestMessaging128(t *testing.T) {
 	}
 	wantSend := []string{"messaging.destination=orders", "otel.scope.name=io.opentelemetry.kafka", "peer.service=kafka",
 		"network.peer.address=10.0.0.9", AttrRemoteIPv6 + "=2001:db8::9", "network.peer.port=9092", "zipkin.debug=true"}
-	if got := attrs(send.Attributes); !reflect.DeepEqual(got, wantSend) {
+	if got := attrs(send.Attributes()); !reflect.DeepEqual(got, wantSend) {
 		t.Errorf("producer attributes\n got %v\nwant %v", got, wantSend)
 	}
 	if send.Scope != "io.opentelemetry.kafka" {

@@ -108,8 +108,8 @@ func TestTraceFromZipkintest(t *testing.T) {
 	if charge.Status != datasources.StatusError || charge.StatusMsg != "card declined" || len(charge.Events) != 1 {
 		t.Errorf("charge: %q %q, events %+v", charge.Status, charge.StatusMsg, charge.Events)
 	}
-	if v, _ := datasources.Attr(charge.Attributes, "peer.service"); v != "payments" {
-		t.Errorf("charge attributes %+v", charge.Attributes)
+	if v, _ := datasources.Attr(charge.Attributes(), "peer.service"); v != "payments" {
+		t.Errorf("charge attributes %+v", charge.Attributes())
 	}
 
 	batch, err := c.Trace(ctx, batch128, time.Time{}, time.Time{})

@@ -16,6 +16,16 @@ type Trace struct {
 	// (Tempo's v2 "PARTIAL" for a trace over its size limit).
 	Partial        bool
 	PartialMessage string
+	// AttributeKeys are the keys of the spans' own attributes when the
+	// decoder collected them (Tempo's protobuf), nil when unknown: a pass
+	// over every span for keys the trace lacks can skip them all.
+	AttributeKeys map[string]bool
+}
+
+// MayHaveAttribute says whether any span of t may have an attribute named
+// one of keys: false only when the decoder's AttributeKeys rule it out.
+func (t *Trace) MayHaveAttribute(keys ...string) bool {
+	return t.AttributeKeys == nil || slices.ContainsFunc(keys, func(k string) bool { return t.AttributeKeys[k] })
 }
 
 // Extent is the trace's time span as its spans were recorded (no skew
@@ -44,8 +54,9 @@ type Span struct {
 	StartNs      int64
 	EndNs        int64
 	// Attrs are the span's attributes as a decoder set them; read them
-	// with Attributes, Attr or FindAttributes, which also see the
-	// attributes of a huge trace kept undecoded (SetLazyAttributes).
+	// with Attributes, Attr or FindAttributes, which make them visible
+	// and also see the attributes of a huge trace kept undecoded
+	// (SetLazyAttributes).
 	Attrs  []Attribute
 	lazy   *LazyAttributes
 	lazyAt [2]uint32
@@ -98,12 +109,15 @@ func (s *Span) SetLazyAttributes(src *LazyAttributes, at [2]uint32) {
 	s.Attrs, s.lazy, s.lazyAt = nil, src, at
 }
 
-// Attributes are the span's attributes. A span of a huge trace decodes
+// Attributes are the span's attributes, made visible (text.Visible): a
+// trace's ten attributes a span are twenty strings to scan, and a page
+// reads a few hundred spans' of them, so they are shown safe as they are
+// read rather than all rewritten up front. A span of a huge trace decodes
 // them afresh at each call: read them for the spans a page shows, and use
 // Attr or FindAttributes in a pass over every span.
 func (s *Span) Attributes() []Attribute {
 	if s.lazy == nil {
-		return s.Attrs
+		return visibleAttrs(s.Attrs)
 	}
 	var out []Attribute
 	s.lazy.each(s.lazyAt, nil, func(a Attribute) bool {
@@ -116,7 +130,8 @@ func (s *Span) Attributes() []Attribute {
 // Attr is the value of the span's first attribute named key.
 func (s *Span) Attr(key string) (string, bool) {
 	if s.lazy == nil {
-		return Attr(s.Attrs, key)
+		v, ok := Attr(s.Attrs, key)
+		return text.Visible(v), ok
 	}
 	v, ok := "", false
 	if !s.lazy.keys[key] {
@@ -135,7 +150,7 @@ func (s *Span) Attr(key string) (string, bool) {
 func (s *Span) FindAttributes(keys []string, fn func(Attribute) bool) {
 	if s.lazy == nil {
 		for _, a := range s.Attrs {
-			if slices.Contains(keys, a.Key) && !fn(a) {
+			if slices.Contains(keys, a.Key) && !fn(visibleAttr(a)) {
 				return
 			}
 		}
@@ -145,6 +160,21 @@ func (s *Span) FindAttributes(keys []string, fn func(Attribute) bool) {
 		return
 	}
 	s.lazy.each(s.lazyAt, func(k string) bool { return slices.Contains(keys, k) }, func(a Attribute) bool { return fn(visibleAttr(a)) })
+}
+
+// visibleAttrs is attrs made visible: attrs itself when nothing changes,
+// which is almost always.
+func visibleAttrs(attrs []Attribute) []Attribute {
+	for i, a := range attrs {
+		if v := visibleAttr(a); v != a {
+			out := slices.Clone(attrs)
+			for j := i; j < len(out); j++ {
+				out[j] = visibleAttr(out[j])
+			}
+			return out
+		}
+	}
+	return attrs
 }
 
 func visibleAttr(a Attribute) Attribute {

@@ -110,6 +110,8 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 		thOK, jdOK   bool
 		policy       string
 		thresholdSet = func() bool { return thOK && th.Known() }
+		// Most traces carry no sampling tag on any span: then none is read.
+		spanTagged = tr.MayHaveAttribute(samplingTags...)
 	)
 	look := func(s *datasources.Span) {
 		if !thOK {
@@ -121,7 +123,10 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 		if !needJaeger && policy != "" {
 			return
 		}
-		tags := readTags(s)
+		var tags spanTags
+		if spanTagged {
+			tags = readTags(s)
+		}
 		if needJaeger {
 			jd, jdOK = tags.jaeger()
 		}

@@ -98,6 +98,22 @@ func TestOfTrace(t *testing.T) {
 		if got := OfTrace(&datasources.Trace{Spans: c.spans}).Summary(); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
+		// As decoded from Tempo's protobuf, with the trace's keys known:
+		// the same answer, whether or not a span is read.
+		keys := map[string]bool{}
+		for _, s := range c.spans {
+			for _, a := range s.Attrs {
+				keys[a.Key] = true
+			}
+		}
+		if got := OfTrace(&datasources.Trace{Spans: c.spans, AttributeKeys: keys}).Summary(); got != c.want {
+			t.Errorf("%s, keys known:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+	// Keys that rule the tags out are believed: the spans are not read.
+	tagged := []datasources.Span{span("a", "", 1, "", "sampler.type", "probabilistic", "sampler.param", "0.1")}
+	if d := OfTrace(&datasources.Trace{Spans: tagged, AttributeKeys: map[string]bool{"http.route": true}}); d.Known() {
+		t.Errorf("read the spans of a trace whose keys have no sampling tag: %s", d.Summary())
 	}
 	if OfTrace(nil).Known() || OfTrace(&datasources.Trace{}).Known() {
 		t.Error("an empty trace is unknown")

@@ -9,10 +9,11 @@ import (
 )
 
 // makeVisible is the tree's first pass: every text a span carries (name,
-// status message, attribute keys and values, events, links, its resource)
-// gets its invisible characters shown (text.Visible), so no page that
-// draws a span can be fooled by a right-to-left override or a zero-width
-// character in a span name. It rewrites the trace in place; a string is
+// status message, events, links, its resource) gets its invisible
+// characters shown (text.Visible), so no page that draws a span can be
+// fooled by a right-to-left override or a zero-width character in a span
+// name. The span's own attributes are shown so as they are read
+// (datasources.Span.Attributes). It rewrites the trace in place; a string is
 // only replaced when it changes, which is almost never.
 func makeVisible(tr *datasources.Trace) {
 	spans := tr.Spans
@@ -54,7 +55,6 @@ func visibleSpan(s *datasources.Span) {
 	s.Name = text.Visible(s.Name)
 	s.StatusMsg = text.Visible(s.StatusMsg)
 	s.Scope = text.Visible(s.Scope)
-	visibleAttrs(s.Attrs) // a lazily kept span's are made visible as they are read
 	for j := range s.Events {
 		s.Events[j].Name = text.Visible(s.Events[j].Name)
 		visibleAttrs(s.Events[j].Attributes)

@@ -36,7 +36,7 @@ func DecodeTraceV2(body []byte, contentType string) (*datasources.Trace, error) 
 	if isProto(body, contentType) {
 		parts, err := decodeV2Proto(body, &tr)
 		if err == nil {
-			tr.Spans, err = protoSpans(body, parts)
+			tr.Spans, tr.AttributeKeys, err = decodeSpans(body, parts)
 		}
 		if err != nil {
 			return nil, decodeError(err)

@@ -29,11 +29,17 @@ import (
 
 // protoSpans decodes the TracesData messages held in parts (ranges of body).
 func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
+	spans, _, err := decodeSpans(body, parts)
+	return spans, err
+}
+
+// decodeSpans is protoSpans, with every key of the spans' own attributes.
+func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bool, error) {
 	n := 0
 	for _, r := range parts {
 		c, err := countSpans(body[r[0]:r[1]])
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		n += c
 	}
@@ -45,22 +51,22 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	if n >= parallelSpans {
 		d.jobs = make([]spanJob, 0, n)
 	}
+	d.keys = map[string]bool{} // filled by the decode, read after it
 	if n >= lazySpans && len(body) <= math.MaxUint32 {
-		d.keys = map[string]bool{} // filled by the decode, read after it
 		d.lazy = datasources.NewLazyAttributes(func(at [2]uint32, want func(string) bool, fn func(datasources.Attribute) bool) {
 			lazyAttrs(body, at, want, fn)
 		}, d.keys)
 	}
 	for _, r := range parts {
 		if err := d.tracesData(r[0], r[1]); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if len(d.spans) != n {
-		return nil, errors.New("span count changed between passes")
+		return nil, nil, errors.New("span count changed between passes")
 	}
 	if err := d.runJobs(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, sc := range d.scopes {
 		for i := sc.first; i < sc.end; i++ {
@@ -70,7 +76,7 @@ func protoSpans(body []byte, parts [][2]int) ([]datasources.Span, error) {
 	for _, r := range d.resources {
 		r.Service, _ = datasources.Attr(r.Attributes, "service.name")
 	}
-	return d.spans, nil
+	return d.spans, d.keys, nil
 }
 
 // iter walks the fields of one message in body[p:end].
@@ -228,7 +234,7 @@ type pdec struct {
 	// lazy, for a huge trace, keeps span attributes in the body
 	// (lazyAttrs reads them when asked).
 	lazy *datasources.LazyAttributes
-	// keys collects the attribute keys of lazy spans; lastKeys are the
+	// keys collects the spans' attribute keys; lastKeys are the
 	// last span's, by place: spans of one shape repeat them, and a string
 	// compare is cheaper than a map.
 	keys     map[string]bool
@@ -315,10 +321,8 @@ func (d *pdec) runJobs() error {
 		})
 	}
 	wg.Wait()
-	if d.lazy != nil {
-		for _, ks := range keys {
-			maps.Copy(d.keys, ks)
-		}
+	for _, ks := range keys {
+		maps.Copy(d.keys, ks)
 	}
 	return errors.Join(slices.DeleteFunc(errs, func(e error) bool { return e == nil })...)
 }
@@ -446,18 +450,14 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 				if err != nil {
 					return err
 				}
-				if nk >= len(d.lastKeys) {
-					d.lastKeys = append(d.lastKeys, "")
-				}
-				if d.lastKeys[nk] != key || key == "" {
-					d.keys[key], d.lastKeys[nk] = true, key
-				}
+				d.noteKey(nk, key)
 				nk++
 				continue
 			}
 			if err := d.keyValue(it.v0, it.v1, &d.spanAttrs); err != nil {
 				return err
 			}
+			d.noteKey(len(d.spanAttrs)-1, d.spanAttrs[len(d.spanAttrs)-1].Key)
 		case it.num == 11 && it.isBytes:
 			if err := d.event(it.v0, it.v1); err != nil {
 				return err
@@ -488,6 +488,16 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	sp.Events = d.events.take(d.evScratch)
 	sp.Links = d.links.take(d.linkScratch)
 	return it.err
+}
+
+// noteKey adds the key of a span's attribute j to keys.
+func (d *pdec) noteKey(j int, key string) {
+	if j >= len(d.lastKeys) {
+		d.lastKeys = append(d.lastKeys, "")
+	}
+	if d.lastKeys[j] != key || key == "" {
+		d.keys[key], d.lastKeys[j] = true, key
+	}
 }
 
 func (d *pdec) event(p, end int) error {

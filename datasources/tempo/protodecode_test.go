@@ -3,6 +3,7 @@ package tempo
 import (
 	"bytes"
 	"encoding/binary"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
@@ -91,6 +92,10 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 		if !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, got, want)
 		}
+		_, keys, _ := decodeSpans(b, [][2]int{{0, len(b)}})
+		if !maps.Equal(keys, attrKeys(want)) {
+			t.Errorf("%s: keys %v", name, keys)
+		}
 	}
 	// Spot-check what a page shows for the odd values.
 	b, _ := proto.Marshal(oddTrace())
@@ -155,6 +160,11 @@ func TestProtoDecoderInParallel(t *testing.T) {
 	}
 	if got[0].Attrs != nil {
 		t.Error("a huge trace's attributes were decoded at once")
+	}
+	// The trace's keys are every key of its spans', from every core.
+	_, keys, _ := decodeSpans(b, [][2]int{{0, len(b)}})
+	if wantKeys := attrKeys(want); !maps.Equal(keys, wantKeys) {
+		t.Errorf("keys %v, want %v", slices.Sorted(maps.Keys(keys)), slices.Sorted(maps.Keys(wantKeys)))
 	}
 	for i := range got {
 		// Each span finds its own keys, whichever core read it.
@@ -252,4 +262,15 @@ func TestLazyAttributes(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("lazily kept spans read\n %+v\nwant %+v", got[0], want[0])
 	}
+}
+
+// attrKeys are the keys of spans' own attributes.
+func attrKeys(spans []datasources.Span) map[string]bool {
+	keys := map[string]bool{}
+	for _, s := range spans {
+		for _, a := range s.Attrs {
+			keys[a.Key] = true
+		}
+	}
+	return keys
 }

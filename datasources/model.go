@@ -79,8 +79,7 @@ type Span struct {
 // LazyAttributes keeps the attributes of a huge trace's spans where they
 // were received (Tempo's protobuf), decoded only for the spans a page
 // reads: a million spans carry ten million attributes, ≈ 400 MB decoded,
-// and a page shows a few hundred of them. Every key and value read is
-// made visible (text.Visible), as the trace tree does to decoded ones.
+// and a page shows a few hundred of them.
 type LazyAttributes struct {
 	// each calls fn with the attributes of the span at at, in order, until
 	// fn returns false; want, when not nil, skips (without rendering) the
@@ -109,12 +108,12 @@ func (s *Span) SetLazyAttributes(src *LazyAttributes, at [2]uint32) {
 	s.Attrs, s.lazy, s.lazyAt = nil, src, at
 }
 
-// Attributes are the span's attributes, made visible (text.Visible): a
-// trace's ten attributes a span are twenty strings to scan, and a page
-// reads a few hundred spans' of them, so they are shown safe as they are
-// read rather than all rewritten up front. A span of a huge trace decodes
-// them afresh at each call: read them for the spans a page shows, and use
-// Attr or FindAttributes in a pass over every span.
+// Attributes are the span's attributes with their invisible characters
+// shown (text.Visible). That is done as they are read, not to every span
+// up front: ten attributes a span are twenty strings to scan, and a page
+// reads those of a few hundred spans. A span of a huge trace decodes them
+// afresh at each call: read them for the spans a page shows, and use Attr
+// or FindAttributes in a pass over every span.
 func (s *Span) Attributes() []Attribute {
 	if s.lazy == nil {
 		return visibleAttrs(s.Attrs)
@@ -127,16 +126,16 @@ func (s *Span) Attributes() []Attribute {
 	return out
 }
 
-// Attr is the value of the span's first attribute named key.
+// Attr is the value of the span's first attribute named key, made visible.
 func (s *Span) Attr(key string) (string, bool) {
 	if s.lazy == nil {
 		v, ok := Attr(s.Attrs, key)
 		return text.Visible(v), ok
 	}
-	v, ok := "", false
 	if !s.lazy.keys[key] {
 		return "", false
 	}
+	v, ok := "", false
 	s.lazy.each(s.lazyAt, func(k string) bool { return k == key }, func(a Attribute) bool {
 		v, ok = text.Visible(a.Value), true
 		return false
@@ -145,8 +144,8 @@ func (s *Span) Attr(key string) (string, bool) {
 }
 
 // FindAttributes calls fn with each attribute named one of keys, in
-// order, until fn returns false: one pass over the span's attributes for
-// several keys, rendering only the values asked for.
+// order and made visible, until fn returns false: one pass over the
+// span's attributes for several keys, rendering only the values asked for.
 func (s *Span) FindAttributes(keys []string, fn func(Attribute) bool) {
 	if s.lazy == nil {
 		for _, a := range s.Attrs {

@@ -250,8 +250,8 @@ type pdec struct {
 const lazySpans = 20_000
 
 // lazyAttrs reads the attributes of the span message at body[at[0]:at[1]]
-// (see datasources.LazyAttributes). The body decoded once already, so an
-// error here cannot be new; a value that fails is left out.
+// (see datasources.LazyAttributes). The decode checked them, so an
+// error here cannot happen; a value that fails anyway is left out.
 func lazyAttrs(body []byte, at [2]uint32, want func(string) bool, fn func(datasources.Attribute) bool) {
 	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, loose: true}
 	it := d.iter(int(at[0]), int(at[1]))

@@ -80,8 +80,8 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 // parallelLines is the page size from which rows are built on every core.
 const parallelLines = 1000
 
-// buildLogRows builds rows from lines, the first of which is line first
-// of the page.
+// buildLogRows builds rows from lines, a share of the page starting at
+// its line number first (rows are numbered by their place on the page).
 func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogRowsInput) {
 	zone, baseNs := in.Zone, in.BaseNs
 	var refs []logline.TraceRef

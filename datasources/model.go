@@ -126,6 +126,21 @@ func (s *Span) Attributes() []Attribute {
 	return out
 }
 
+// EachAttribute calls fn with each of the span's attributes, in order and
+// made visible, until fn returns false: Attributes without a slice of
+// them, for a pass over every span.
+func (s *Span) EachAttribute(fn func(Attribute) bool) {
+	if s.lazy == nil {
+		for _, a := range s.Attrs {
+			if !fn(visibleAttr(a)) {
+				return
+			}
+		}
+		return
+	}
+	s.lazy.each(s.lazyAt, nil, func(a Attribute) bool { return fn(visibleAttr(a)) })
+}
+
 // Attr is the value of the span's first attribute named key, made visible.
 func (s *Span) Attr(key string) (string, bool) {
 	if s.lazy == nil {

@@ -59,7 +59,7 @@ func (f Found) Ancestors(t *TraceTree) []bool {
 }
 
 func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
-	has := func(v string) bool { return v != "" && strings.Contains(strings.ToLower(v), q) }
+	has := func(v string) bool { return v != "" && containsLower(v, q) }
 	switch {
 	case has(s.Name):
 		return "name", s.Name, true
@@ -72,30 +72,77 @@ func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
 	case has(s.StatusMsg):
 		return "status message", s.StatusMsg, true
 	}
-	if k, v, ok := matchAttrs(s.Attributes(), has); ok {
-		return k, v, true
+	var key, val string
+	s.EachAttribute(func(a datasources.Attribute) bool {
+		if matchAttr(a, q, has) {
+			key, val, ok = a.Key, a.Value, true
+		}
+		return !ok
+	})
+	if ok {
+		return key, val, true
 	}
 	for _, e := range s.Events {
 		if has(e.Name) {
 			return "event", e.Name, true
 		}
-		if k, v, ok := matchAttrs(e.Attributes, has); ok {
+		if k, v, ok := matchAttrs(e.Attributes, q, has); ok {
 			return "event " + e.Name + ": " + k, v, true
 		}
 	}
 	if s.Resource != nil {
-		if k, v, ok := matchAttrs(s.Resource.Attributes, has); ok {
+		if k, v, ok := matchAttrs(s.Resource.Attributes, q, has); ok {
 			return "resource " + k, v, true
 		}
 	}
 	return "", "", false
 }
 
-func matchAttrs(attrs []datasources.Attribute, has func(string) bool) (key, value string, ok bool) {
+func matchAttrs(attrs []datasources.Attribute, q string, has func(string) bool) (key, value string, ok bool) {
 	for _, a := range attrs {
-		if has(a.Value) || has(a.Key) || has(a.Key+"="+a.Value) {
+		if matchAttr(a, q, has) {
 			return a.Key, a.Value, true
 		}
 	}
 	return "", "", false
+}
+
+// matchAttr says whether q is in a's key, its value, or "key=value"; the
+// last can only add a match for a q holding "=".
+func matchAttr(a datasources.Attribute, q string, has func(string) bool) bool {
+	return has(a.Value) || has(a.Key) || strings.Contains(q, "=") && has(a.Key+"="+a.Value)
+}
+
+// containsLower says whether s, lower-cased, contains q (lower-case), as
+// strings.Contains(strings.ToLower(s), q) does, without a lower-cased
+// copy of every field of every span for ASCII text.
+func containsLower(s, q string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return strings.Contains(strings.ToLower(s), q)
+		}
+	}
+	if len(q) == 0 {
+		return true
+	}
+	for i := 0; i+len(q) <= len(s); i++ {
+		if lowerASCII(s[i]) != q[0] {
+			continue
+		}
+		j := 1
+		for j < len(q) && lowerASCII(s[i+j]) == q[j] {
+			j++
+		}
+		if j == len(q) {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }

@@ -2,6 +2,7 @@ package trace
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -71,5 +72,16 @@ func TestFindLimitAndAncestors(t *testing.T) {
 	}
 	if want := []string{"a", "b"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("open %v, want %v", got, want)
+	}
+}
+
+// containsLower reads as strings.Contains over the lower-cased text.
+func TestContainsLower(t *testing.T) {
+	for _, s := range []string{"", "GET /api/Orders", "order.ID=ORD-1", "Ünïcode GRÜN", "aaab", "İstanbul", "x\xffY"} {
+		for _, q := range []string{"", "get", "/api/orders", "id=ord", "grün", "ünï", "aab", "ab", "b", "istanbul", "i̇stanbul", "y", "zz", "orders "} {
+			if got, want := containsLower(s, q), strings.Contains(strings.ToLower(s), q); got != want {
+				t.Errorf("containsLower(%q, %q) = %v, want %v", s, q, got, want)
+			}
+		}
 	}
 }

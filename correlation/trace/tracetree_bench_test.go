@@ -37,3 +37,28 @@ func BenchmarkBuildTree(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFind searches every span of the generated traces for a text
+// none has: every field of every span read (a huge trace's attributes
+// decoded from the body as they are read).
+func BenchmarkFind(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		body, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(n, 42))
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
+		if err != nil {
+			b.Fatal(err)
+		}
+		tree := BuildTree(tr, false)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if f := Find(tree, "no-such-text", 100); f.Total != 0 {
+					b.Fatal(f.Total)
+				}
+			}
+		})
+	}
+}

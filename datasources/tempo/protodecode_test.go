@@ -256,6 +256,14 @@ func TestLazyAttributes(t *testing.T) {
 	if !slices.Equal(arrs, []string{`arr=["a \"quoted\" s",-7,null,-Inf,"/wA="]`, "nan=NaN"}) {
 		t.Errorf("found %q", arrs)
 	}
+	var each []datasources.Attribute
+	s.EachAttribute(func(a datasources.Attribute) bool {
+		each = append(each, a)
+		return a.Key != "rlo"
+	})
+	if all := s.Attributes(); len(each) != len(all)-1 || !reflect.DeepEqual(each, all[:len(each)]) {
+		t.Errorf("EachAttribute read %+v, want all but the last of %+v", each, all)
+	}
 	for i := range got {
 		got[i].SetAttributes(got[i].Attributes())
 	}

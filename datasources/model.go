@@ -119,8 +119,8 @@ func (s *Span) Attributes() []Attribute {
 		return visibleAttrs(s.Attrs)
 	}
 	var out []Attribute
-	s.lazy.each(s.lazyAt, nil, func(a Attribute) bool {
-		out = append(out, visibleAttr(a))
+	s.EachAttribute(func(a Attribute) bool {
+		out = append(out, a)
 		return true
 	})
 	return out

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
 )
@@ -21,14 +22,7 @@ func BenchmarkBuildTree(b *testing.B) {
 		sizes = append(sizes, 1_000_000)
 	}
 	for _, n := range sizes {
-		body, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(n, 42))
-		if err != nil {
-			b.Fatal(err)
-		}
-		tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
-		if err != nil {
-			b.Fatal(err)
-		}
+		tr := generatedTrace(b, n)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -43,15 +37,7 @@ func BenchmarkBuildTree(b *testing.B) {
 // decoded from the body as they are read).
 func BenchmarkFind(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		body, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(n, 42))
-		if err != nil {
-			b.Fatal(err)
-		}
-		tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
-		if err != nil {
-			b.Fatal(err)
-		}
-		tree := BuildTree(tr, false)
+		tree := BuildTree(generatedTrace(b, n), false)
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -61,4 +47,19 @@ func BenchmarkFind(b *testing.B) {
 			}
 		})
 	}
+}
+
+// generatedTrace is a generated trace of n spans as Tempo's protobuf
+// decodes it.
+func generatedTrace(b *testing.B, n int) *datasources.Trace {
+	b.Helper()
+	body, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(n, 42))
+	if err != nil {
+		b.Fatal(err)
+	}
+	tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return tr
 }

@@ -260,20 +260,12 @@ func lazyAttrs(body []byte, at [2]uint32, want func(string) bool, fn func(dataso
 			continue
 		}
 		var pa datasources.Attribute
-		val, hasVal := [2]int{}, false
-		kv := d.iter(it.v0, it.v1)
-		for kv.next() {
-			switch {
-			case kv.num == 1 && kv.isBytes:
-				pa.Key = d.str(&kv)
-			case kv.num == 2 && kv.isBytes:
-				val, hasVal = [2]int{kv.v0, kv.v1}, true
-			}
-		}
-		if kv.err != nil || want != nil && !want(pa.Key) {
+		key, v0, v1, hasVal, err := d.kvParts(it.v0, it.v1)
+		if err != nil || want != nil && !want(key) {
 			continue
 		}
-		if hasVal && d.anyValue(val[0], val[1], &pa) != nil {
+		pa.Key = key
+		if hasVal && d.anyValue(v0, v1, &pa) != nil {
 			continue
 		}
 		if !fn(pa) {
@@ -725,7 +717,21 @@ func (d *pdec) appendNested(b []byte, kind protowire.Number, p, end int) ([]byte
 }
 
 func (d *pdec) appendKV(b []byte, p, end int) ([]byte, error) {
-	key, v0, v1, has := "", 0, 0, false
+	key, v0, v1, has, err := d.kvParts(p, end)
+	if err != nil {
+		return nil, err
+	}
+	b = strconv.AppendQuote(b, key)
+	b = append(b, ':')
+	if !has {
+		return append(b, "null"...), nil
+	}
+	return d.appendAny(b, v0, v1)
+}
+
+// kvParts reads a KeyValue's key and where its value lies (the last of
+// each, as proto merges them), without rendering the value.
+func (d *pdec) kvParts(p, end int) (key string, v0, v1 int, has bool, err error) {
 	it := d.iter(p, end)
 	for it.next() {
 		switch {
@@ -735,15 +741,7 @@ func (d *pdec) appendKV(b []byte, p, end int) ([]byte, error) {
 			v0, v1, has = it.v0, it.v1, true
 		}
 	}
-	if it.err != nil {
-		return nil, it.err
-	}
-	b = strconv.AppendQuote(b, key)
-	b = append(b, ':')
-	if !has {
-		return append(b, "null"...), nil
-	}
-	return d.appendAny(b, v0, v1)
+	return key, v0, v1, has, it.err
 }
 
 // appendAny writes one nested AnyValue; the last value field wins, as in

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ariadne-dev/ariadne/datasources/prefault"
 	"github.com/ariadne-dev/ariadne/telemetry"
 )
 
@@ -198,7 +199,7 @@ func ReadBodySized(backend string, resp *http.Response, limit int64, size BodySi
 	body := io.LimitReader(resp.Body, limit+1)
 	if resp.ContentLength >= 0 {
 		b := make([]byte, resp.ContentLength)
-		if _, err := io.ReadFull(body, b); err != nil {
+		if _, err := prefault.Read(body, b); err != nil {
 			return nil, FromTransport(backend, err)
 		}
 		// Nothing may follow what the header announced (net/http holds
@@ -220,7 +221,7 @@ func ReadBodySized(backend string, resp *http.Response, limit int64, size BodySi
 	buf := make([]byte, 0, 64<<10)
 	total, asked := 0, size == nil
 	for {
-		n, err := io.ReadFull(body, buf[len(buf):cap(buf)])
+		n, err := prefault.Read(body, buf[len(buf):cap(buf)])
 		buf, total = buf[:len(buf)+n], total+n
 		if int64(total) > limit {
 			return nil, TooLarge(backend, limit)

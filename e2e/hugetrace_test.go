@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -149,61 +150,75 @@ func TestHugeTraceFigures(t *testing.T) {
 	}
 	for _, n := range sizes {
 		_, id := pushTrace(t, a, n)
-		b := newBrowser(t)
-		if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: rowsProbe}); err != nil {
-			t.Fatal(err)
+		// Twice: the first page of a size is the first time this Ariadne
+		// needs that much memory, which a new machine (a VM whose memory
+		// was never touched) makes the host hand over page by page; the
+		// second reuses what the first got, as a long-running Ariadne does.
+		for _, when := range []string{"first open", "again"} {
+			// A subtest each, so each browser is gone before the next.
+			t.Run(strconv.Itoa(n)+" "+when, func(t *testing.T) { traceFigures(t, a, n, id, when) })
 		}
-		// The figures are Ariadne's: the browser is started, and this
-		// process (whose Tempo holds the pushed spans, gigabytes at 1M) has
-		// collected its garbage, before the page is asked for, so neither
-		// Chromium's start nor this process's collector runs beside it.
-		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate("about:blank")); err != nil {
-			t.Fatal(err)
-		}
-		runtime.GC()
-		time.Sleep(time.Second)
-		if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id)); err != nil {
-			t.Fatal(err)
-		}
-		b.mustShowTrace(t)
-		// Wait for the load event, then read the navigation figures.
-		if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`new Promise(r => document.readyState === "complete" ? r(true) : addEventListener("load", () => r(true)))`, chromedp.EvalAwaitPromise)); err != nil {
-			t.Fatal(err)
-		}
-		nav, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
-			const n = performance.getEntriesByType("navigation")[0];
-			return {first: window.__firstRow || -1, ttfb: n.responseStart, end: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
-				elements: document.getElementsByTagName("*").length, rows: document.querySelectorAll("#waterfall .row:not(.more)").length};
-		})()`))
-		if err != nil {
-			t.Fatal(err)
-		}
-		click, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`new Promise(res => {
-			const rows = document.querySelectorAll("#waterfall .row:not(.more) a.nm");
-			const a = rows[Math.min(rows.length - 1, 40)];
-			const t0 = performance.now();
-			const done = () => requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now() - t0)));
-			const obs = new MutationObserver(() => { if (document.querySelector("#span-details")) { obs.disconnect(); done(); } });
-			obs.observe(document.body, {childList: true, subtree: true});
-			document.getElementById("span-details")?.remove();
-			a.click();
-		})`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatal(err)
-		}
-		key, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`new Promise(res => {
-			const t0 = performance.now();
-			document.dispatchEvent(new KeyboardEvent("keydown", {key: "j", bubbles: true, cancelable: true}));
-			requestAnimationFrame(() => res(performance.now() - t0));
-		})`, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("%d spans: first byte %.0f ms, first rows %.0f ms, last byte %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms, %.0f DOM elements, %.0f rows in the DOM, click → details painted %.0f ms, key → next frame %.0f ms",
-			n, nav["ttfb"], nav["first"], nav["end"], nav["dcl"], nav["load"], nav["elements"], nav["rows"], click, key)
-		if nav["rows"] < 1 {
-			t.Errorf("%d spans: no rows", n)
-		}
+	}
+}
+
+// traceFigures opens trace id (n spans) in a fresh browser and logs the
+// figures of TestHugeTraceFigures.
+func traceFigures(t *testing.T, a *app, n int, id, when string) {
+	t.Helper()
+	b := newBrowser(t)
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: rowsProbe}); err != nil {
+		t.Fatal(err)
+	}
+	// The figures are Ariadne's: the browser is started, and this
+	// process (whose Tempo holds the pushed spans, gigabytes at 1M) has
+	// collected its garbage, before the page is asked for, so neither
+	// Chromium's start nor this process's collector runs beside it.
+	if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(1400, 900), chromedp.Navigate("about:blank")); err != nil {
+		t.Fatal(err)
+	}
+	runtime.GC()
+	time.Sleep(time.Second)
+	if err := chromedp.Do(b.ctx, chromedp.Navigate(a.URL+"/traces/"+id)); err != nil {
+		t.Fatal(err)
+	}
+	b.mustShowTrace(t)
+	// Wait for the load event, then read the navigation figures.
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`new Promise(r => document.readyState === "complete" ? r(true) : addEventListener("load", () => r(true)))`, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	nav, err := chromedp.Run(b.ctx, chromedp.Evaluate[map[string]float64](`(() => {
+		const n = performance.getEntriesByType("navigation")[0];
+		return {first: window.__firstRow || -1, ttfb: n.responseStart, end: n.responseEnd, dcl: n.domContentLoadedEventEnd, load: n.loadEventEnd,
+			elements: document.getElementsByTagName("*").length, rows: document.querySelectorAll("#waterfall .row:not(.more)").length};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	click, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`new Promise(res => {
+		const rows = document.querySelectorAll("#waterfall .row:not(.more) a.nm");
+		const a = rows[Math.min(rows.length - 1, 40)];
+		const t0 = performance.now();
+		const done = () => requestAnimationFrame(() => requestAnimationFrame(() => res(performance.now() - t0)));
+		const obs = new MutationObserver(() => { if (document.querySelector("#span-details")) { obs.disconnect(); done(); } });
+		obs.observe(document.body, {childList: true, subtree: true});
+		document.getElementById("span-details")?.remove();
+		a.click();
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := chromedp.Run(b.ctx, chromedp.Evaluate[float64](`new Promise(res => {
+		const t0 = performance.now();
+		document.dispatchEvent(new KeyboardEvent("keydown", {key: "j", bubbles: true, cancelable: true}));
+		requestAnimationFrame(() => res(performance.now() - t0));
+	})`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d spans, %s: first byte %.0f ms, first rows %.0f ms, last byte %.0f ms, DOMContentLoaded %.0f ms, load %.0f ms, %.0f DOM elements, %.0f rows in the DOM, click → details painted %.0f ms, key → next frame %.0f ms",
+		n, when, nav["ttfb"], nav["first"], nav["end"], nav["dcl"], nav["load"], nav["elements"], nav["rows"], click, key)
+	if nav["rows"] < 1 {
+		t.Errorf("%d spans: no rows", n)
 	}
 }
 

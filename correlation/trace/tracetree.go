@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/prefault"
 )
 
 // TraceTree is a trace arranged for a waterfall: spans in depth-first order
@@ -70,6 +71,11 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	if n == 0 {
 		return t
 	}
+	// The nodes are most of the tree's fresh memory, and they are written
+	// one by one by the walk below, on one core: the other faults their
+	// pages in meanwhile (see prefault).
+	t.Nodes = make([]Node, 0, n)
+	defer prefault.Slice(t.Nodes)()
 	makeVisible(tr)
 	byID := newSpanIndex(tr.Spans)
 	// Children by span index, as one flat array cut per parent (kids[
@@ -134,7 +140,6 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	// A cycle (corrupt data) leaves spans unreachable from any root: make
 	// the earliest of each such group a root so nothing is lost.
 
-	t.Nodes = make([]Node, 0, n)
 	childNodes := make([]int, len(kids))
 	visited := make([]bool, n)
 	var stack []frame

@@ -82,26 +82,34 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	// off[p]:off[p+1]]): a million spans would otherwise be a million
 	// small slices.
 	parent := make([]int32, n)
+	missing := make([]bool, n)
+	// The look-ups are most of this and read-only: shared out.
+	inShares(n, func(lo, hi int) {
+		lastParent, lastP, lastOK := "", 0, false
+		for i := lo; i < hi; i++ {
+			s := &tr.Spans[i]
+			// Siblings tend to arrive together: one look-up serves a run.
+			if s.ParentSpanID != lastParent || i == lo {
+				lastParent = s.ParentSpanID
+				lastP, lastOK = byID.get(lastParent)
+			}
+			p, ok := lastP, lastOK
+			if s.ParentSpanID == "" || !ok || p == i {
+				missing[i] = s.ParentSpanID != "" && (!ok || p == i)
+				parent[i] = -1
+				continue
+			}
+			parent[i] = int32(p)
+		}
+	})
 	off := make([]int32, n+1)
 	var roots []int
-	missing := make([]bool, n)
-	lastParent, lastP, lastOK := "", 0, false
-	for i := range tr.Spans {
-		s := &tr.Spans[i]
-		// Siblings tend to arrive together: one look-up serves a run.
-		if s.ParentSpanID != lastParent || i == 0 {
-			lastParent = s.ParentSpanID
-			lastP, lastOK = byID.get(lastParent)
-		}
-		p, ok := lastP, lastOK
-		if s.ParentSpanID == "" || !ok || p == i {
+	for i, p := range parent {
+		if p < 0 {
 			roots = append(roots, i)
-			missing[i] = s.ParentSpanID != "" && (!ok || p == i)
-			parent[i] = -1
-			continue
+		} else {
+			off[p+1]++
 		}
-		parent[i] = int32(p)
-		off[p+1]++
 	}
 	for i := 1; i <= n; i++ {
 		off[i] += off[i-1]

@@ -153,7 +153,8 @@ func TestHugeTraceFigures(t *testing.T) {
 		// Twice: the first page of a size is the first time this Ariadne
 		// needs that much memory, which a new machine (a VM whose memory
 		// was never touched) makes the host hand over page by page; the
-		// second reuses what the first got, as a long-running Ariadne does.
+		// second is the same trace opened again (while the recent-trace
+		// cache still holds the first, so it too needs fresh memory).
 		for _, when := range []string{"first open", "again"} {
 			// A subtest each, so each browser is gone before the next.
 			t.Run(strconv.Itoa(n)+" "+when, func(t *testing.T) { traceFigures(t, a, n, id, when) })

@@ -64,8 +64,12 @@ func Slice[T any](s []T) (stop func()) {
 }
 
 // Read fills b from r as io.ReadFull does, while a helper populates the
-// pages of b the read has not reached.
+// pages of b the read has not reached. A buffer too small for a helper
+// (the usual backend answer) is io.ReadFull itself.
 func Read(r io.Reader, b []byte) (int, error) {
+	if len(b) < MinBytes {
+		return io.ReadFull(r, b)
+	}
 	var filled atomic.Int64
 	stop := Start(b, filled.Load)
 	defer stop()

@@ -18,10 +18,10 @@ func pattern(n int) []byte {
 	return b
 }
 
-// The helper runs beside the read (the buffers are over MinBytes), and
-// whatever it populates, the bytes read are the bytes sent, as with
-// io.ReadFull: in one read, in reads of one page or one odd size, and
-// when the body ends early or fails.
+// The helper runs beside the read (the buffers, but one, are over
+// MinBytes), and whatever it populates, the bytes read are the bytes
+// sent, as with io.ReadFull: in one read, in reads of an odd size, a
+// small buffer byte by byte, and when the body ends early or fails.
 func TestReadIsReadFull(t *testing.T) {
 	n := MinBytes + 3*chunk + 12345
 	src := pattern(n)

@@ -231,7 +231,7 @@ func TestTracePageWindowsHugeTraces(t *testing.T) {
 		t.Fatalf("%d rows on the page, want one window of %d", n, views.RowWindow)
 	}
 	next := d.Find("#wf-rows > .row.more.next a").AttrOr("href", "")
-	if !strings.Contains(next, "row=500") {
+	if !strings.Contains(next, "row="+strconv.Itoa(views.RowWindow)) {
 		t.Fatalf("next window link %q", next)
 	}
 	if got := doc(t, a.get(t, next)).Find("#wf-rows > .row:not(.more)").First().AttrOr("id", ""); got == "" || d.Find("#"+got).Length() != 0 {

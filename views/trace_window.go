@@ -18,7 +18,7 @@ import (
 // at once and stays a page a browser holds: the rest are windows away,
 // by link (no JavaScript) or loaded as the user scrolls (trace.js keeps a
 // few windows in the page and drops far ones).
-const RowWindow = 500
+const RowWindow = 200
 
 // MaxFolds bounds the spans a URL may fold or unfold by hand.
 const MaxFolds = 200

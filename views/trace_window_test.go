@@ -34,7 +34,7 @@ func buildFlat(t *testing.T, n int, opt TraceOptions) TraceView {
 // the next; every window is reachable and the last ends the trace; a
 // selected span's window is the one shown (#15).
 func TestWaterfallWindows(t *testing.T) {
-	const n = 1201 // a root and 1,200 children: three windows
+	const n = 2*RowWindow + RowWindow/2 + 1 // a root and its children: three windows
 	v := buildFlat(t, n, TraceOptions{})
 	if len(v.Rows) != RowWindow || v.Window.Total != n || v.Window.Prev.URL != "" || v.Rows[0].SpanID != "1000000000000000" {
 		t.Fatalf("first window: %d rows of %d, prev %q", len(v.Rows), v.Window.Total, v.Window.Prev.URL)
@@ -49,7 +49,7 @@ func TestWaterfallWindows(t *testing.T) {
 		row := 0
 		fmt.Sscan(u.Query().Get("row"), &row)
 		w := buildFlat(t, n, TraceOptions{Row: row})
-		if w.Window.Start != row || w.Window.Prev.URL == "" || pages > 3 {
+		if w.Window.Start != row || w.Window.Prev.URL == "" || pages > 2 {
 			t.Fatalf("window at %d: start %d, prev %q, page %d", row, w.Window.Start, w.Window.Prev.URL, pages)
 		}
 		for _, r := range w.Rows {
@@ -61,12 +61,12 @@ func TestWaterfallWindows(t *testing.T) {
 		t.Errorf("%d of %d spans reachable through the windows", len(seen), n)
 	}
 	// A selected span far down: its window, with it selected.
-	sel := buildFlat(t, n, TraceOptions{Row: -1, Span: fmt.Sprintf("%016x", 1100)})
-	if sel.Window.Start != 1000 || sel.Selected == nil || !sel.Rows[100].Selected {
-		t.Errorf("selected span 1100: window from %d, selected %v", sel.Window.Start, sel.Selected != nil)
+	sel := buildFlat(t, n, TraceOptions{Row: -1, Span: fmt.Sprintf("%016x", 2*RowWindow+100)})
+	if sel.Window.Start != 2*RowWindow || sel.Selected == nil || !sel.Rows[100].Selected {
+		t.Errorf("selected span %d: window from %d, selected %v", 2*RowWindow+100, sel.Window.Start, sel.Selected != nil)
 	}
 	// Beyond the end: the last window.
-	if last := buildFlat(t, n, TraceOptions{Row: 99999}); last.Window.Start != 1000 || last.Window.Next.URL != "" {
+	if last := buildFlat(t, n, TraceOptions{Row: 99999}); last.Window.Start != 2*RowWindow || last.Window.Next.URL != "" {
 		t.Errorf("row past the end: window from %d, next %q", last.Window.Start, last.Window.Next.URL)
 	}
 }

@@ -78,20 +78,33 @@ func TestWholeJourney(t *testing.T) {
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`form#pin-lines`))); err != nil {
 		t.Fatal(err)
 	}
-	line, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+	// The line's Pin button comes with its expanded view, fetched as the
+	// line opens.
+	opened, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`(() => {
 		const sel = document.querySelector("#pin-lines select");
 		const opt = Array.from(sel.options).find(o => o.textContent === `+jsString(title)+`);
-		if (!opt) return "";
+		if (!opt) return false;
 		sel.value = opt.value;
 		const row = Array.from(document.querySelectorAll("details.logline.lvl-error"))
 			.find(r => r.querySelector(".svc").textContent === "payments");
-		if (!row) return "";
-		row.open = true;
+		if (!row) return false;
+		row.id = "to-pin";
+		row.querySelector("summary").click();
+		return true;
+	})()`))
+	if err != nil || !opened {
+		t.Fatalf("no payments error line to pin for trace %s (%v)", traceID.Value, err)
+	}
+	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#to-pin button.pin-line`))); err != nil {
+		t.Fatal(err)
+	}
+	line, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`(() => {
+		const row = document.getElementById("to-pin");
 		row.querySelector("button.pin-line").click();
 		return (row.querySelector("pre.raw") || row.querySelector(".msg")).textContent.trim(); // the line as written
 	})()`))
 	if err != nil || line == "" {
-		t.Fatalf("no payments error line to pin for trace %s (%v)", traceID.Value, err)
+		t.Fatalf("the payments error line's text (%v)", err)
 	}
 	if err := chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`.banner.ok`))); err != nil {
 		t.Fatal(err)

@@ -56,9 +56,9 @@ func TestLogsJourney(t *testing.T) {
 	if !strings.Contains(box, id) {
 		t.Errorf("the query box shows %q, not a query for %s", box, id)
 	}
-	type line struct{ Service, Time, Text string }
+	type line struct{ Service, Time, Text, Trace string }
 	lines, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]line](`Array.from(document.querySelectorAll("section.panel-done[data-panel=Lines] .logline")).map(l => ({
-		Service: l.querySelector(".svc").textContent, Time: l.querySelector(".t").title, Text: l.textContent}))`)) // the summary and the raw line
+		Service: l.querySelector(".svc").textContent, Time: l.querySelector(".t").title, Text: l.textContent, Trace: Array.from(l.querySelectorAll("summary a.tlink")).map(a => a.getAttribute("href")).join(" ")}))`)) // the summary and its trace links
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +67,8 @@ func TestLogsJourney(t *testing.T) {
 	for _, l := range lines {
 		services[l.Service] = true
 		times = append(times, l.Time)
-		if !strings.Contains(l.Text, id) {
-			t.Errorf("a line of another trace: %q", l.Text)
+		if !strings.Contains(l.Trace, "/traces/"+id) {
+			t.Errorf("a line of another trace: %q links %q", l.Text, l.Trace)
 		}
 	}
 	if len(services) < 3 {

@@ -137,11 +137,12 @@ func (f *t64Fixture) rows(t *testing.T, sel *goquery.Selection) []string {
 	t.Helper()
 	var out []string
 	sel.Find(".logline").Each(func(_ int, s *goquery.Selection) {
-		// The raw line (a structured line's summary shows its message).
-		text := s.Find(".msg").Text() + " " + s.Find("pre.raw").Text()
+		// A structured line's summary shows its message; another, the
+		// line as written.
+		text, msg := s.Find(".msg").Text(), s.Find(".msg .m").Text()
 		name := "?"
 		for _, l := range f.lines {
-			if strings.Contains(text, "msg="+l.name) || strings.Contains(text, `"msg":"`+l.name+`"`) {
+			if msg == l.name || strings.Contains(text, "msg="+l.name) || strings.Contains(text, `"msg":"`+l.name+`"`) {
 				name = l.name
 			}
 		}

@@ -42,8 +42,11 @@ func (h *Handler) serveLine(c echo.Context, fragment bool) error {
 	}
 	zone := zoneOf(c)
 	row := h.logRows([]datasources.LogLine{l}, views.LogRowsInput{Zone: zone, Query: q, Narrow: true})[0]
+	if h.opt.Store != nil {
+		row.PinRef = linePinRef(l)
+	}
 	if fragment {
-		return render(c, http.StatusOK, views.LogLineFields(row))
+		return render(c, http.StatusOK, views.LogLineBody(row))
 	}
 	row.Open, row.ID = true, "at"
 	w := links.ContextWindow(at)
@@ -55,6 +58,9 @@ func (h *Handler) serveLine(c echo.Context, fragment bool) error {
 	v := views.LogLineView{Stream: stream, At: at.In(zone).Format("2006-01-02 15:04:05.000000000 MST"), Row: row,
 		Query: back, Hidden: []views.Hidden{{Name: "from", Value: abs.RawFrom}, {Name: "to", Value: abs.RawTo}},
 		BackURL: links.Logs(links.LogsParams{Query: back, Window: w})}
+	if h.opt.Store != nil {
+		v.Pin = ptr(h.pinForms(c).Form("log_line", "Pin this line to"))
+	}
 	p := h.page(c, "Log line", "logs")
 	p.Styles = []string{"css/logs.css"}
 	p.Scripts = []string{"js/logs.js"}

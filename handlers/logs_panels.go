@@ -35,13 +35,16 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	out := views.LogLines{Warnings: pg.Warnings, Wrap: req.params.Get("wrap") == "1", Pretty: req.params.Get("pretty") == "1",
 		WrapURL: toggledURL(req.params, "wrap"), PrettyURL: toggledURL(req.params, "pretty")}
 	// On the logs page a field's value narrows the query to it. A line's
-	// tables are fetched when it is opened (most of a row's markup, for
-	// the few lines anyone opens), unless its JSON was asked indented.
+	// expanded view is fetched when it is opened (most of a row's markup,
+	// for the few lines anyone opens), unless its JSON was asked indented.
 	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty, Lazy: !out.Pretty})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
 		for i := range out.Rows {
-			out.Rows[i].PinRef = linePinRef(pg.Lines[i])
+			if out.Rows[i].LineURL == "" {
+				// A lazy row's button comes with its expanded view.
+				out.Rows[i].PinRef = linePinRef(pg.Lines[i])
+			}
 		}
 	}
 	order := "newest first"

@@ -141,8 +141,8 @@ func TestLogsPage(t *testing.T) {
 // opened: the fragment of the page its link leads to.
 func (f *logsFixture) openLine(t *testing.T, row *goquery.Selection) *goquery.Selection {
 	t.Helper()
-	page := row.Find(".logbody > .line-fields > a").AttrOr("href", "")
-	src := links.LogLineFields(page)
+	page := row.Find(".logbody > .line-more > a").AttrOr("href", "")
+	src := links.LogLineBody(page)
 	if src == "" {
 		t.Fatalf("a line's tables at %q, its page %q", src, page)
 	}
@@ -166,7 +166,7 @@ func TestLogLinePage(t *testing.T) {
 	row := panelOf(d, "Lines").Find(".logline").FilterFunction(func(_ int, r *goquery.Selection) bool {
 		return strings.Contains(r.Find(".msg").Text(), "same nanosecond")
 	})
-	href := row.Find(".line-fields a").AttrOr("href", "")
+	href := row.Find(".line-more a").AttrOr("href", "")
 	if href == "" {
 		t.Fatalf("no link to the line among %q", panelOf(d, "Lines").Text())
 	}
@@ -198,7 +198,7 @@ func TestLogLinePage(t *testing.T) {
 	}
 	bad := u.Query()
 	bad.Set("ts", "soon")
-	if w := f.app.get(t, links.LogLineFieldsPath+"?"+bad.Encode()); w.Code != http.StatusBadRequest {
+	if w := f.app.get(t, links.LogLineBodyPath+"?"+bad.Encode()); w.Code != http.StatusBadRequest {
 		t.Errorf("a bad time: %d", w.Code)
 	}
 }
@@ -392,11 +392,19 @@ func TestLogsUntrustedLines(t *testing.T) {
 	if n := len(msg(4)); n != views.PreviewBytes {
 		t.Errorf("1 MB line preview is %d bytes, want %d", n, views.PreviewBytes)
 	}
-	if s := big.Find(".showall summary").Text(); s != "show all (1022.0 KB more)" {
+	if s := big.Find(".cut").Text(); s != "… (1022.0 KB more)" {
+		t.Errorf("the cut preview says %q", s)
+	}
+	// Opened, the line shows the rest behind "show all".
+	open := f.openLine(t, big)
+	if s := open.Find(".showall summary").Text(); s != "show all (1022.0 KB more)" {
 		t.Errorf("show all: %q", s)
 	}
-	if n := len(big.Find("pre.rest").Text()); n != 1<<20-views.PreviewBytes {
+	if n := len(open.Find("pre.rest").Text()); n != 1<<20-views.PreviewBytes {
 		t.Errorf("the rest holds %d bytes", n)
+	}
+	if open.Find("script:not([src])").Length() != 0 || open.Find("img").Length() != 0 {
+		t.Error("an opened line became an element")
 	}
 }
 
@@ -415,7 +423,8 @@ func TestLogsContext(t *testing.T) {
 	var ctxURL string
 	panelOf(d, "Lines").Find(".logline").Each(func(_ int, s *goquery.Selection) {
 		if strings.TrimSpace(s.Find(".msg").Text()) == "line 15" {
-			ctxURL = s.Find("a:contains('show context')").AttrOr("href", "")
+			// In the line's expanded view, fetched when it is opened.
+			ctxURL = f.openLine(t, s).Find("a:contains('show context')").AttrOr("href", "")
 		}
 	})
 	if ctxURL == "" {

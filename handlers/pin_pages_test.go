@@ -7,6 +7,7 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/store"
 )
 
@@ -52,14 +53,25 @@ func TestPinFromTraceAndLogsPages(t *testing.T) {
 	if shared.Find("select option").First().Text() != "Checkout failures" {
 		t.Fatalf("the lines' pin form does not offer the new investigation: %q", shared.Text())
 	}
-	var ref string
-	lp.Find("button.pin-line").Each(func(_ int, b *goquery.Selection) {
-		if v := b.AttrOr("value", ""); strings.Contains(v, "charge+failed") {
-			ref = v
+	// A line's Pin button comes with its expanded view, fetched when the
+	// line is opened (as logs.js does) or on the line's own page.
+	var linePage string
+	lp.Find(".logline").Each(func(_ int, r *goquery.Selection) {
+		if strings.Contains(r.Find(".msg").Text(), "charge failed") {
+			linePage = r.Find(".logbody > .line-more > a").AttrOr("href", "")
 		}
 	})
-	if ref == "" {
-		t.Fatal("the failing line has no Pin line button")
+	if linePage == "" {
+		t.Fatal("no link to the failing line's expanded view")
+	}
+	ref := doc(t, a.get(t, links.LogLineBody(linePage))).Find("button.pin-line[form=pin-lines]").AttrOr("value", "")
+	if !strings.Contains(ref, "charge+failed") {
+		t.Fatalf("the failing line's Pin line button carries %q", ref)
+	}
+	// Without JavaScript: the line's page has its own shared form.
+	own := doc(t, a.get(t, linePage))
+	if own.Find("form#pin-lines select option").First().Text() != "Checkout failures" || !strings.Contains(own.Find("button.pin-line").AttrOr("value", ""), "charge+failed") {
+		t.Errorf("the line's page cannot pin it: %q", own.Find("main").Text())
 	}
 	if lp.Find(`form.pin-form input[name=kind][value=log_query]`).Length() != 1 {
 		t.Error("no pin form for the whole query")

@@ -86,9 +86,9 @@ type LogRow struct {
 	SpanID               string // the span the line belongs to, when it says
 	SpanURL              string
 	ContextURL           string
-	// FieldsURL, for a row built Lazy, is the line's page with its fields,
-	// labels and metadata (links.LogLine), in place of their tables.
-	FieldsURL string
+	// LineURL, for a row built Lazy, is the line's page (links.LogLine):
+	// the row's expanded view is that page's, fetched when it is opened.
+	LineURL string
 	Labels    []KV
 	Metadata  []KV
 	Fields    []KV
@@ -134,6 +134,7 @@ type LogLineView struct {
 	Query   string   // the logs page's query, which a field value narrows
 	Hidden  []Hidden // the window the narrowed query runs over
 	BackURL string
+	Pin     *PinFormData // the form the line's "Pin line" submits; nil without investigations
 }
 
 // SpanLogs are a span's lines inside its details on the trace page.

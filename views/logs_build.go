@@ -50,10 +50,11 @@ type LogRowsInput struct {
 	Query  string
 	// Pretty asks for JSON lines indented in their expanded view.
 	Pretty bool
-	// Lazy leaves a line's field, label and metadata tables out of its
-	// expanded view, which links to them instead (FieldsURL): most of a
-	// row's markup, for the few lines anyone opens. Only lines of a known
-	// stream can be found again; the others keep their tables.
+	// Lazy leaves a line's expanded view (the line whole, its links and
+	// pin button, its field, label and metadata tables) out of its row,
+	// which links to the line's page instead (LineURL): most of a row's
+	// markup and of a browser's work, for the few lines anyone opens. Only
+	// lines of a known stream can be found again; the others are whole.
 	Lazy bool
 }
 
@@ -139,7 +140,7 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 		if baseNs != 0 {
 			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
 		}
-		if in.Pretty {
+		if in.Pretty && !in.Lazy {
 			r.Pretty = prettyJSON(clean)
 		}
 		refs = in.Deriver.AppendExtract(refs[:0], l)
@@ -148,21 +149,24 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 			// the blocks that can hold the trace.
 			r.Traces = append(r.Traces, Link{Label: ref.TraceID, URL: traceURL(ref.TraceID, time.Unix(0, l.TimeNs))})
 		}
-		if sid := logline.LineSpanID(l); sid != "" && len(refs) > 0 {
+		sid := logline.LineSpanID(l)
+		if sid != "" && len(refs) > 0 {
 			r.SpanID = sid
-			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
 		}
-		if si.context != nil {
-			// "show context": the line's stream and time, and a hash of
-			// its text to mark it among lines of the same nanosecond.
-			hash := LineHash(l.Line)
-			r.ContextURL = si.context(l.TimeNs, hash)
-			if si.line != nil {
-				r.FieldsURL = si.line(l.TimeNs, hash)
-			}
+		if si.line != nil {
+			r.LineURL = si.line(l.TimeNs, LineHash(l.Line))
 		}
-		lazy := r.FieldsURL != ""
+		lazy := r.LineURL != ""
 		if !lazy {
+			if r.SpanID != "" {
+				r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
+			}
+			if si.context != nil {
+				// "show context": the line's stream and time, and a hash
+				// of its text to mark it among lines of the same
+				// nanosecond.
+				r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
+			}
 			r.Labels = si.labels
 			r.Metadata = sortedKV(l.StructuredMetadata)
 		}
@@ -182,7 +186,7 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
 			}
 		}
-		if narrow {
+		if narrow && !lazy {
 			// Loki's parsed labels and our own parse alike: the query
 			// narrowed by the parser the line's shape calls for.
 			parser := "logfmt"

@@ -249,13 +249,14 @@ func TestLineHashIsFNV1a(t *testing.T) {
 	}
 }
 
-// TestLazyRowsLinkTheirTables: on the logs page (Lazy) a line of a known
-// stream links to its tables instead of carrying them, and still reads
-// message first; a line of no stream or labels cannot be found again and
-// keeps them. A line Loki parsed (a query with | json) reads message
+// TestLazyRowsLinkTheirExpandedView: on the logs page (Lazy) a line of a
+// known stream links to its expanded view (the line whole, its links, its
+// tables) instead of carrying it, and its summary still reads message
+// first with its trace link; a line of no stream or labels cannot be
+// found again and keeps them. A line Loki parsed (a query with | json) reads message
 // first too. Built in full, the same lines' fields narrow the query,
 // Loki's parsed labels too.
-func TestLazyRowsLinkTheirTables(t *testing.T) {
+func TestLazyRowsLinkTheirExpandedView(t *testing.T) {
 	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
 	q := `{service_name="gateway"} | json`
 	lines := []datasources.LogLine{
@@ -266,8 +267,8 @@ func TestLazyRowsLinkTheirTables(t *testing.T) {
 		{TimeNs: at + 2, Line: `{"msg":"no stream"}`}, // from a snapshot: no labels
 	}
 	lazy := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Query: q, Narrow: true, Lazy: true, Deriver: logline.MustDefaultDeriver()})
-	if want := links.LogLine(q, lines[0].Stream, at, LineHash(lines[0].Line)); lazy[0].FieldsURL != want {
-		t.Errorf("lazy row links %q, want %q", lazy[0].FieldsURL, want)
+	if want := links.LogLine(q, lines[0].Stream, at, LineHash(lines[0].Line)); lazy[0].LineURL != want {
+		t.Errorf("lazy row links %q, want %q", lazy[0].LineURL, want)
 	}
 	if r := lazy[0]; r.Fields != nil || r.Labels != nil || r.Metadata != nil || r.Message != "checkout" || r.MessageRest != "user=u-1" {
 		t.Errorf("lazy row: fields %v labels %v metadata %v, message %q %q", r.Fields, r.Labels, r.Metadata, r.Message, r.MessageRest)
@@ -275,18 +276,25 @@ func TestLazyRowsLinkTheirTables(t *testing.T) {
 	if m := lazy[1].Message; m != "parsed by Loki" {
 		t.Errorf("a line Loki parsed reads %q first, want its message", m)
 	}
-	if r := lazy[2]; r.FieldsURL != "" || len(r.Fields) != 1 {
-		t.Errorf("a line of no stream: %q, %d fields", r.FieldsURL, len(r.Fields))
+	if r := lazy[2]; r.LineURL != "" || len(r.Fields) != 1 {
+		t.Errorf("a line of no stream: %q, %d fields", r.LineURL, len(r.Fields))
 	}
 	html := rowHTML(t, lazy[0])
-	if !strings.Contains(html, `<p class="line-fields"><a href="`+strings.ReplaceAll(lazy[0].FieldsURL, "&", "&amp;")+`">`) || strings.Contains(html, "<table") {
+	// The summary whole (message, fields, the trace link); of the
+	// expanded view only the link to it.
+	if !strings.Contains(html, `<div class="logbody"><p class="line-more"><a href="`+strings.ReplaceAll(lazy[0].LineURL, "&", "&amp;")+`">`) ||
+		!strings.Contains(html, `<a class="tlink mono" href="/traces/4bf92f3577b34da6a3ce929d0e0e4736?`) ||
+		strings.Contains(html, "<table") || strings.Contains(html, `<pre class="raw">`) || strings.Contains(html, "show context") {
 		t.Errorf("lazy row's markup: %s", html)
+	}
+	if r := lazy[0]; r.ContextURL != "" || r.SpanURL != "" {
+		t.Errorf("lazy row built its expanded view's links: %q %q", r.ContextURL, r.SpanURL)
 	}
 
 	full := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Query: q, Narrow: true, Deriver: logline.MustDefaultDeriver()})
 	for i, r := range full[:2] {
-		if r.FieldsURL != "" || len(r.Fields) == 0 || r.Fields[0].Narrow != "json" {
-			t.Errorf("full row %d: %q, fields %+v", i, r.FieldsURL, r.Fields)
+		if r.LineURL != "" || len(r.Fields) == 0 || r.Fields[0].Narrow != "json" {
+			t.Errorf("full row %d: %q, fields %+v", i, r.LineURL, r.Fields)
 		}
 	}
 	if m := full[0].Metadata; len(m) != 1 || m[0].Key != "trace_id" {

@@ -108,6 +108,22 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = append(b, `</a>`...)
 	}
 	b = append(b, `</summary><div class="logbody">`...)
+	if r.LineURL != "" {
+		// Built Lazy: a link to the line's page, which logs.js swaps for
+		// the expanded view itself (that page's fragment, links.LogLineBody)
+		// when the line is opened.
+		b = append(b, `<p class="line-more"><a href="`...)
+		b = appendEscaped(b, r.LineURL)
+		b = append(b, `">The whole line, its links and fields</a></p>`...)
+	} else {
+		b = appendLogBody(b, r)
+	}
+	return append(b, `</div></details>`...)
+}
+
+// appendLogBody writes a line's expanded view: the line whole (indented
+// when asked), its links, its pin button and its tables.
+func appendLogBody(b []byte, r *LogRow) []byte {
 	switch {
 	case r.Pretty != "":
 		b = append(b, `<pre class="raw pretty">`...)
@@ -151,17 +167,7 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = append(b, `">Pin line</button>`...)
 	}
 	b = append(b, `</p>`...)
-	if r.FieldsURL != "" {
-		// Built Lazy: a link to the line's page, which logs.js swaps for
-		// the tables themselves (that page's fragment, links.LogLineFields)
-		// when the line is opened.
-		b = append(b, `<p class="line-fields"><a href="`...)
-		b = appendEscaped(b, r.FieldsURL)
-		b = append(b, `">Fields, labels and metadata</a></p>`...)
-	} else {
-		b = appendFieldTables(b, r)
-	}
-	return append(b, `</div></details>`...)
+	return appendFieldTables(b, r)
 }
 
 func appendFieldTables(b []byte, r *LogRow) []byte {
@@ -170,11 +176,11 @@ func appendFieldTables(b []byte, r *LogRow) []byte {
 	return appendFieldTable(b, "Structured metadata", r.Metadata)
 }
 
-// LogLineFields is a line's field, label and metadata tables alone: the
-// fragment a lazily built row (LogRowsInput.Lazy) fetches when opened.
-func LogLineFields(r LogRow) templ.Component {
+// LogLineBody is a line's expanded view alone: the fragment a lazily
+// built row (LogRowsInput.Lazy) fetches when opened.
+func LogLineBody(r LogRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		_, err := w.Write(appendFieldTables(nil, &r))
+		_, err := w.Write(appendLogBody(nil, &r))
 		return err
 	})
 }

@@ -19,7 +19,7 @@ const (
 	LogsPath           = "/logs"
 	LogContextPath     = "/logs/context"
 	LogLinePath        = "/logs/line"
-	LogLineFieldsPath  = "/logs/line/fields"
+	LogLineBodyPath  = "/logs/line/body"
 	LogsLivePath       = "/logs/live"
 	InvestigationsPath = "/investigations"
 	PinsPath           = "/pins"
@@ -187,7 +187,7 @@ func LogContextIn(selector string) func(tsNs int64, hash string) string {
 // LogLine is one line's page, with its fields, labels and metadata, as
 // the logs page's query q (which parsed those fields) finds it: the line
 // at tsNs in stream selector, told from the others of its nanosecond by
-// hash. LogLineFields is the same as a fragment, for a line opened in
+// hash. LogLineBody is the same as a fragment, for a line opened in
 // place.
 func LogLine(q, selector string, tsNs int64, hash string) string {
 	return LogLineIn(q, selector)(tsNs, hash)
@@ -198,10 +198,10 @@ func LogLineIn(q, selector string) func(tsNs int64, hash string) string {
 	return lineURL(LogLinePath, q, selector)
 }
 
-// LogLineFields is the fragment of LogLine's fields (its path swapped).
-func LogLineFields(lineURL string) string {
+// LogLineBody is the fragment of LogLine's fields (its path swapped).
+func LogLineBody(lineURL string) string {
 	if rest, ok := strings.CutPrefix(lineURL, LogLinePath+"?"); ok {
-		return LogLineFieldsPath + "?" + rest
+		return LogLineBodyPath + "?" + rest
 	}
 	return ""
 }

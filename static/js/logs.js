@@ -9,18 +9,19 @@
     if (a) ev.stopPropagation();
   }, true);
 
-  // A line's fields, labels and metadata are fetched when it is opened
-  // (the page leaves them out: most of a row's markup). Without this, or
-  // when the fetch fails, the link to the line's own page stays.
+  // A line's expanded view (the line whole, its links and pin button, its
+  // fields, labels and metadata) is fetched when it is opened: the page
+  // leaves it out, most of a row's markup. Without this, or when the fetch
+  // fails, the link to the line's own page stays.
   document.addEventListener("toggle", function (ev) {
     var line = ev.target;
     if (!line.open || !line.classList || !line.classList.contains("logline")) return;
-    var slot = line.querySelector(".logbody > .line-fields");
+    var slot = line.querySelector(".logbody > .line-more");
     var a = slot && slot.querySelector("a[href^='/logs/line?']");
     if (!a || slot.dataset.loading) return;
     slot.dataset.loading = "1";
-    // The line's page, as its tables alone (links.LogLineFields).
-    fetch(a.getAttribute("href").replace("/logs/line?", "/logs/line/fields?"), { headers: { "Accept": "text/html" } }).then(function (res) {
+    // The line's page, as its expanded view alone (links.LogLineBody).
+    fetch(a.getAttribute("href").replace("/logs/line?", "/logs/line/body?"), { headers: { "Accept": "text/html" } }).then(function (res) {
       if (!res.ok) throw new Error(res.status);
       return res.text();
     }).then(function (html) {

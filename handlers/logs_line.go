@@ -17,12 +17,12 @@ import (
 
 // logLine renders GET /logs/line?h=&q=&stream=&ts= (links.LogLine): one
 // line of the logs page, opened, with the field, label and metadata tables
-// the logs page leaves out (views.LogRowsInput.Lazy). logLineFields, GET
+// the logs page leaves out (views.LogRowsInput.Lazy). logLineBody, GET
 // /logs/line/fields, is those tables alone: what logs.js puts in a line
 // opened in place.
 func (h *Handler) logLine(c echo.Context) error { return h.serveLine(c, false) }
 
-func (h *Handler) logLineFields(c echo.Context) error { return h.serveLine(c, true) }
+func (h *Handler) logLineBody(c echo.Context) error { return h.serveLine(c, true) }
 
 func (h *Handler) serveLine(c echo.Context, fragment bool) error {
 	stream, at, err := lineAddress(c, "a log line")

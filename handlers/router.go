@@ -75,7 +75,7 @@ func (h *Handler) Router() *echo.Echo {
 	e.GET("/logs", h.logs)
 	e.GET("/logs/context", h.logContext)
 	e.GET(links.LogLinePath, h.logLine)
-	e.GET(links.LogLineBodyPath, h.logLineFields)
+	e.GET(links.LogLineBodyPath, h.logLineBody)
 	e.GET(links.LogsLivePath, h.logsLive)
 	e.GET("/logs/labels", h.logsLabels)
 	e.GET("/graph", h.graph)

@@ -88,7 +88,7 @@ type LogRow struct {
 	ContextURL           string
 	// LineURL, for a row built Lazy, is the line's page (links.LogLine):
 	// the row's expanded view is that page's, fetched when it is opened.
-	LineURL string
+	LineURL   string
 	Labels    []KV
 	Metadata  []KV
 	Fields    []KV

@@ -140,7 +140,7 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 		if baseNs != 0 {
 			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
 		}
-		if in.Pretty && !in.Lazy {
+		if in.Pretty {
 			r.Pretty = prettyJSON(clean)
 		}
 		refs = in.Deriver.AppendExtract(refs[:0], l)
@@ -186,7 +186,7 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
 			}
 		}
-		if narrow && !lazy {
+		if narrow {
 			// Loki's parsed labels and our own parse alike: the query
 			// narrowed by the parser the line's shape calls for.
 			parser := "logfmt"

@@ -19,7 +19,7 @@ const (
 	LogsPath           = "/logs"
 	LogContextPath     = "/logs/context"
 	LogLinePath        = "/logs/line"
-	LogLineBodyPath  = "/logs/line/body"
+	LogLineBodyPath    = "/logs/line/body"
 	LogsLivePath       = "/logs/live"
 	InvestigationsPath = "/investigations"
 	PinsPath           = "/pins"
@@ -198,7 +198,8 @@ func LogLineIn(q, selector string) func(tsNs int64, hash string) string {
 	return lineURL(LogLinePath, q, selector)
 }
 
-// LogLineBody is the fragment of LogLine's fields (its path swapped).
+// LogLineBody is LogLine's expanded view alone, as a fragment (its path
+// swapped).
 func LogLineBody(lineURL string) string {
 	if rest, ok := strings.CutPrefix(lineURL, LogLinePath+"?"); ok {
 		return LogLineBodyPath + "?" + rest

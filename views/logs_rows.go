@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"io"
+	"runtime"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -14,28 +15,66 @@ import (
 // allocations. Every attribute goes through appendEscaped, every text
 // through appendText.
 
-// logRows writes rows as one chunk.
+// logRows writes rows in 64 KB chunks. A page of many rows is written on
+// every core: the first share goes straight to w while the others fill
+// chunks of their own, written after it in order.
 func logRows(rows []LogRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		bp := rowBuffers.Get().(*[]byte)
-		b := (*bp)[:0]
-		var err error
-		for i := range rows {
-			b = appendLogRow(b, &rows[i])
-			if len(b) >= 64<<10 {
-				if _, err = w.Write(b); err != nil {
-					break
+		parts := 1
+		if len(rows) >= parallelLines {
+			parts = runtime.GOMAXPROCS(0)
+		}
+		later := make([]chunks, parts)
+		var wg sync.WaitGroup
+		for p := 1; p < parts; p++ {
+			lo, hi := p*len(rows)/parts, (p+1)*len(rows)/parts
+			wg.Go(func() { _ = writeLogRows(&later[p], rows[lo:hi]) })
+		}
+		err := writeLogRows(w, rows[:len(rows)/parts])
+		wg.Wait()
+		for _, c := range later[1:] {
+			for _, bp := range c {
+				if err == nil {
+					_, err = w.Write(*bp)
 				}
-				b = b[:0]
+				*bp = (*bp)[:0]
+				rowBuffers.Put(bp)
 			}
 		}
-		if err == nil && len(b) > 0 {
-			_, err = w.Write(b)
-		}
-		*bp = b[:0]
-		rowBuffers.Put(bp)
 		return err
 	})
+}
+
+// chunks keeps what is written to it in pooled buffers of its own.
+type chunks []*[]byte
+
+func (c *chunks) Write(b []byte) (int, error) {
+	bp := rowBuffers.Get().(*[]byte)
+	*bp = append((*bp)[:0], b...)
+	*c = append(*c, bp)
+	return len(b), nil
+}
+
+// writeLogRows writes rows to w in 64 KB chunks.
+func writeLogRows(w io.Writer, rows []LogRow) error {
+	bp := rowBuffers.Get().(*[]byte)
+	b := (*bp)[:0]
+	var err error
+	for i := range rows {
+		b = appendLogRow(b, &rows[i])
+		if len(b) >= 64<<10 {
+			if _, err = w.Write(b); err != nil {
+				break
+			}
+			b = b[:0]
+		}
+	}
+	if err == nil && len(b) > 0 {
+		_, err = w.Write(b)
+	}
+	*bp = b[:0]
+	rowBuffers.Put(bp)
+	return err
 }
 
 var rowBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 80<<10); return &b }}

@@ -14,7 +14,7 @@ import (
 // same text; ok is false for anything it leaves to the full decode:
 // nesting, arrays, duplicate keys, invalid UTF-8 or JSON, numbers whose
 // float64 text differs from their own.
-func flatJSON(s string) (out []Field, ok bool) {
+func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 	i := skipSpace(s, 0)
 	if i >= len(s) || s[i] != '{' {
 		return nil, false
@@ -23,7 +23,9 @@ func flatJSON(s string) (out []Field, ok bool) {
 	if i < len(s) && s[i] == '}' {
 		return nil, skipSpace(s, i+1) == len(s)
 	}
-	out = make([]Field, 0, 12)
+	if out == nil {
+		out = make([]Field, 0, 12)
+	}
 	for {
 		var key, val string
 		if key, i, ok = jsonString(s, i); !ok {

@@ -48,7 +48,7 @@ func TestFlatJSONAgreesWithTheFullDecode(t *testing.T) {
 		{`{"a":"unterminated`, false},
 		{`{"\u0061":1}`, true},
 	} {
-		got, ok := flatJSON(strings.TrimSpace(tc.line))
+		got, ok := flatJSON(nil, strings.TrimSpace(tc.line))
 		if ok != tc.fast {
 			t.Errorf("%s: answered %v, want %v", tc.line, ok, tc.fast)
 		}
@@ -66,7 +66,7 @@ func FuzzFlatJSON(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, ok := flatJSON(s)
+		got, ok := flatJSON(nil, s)
 		if !ok {
 			return
 		}

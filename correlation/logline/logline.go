@@ -79,19 +79,29 @@ type Field struct{ Key, Value string }
 // Loki's json parser does) or a logfmt line. It returns nil for plain
 // text. Keys come out sorted.
 func ParseFields(line string) []Field {
+	return AppendFields(nil, line)
+}
+
+// AppendFields is ParseFields appending to dst[:0]: a page of lines parses
+// each into the same scratch slice when the fields do not outlive the
+// row. It returns nil for plain text.
+func AppendFields(dst []Field, line string) []Field {
 	t := strings.TrimSpace(line)
 	var out []Field
 	if strings.HasPrefix(t, "{") {
-		if out, ok := flatJSON(t); ok {
+		if out, ok := flatJSON(dst[:0], t); ok {
 			return out
 		}
 		var m map[string]any
 		if json.Unmarshal([]byte(t), &m) != nil {
 			return nil
 		}
-		out = flattenJSON(out, "", m)
+		out = flattenJSON(dst[:0], "", m)
 	} else {
-		out = parseLogfmt(t)
+		out = parseLogfmt(dst[:0], t)
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	sortFields(out)
 	return out
@@ -129,8 +139,7 @@ func flattenJSON(out []Field, prefix string, m map[string]any) []Field {
 // parseLogfmt reads key=value pairs (values bare or double-quoted). A line
 // counts as logfmt only when most of its words are pairs, so prose with
 // one "a=b" in it stays plain text.
-func parseLogfmt(s string) []Field {
-	var out []Field
+func parseLogfmt(out []Field, s string) []Field {
 	words := 0
 	for i := 0; i < len(s); {
 		for i < len(s) && s[i] == ' ' {

@@ -90,3 +90,29 @@ func FuzzCleanLine(f *testing.F) {
 		}
 	})
 }
+
+// A page parses each line into one scratch slice: what a line leaves
+// behind in it must never show up in the next line's fields.
+func TestAppendFieldsReusingScratchEqualsParseFields(t *testing.T) {
+	lines := []string{
+		`{"level":"error","msg":"payment declined","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","attempt":3,"user":"u-1","cart":"c-9"}`,
+		`level=info msg="charged card" amount=12.5`,
+		`plain text with one a=b in it`,
+		`{"http":{"method":"GET","status":500},"msg":"nested"}`,
+		`{}`,
+		`a=1`,
+		`{"msg":"after nested","k":"v"}`,
+		``,
+		`{not json`,
+	}
+	var scratch []Field
+	for _, line := range lines {
+		got := AppendFields(scratch, line)
+		if cap(got) > cap(scratch) {
+			scratch = got[:0]
+		}
+		if want := ParseFields(line); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: reusing scratch gave %v, want %v", line, got, want)
+		}
+	}
+}

@@ -32,13 +32,12 @@ func (h *Handler) Router() *echo.Echo {
 			return fmt.Errorf("panic: %w\n%s", err, stack)
 		}}))
 	e.Use(securityHeaders)
-	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 5,
-		// Events must reach the browser as they are written, share
-		// pages are stored compressed (sharePages), and the metrics
-		// handler compresses by itself.
-		Skipper: func(c echo.Context) bool {
-			return c.Path() == links.LogsLivePath || c.Path() == sharePath || c.Path() == metricsPath
-		}}))
+	// Events must reach the browser as they are written, share pages
+	// are stored compressed (sharePages), and the metrics handler
+	// compresses by itself.
+	e.Use(compress(func(c echo.Context) bool {
+		return c.Path() == links.LogsLivePath || c.Path() == sharePath || c.Path() == metricsPath
+	}))
 	e.Use(requestTimeout(h.opt.RequestTimeout))
 	e.Use(h.identify)
 	e.Use(boundInput(h.opt.MaxQueryBytes))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/klauspost/compress/gzip"
+	"github.com/labstack/echo/v4"
 
 	"github.com/ariadne-dev/ariadne/datasources/loki"
 	"github.com/ariadne-dev/ariadne/views"
@@ -97,5 +98,18 @@ func BenchmarkCompressLogsPage(b *testing.B) {
 			}
 			b.ReportMetric(float64(out.Len()), "gzip-bytes")
 		})
+	}
+}
+
+// A handler that panics still gets its error page, whole, after the
+// compressor has gone back to its pool.
+func TestPanicBehindTheCompressorGetsAnErrorPage(t *testing.T) {
+	a := newApp(t, Options{})
+	a.e.GET("/test-panic", func(echo.Context) error { panic("boom") })
+	r, _ := http.NewRequest(http.MethodGet, "/test-panic", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	w := a.do(t, r)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(strings.ToLower(w.Body.String()), "<!doctype html>") {
+		t.Errorf("a panic answered %d: %.200q", w.Code, w.Body.String())
 	}
 }

@@ -63,12 +63,12 @@ type LogRowsInput struct {
 // for its expanded view.
 func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	rows := make([]LogRow, len(lines))
-	if len(lines) < parallelLines {
+	parts := rowShares(len(lines))
+	if parts == 1 {
 		buildLogRows(rows, lines, 0, in)
 		return rows
 	}
 	// Every row stands alone: each core builds a contiguous share.
-	parts := runtime.GOMAXPROCS(0)
 	var wg sync.WaitGroup
 	for w := range parts {
 		lo, hi := w*len(lines)/parts, (w+1)*len(lines)/parts
@@ -78,8 +78,18 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	return rows
 }
 
-// parallelLines is the page size from which rows are built on every core.
+// parallelLines is the page size from which rows are built and written
+// on every core.
 const parallelLines = 1000
+
+// rowShares is how many contiguous shares a page of n rows is built and
+// written in: one per core from parallelLines up, else one.
+func rowShares(n int) int {
+	if n < parallelLines {
+		return 1
+	}
+	return runtime.GOMAXPROCS(0)
+}
 
 // buildLogRows builds rows from lines, a share of the page starting at
 // its line number first (rows are numbered by their place on the page).
@@ -356,7 +366,7 @@ func prettyJSON(line string) string {
 }
 
 // rowID is the anchor of a page's row n, "l-<n>": the names of a page's
-// first rows are made once for every page rather than twice a row.
+// first rows are made once for every page rather than once a row.
 func rowID(n int) string {
 	if ids := rowIDs(); n < len(ids) {
 		return ids[n]

@@ -3,7 +3,6 @@ package views
 import (
 	"context"
 	"io"
-	"runtime"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -20,10 +19,7 @@ import (
 // chunks of their own, written after it in order.
 func logRows(rows []LogRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		parts := 1
-		if len(rows) >= parallelLines {
-			parts = runtime.GOMAXPROCS(0)
-		}
+		parts := rowShares(len(rows))
 		later := make([]chunks, parts)
 		var wg sync.WaitGroup
 		for p := 1; p < parts; p++ {

@@ -53,6 +53,9 @@ type compiledRule struct {
 	// strings.Index is far cheaper than a regex over the whole line.
 	lit  string
 	lead bool
+	// seq, when the regex is a plain sequence, finds its matches in
+	// place of re (the same ones, faster; see seqMatcher).
+	seq *seqMatcher
 }
 
 // CompileDerivedFields checks and compiles rules; an empty list means the
@@ -79,7 +82,7 @@ func CompileDerivedFields(rules []DerivedField) (*Deriver, error) {
 				return nil, fmt.Errorf("derived field %d (%s): the regex needs exactly one capture group around the ID, it has %d", i+1, name, re.NumSubexp())
 			}
 			lit, lead := requiredLiteral(r.Regex)
-			d.rules = append(d.rules, compiledRule{name: name, re: re, lit: lit, lead: lead})
+			d.rules = append(d.rules, compiledRule{name: name, re: re, lit: lit, lead: lead, seq: compileSeq(r.Regex)})
 		case r.Label != "":
 			d.rules = append(d.rules, compiledRule{name: name, label: r.Label})
 		default:
@@ -111,6 +114,11 @@ func (d *Deriver) Extract(l *datasources.LogLine) []TraceRef {
 func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceRef {
 	start := len(dst)
 	add := func(name, v string) {
+		for _, r := range dst[start:] {
+			if r.TraceID == v {
+				return // already found in its canonical spelling (metadata and line)
+			}
+		}
 		id, ok := wholeTraceID(v)
 		if !ok {
 			return
@@ -123,6 +131,29 @@ func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceR
 		dst = append(dst, TraceRef{Field: name, TraceID: id})
 	}
 	for _, r := range d.rules {
+		if r.seq != nil {
+			var caps [4]int // the match and its one group
+			for from := 0; ; {
+				ok, gaveUp := r.seq.find(l.Line, from, caps[:])
+				if gaveUp {
+					// A line that would cost the sequence more than its
+					// budget: regexp's matches from where it stopped.
+					for _, m := range r.re.FindAllStringSubmatchIndex(l.Line, -1) {
+						if m[0] >= from && m[2] >= 0 {
+							add(r.name, l.Line[m[2]:m[3]])
+						}
+					}
+				}
+				if !ok {
+					break
+				}
+				if caps[2] >= 0 {
+					add(r.name, l.Line[caps[2]:caps[3]])
+				}
+				from = max(caps[1], caps[0]+1)
+			}
+			continue
+		}
 		if r.re != nil {
 			line := l.Line
 			if r.lit != "" {

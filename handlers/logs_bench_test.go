@@ -62,6 +62,39 @@ func benchLogsPage(b *testing.B, lazy bool) {
 	b.ReportMetric(float64(html.Len())/benchLines, "html-bytes/line")
 }
 
+// BenchmarkLogsPageRatio is the page's target as one figure: each
+// iteration decodes the bytes, then builds and writes the page from them
+// again, each timed alone, so that a machine whose speed drifts between
+// benchmarks (a shared VM) weighs on both sides of the ratio alike.
+func BenchmarkLogsPageRatio(b *testing.B) {
+	body := logsBody(b)
+	h := New(Options{})
+	b.Cleanup(h.Close)
+	var html bytes.Buffer
+	var decode, page time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := loki.DecodeQueryResponse(body); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		html.Reset()
+		res, err := loki.DecodeQueryResponse(body)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: true})
+		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
+			b.Fatal(err)
+		}
+		decode, page = decode+t1.Sub(t0), page+time.Since(t1)
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(decode.Microseconds())/n/1000, "decode-ms")
+	b.ReportMetric(float64(page.Microseconds())/n/1000, "page-ms")
+	b.ReportMetric(float64(page)/float64(decode), "page/decode")
+}
+
 // BenchmarkDerivedFields is extraction alone with the default rules, over
 // lines that carry the ID both in the JSON and as structured metadata.
 func BenchmarkDerivedFields(b *testing.B) {

@@ -166,8 +166,9 @@ func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogR
 		if n := len(traceLinks); len(refs) > 0 {
 			r.Traces = traceLinks[n-len(refs) : n : n]
 		}
-		sid := logline.LineSpanID(l)
-		if sid != "" && len(refs) > 0 {
+		sid := ""
+		if len(refs) > 0 { // a span is only worth naming within a trace
+			sid = logline.LineSpanID(l)
 			r.SpanID = sid
 		}
 		if si.line != nil {

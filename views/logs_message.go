@@ -18,10 +18,29 @@ var messageKeys = []string{"msg", "message", "event"}
 // errorKeys name the field that says what failed.
 var errorKeys = []string{"error", "err", "exception", "error.message"}
 
-// quietKeys are shown elsewhere on the row (level, service, time, the
-// trace link) or are noise in a summary.
-var quietKeys = map[string]bool{"level": true, "lvl": true, "severity": true, "time": true, "ts": true, "timestamp": true,
-	"service": true, "service_name": true, "trace_id": true, "traceid": true, "span_id": true, "spanid": true, "caller": true}
+// quiet says whether a key, in any case, is shown elsewhere on the row
+// (level, service, time, the trace link) or is noise in a summary. It
+// runs for every field of every line of a page: a switch on the key
+// lower-cased on the stack, not a map of strings.ToLower's copies.
+func quiet(key string) bool {
+	var low [len("service_name")]byte
+	if len(key) < 2 || len(key) > len(low) {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		low[i] = c
+	}
+	switch string(low[:len(key)]) {
+	case "level", "lvl", "severity", "time", "ts", "timestamp", "service", "service_name",
+		"trace_id", "traceid", "span_id", "spanid", "caller":
+		return true
+	}
+	return false
+}
 
 // summary is a structured line's message and the rest of its fields as
 // k=v pairs; ok is false for a line without a message field.
@@ -51,7 +70,7 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 	}
 	b.Grow(n) // once, not doubling through the line's fields
 	for _, f := range fields {
-		if f.Key == mk || f.Key == ek || quietKeys[strings.ToLower(f.Key)] {
+		if f.Key == mk || f.Key == ek || quiet(f.Key) {
 			continue
 		}
 		if b.Len() > 0 {

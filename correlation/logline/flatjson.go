@@ -95,7 +95,9 @@ func jsonString(s string, i int) (string, int, bool) {
 	}
 	start := i + 1
 	j := start
+	var high byte // any byte ≥ 0x80: only then can the text be invalid UTF-8
 	for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
+		high |= s[j]
 		j++
 	}
 	if j >= len(s) || s[j] < 0x20 {
@@ -104,7 +106,7 @@ func jsonString(s string, i int) (string, int, bool) {
 	if s[j] == '"' {
 		v := s[start:j]
 		// encoding/json writes U+FFFD for invalid bytes; leave those to it.
-		return v, j + 1, utf8.ValidString(v)
+		return v, j + 1, high < utf8.RuneSelf || utf8.ValidString(v)
 	}
 	var b strings.Builder
 	b.Grow(j - start + 16)

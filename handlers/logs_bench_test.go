@@ -54,8 +54,8 @@ func benchLogsPage(b *testing.B, lazy bool) {
 			b.Fatal(err)
 		}
 		// As /logs renders them: each field a button that narrows the query.
-		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: lazy})
-		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
+		in := h.rowsIn(views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: lazy})
+		if err := views.LogLinesBody(views.LogLines{Lines: res.Lines, In: in, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -83,8 +83,8 @@ func BenchmarkLogsPageRatio(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		rows := h.logRows(res.Lines, views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: true})
-		if err := views.LogLinesBody(views.LogLines{Rows: rows, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
+		in := h.rowsIn(views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: true})
+		if err := views.LogLinesBody(views.LogLines{Lines: res.Lines, In: in, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
 			b.Fatal(err)
 		}
 		decode, page = decode+t1.Sub(t0), page+time.Since(t1)

@@ -37,15 +37,12 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	// On the logs page a field's value narrows the query to it. A line's
 	// expanded view is fetched when it is opened (most of a row's markup,
 	// for the few lines anyone opens), unless its JSON was asked indented.
-	out.Rows = h.logRows(pg.Lines, views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty, Lazy: !out.Pretty})
+	// The rows are built as they are written (up to 5,000 of them).
+	out.Lines = pg.Lines
+	out.In = h.rowsIn(views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty, Lazy: !out.Pretty})
 	if req.pinLines != nil {
 		out.Pin = req.pinLines
-		for i := range out.Rows {
-			if out.Rows[i].LineURL == "" {
-				// A lazy row's button comes with its expanded view.
-				out.Rows[i].PinRef = linePinRef(pg.Lines[i])
-			}
-		}
+		out.In.PinRef = func(l *datasources.LogLine) string { return linePinRef(*l) }
 	}
 	order := "newest first"
 	if req.dir == loki.Forward {
@@ -128,6 +125,11 @@ func (h *Handler) volumePanel(ctx context.Context, req logsRequest) (panelOut, e
 
 // logRows turns lines into rows with the app's derived-field rules.
 func (h *Handler) logRows(lines []datasources.LogLine, in views.LogRowsInput) []views.LogRow {
+	return views.BuildLogRows(lines, h.rowsIn(in))
+}
+
+// rowsIn is in with the app's derived-field rules.
+func (h *Handler) rowsIn(in views.LogRowsInput) views.LogRowsInput {
 	in.Deriver = h.deriver
-	return views.BuildLogRows(lines, in)
+	return in
 }

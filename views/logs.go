@@ -1,6 +1,10 @@
 package views
 
-import "github.com/a-h/templ"
+import (
+	"github.com/a-h/templ"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
 
 // LogsView is the logs page: the query box and what it keeps.
 type LogsView struct {
@@ -50,7 +54,12 @@ type LevelChip struct{ Name, Class string }
 
 // LogLines is the lines panel.
 type LogLines struct {
+	// Rows are the lines' rows; or, when Lines is set, the rows are those
+	// of Lines built by In as they are written (the logs page's many:
+	// see builtLogRows).
 	Rows     []LogRow
+	Lines    []datasources.LogLine
+	In       LogRowsInput
 	Older    string // URL of the next older page, "" at the end
 	Newer    string // URL of the next newer page, "" at the start
 	Count    string // "100 lines, newest first"
@@ -63,6 +72,16 @@ type LogLines struct {
 	// lines indented when opened; each URL is the page with it flipped.
 	Wrap, Pretty       bool
 	WrapURL, PrettyURL string
+}
+
+// HasRows says whether the panel has any line to show.
+func (l LogLines) HasRows() bool { return len(l.Rows) > 0 || len(l.Lines) > 0 }
+
+func (l LogLines) rows() templ.Component {
+	if l.Lines != nil {
+		return builtLogRows(l.Lines, l.In)
+	}
+	return logRows(l.Rows)
 }
 
 // LogRow is one line. Everything is text already made inert.

@@ -56,6 +56,10 @@ type LogRowsInput struct {
 	// markup and of a browser's work, for the few lines anyone opens. Only
 	// lines of a known stream can be found again; the others are whole.
 	Lazy bool
+	// PinRef, when pinning is on, is a line's pin fields (LogRow.PinRef)
+	// for a row with its expanded view (a Lazy row's comes with its
+	// view).
+	PinRef func(*datasources.LogLine) string
 }
 
 // BuildLogRows turns lines into rows: inert text, level and service,
@@ -64,15 +68,21 @@ type LogRowsInput struct {
 func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	rows := make([]LogRow, len(lines))
 	parts := rowShares(len(lines))
-	if parts == 1 {
-		buildLogRows(rows, lines, 0, in)
-		return rows
-	}
 	// Every row stands alone: each core builds a contiguous share.
 	var wg sync.WaitGroup
 	for w := range parts {
 		lo, hi := w*len(lines)/parts, (w+1)*len(lines)/parts
-		wg.Go(func() { buildLogRows(rows[lo:hi], lines[lo:hi], lo, in) })
+		build := func() {
+			b := newRowBuilder(in, hi-lo, true)
+			for i := lo; i < hi; i++ {
+				b.build(&rows[i], &lines[i], i)
+			}
+		}
+		if parts == 1 {
+			build()
+			break
+		}
+		wg.Go(build)
 	}
 	wg.Wait()
 	return rows
@@ -91,134 +101,157 @@ func rowShares(n int) int {
 	return runtime.GOMAXPROCS(0)
 }
 
-// buildLogRows builds rows from lines, a share of the page starting at
-// its line number first (rows are numbered by their place on the page).
-func buildLogRows(rows []LogRow, lines []datasources.LogLine, first int, in LogRowsInput) {
-	zone, baseNs := in.Zone, in.BaseNs
-	var refs []logline.TraceRef
-	// Scratch a row's parse does not outlive, and one backing array for
-	// the share's trace links: a page's rows cost fewer allocations.
-	var scratch []logline.Field
-	traceLinks := make([]Link, 0, len(lines))
+// rowBuilder builds the rows of one share of a page. What the rows of a
+// stream, of a second or of the page have in common is made once, and
+// what a row's build needs only until it is done is scratch kept here.
+type rowBuilder struct {
+	in LogRowsInput
+	// keep says the rows outlive the next build (BuildLogRows), so their
+	// trace links share one backing array of the share's instead of one
+	// reused from row to row (writeBuiltLogRows).
+	keep       bool
+	refs       []logline.TraceRef
+	scratch    []logline.Field
+	traceLinks []Link
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
-	type streamInfo struct {
-		context       func(tsNs int64, hash string) string // nil without a selector
-		line          func(tsNs int64, hash string) string // nil unless Lazy
-		labels        []KV
-		svc, svcClass string
+	streams  map[string]streamInfo
+	narrow   bool
+	traceURL func(id string, at time.Time) string
+	stamp    lineStamp
+}
+
+type streamInfo struct {
+	context       func(tsNs int64, hash string) string // nil without a selector
+	line          func(tsNs int64, hash string) string // nil unless Lazy
+	labels        []KV
+	svc, svcClass string
+}
+
+// newRowBuilder is a builder for a share of n rows.
+func newRowBuilder(in LogRowsInput, n int, keep bool) *rowBuilder {
+	b := &rowBuilder{in: in, keep: keep, streams: map[string]streamInfo{},
+		narrow: in.Narrow && query.IsLogQuery(in.Query), traceURL: links.ExemplarTraceIn()}
+	if keep {
+		b.traceLinks = make([]Link, 0, n)
 	}
-	streams := map[string]streamInfo{}
-	narrow := in.Narrow && query.IsLogQuery(in.Query)
-	traceURL := links.ExemplarTraceIn()
-	var stamp lineStamp
-	for i := range lines {
-		l := &lines[i]
-		si, ok := streams[l.Stream]
-		if !ok || l.Stream == "" {
-			si = streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
-			si.svcClass = ServiceClass(si.svc)
-			selector := l.Stream
-			if selector == "" && len(l.Labels) > 0 {
-				selector = query.StreamSelector(l.Labels)
-			}
-			if selector != "" {
-				si.context = links.LogContextIn(selector)
-				if in.Lazy {
-					si.line = links.LogLineIn(in.Query, selector)
-				}
-			}
-			if l.Stream != "" {
-				streams[l.Stream] = si
+	return b
+}
+
+// build makes *r the row of l, the page's row n (rows are numbered by
+// their place on the page).
+func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
+	in := &b.in
+	si, ok := b.streams[l.Stream]
+	if !ok || l.Stream == "" {
+		si = streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
+		si.svcClass = ServiceClass(si.svc)
+		selector := l.Stream
+		if selector == "" && len(l.Labels) > 0 {
+			selector = query.StreamSelector(l.Labels)
+		}
+		if selector != "" {
+			si.context = links.LogContextIn(selector)
+			if in.Lazy {
+				si.line = links.LogLineIn(in.Query, selector)
 			}
 		}
-		level := logline.LineLevel(l)
-		title := stamp.title(l.TimeNs, zone)
-		r := &rows[i]
-		*r = LogRow{
-			ID:         rowID(first + i),
-			Time:       title[11:23], // 15:04:05.000
-			TimeTitle:  title,
-			Level:      level,
-			LevelClass: LevelClass(level),
-			Service:    si.svc,
-			SvcClass:   si.svcClass,
+		if l.Stream != "" {
+			b.streams[l.Stream] = si
 		}
-		clean := logline.CleanLine(l.Line)
-		if prev, cut := text.Cut(clean, PreviewBytes); cut {
-			r.Preview, r.Rest = prev, clean[len(prev):]
-			r.RestSize = byteSize(len(r.Rest))
-		} else {
-			r.Preview = clean
+	}
+	level := logline.LineLevel(l)
+	title := b.stamp.title(l.TimeNs, in.Zone)
+	*r = LogRow{
+		ID:         rowID(n),
+		Time:       title[11:23], // 15:04:05.000
+		TimeTitle:  title,
+		Level:      level,
+		LevelClass: LevelClass(level),
+		Service:    si.svc,
+		SvcClass:   si.svcClass,
+	}
+	clean := logline.CleanLine(l.Line)
+	if prev, cut := text.Cut(clean, PreviewBytes); cut {
+		r.Preview, r.Rest = prev, clean[len(prev):]
+		r.RestSize = byteSize(len(r.Rest))
+	} else {
+		r.Preview = clean
+	}
+	if in.BaseNs != 0 {
+		r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-in.BaseNs))
+	}
+	if in.Pretty {
+		r.Pretty = prettyJSON(clean)
+	}
+	b.refs = in.Deriver.AppendExtract(b.refs[:0], l)
+	refs := b.refs
+	if !b.keep {
+		b.traceLinks = b.traceLinks[:0] // the row is written before the next is built
+	}
+	for _, ref := range refs {
+		// A window around the line's time: Tempo then searches only
+		// the blocks that can hold the trace.
+		b.traceLinks = append(b.traceLinks, Link{Label: ref.TraceID, URL: b.traceURL(ref.TraceID, time.Unix(0, l.TimeNs))})
+	}
+	if k := len(b.traceLinks); len(refs) > 0 {
+		r.Traces = b.traceLinks[k-len(refs) : k : k]
+	}
+	sid := ""
+	if len(refs) > 0 { // a span is only worth naming within a trace
+		sid = logline.LineSpanID(l)
+		r.SpanID = sid
+	}
+	if si.line != nil {
+		r.LineURL = si.line(l.TimeNs, LineHash(l.Line))
+	}
+	lazy := r.LineURL != ""
+	if !lazy {
+		if r.SpanID != "" {
+			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
 		}
-		if baseNs != 0 {
-			r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-baseNs))
+		if si.context != nil {
+			// "show context": the line's stream and time, and a hash
+			// of its text to mark it among lines of the same
+			// nanosecond.
+			r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
 		}
-		if in.Pretty {
-			r.Pretty = prettyJSON(clean)
+		r.Labels = si.labels
+		r.Metadata = sortedKV(l.StructuredMetadata)
+		if in.PinRef != nil {
+			r.PinRef = in.PinRef(l)
 		}
-		refs = in.Deriver.AppendExtract(refs[:0], l)
-		for _, ref := range refs {
-			// A window around the line's time: Tempo then searches only
-			// the blocks that can hold the trace.
-			traceLinks = append(traceLinks, Link{Label: ref.TraceID, URL: traceURL(ref.TraceID, time.Unix(0, l.TimeNs))})
+	}
+	var fields []logline.Field
+	if len(l.Line) <= 64<<10 {
+		// Message first, whether or not Loki parsed the line too.
+		fields = logline.AppendFields(b.scratch, clean)
+		if cap(fields) > cap(b.scratch) {
+			b.scratch = fields[:0]
 		}
-		if n := len(traceLinks); len(refs) > 0 {
-			r.Traces = traceLinks[n-len(refs) : n : n]
+		r.Message, r.MessageRest, _ = summary(fields)
+	}
+	switch {
+	case lazy:
+	case len(l.Parsed) > 0:
+		r.Fields = sortedKV(l.Parsed)
+	case fields != nil:
+		r.Fields = make([]KV, len(fields))
+		for j, f := range fields {
+			r.Fields[j] = KV{Key: f.Key, Value: f.Value}
 		}
-		sid := ""
-		if len(refs) > 0 { // a span is only worth naming within a trace
-			sid = logline.LineSpanID(l)
-			r.SpanID = sid
+	}
+	if b.narrow {
+		// Loki's parsed labels and our own parse alike: the query
+		// narrowed by the parser the line's shape calls for.
+		parser := "logfmt"
+		if strings.HasPrefix(strings.TrimSpace(clean), "{") {
+			parser = "json"
 		}
-		if si.line != nil {
-			r.LineURL = si.line(l.TimeNs, LineHash(l.Line))
-		}
-		lazy := r.LineURL != ""
-		if !lazy {
-			if r.SpanID != "" {
-				r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
-			}
-			if si.context != nil {
-				// "show context": the line's stream and time, and a hash
-				// of its text to mark it among lines of the same
-				// nanosecond.
-				r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
-			}
-			r.Labels = si.labels
-			r.Metadata = sortedKV(l.StructuredMetadata)
-		}
-		var fields []logline.Field
-		if len(l.Line) <= 64<<10 {
-			// Message first, whether or not Loki parsed the line too.
-			fields = logline.AppendFields(scratch, clean)
-			if cap(fields) > cap(scratch) {
-				scratch = fields[:0]
-			}
-			r.Message, r.MessageRest, _ = summary(fields)
-		}
-		switch {
-		case lazy:
-		case len(l.Parsed) > 0:
-			r.Fields = sortedKV(l.Parsed)
-		case fields != nil:
-			r.Fields = make([]KV, len(fields))
-			for j, f := range fields {
-				r.Fields[j] = KV{Key: f.Key, Value: f.Value}
-			}
-		}
-		if narrow {
-			// Loki's parsed labels and our own parse alike: the query
-			// narrowed by the parser the line's shape calls for.
-			parser := "logfmt"
-			if strings.HasPrefix(strings.TrimSpace(clean), "{") {
-				parser = "json"
-			}
-			for j := range r.Fields {
-				if strings.IndexByte(r.Fields[j].Key, '=') < 0 {
-					// A key holding = could not be told from its value.
-					r.Fields[j].Narrow = parser
-				}
+		for j := range r.Fields {
+			if strings.IndexByte(r.Fields[j].Key, '=') < 0 {
+				// A key holding = could not be told from its value.
+				r.Fields[j].Narrow = parser
 			}
 		}
 	}

@@ -363,3 +363,43 @@ func TestLineStampIsTheTimeFormatted(t *testing.T) {
 		}
 	}
 }
+
+// The logs page's rows, built as they are written (builtLogRows), are
+// the rows BuildLogRows makes, written: on a page of one share and on a
+// page of one per core, lazy or whole, with pin buttons, a line of no
+// stream among them, and two trace links on a line.
+func TestRowsBuiltAsWrittenAreTheBuiltRows(t *testing.T) {
+	at := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC).UnixNano()
+	pin := func(l *datasources.LogLine) string { return "t=" + strconv.FormatInt(l.TimeNs, 10) }
+	for _, n := range []int{3, parallelLines + 7} {
+		lines := make([]datasources.LogLine, n)
+		for i := range lines {
+			svc := []string{"gateway", "payments"}[i%2]
+			lines[i] = datasources.LogLine{TimeNs: at - int64(i)*1e6, Labels: map[string]string{"service_name": svc},
+				Stream: `{service_name="` + svc + `"}`,
+				Line:   `{"msg":"m` + strconv.Itoa(i) + `","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"} trace_id=0af7651916cd43dd8448eb211c80319c`}
+		}
+		lines[1].Stream, lines[1].Labels = "", nil
+		for _, lazy := range []bool{true, false} {
+			in := LogRowsInput{Zone: time.UTC, Query: `{service_name=~".+"} | json`, Narrow: true, Lazy: lazy,
+				Deriver: logline.MustDefaultDeriver(), PinRef: pin}
+			var built, want strings.Builder
+			if err := builtLogRows(lines, in).Render(t.Context(), &built); err != nil {
+				t.Fatal(err)
+			}
+			rows := BuildLogRows(lines, in)
+			if err := logRows(rows).Render(t.Context(), &want); err != nil {
+				t.Fatal(err)
+			}
+			if built.String() != want.String() {
+				t.Fatalf("%d lines, lazy %v: rows built as written differ from the built rows", n, lazy)
+			}
+			if c := strings.Count(want.String(), `class="tlink mono"`); c != 2*n {
+				t.Errorf("%d lines, lazy %v: %d trace links, want %d", n, lazy, c, 2*n)
+			}
+			if c := strings.Count(want.String(), `name="pin_ref"`); (c == 1) != lazy || !lazy && c != n {
+				t.Errorf("%d lines, lazy %v: %d pin buttons", n, lazy, c)
+			}
+		}
+	}
+}

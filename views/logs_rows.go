@@ -6,6 +6,8 @@ import (
 	"sync"
 
 	"github.com/a-h/templ"
+
+	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 // Log rows are the logs page's hot loop (up to 5,000 per page, each with
@@ -14,31 +16,55 @@ import (
 // allocations. Every attribute goes through appendEscaped, every text
 // through appendText.
 
-// logRows writes rows in 64 KB chunks. A page of many rows is written on
-// every core: the first share goes straight to w while the others fill
-// chunks of their own, written after it in order.
+// logRows writes rows in 64 KB chunks, a share on each core for a page
+// of many (writeShares).
 func logRows(rows []LogRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		parts := rowShares(len(rows))
-		later := make([]chunks, parts)
-		var wg sync.WaitGroup
-		for p := 1; p < parts; p++ {
-			lo, hi := p*len(rows)/parts, (p+1)*len(rows)/parts
-			wg.Go(func() { _ = writeLogRows(&later[p], rows[lo:hi]) })
-		}
-		err := writeLogRows(w, rows[:len(rows)/parts])
-		wg.Wait()
-		for _, c := range later[1:] {
-			for _, bp := range c {
-				if err == nil {
-					_, err = w.Write(*bp)
-				}
-				*bp = (*bp)[:0]
-				rowBuffers.Put(bp)
-			}
-		}
-		return err
+		return writeShares(w, len(rows), func(w io.Writer, lo, hi int) error {
+			return writeChunked(w, hi-lo, func(b []byte, i int) []byte { return appendLogRow(b, &rows[lo+i]) })
+		})
 	})
+}
+
+// builtLogRows builds lines' rows as it writes them: each share's
+// builder fills one row and writes it before the next, so no page of
+// rows and their strings is held (for the GC to mark) between building
+// and writing, and a row is written while it is in the cache.
+func builtLogRows(lines []datasources.LogLine, in LogRowsInput) templ.Component {
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		return writeShares(w, len(lines), func(w io.Writer, lo, hi int) error {
+			bld := newRowBuilder(in, hi-lo, false)
+			var r LogRow
+			return writeChunked(w, hi-lo, func(b []byte, i int) []byte {
+				bld.build(&r, &lines[lo+i], lo+i)
+				return appendLogRow(b, &r)
+			})
+		})
+	})
+}
+
+// writeShares writes n rows in contiguous shares (rowShares): the first
+// goes straight to w while the others fill chunks of their own, written
+// after it in order.
+func writeShares(w io.Writer, n int, write func(w io.Writer, lo, hi int) error) error {
+	parts := rowShares(n)
+	later := make([]chunks, parts)
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { _ = write(&later[p], p*n/parts, (p+1)*n/parts) })
+	}
+	err := write(w, 0, n/parts)
+	wg.Wait()
+	for _, c := range later[1:] {
+		for _, bp := range c {
+			if err == nil {
+				_, err = w.Write(*bp)
+			}
+			*bp = (*bp)[:0]
+			rowBuffers.Put(bp)
+		}
+	}
+	return err
 }
 
 // chunks keeps what is written to it in pooled buffers of its own.
@@ -51,13 +77,13 @@ func (c *chunks) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-// writeLogRows writes rows to w in 64 KB chunks.
-func writeLogRows(w io.Writer, rows []LogRow) error {
+// writeChunked writes n rows, each appended by row, to w in 64 KB chunks.
+func writeChunked(w io.Writer, n int, row func(b []byte, i int) []byte) error {
 	bp := rowBuffers.Get().(*[]byte)
 	b := (*bp)[:0]
 	var err error
-	for i := range rows {
-		b = appendLogRow(b, &rows[i])
+	for i := range n {
+		b = row(b, i)
 		if len(b) >= 64<<10 {
 			if _, err = w.Write(b); err != nil {
 				break

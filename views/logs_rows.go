@@ -85,6 +85,14 @@ func writeChunked(w io.Writer, n int, row func(b []byte, i int) []byte) error {
 	for i := range n {
 		b = row(b, i)
 		if len(b) >= 64<<10 {
+			if c, ok := w.(*chunks); ok {
+				// A later share's chunk is kept as it is, not copied.
+				*bp = b
+				*c = append(*c, bp)
+				bp = rowBuffers.Get().(*[]byte)
+				b = (*bp)[:0]
+				continue
+			}
 			if _, err = w.Write(b); err != nil {
 				break
 			}
@@ -92,6 +100,11 @@ func writeChunked(w io.Writer, n int, row func(b []byte, i int) []byte) error {
 		}
 	}
 	if err == nil && len(b) > 0 {
+		if c, ok := w.(*chunks); ok {
+			*bp = b
+			*c = append(*c, bp)
+			return nil
+		}
 		_, err = w.Write(b)
 	}
 	*bp = b[:0]

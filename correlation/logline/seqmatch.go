@@ -20,6 +20,9 @@ type seqMatcher struct {
 	items []seqItem
 	lead  string // the literal every match starts with, after zero-width items
 	ncap  int    // capture slots: 2 × (groups + 1)
+	// linear says no item ever gives back what it took (every run is
+	// possessive): a match is one walk, with no capture to undo.
+	linear bool
 }
 
 type itemKind uint8
@@ -43,6 +46,8 @@ type seqItem struct {
 	class    runeClass
 	min, max int
 	slot     int
+	// possessive says a run need not give back runes (see compileSeq).
+	possessive bool
 }
 
 // runeClass is a set of runes: a bitmap for ASCII, sorted ranges beyond.
@@ -80,6 +85,21 @@ func (c *runeClass) has(r rune) bool {
 	return false
 }
 
+// disjoint says no rune is in both a and b.
+func disjoint(a, b *runeClass) bool {
+	if a.ascii[0]&b.ascii[0] != 0 || a.ascii[1]&b.ascii[1] != 0 {
+		return false
+	}
+	for i := 0; i < len(a.ranges); i += 2 {
+		for j := 0; j < len(b.ranges); j += 2 {
+			if a.ranges[i] <= b.ranges[j+1] && b.ranges[j] <= a.ranges[i+1] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // compileSeq is expr's seqMatcher, or nil when expr is not such a sequence
 // (alternations, repeated groups, lazy repetitions, no leading literal…).
 func compileSeq(expr string) *seqMatcher {
@@ -102,6 +122,30 @@ func compileSeq(expr string) *seqMatcher {
 	}
 	if m.lead == "" {
 		return nil
+	}
+	m.linear = true
+	for k := range m.items {
+		it := &m.items[k]
+		if it.kind != itemClass || it.min == it.max {
+			continue
+		}
+		// A run followed by a literal it cannot take the first rune of
+		// (or by a class it shares no rune with) gives nothing back: what
+		// follows could only start inside the run, on a rune of its class.
+		next := k + 1
+		for next < len(m.items) && (m.items[next].kind == itemCapOpen || m.items[next].kind == itemCapClose) {
+			next++
+		}
+		switch {
+		case next == len(m.items): // the match ends with the run
+			it.possessive = true
+		case m.items[next].kind == itemLit:
+			r, _ := utf8.DecodeRuneInString(m.items[next].lit)
+			it.possessive = !it.class.has(r)
+		case m.items[next].kind == itemClass && m.items[next].min > 0:
+			it.possessive = disjoint(&it.class, &m.items[next].class)
+		}
+		m.linear = m.linear && it.possessive
 	}
 	return m
 }
@@ -279,6 +323,10 @@ func (m *seqMatcher) match(s string, k, pos int, caps []int, budget *int) int {
 			}
 			pos += len(it.lit)
 		case itemCapOpen, itemCapClose:
+			if m.linear {
+				caps[it.slot] = pos
+				continue
+			}
 			old := caps[it.slot]
 			caps[it.slot] = pos
 			if end := m.match(s, k+1, pos, caps, budget); end >= 0 {
@@ -328,7 +376,7 @@ func (m *seqMatcher) match(s string, k, pos int, caps []int, budget *int) int {
 			if n < it.min {
 				return -1
 			}
-			if it.min == it.max || k == len(m.items)-1 {
+			if it.min == it.max || it.possessive || k == len(m.items)-1 {
 				continue
 			}
 			for {

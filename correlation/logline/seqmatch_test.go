@@ -59,6 +59,10 @@ var seqPatterns = []string{
 	`=(.*)`,
 	`(?s)=(.*)`,
 	`\Atrace=(.)\z`,
+	`k=(\d*)\d`,
+	`k=([a-c]*)[c-e]x`,
+	`v=(\s*)\S+`,
+	`v=(é*)[^é]`,
 }
 
 func TestSeqMatcherAgreesWithRegexp(t *testing.T) {
@@ -66,7 +70,7 @@ func TestSeqMatcherAgreesWithRegexp(t *testing.T) {
 		``, `"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"`, `{"traceId" : "abc","traceID":"def"}`,
 		`"trace_id":"unterminated`, `xtrace_id=1 trace_id=2,trace_id=3;`, `trace_id=` + "\xff\xfe" + `=z`,
 		`tid=aaab tid=ab tid=aab`, "x  \t y x\ny xy", `id=KELVIN=1 id=kelvin=2 id=` + "\u212aelvin=3", "id=42", "a\nid=1\nid=x\n",
-		"idab id_xyz idé", "ref:xééé ref:é ref:", "abcd abd ad", "a=b\nc=d", "trace=é", "trace=ab",
+		"idab id_xyz idé", "ref:xééé ref:é ref:", "abcd abd ad", "a=b\nc=d", "trace=é", "trace=ab", "k=123 k=1 k=", "k=abcx k=abcdx k=ccx", "v=  x v=y v= ", "v=ééa v=é",
 		"tid=a\xe2\x82ab \xe2\x82\xac tid=\xf0\x9f\x98ab", strings.Repeat("trace_id=", 50),
 	}
 	for _, p := range seqPatterns {
@@ -126,4 +130,17 @@ func FuzzSeqMatcher(f *testing.F) {
 		}
 		agree(t, expr, s)
 	})
+}
+
+// The shipped rules walk each candidate once: no run of theirs ever has
+// to give back what it took.
+func TestDefaultRulesAreLinear(t *testing.T) {
+	for _, r := range DefaultDerivedFields() {
+		if r.Regex != "" && !compileSeq(r.Regex).linear {
+			t.Errorf("%s backtracks", r.Regex)
+		}
+	}
+	if compileSeq(`tid=(a*ab)`).linear {
+		t.Error("a*ab must give back an a")
+	}
 }

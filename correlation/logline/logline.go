@@ -204,7 +204,7 @@ func LineLevel(l *datasources.LogLine) string {
 			}
 		}
 	}
-	if v := jsonStringField(l.Line, `"level":`); v != "" {
+	if v := jsonStringField(l.Line, &levelKey); v != "" {
 		return NormalizeLevel(v)
 	}
 	if i := strings.Index(l.Line, "level="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
@@ -250,15 +250,18 @@ func LineService(l *datasources.LogLine) string {
 // decoding it: the level of every line is wanted, its fields only when
 // a line is opened. pat is the key quoted with its colon, "key":, spelled
 // out by the caller (built here, it was an allocation a line).
-func jsonStringField(line, pat string) string {
+// The keys read from every line of a page (see literal).
+var levelKey, spanIDKey = newLiteral(`"level":`), newLiteral(`"span_id":`)
+
+func jsonStringField(line string, pat *literal) string {
 	if len(line) == 0 || line[0] != '{' {
 		return ""
 	}
-	i := strings.Index(line, pat)
+	i := pat.index(line, 0)
 	if i < 0 {
 		return ""
 	}
-	v := strings.TrimLeft(line[i+len(pat):], " ")
+	v := strings.TrimLeft(line[i+len(pat.s):], " ")
 	if len(v) == 0 || v[0] != '"' {
 		return ""
 	}
@@ -281,7 +284,7 @@ func LineSpanID(l *datasources.LogLine) string {
 			}
 		}
 	}
-	v := jsonStringField(l.Line, `"span_id":`)
+	v := jsonStringField(l.Line, &spanIDKey)
 	if v == "" {
 		if i := strings.Index(l.Line, "span_id="); i >= 0 && (i == 0 || l.Line[i-1] == ' ') {
 			v = l.Line[i+len("span_id="):]

@@ -18,8 +18,8 @@ import (
 // after a step budget linear in the line, and the caller asks regexp.
 type seqMatcher struct {
 	items []seqItem
-	lead  string // the literal every match starts with, after zero-width items
-	ncap  int    // capture slots: 2 × (groups + 1)
+	lead  literal // every match starts with it, after zero-width items
+	ncap  int     // capture slots: 2 × (groups + 1)
 	// linear says no item ever gives back what it took (every run is
 	// possessive): a match is one walk, with no capture to undo.
 	linear bool
@@ -113,14 +113,14 @@ func compileSeq(expr string) *seqMatcher {
 	}
 	for _, it := range m.items {
 		if it.kind == itemLit {
-			m.lead = it.lit
+			m.lead = newLiteral(it.lit)
 			break
 		}
 		if it.kind == itemClass || it.kind == itemEndText || it.kind == itemEndLine {
 			return nil // a match need not start with a literal
 		}
 	}
-	if m.lead == "" {
+	if m.lead.s == "" {
 		return nil
 	}
 	m.linear = true
@@ -288,11 +288,10 @@ func sortPairs(p []rune) []rune {
 func (m *seqMatcher) find(s string, from int, caps []int) (ok, gaveUp bool) {
 	budget := 64 + 8*len(s)
 	for from <= len(s) {
-		i := strings.Index(s[from:], m.lead)
-		if i < 0 {
+		at := m.lead.index(s, from)
+		if at < 0 {
 			return false, false
 		}
-		at := from + i
 		for j := range caps {
 			caps[j] = -1
 		}
@@ -307,6 +306,65 @@ func (m *seqMatcher) find(s string, from int, caps []int) (ok, gaveUp bool) {
 		from = at + 1
 	}
 	return false, false
+}
+
+// literal is a string to look for in log lines, by its byte least likely
+// in them (IndexByte's vector loop, few false starts) rather than its
+// first: `"trace` starts with the byte a JSON line holds most of, and
+// strings.Index stops at every one.
+type literal struct {
+	s    string
+	rare int // the place in s of that byte
+}
+
+func newLiteral(s string) literal {
+	l := literal{s: s}
+	for i := range len(s) {
+		if byteCommonness(s[i]) < byteCommonness(s[l.rare]) {
+			l.rare = i
+		}
+	}
+	return l
+}
+
+// index is the first place of l in s at from or after, or -1.
+func (l *literal) index(s string, from int) int {
+	if l.s == "" {
+		return min(from, len(s))
+	}
+	c := l.s[l.rare]
+	for i := from + l.rare; i < len(s); {
+		j := strings.IndexByte(s[i:], c)
+		if j < 0 {
+			return -1
+		}
+		if at := i + j - l.rare; strings.HasPrefix(s[at:], l.s) {
+			return at
+		}
+		i += j + 1
+	}
+	return -1
+}
+
+// byteCommonness ranks how often a byte is met in log lines, JSON or
+// logfmt, roughly: quotes, separators, digits (timestamps, hex IDs) and
+// the commonest letters first; upper case and symbols last.
+func byteCommonness(c byte) int {
+	switch {
+	case c == '"' || c == ' ' || c == ':' || c == ',' || c >= '0' && c <= '9':
+		return 40
+	case c >= 'a' && c <= 'z':
+		// English letters by frequency, a–f raised for hex IDs.
+		const byFrequency = "zqxjkvpygwmulhrsniotfdcbae" // rarest first
+		return 10 + strings.IndexByte(byFrequency, c)
+	case c == '.' || c == '/' || c == '-' || c == '{' || c == '}' || c == '_':
+		return 8
+	case c == '=':
+		return 6
+	case c >= 'A' && c <= 'Z':
+		return 4
+	}
+	return 2
 }
 
 // match matches items[k:] at pos: the end of the match, or -1.

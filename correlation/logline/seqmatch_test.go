@@ -144,3 +144,32 @@ func TestDefaultRulesAreLinear(t *testing.T) {
 		t.Error("a*ab must give back an a")
 	}
 }
+
+// Each shipped rule's literal is looked for by a byte rarer in a JSON
+// line than its first.
+func TestRareByteOfTheShippedLiterals(t *testing.T) {
+	for expr, want := range map[string]byte{`"trace_?[iI][dD]"\s*:\s*"([^"]*)"`: 'r', `\btrace_id=([^\s"&,;]+)`: '=', `\btraceID=([^\s"&,;]+)`: 'I'} {
+		if m := compileSeq(expr); m.lead.s[m.lead.rare] != want {
+			t.Errorf("%s: looks for %q, want %q", expr, m.lead.s[m.lead.rare], want)
+		}
+	}
+}
+
+func FuzzLiteralIndex(f *testing.F) {
+	f.Add(`"trace`, `{"ts":"x","trace_id":"a"} "trace`, 3)
+	f.Add(`traceID=`, `traceID traceID=1`, 0)
+	f.Add(`=`, `a=b`, 2)
+	f.Fuzz(func(t *testing.T, lit, s string, from int) {
+		if lit == "" || from < 0 || from > len(s) {
+			return
+		}
+		l := newLiteral(lit)
+		want := strings.Index(s[from:], lit)
+		if want >= 0 {
+			want += from
+		}
+		if got := l.index(s, from); got != want {
+			t.Fatalf("%q in %q from %d: %d, strings.Index %d", lit, s, from, got, want)
+		}
+	})
+}

@@ -48,18 +48,23 @@ func benchLogsPage(b *testing.B, lazy bool) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		html.Reset()
-		res, err := loki.DecodeQueryResponse(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		// As /logs renders them: each field a button that narrows the query.
-		in := h.rowsIn(views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: lazy})
-		if err := views.LogLinesBody(views.LogLines{Lines: res.Lines, In: in, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
-			b.Fatal(err)
-		}
+		renderLogsPage(b, h, body, &html, lazy)
 	}
 	b.ReportMetric(float64(html.Len())/benchLines, "html-bytes/line")
+}
+
+// renderLogsPage decodes Loki's answer and writes the lines panel of it
+// into html as /logs does: each field a button that narrows the query.
+func renderLogsPage(b *testing.B, h *Handler, body []byte, html *bytes.Buffer, lazy bool) {
+	html.Reset()
+	res, err := loki.DecodeQueryResponse(body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	in := h.rowsIn(views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: lazy})
+	if err := views.LogLinesBody(views.LogLines{Lines: res.Lines, In: in, Count: "5000 lines"}).Render(b.Context(), html); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // BenchmarkLogsPageRatio is the page's target as one figure: each
@@ -78,15 +83,7 @@ func BenchmarkLogsPageRatio(b *testing.B) {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		html.Reset()
-		res, err := loki.DecodeQueryResponse(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		in := h.rowsIn(views.LogRowsInput{Zone: time.UTC, Query: `{namespace="shop"} | json`, Narrow: true, Lazy: true})
-		if err := views.LogLinesBody(views.LogLines{Lines: res.Lines, In: in, Count: "5000 lines"}).Render(b.Context(), &html); err != nil {
-			b.Fatal(err)
-		}
+		renderLogsPage(b, h, body, &html, true)
 		decode, page = decode+t1.Sub(t0), page+time.Since(t1)
 	}
 	n := float64(b.N)

@@ -151,6 +151,10 @@ func compileSeq(expr string) *seqMatcher {
 }
 
 func (m *seqMatcher) add(re *syntax.Regexp) bool {
+	if kind, ok := assertions[re.Op]; ok {
+		m.items = append(m.items, seqItem{kind: kind})
+		return true
+	}
 	switch re.Op {
 	case syntax.OpConcat:
 		for _, sub := range re.Sub {
@@ -216,26 +220,16 @@ func (m *seqMatcher) add(re *syntax.Regexp) bool {
 		}
 		m.items = append(m.items, seqItem{kind: itemCapClose, slot: 2*re.Cap + 1})
 		return true
-	case syntax.OpWordBoundary:
-		m.items = append(m.items, seqItem{kind: itemWordBound})
-		return true
-	case syntax.OpNoWordBoundary:
-		m.items = append(m.items, seqItem{kind: itemNoWordBound})
-		return true
-	case syntax.OpBeginText:
-		m.items = append(m.items, seqItem{kind: itemBeginText})
-		return true
-	case syntax.OpEndText: // Go's $ outside (?m) is the end of the text only
-		m.items = append(m.items, seqItem{kind: itemEndText})
-		return true
-	case syntax.OpBeginLine:
-		m.items = append(m.items, seqItem{kind: itemBeginLine})
-		return true
-	case syntax.OpEndLine:
-		m.items = append(m.items, seqItem{kind: itemEndLine})
-		return true
 	}
 	return false
+}
+
+// assertions are the zero-width items. Go's $ outside (?m) is the end of
+// the text only (OpEndText).
+var assertions = map[syntax.Op]itemKind{
+	syntax.OpWordBoundary: itemWordBound, syntax.OpNoWordBoundary: itemNoWordBound,
+	syntax.OpBeginText: itemBeginText, syntax.OpEndText: itemEndText,
+	syntax.OpBeginLine: itemBeginLine, syntax.OpEndLine: itemEndLine,
 }
 
 // lit appends a literal, joined to a literal just before it.

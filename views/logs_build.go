@@ -108,7 +108,7 @@ type rowBuilder struct {
 	in LogRowsInput
 	// keep says the rows outlive the next build (BuildLogRows), so their
 	// trace links share one backing array of the share's instead of one
-	// reused from row to row (writeBuiltLogRows).
+	// reused from row to row (builtLogRows).
 	keep       bool
 	refs       []logline.TraceRef
 	scratch    []logline.Field

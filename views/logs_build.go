@@ -67,23 +67,20 @@ type LogRowsInput struct {
 // for its expanded view.
 func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 	rows := make([]LogRow, len(lines))
-	parts := rowShares(len(lines))
-	// Every row stands alone: each core builds a contiguous share.
-	var wg sync.WaitGroup
-	for w := range parts {
-		lo, hi := w*len(lines)/parts, (w+1)*len(lines)/parts
-		build := func() {
-			b := newRowBuilder(in, hi-lo, true)
-			for i := lo; i < hi; i++ {
-				b.build(&rows[i], &lines[i], i)
-			}
+	build := func(lo, hi int) {
+		b := newRowBuilder(in, hi-lo, true)
+		for i := lo; i < hi; i++ {
+			b.build(&rows[i], &lines[i], i)
 		}
-		if parts == 1 {
-			build()
-			break
-		}
-		wg.Go(build)
 	}
+	// Every row stands alone: each core builds a contiguous share, the
+	// first on the caller's.
+	n, parts := len(lines), rowShares(len(lines))
+	var wg sync.WaitGroup
+	for p := 1; p < parts; p++ {
+		wg.Go(func() { build(p*n/parts, (p+1)*n/parts) })
+	}
+	build(0, n/parts)
 	wg.Wait()
 	return rows
 }

@@ -70,6 +70,12 @@ func writeShares(w io.Writer, n int, write func(w io.Writer, lo, hi int) error) 
 // chunks keeps what is written to it in pooled buffers of its own.
 type chunks []*[]byte
 
+// keep takes over the pooled buffer bp, now holding b.
+func (c *chunks) keep(bp *[]byte, b []byte) {
+	*bp = b
+	*c = append(*c, bp)
+}
+
 func (c *chunks) Write(b []byte) (int, error) {
 	bp := rowBuffers.Get().(*[]byte)
 	*bp = append((*bp)[:0], b...)
@@ -87,8 +93,7 @@ func writeChunked(w io.Writer, n int, row func(b []byte, i int) []byte) error {
 		if len(b) >= 64<<10 {
 			if c, ok := w.(*chunks); ok {
 				// A later share's chunk is kept as it is, not copied.
-				*bp = b
-				*c = append(*c, bp)
+				c.keep(bp, b)
 				bp = rowBuffers.Get().(*[]byte)
 				b = (*bp)[:0]
 				continue
@@ -101,8 +106,7 @@ func writeChunked(w io.Writer, n int, row func(b []byte, i int) []byte) error {
 	}
 	if err == nil && len(b) > 0 {
 		if c, ok := w.(*chunks); ok {
-			*bp = b
-			*c = append(*c, bp)
+			c.keep(bp, b)
 			return nil
 		}
 		_, err = w.Write(b)

@@ -143,6 +143,7 @@ func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceR
 							add(r.name, l.Line[m[2]:m[3]])
 						}
 					}
+					break
 				}
 				if !ok {
 					break

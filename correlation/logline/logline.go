@@ -246,13 +246,12 @@ func LineService(l *datasources.LogLine) string {
 	return ""
 }
 
-// jsonStringField finds "key":"value" at the top of a JSON line without
-// decoding it: the level of every line is wanted, its fields only when
-// a line is opened. pat is the key quoted with its colon, "key":, spelled
-// out by the caller (built here, it was an allocation a line).
-// The keys read from every line of a page (see literal).
+// The keys jsonStringField reads from every line of a page, made once.
 var levelKey, spanIDKey = newLiteral(`"level":`), newLiteral(`"span_id":`)
 
+// jsonStringField finds "key":"value" at the top of a JSON line without
+// decoding it: the level of every line is wanted, its fields only when
+// a line is opened. pat is the key quoted with its colon, "key":.
 func jsonStringField(line string, pat *literal) string {
 	if len(line) == 0 || line[0] != '{' {
 		return ""

@@ -321,11 +321,8 @@ func newLiteral(s string) literal {
 	return l
 }
 
-// index is the first place of l in s at from or after, or -1.
+// index is the first place of l (not empty) in s at from or after, or -1.
 func (l *literal) index(s string, from int) int {
-	if l.s == "" {
-		return min(from, len(s))
-	}
 	c := l.s[l.rare]
 	for i := from + l.rare; i < len(s); {
 		j := strings.IndexByte(s[i:], c)

@@ -3,6 +3,7 @@ package views
 import (
 	"github.com/a-h/templ"
 
+	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -95,19 +96,23 @@ type LogRow struct {
 	SvcClass   string
 	Preview    string // the line, cut at a few KB
 	// Message is a structured line's message (and what failed), and
-	// MessageRest its other fields as k=v: the summary shows them in
-	// place of the raw line.
-	Message, MessageRest string
-	Rest                 string // the rest of a long line, behind "show all"
-	Pretty               string // a JSON line indented, when asked for
-	RestSize             string // "1.0 MB"
-	Traces               []Link // derived-field links to /traces/{id}
-	SpanID               string // the span the line belongs to, when it says
-	SpanURL              string
-	ContextURL           string
+	// MessageRest its other fields, shown as k=v: the summary shows them
+	// in place of the raw line.
+	Message     string
+	MessageRest []logline.Field
+	Rest        string // the rest of a long line, behind "show all"
+	Pretty      string // a JSON line indented, when asked for
+	RestSize    string // "1.0 MB"
+	Traces      []Link // derived-field links to /traces/{id}
+	SpanID      string // the span the line belongs to, when it says
+	SpanURL     string
+	ContextURL  string
 	// LineURL, for a row built Lazy, is the line's page (links.LogLine):
 	// the row's expanded view is that page's, fetched when it is opened.
-	LineURL   string
+	LineURL string
+	// line is LineURL in its parts, which a built row's link is written
+	// from: a page of lazy rows never builds their URLs as strings.
+	line      lineRef
 	Labels    []KV
 	Metadata  []KV
 	Fields    []KV

@@ -109,25 +109,29 @@ type rowBuilder struct {
 	keep       bool
 	refs       []logline.TraceRef
 	scratch    []logline.Field
+	rest       []logline.Field // a row's MessageRest, when !keep
 	traceLinks []Link
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
-	streams  map[string]streamInfo
+	streams  map[string]*streamInfo
 	narrow   bool
 	traceURL func(id string, at time.Time) string
 	stamp    lineStamp
 }
 
 type streamInfo struct {
-	context       func(tsNs int64, hash string) string // nil without a selector
-	line          func(tsNs int64, hash string) string // nil unless Lazy
+	context, line links.LineURLs // of a stream with a selector; line when Lazy
+	hasSelector   bool
+	// lineHTML is line escaped for an attribute, as a lazy row's link
+	// writes it (lineRef).
+	lineHTML      links.LineURLs
 	labels        []KV
 	svc, svcClass string
 }
 
 // newRowBuilder is a builder for a share of n rows.
 func newRowBuilder(in LogRowsInput, n int, keep bool) *rowBuilder {
-	b := &rowBuilder{in: in, keep: keep, streams: map[string]streamInfo{},
+	b := &rowBuilder{in: in, keep: keep, streams: map[string]*streamInfo{},
 		narrow: in.Narrow && query.IsLogQuery(in.Query), traceURL: links.ExemplarTraceIn()}
 	if keep {
 		b.traceLinks = make([]Link, 0, n)
@@ -141,23 +145,34 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 	in := &b.in
 	si, ok := b.streams[l.Stream]
 	if !ok || l.Stream == "" {
-		si = streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
+		si = &streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
 		si.svcClass = ServiceClass(si.svc)
 		selector := l.Stream
 		if selector == "" && len(l.Labels) > 0 {
 			selector = query.StreamSelector(l.Labels)
 		}
 		if selector != "" {
-			si.context = links.LogContextIn(selector)
+			si.hasSelector = true
+			si.context = links.LogContextURLs(selector)
 			if in.Lazy {
-				si.line = links.LogLineIn(in.Query, selector)
+				si.line = links.LogLineURLs(in.Query, selector)
+				si.lineHTML = links.LineURLs{Head: string(appendEscaped(nil, si.line.Head)), Mid: string(appendEscaped(nil, si.line.Mid))}
 			}
 		}
 		if l.Stream != "" {
 			b.streams[l.Stream] = si
 		}
 	}
-	level := logline.LineLevel(l)
+	clean := logline.CleanLine(l.Line)
+	var fields []logline.Field
+	if len(l.Line) <= 64<<10 {
+		// Message first, whether or not Loki parsed the line too.
+		fields = logline.AppendFields(b.scratch, clean)
+		if cap(fields) > cap(b.scratch) {
+			b.scratch = fields[:0]
+		}
+	}
+	level := logline.LevelOf(l, fields)
 	title := b.stamp.title(l.TimeNs, in.Zone)
 	*r = LogRow{
 		ID:         rowID(n),
@@ -168,7 +183,16 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 		Service:    si.svc,
 		SvcClass:   si.svcClass,
 	}
-	clean := logline.CleanLine(l.Line)
+	if fields != nil {
+		rest := b.rest // the row is written before the next is built
+		if b.keep {
+			rest = make([]logline.Field, 0, len(fields))
+		}
+		r.Message, r.MessageRest, _ = summary(rest, fields)
+		if !b.keep {
+			b.rest = r.MessageRest
+		}
+	}
 	if prev, cut := text.Cut(clean, PreviewBytes); cut {
 		r.Preview, r.Rest = prev, clean[len(prev):]
 		r.RestSize = byteSize(len(r.Rest))
@@ -199,34 +223,27 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 		sid = logline.LineSpanID(l)
 		r.SpanID = sid
 	}
-	if si.line != nil {
-		r.LineURL = si.line(l.TimeNs, LineHash(l.Line))
-	}
-	lazy := r.LineURL != ""
-	if !lazy {
+	lazy := in.Lazy && si.hasSelector
+	if lazy {
+		r.line = lineRef{parts: &si.lineHTML, hash: lineHash(l.Line), tsNs: l.TimeNs}
+		if b.keep {
+			r.LineURL = si.line.URL(l.TimeNs, LineHash(l.Line))
+		}
+	} else {
 		if r.SpanID != "" {
 			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
 		}
-		if si.context != nil {
+		if si.hasSelector {
 			// "show context": the line's stream and time, and a hash
 			// of its text to mark it among lines of the same
 			// nanosecond.
-			r.ContextURL = si.context(l.TimeNs, LineHash(l.Line))
+			r.ContextURL = si.context.URL(l.TimeNs, LineHash(l.Line))
 		}
 		r.Labels = si.labels
 		r.Metadata = sortedKV(l.StructuredMetadata)
 		if in.PinRef != nil {
 			r.PinRef = in.PinRef(l)
 		}
-	}
-	var fields []logline.Field
-	if len(l.Line) <= 64<<10 {
-		// Message first, whether or not Loki parsed the line too.
-		fields = logline.AppendFields(b.scratch, clean)
-		if cap(fields) > cap(b.scratch) {
-			b.scratch = fields[:0]
-		}
-		r.Message, r.MessageRest, _ = summary(fields)
 	}
 	switch {
 	case lazy:
@@ -295,17 +312,20 @@ func sortedKV(m map[string]string) []KV {
 	return out
 }
 
-// LineHash marks a line among lines of the same nanosecond (show context).
-func LineHash(s string) string {
-	// FNV-1a, 64-bit, over the string in place (hash/fnv would want a
-	// copy of every line as a []byte).
+// LineHash marks a line among lines of the same nanosecond (show context):
+// lineHash in base 36.
+func LineHash(s string) string { return strconv.FormatUint(lineHash(s), 36) }
+
+// lineHash is FNV-1a, 64-bit, over the string in place (hash/fnv would
+// want a copy of every line as a []byte).
+func lineHash(s string) uint64 {
 	const offset, prime = 14695981039346656037, 1099511628211
 	h := uint64(offset)
 	for i := 0; i < len(s); i++ {
 		h ^= uint64(s[i])
 		h *= prime
 	}
-	return strconv.FormatUint(h, 36)
+	return h
 }
 
 func byteSize(n int) string {

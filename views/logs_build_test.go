@@ -101,11 +101,11 @@ func TestStructuredLinesReadMessageFirst(t *testing.T) {
 		{TimeNs: 3, Line: `plain text, no fields`},
 	}
 	rows := BuildLogRows(lines, LogRowsInput{Zone: time.UTC, Deriver: logline.MustDefaultDeriver(), Query: `{service_name="payments"}`, Narrow: true})
-	if rows[0].Message != "payment provider timed out — deadline exceeded" || rows[0].MessageRest != "order.id=ord-1" {
-		t.Errorf("JSON: %q / %q", rows[0].Message, rows[0].MessageRest)
+	if rows[0].Message != "payment provider timed out — deadline exceeded" || restText(rows[0]) != "order.id=ord-1" {
+		t.Errorf("JSON: %q / %q", rows[0].Message, restText(rows[0]))
 	}
-	if rows[1].Message != "acquirer slow" || rows[1].MessageRest != "wait_ms=812" {
-		t.Errorf("logfmt: %q / %q", rows[1].Message, rows[1].MessageRest)
+	if rows[1].Message != "acquirer slow" || restText(rows[1]) != "wait_ms=812" {
+		t.Errorf("logfmt: %q / %q", rows[1].Message, restText(rows[1]))
 	}
 	if rows[2].Message != "" {
 		t.Errorf("plain text got a message %q", rows[2].Message)
@@ -187,7 +187,7 @@ func TestLogRowEscapesEverything(t *testing.T) {
 		Traces: []Link{{Label: evil, URL: "/traces/" + evil}}, PinRef: evil,
 		Fields: []KV{{Key: evil, Value: evil, URL: "/logs?q=" + evil}}, Labels: []KV{{Key: evil, Value: evil}}, Metadata: []KV{{Key: evil, Value: evil}}}
 	var b strings.Builder
-	if err := logRows([]LogRow{r, {ID: "l-1", Message: evil, MessageRest: evil, Preview: evil}}).Render(t.Context(), &b); err != nil {
+	if err := logRows([]LogRow{r, {ID: "l-1", Message: evil, MessageRest: []logline.Field{{Key: evil, Value: evil}, {Key: "k", Value: evil}}, Preview: evil}}).Render(t.Context(), &b); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -219,6 +219,9 @@ func TestLogRowEscapesEverything(t *testing.T) {
 	if got := d.Find("details.logline").Eq(1).Find(".m").Text(); got != evil {
 		t.Errorf("message %q", got)
 	}
+	if got := d.Find("details.logline").Eq(1).Find(".kvs").Text(); got != evil+"="+evil+" k="+evil {
+		t.Errorf("the message's other fields %q", got)
+	}
 }
 
 func TestAppendText(t *testing.T) {
@@ -235,6 +238,26 @@ func TestAppendEscapedIsHTMLEscape(t *testing.T) {
 			t.Errorf("%q: %q, want %q", s, got, html.EscapeString(s))
 		}
 	}
+}
+
+// FuzzAppendHTML: short strings and long ones (escaped by the look-up
+// per byte and by IndexByte) come out as html.EscapeString writes them,
+// and as text only & < > are escaped.
+func FuzzAppendHTML(f *testing.F) {
+	for _, s := range []string{"", "<", strings.Repeat("a", 31) + "&", `{"msg":"a <b> & 'c'","url":"/x?a=1&b=2"}` + strings.Repeat(`"'&<>`, 9)} {
+		f.Add(s)
+	}
+	text := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, s := range []string{s, s + strings.Repeat("x", 32)} {
+			if got, want := string(appendEscaped([]byte("pre"), s)), "pre"+html.EscapeString(s); got != want {
+				t.Fatalf("appendEscaped(%q) = %q, want %q", s, got, want)
+			}
+			if got, want := string(appendText(nil, s)), text.Replace(s); got != want {
+				t.Fatalf("appendText(%q) = %q, want %q", s, got, want)
+			}
+		}
+	})
 }
 
 // LineHash is FNV-1a as hash/fnv computes it: context links already saved
@@ -270,8 +293,8 @@ func TestLazyRowsLinkTheirExpandedView(t *testing.T) {
 	if want := links.LogLine(q, lines[0].Stream, at, LineHash(lines[0].Line)); lazy[0].LineURL != want {
 		t.Errorf("lazy row links %q, want %q", lazy[0].LineURL, want)
 	}
-	if r := lazy[0]; r.Fields != nil || r.Labels != nil || r.Metadata != nil || r.Message != "checkout" || r.MessageRest != "user=u-1" {
-		t.Errorf("lazy row: fields %v labels %v metadata %v, message %q %q", r.Fields, r.Labels, r.Metadata, r.Message, r.MessageRest)
+	if r := lazy[0]; r.Fields != nil || r.Labels != nil || r.Metadata != nil || r.Message != "checkout" || restText(r) != "user=u-1" {
+		t.Errorf("lazy row: fields %v labels %v metadata %v, message %q %q", r.Fields, r.Labels, r.Metadata, r.Message, restText(r))
 	}
 	if m := lazy[1].Message; m != "parsed by Loki" {
 		t.Errorf("a line Loki parsed reads %q first, want its message", m)
@@ -402,4 +425,13 @@ func TestRowsBuiltAsWrittenAreTheBuiltRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// restText is a row's MessageRest as its summary shows it.
+func restText(r LogRow) string {
+	var kvs []string
+	for _, f := range r.MessageRest {
+		kvs = append(kvs, f.Key+"="+f.Value)
+	}
+	return strings.Join(kvs, " ")
 }

@@ -42,9 +42,10 @@ func quiet(key string) bool {
 	return false
 }
 
-// summary is a structured line's message and the rest of its fields as
-// k=v pairs; ok is false for a line without a message field.
-func summary(fields []logline.Field) (msg, rest string, ok bool) {
+// summary is a structured line's message and the rest of its fields,
+// appended to rest[:0] (the row shows them as k=v pairs); ok is false for
+// a line without a message field.
+func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bool) {
 	get := func(keys []string) (string, string) {
 		for _, k := range keys {
 			for _, f := range fields {
@@ -57,30 +58,19 @@ func summary(fields []logline.Field) (msg, rest string, ok bool) {
 	}
 	mk, m := get(messageKeys)
 	if mk == "" {
-		return "", "", false
+		return "", rest[:0], false
 	}
 	ek, e := get(errorKeys)
 	if ek != "" {
 		m += " — " + e
 	}
-	var b strings.Builder
-	n := 0
+	rest = rest[:0]
 	for _, f := range fields {
-		n += len(f.Key) + len(f.Value) + 2
-	}
-	b.Grow(n) // once, not doubling through the line's fields
-	for _, f := range fields {
-		if f.Key == mk || f.Key == ek || quiet(f.Key) {
-			continue
+		if f.Key != mk && f.Key != ek && !quiet(f.Key) {
+			rest = append(rest, f)
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(f.Key)
-		b.WriteByte('=')
-		b.WriteString(f.Value)
 	}
-	return m, b.String(), true
+	return m, rest, true
 }
 
 // The logs page narrows its query to a field's value through its own

@@ -3,10 +3,13 @@ package views
 import (
 	"context"
 	"io"
+	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
 
+	"github.com/ariadne-dev/ariadne/correlation/links"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -164,7 +167,14 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = append(b, `<span class="msg"><span class="m">`...)
 		b = appendText(b, r.Message)
 		b = append(b, `</span> <span class="kvs">`...)
-		b = appendText(b, r.MessageRest)
+		for i, f := range r.MessageRest {
+			if i > 0 {
+				b = append(b, ' ')
+			}
+			b = appendText(b, f.Key)
+			b = append(b, '=')
+			b = appendText(b, f.Value)
+		}
 		b = append(b, `</span></span> `...)
 	} else {
 		b = append(b, `<span class="msg">`...)
@@ -186,17 +196,34 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = append(b, `</a>`...)
 	}
 	b = append(b, `</summary><div class="logbody">`...)
-	if r.LineURL != "" {
+	if r.line.parts != nil || r.LineURL != "" {
 		// Built Lazy: a link to the line's page, which logs.js swaps for
 		// the expanded view itself (that page's fragment, links.LogLineBody)
 		// when the line is opened.
 		b = append(b, `<p class="line-more"><a href="`...)
-		b = appendEscaped(b, r.LineURL)
+		if p := r.line.parts; p != nil {
+			// Head and Mid are escaped already; the hash (base 36) and
+			// the time (digits) need no escape.
+			b = append(b, p.Head...)
+			b = strconv.AppendUint(b, r.line.hash, 36)
+			b = append(b, p.Mid...)
+			b = strconv.AppendInt(b, r.line.tsNs, 10)
+		} else {
+			b = appendEscaped(b, r.LineURL)
+		}
 		b = append(b, `">The whole line, its links and fields</a></p>`...)
 	} else {
 		b = appendLogBody(b, r)
 	}
 	return append(b, `</div></details>`...)
+}
+
+// lineRef is a lazy row's LineURL in its parts: its stream's
+// links.LineURLs escaped for an attribute, and its hash and time.
+type lineRef struct {
+	parts *links.LineURLs
+	hash  uint64
+	tsNs  int64
 }
 
 // appendLogBody writes a line's expanded view: the line whole (indented
@@ -313,6 +340,9 @@ func appendText(b []byte, s string) []byte { return appendHTML(b, s, false) }
 func appendEscaped(b []byte, s string) []byte { return appendHTML(b, s, true) }
 
 func appendHTML(b []byte, s string, quotes bool) []byte {
+	if len(s) >= 32 {
+		return appendHTMLLong(b, s, quotes)
+	}
 	// Most of a log page's bytes need no escape: skip runs of them by one
 	// table look-up a byte, and copy each run whole.
 	need := byte(escText)
@@ -325,22 +355,56 @@ func appendHTML(b []byte, s string, quotes bool) []byte {
 			continue
 		}
 		b = append(b, s[last:i]...)
-		switch s[i] {
-		case '&':
-			b = append(b, "&amp;"...)
-		case '<':
-			b = append(b, "&lt;"...)
-		case '>':
-			b = append(b, "&gt;"...)
-		case '"':
-			b = append(b, "&#34;"...)
-		case '\'':
-			b = append(b, "&#39;"...)
-		}
+		b = append(b, htmlEntities[s[i]]...)
 		last = i + 1
 	}
 	return append(b, s[last:]...)
 }
+
+// appendHTMLLong is appendHTML for a string long enough (a message, a
+// URL) that finding each character to escape by strings.IndexByte, which
+// looks at a vector of bytes at a time, beats a look-up per byte: it keeps
+// where each character next occurs and copies the runs between them.
+func appendHTMLLong(b []byte, s string, quotes bool) []byte {
+	chars := escapedChars
+	if !quotes {
+		chars = chars[:3]
+	}
+	var next [len(escapedChars)]int
+	nextOf := func(c byte, from int) int {
+		if i := strings.IndexByte(s[from:], c); i >= 0 {
+			return from + i
+		}
+		return len(s)
+	}
+	for k := range len(chars) {
+		next[k] = nextOf(chars[k], 0)
+	}
+	last := 0
+	for {
+		k := 0
+		for j := 1; j < len(chars); j++ {
+			if next[j] < next[k] {
+				k = j
+			}
+		}
+		i := next[k]
+		if i == len(s) {
+			return append(b, s[last:]...)
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, htmlEntities[s[i]]...)
+		last = i + 1
+		next[k] = nextOf(chars[k], last)
+	}
+}
+
+// escapedChars are the characters appendHTML escapes, those of text
+// first.
+const escapedChars = "&<>\"'"
+
+// htmlEntities are their escapes, as html.EscapeString writes them.
+var htmlEntities = [256]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '"': "&#34;", '\'': "&#39;"}
 
 // htmlEscapes marks the bytes appendHTML escapes: & < > always, the
 // quotes in attribute values.

@@ -175,13 +175,7 @@ func ServiceLogs(service string, w TimeRange) string {
 // LogContext is "show context" for the line at tsNs in stream selector,
 // marked among lines of the same nanosecond by hash.
 func LogContext(selector string, tsNs int64, hash string) string {
-	return LogContextIn(selector)(tsNs, hash)
-}
-
-// LogContextIn is LogContext for the lines of one stream, its selector
-// escaped once: this runs for every line of a logs page.
-func LogContextIn(selector string) func(tsNs int64, hash string) string {
-	return lineURL(LogContextPath, "", selector)
+	return LogContextURLs(selector).URL(tsNs, hash)
 }
 
 // LogLine is one line's page, with its fields, labels and metadata, as
@@ -190,12 +184,7 @@ func LogContextIn(selector string) func(tsNs int64, hash string) string {
 // hash. LogLineBody is the same as a fragment, for a line opened in
 // place.
 func LogLine(q, selector string, tsNs int64, hash string) string {
-	return LogLineIn(q, selector)(tsNs, hash)
-}
-
-// LogLineIn is LogLine for the lines of one stream and query.
-func LogLineIn(q, selector string) func(tsNs int64, hash string) string {
-	return lineURL(LogLinePath, q, selector)
+	return LogLineURLs(q, selector).URL(tsNs, hash)
 }
 
 // LogLineBody is LogLine's expanded view alone, as a fragment (its path
@@ -207,26 +196,30 @@ func LogLineBody(lineURL string) string {
 	return ""
 }
 
-// lineURL builds path?h=&q=&stream=&ts= for a line, with the parts that
-// do not change from line to line escaped once. The URL is written by
-// hand, its parameters in url.Values.Encode's (sorted) order.
-func lineURL(path, q, selector string) func(tsNs int64, hash string) string {
+// LineURLs are the URLs of one stream's lines (LogLine, LogContext),
+// path?h=&q=&stream=&ts= in url.Values.Encode's (sorted) order, with what
+// does not change from line to line escaped once: a line's URL is Head,
+// its hash, Mid, then its time in nanoseconds. A logs page, which links
+// every line, writes them from these parts.
+type LineURLs struct{ Head, Mid string }
+
+// LogContextURLs are LogContext's URLs for the lines of one stream.
+func LogContextURLs(selector string) LineURLs { return lineURLs(LogContextPath, "", selector) }
+
+// LogLineURLs are LogLine's URLs for the lines of one stream and query.
+func LogLineURLs(q, selector string) LineURLs { return lineURLs(LogLinePath, q, selector) }
+
+func lineURLs(path, q, selector string) LineURLs {
 	mid := ""
 	if q != "" {
 		mid = "&q=" + url.QueryEscape(q)
 	}
-	mid += "&stream=" + url.QueryEscape(selector) + "&ts="
-	return func(tsNs int64, hash string) string {
-		var b strings.Builder
-		b.Grow(len(path) + 3 + len(hash) + len(mid) + 20)
-		b.WriteString(path)
-		b.WriteString("?h=")
-		b.WriteString(url.QueryEscape(hash)) // base 36: copied as it is
-		b.WriteString(mid)
-		var ts [20]byte
-		b.Write(strconv.AppendInt(ts[:0], tsNs, 10))
-		return b.String()
-	}
+	return LineURLs{Head: path + "?h=", Mid: mid + "&stream=" + url.QueryEscape(selector) + "&ts="}
+}
+
+// URL is the URL of the line at tsNs marked by hash.
+func (u LineURLs) URL(tsNs int64, hash string) string {
+	return u.Head + url.QueryEscape(hash) + u.Mid + strconv.FormatInt(tsNs, 10)
 }
 
 // Graph is the graph page of up to four PromQL queries over w.

@@ -73,6 +73,31 @@ func TestLineLevelAndService(t *testing.T) {
 	}
 }
 
+// A page reads a line's level from the fields it parsed for the
+// summary: the same level as searching the line, labels and metadata
+// first, the line's own level field over one nested deeper, and the
+// search still for a line whose fields have no level.
+func TestLevelOfParsedFields(t *testing.T) {
+	tests := []struct {
+		line  datasources.LogLine
+		level string
+	}{
+		{datasources.LogLine{Line: `{"level":"warning","msg":"m"}`}, "warn"},
+		{datasources.LogLine{Line: `ts=1 level=debug msg=m`}, "debug"},
+		{datasources.LogLine{Labels: map[string]string{"level": "ERROR"}, Line: `{"level":"info"}`}, "error"},
+		{datasources.LogLine{StructuredMetadata: map[string]string{"detected_level": "fatal"}, Line: `level=info`}, "error"},
+		{datasources.LogLine{Line: `{"ctx":{"level":"debug"},"level":"error"}`}, "error"},
+		{datasources.LogLine{Line: `{"ctx":{"level":"debug"},"msg":"m"}`}, "debug"},
+		{datasources.LogLine{Line: `plain words then level=warn once`}, "warn"},
+		{datasources.LogLine{Line: `no level here`}, ""},
+	}
+	for _, tt := range tests {
+		if got := LevelOf(&tt.line, AppendFields(nil, CleanLine(tt.line.Line))); got != tt.level {
+			t.Errorf("%+v: level %q, want %q", tt.line, got, tt.level)
+		}
+	}
+}
+
 func FuzzCleanLine(f *testing.F) {
 	for _, s := range []string{"\x1b[31mx", "\xff", "a\x1b]0;t\x07b", "<img src=x onerror=alert(1)>", strings.Repeat("\x1b[", 5)} {
 		f.Add(s)

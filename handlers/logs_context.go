@@ -62,7 +62,7 @@ func (h *Handler) logContext(c echo.Context) error {
 	rows := h.logRows(lines, views.LogRowsInput{Zone: zone})
 	mark := c.QueryParam("h")
 	for i := range same {
-		if views.LineHash(same[i].Line) == mark {
+		if views.LineMarked(same[i].Line, mark) {
 			rows[len(before)+i].Highlight = true
 			rows[len(before)+i].ID = "at"
 			break

@@ -82,7 +82,7 @@ func (h *Handler) findLine(ctx context.Context, q, stream string, at time.Time, 
 			return datasources.LogLine{}, false, err
 		}
 		for _, l := range res.Lines {
-			if l.Stream == stream && views.LineHash(l.Line) == hash {
+			if l.Stream == stream && views.LineMarked(l.Line, hash) {
 				return l, true, nil
 			}
 		}

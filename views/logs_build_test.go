@@ -260,15 +260,25 @@ func FuzzAppendHTML(f *testing.F) {
 	})
 }
 
-// LineHash is FNV-1a as hash/fnv computes it: context links already saved
-// in investigations keep finding their line.
-func TestLineHashIsFNV1a(t *testing.T) {
-	for _, s := range []string{"", "a", `{"msg":"checkout","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`, "ünï\x00\xff"} {
+// A line is found again by the mark in its links (LineHash), and by the
+// FNV-1a mark of the links saved before LineHash was xxHash64: context
+// links kept in investigations still find their line. Another line's
+// mark does not.
+func TestLineMarkedOldAndNew(t *testing.T) {
+	lines := []string{"", "a", `{"msg":"checkout","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736"}`, "ünï\x00\xff"}
+	for i, s := range lines {
 		f := fnv.New64a()
 		f.Write([]byte(s))
-		if got, want := LineHash(s), strconv.FormatUint(f.Sum64(), 36); got != want {
-			t.Errorf("LineHash(%q) = %s, want %s", s, got, want)
+		old := strconv.FormatUint(f.Sum64(), 36)
+		if !LineMarked(s, LineHash(s)) || !LineMarked(s, old) {
+			t.Errorf("%q: not found by its mark %s or its old mark %s", s, LineHash(s), old)
 		}
+		if other := lines[(i+1)%len(lines)]; LineMarked(other, LineHash(s)) || LineMarked(other, old) {
+			t.Errorf("%q is found by the mark of %q", other, s)
+		}
+	}
+	if LineHash("a") == strconv.FormatUint(fnv1a("a"), 36) {
+		t.Error("LineHash is still FNV-1a")
 	}
 }
 
@@ -434,4 +444,37 @@ func restText(r LogRow) string {
 		kvs = append(kvs, f.Key+"="+f.Value)
 	}
 	return strings.Join(kvs, " ")
+}
+
+// A structured line's summary: the message by the keys' preference (msg,
+// then message, then event; a key with no value does not count), what
+// failed after it, and the other fields in the order given (AppendFields
+// sorts them), less those the row shows elsewhere.
+func TestSummaryMessageFirst(t *testing.T) {
+	f := func(kv ...string) []logline.Field {
+		var out []logline.Field
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, logline.Field{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	tests := []struct {
+		fields    []logline.Field
+		msg, rest string
+		ok        bool
+	}{
+		{f("event", "e", "message", "m", "msg", "s", "a", "1"), "s", "event=e message=m a=1", true},
+		{f("msg", "", "message", "m"), "m", "msg=", true},
+		{f("err", "x", "error", "boom", "msg", "failed"), "failed — boom", "err=x", true},
+		{f("exception", "npe", "msg", "m", "level", "info", "trace_id", "t", "Time", "now", "k", "v"), "m — npe", "k=v", true},
+		{f("message", "first", "message", "second"), "first", "", true},
+		{f("a", "1", "error", "e"), "", "", false},
+		{nil, "", "", false},
+	}
+	for _, tt := range tests {
+		msg, rest, ok := summary(nil, tt.fields)
+		if got := restText(LogRow{MessageRest: rest}); msg != tt.msg || got != tt.rest || ok != tt.ok {
+			t.Errorf("%v: %q, %q, %v; want %q, %q, %v", tt.fields, msg, got, ok, tt.msg, tt.rest, tt.ok)
+		}
+	}
 }

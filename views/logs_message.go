@@ -12,11 +12,28 @@ import (
 // one click away, in the row's expanded view. Raw JSON cut at the width
 // of a screen says `{"level":"info","msg":"chargi…` and nothing more.
 
-// messageKeys name the field that says what happened, in preference order.
-var messageKeys = []string{"msg", "message", "event"}
-
-// errorKeys name the field that says what failed.
-var errorKeys = []string{"error", "err", "exception", "error.message"}
+// keyRank is a key's place among those that say what happened (msg,
+// message, event: message) or what failed (error, err, exception,
+// error.message: !message), in preference order; -1 for any other key.
+func keyRank(key string) (rank int, message bool) {
+	switch key {
+	case "msg":
+		return 0, true
+	case "message":
+		return 1, true
+	case "event":
+		return 2, true
+	case "error":
+		return 0, false
+	case "err":
+		return 1, false
+	case "exception":
+		return 2, false
+	case "error.message":
+		return 3, false
+	}
+	return -1, false
+}
 
 // quiet says whether a key, in any case, is shown elsewhere on the row
 // (level, service, time, the trace link) or is noise in a summary. It
@@ -46,23 +63,29 @@ func quiet(key string) bool {
 // appended to rest[:0] (the row shows them as k=v pairs); ok is false for
 // a line without a message field.
 func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bool) {
-	get := func(keys []string) (string, string) {
-		for _, k := range keys {
-			for _, f := range fields {
-				if f.Key == k && f.Value != "" {
-					return k, f.Value
-				}
-			}
+	// One pass: the message is the field of the best-ranked key that
+	// has a value (the first such, for a key given twice), and so is
+	// what failed.
+	mi, ei := -1, -1
+	mr, er := 0, 0
+	for i, f := range fields {
+		r, message := keyRank(f.Key)
+		switch {
+		case r < 0 || f.Value == "":
+		case message && (mi < 0 || r < mr):
+			mi, mr = i, r
+		case !message && (ei < 0 || r < er):
+			ei, er = i, r
 		}
-		return "", ""
 	}
-	mk, m := get(messageKeys)
-	if mk == "" {
+	if mi < 0 {
 		return "", rest[:0], false
 	}
-	ek, e := get(errorKeys)
-	if ek != "" {
-		m += " — " + e
+	mk, msg := fields[mi].Key, fields[mi].Value
+	ek := ""
+	if ei >= 0 {
+		ek = fields[ei].Key
+		msg += " — " + fields[ei].Value
 	}
 	rest = rest[:0]
 	for _, f := range fields {
@@ -70,7 +93,7 @@ func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bo
 			rest = append(rest, f)
 		}
 	}
-	return m, rest, true
+	return msg, rest, true
 }
 
 // The logs page narrows its query to a field's value through its own

@@ -115,10 +115,19 @@ func sortFields(f []Field) {
 	// A line's dozen fields, sorted for every row of a page: insertion,
 	// comparing in place, costs half of SortFunc's call a comparison.
 	for i := 1; i < len(f); i++ {
-		for j := i; j > 0 && f[j].Key < f[j-1].Key; j-- {
+		for j := i; j > 0 && keyLess(f[j].Key, f[j-1].Key); j-- {
 			f[j], f[j-1] = f[j-1], f[j]
 		}
 	}
+}
+
+// keyLess is a < b, by their first bytes when those differ, as a line's
+// keys mostly do, before calling on the runtime's comparison.
+func keyLess(a, b string) bool {
+	if a != "" && b != "" && a[0] != b[0] {
+		return a[0] < b[0]
+	}
+	return a < b
 }
 
 func flattenJSON(out []Field, prefix string, m map[string]any) []Field {

@@ -128,6 +128,7 @@ type streamInfo struct {
 	// writes it (lineRef).
 	lineHTML      links.LineURLs
 	labels        []KV
+	levels        logline.StreamLevels
 	svc, svcClass string
 }
 
@@ -147,7 +148,7 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 	in := &b.in
 	si, ok := b.streams[l.Stream]
 	if !ok || l.Stream == "" {
-		si = &streamInfo{labels: sortedKV(l.Labels), svc: logline.LineService(l)}
+		si = &streamInfo{labels: sortedKV(l.Labels), levels: logline.StreamLevelsOf(l.Labels), svc: logline.LineService(l)}
 		si.svcClass = ServiceClass(si.svc)
 		selector := l.Stream
 		if selector == "" && len(l.Labels) > 0 {
@@ -174,7 +175,7 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 			b.scratch = fields[:0]
 		}
 	}
-	level := logline.LevelOf(l, fields)
+	level := logline.LevelOf(l, si.levels, fields)
 	title := b.stamp.title(l.TimeNs, in.Zone)
 	*r = LogRow{
 		ID:         rowID(n),

@@ -240,9 +240,9 @@ func TestAppendEscapedIsHTMLEscape(t *testing.T) {
 	}
 }
 
-// FuzzAppendHTML: short strings and long ones (escaped by the look-up
-// per byte and by IndexByte) come out as html.EscapeString writes them,
-// and as text only & < > are escaped.
+// FuzzAppendHTML: every string (its words of eight and the bytes after
+// them) comes out as html.EscapeString writes it, and as text only & < >
+// are escaped.
 func FuzzAppendHTML(f *testing.F) {
 	for _, s := range []string{"", "<", strings.Repeat("a", 31) + "&", `{"msg":"a <b> & 'c'","url":"/x?a=1&b=2"}` + strings.Repeat(`"'&<>`, 9)} {
 		f.Add(s)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/a-h/templ"
@@ -340,70 +339,67 @@ func appendText(b []byte, s string) []byte { return appendHTML(b, s, false) }
 func appendEscaped(b []byte, s string) []byte { return appendHTML(b, s, true) }
 
 func appendHTML(b []byte, s string, quotes bool) []byte {
-	if len(s) >= 32 {
-		return appendHTMLLong(b, s, quotes)
-	}
-	// Most of a log page's bytes need no escape: skip runs of them by one
-	// table look-up a byte, and copy each run whole.
+	// Most of a log page's bytes need no escape: look at eight at a time
+	// (mayEscape), a byte at a time by table only where one may, and
+	// copy the runs between escapes whole.
 	need := byte(escText)
 	if quotes {
 		need = escText | escQuote
 	}
-	last := 0
-	for i := 0; i < len(s); i++ {
-		if htmlEscapes[s[i]]&need == 0 {
+	last, i := 0, 0
+	for ; i+8 <= len(s); i += 8 {
+		if !mayEscape(load64(s, i), quotes) {
 			continue
 		}
-		b = append(b, s[last:i]...)
-		b = append(b, htmlEntities[s[i]]...)
-		last = i + 1
+		for j := i; j < i+8; j++ {
+			if htmlEscapes[s[j]]&need != 0 {
+				b = append(b, s[last:j]...)
+				b = append(b, htmlEntities[s[j]]...)
+				last = j + 1
+			}
+		}
+	}
+	for ; i < len(s); i++ {
+		if htmlEscapes[s[i]]&need != 0 {
+			b = append(b, s[last:i]...)
+			b = append(b, htmlEntities[s[i]]...)
+			last = i + 1
+		}
 	}
 	return append(b, s[last:]...)
 }
 
-// appendHTMLLong is appendHTML for a string long enough (a message, a
-// URL) that finding each character to escape by strings.IndexByte, which
-// looks at a vector of bytes at a time, beats a look-up per byte: it keeps
-// where each character next occurs and copies the runs between them.
-func appendHTMLLong(b []byte, s string, quotes bool) []byte {
-	chars := escapedChars
-	if !quotes {
-		chars = chars[:3]
-	}
-	var next [len(escapedChars)]int
-	nextOf := func(c byte, from int) int {
-		if i := strings.IndexByte(s[from:], c); i >= 0 {
-			return from + i
-		}
-		return len(s)
-	}
-	for k := range len(chars) {
-		next[k] = nextOf(chars[k], 0)
-	}
-	last := 0
-	for {
-		k := 0
-		for j := 1; j < len(chars); j++ {
-			if next[j] < next[k] {
-				k = j
-			}
-		}
-		i := next[k]
-		if i == len(s) {
-			return append(b, s[last:]...)
-		}
-		b = append(b, s[last:i]...)
-		b = append(b, htmlEntities[s[i]]...)
-		last = i + 1
-		next[k] = nextOf(chars[k], last)
-	}
+// load64 is s[i:i+8] as a little-endian word (the compiler makes it one
+// load).
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
-// escapedChars are the characters appendHTML escapes, those of text
-// first.
-const escapedChars = "&<>\"'"
+// mayEscape says whether any of the eight bytes of v may be one that
+// appendHTML escapes: & or ' (a byte that is 0x27 with its lowest bit
+// set), < or > (0x3e with bit 1 set), and with quotes ". It may say so
+// of eight that need none (' in text, or the borrow of hasZero), never
+// the other way: the look-up per byte decides.
+func mayEscape(v uint64, quotes bool) bool {
+	const ones = 0x0101010101010101
+	t := hasZero((v|ones)^(0x27*ones)) | hasZero((v|2*ones)^(0x3e*ones))
+	if quotes {
+		t |= hasZero(v ^ (0x22 * ones))
+	}
+	return t != 0
+}
 
-// htmlEntities are their escapes, as html.EscapeString writes them.
+// hasZero has the high bit of a byte set where x has a zero byte (and
+// maybe in bytes above one).
+func hasZero(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return (x - ones) &^ x & highs
+}
+
+// htmlEntities are the escapes appendHTML writes, as html.EscapeString
+// does.
 var htmlEntities = [256]string{'&': "&amp;", '<': "&lt;", '>': "&gt;", '"': "&#34;", '\'': "&#39;"}
 
 // htmlEscapes marks the bytes appendHTML escapes: & < > always, the

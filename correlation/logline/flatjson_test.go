@@ -62,7 +62,11 @@ func TestFlatJSONAgreesWithTheFullDecode(t *testing.T) {
 }
 
 func FuzzFlatJSON(f *testing.F) {
-	for _, s := range []string{`{"a":"b","n":1.5}`, `{"m":"x\u00e9\n"}`, `{"a":{"b":1}}`, `{"a":-0.0e-0}`, `{}`} {
+	// Strings of eight bytes and more are read a word at a time: seeds
+	// with a quote, escape, control character or invalid byte past one.
+	for _, s := range []string{`{"a":"b","n":1.5}`, `{"m":"x\u00e9\n"}`, `{"a":{"b":1}}`, `{"a":-0.0e-0}`, `{}`,
+		`{"message_key_long":"abcdefghijklmnop\"q","k":"ünïcødé text past eight"}`, "{\"abcdefghij\":\"0123456789\x01\"}",
+		"{\"abcdefghij\":\"01234567\xff89\"}", `{"abcdefghijklmnopq":"0123456789abcdef\\n"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

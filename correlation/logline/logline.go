@@ -215,17 +215,40 @@ func parseLogfmt(out []Field, s string) []Field {
 
 // LineLevel is the severity of a line, lower-case: from the level label,
 // then detected_level, then the level field of the line itself.
-func LineLevel(l *datasources.LogLine) string { return LevelOf(l, nil) }
+func LineLevel(l *datasources.LogLine) string { return LevelOf(l, StreamLevelsOf(l.Labels), nil) }
 
-// LevelOf is LineLevel of a line whose own fields a page has parsed
-// already (AppendFields of the cleaned line; nil when it has not): the
-// line's level field is read from them rather than searched for again.
-func LevelOf(l *datasources.LogLine, fields []Field) string {
-	for _, k := range []string{"level", "detected_level", "severity"} {
-		for _, m := range []map[string]string{l.Labels, l.StructuredMetadata, l.Parsed} {
-			if v := m[k]; v != "" {
-				return NormalizeLevel(v)
-			}
+// levelKeys are the labels and metadata a line's level is read from, in
+// preference order.
+var levelKeys = [...]string{"level", "detected_level", "severity"}
+
+// StreamLevels are a stream's labels of levelKeys, looked up once for
+// all its lines.
+type StreamLevels [len(levelKeys)]string
+
+// StreamLevelsOf are the level labels among a stream's labels.
+func StreamLevelsOf(labels map[string]string) StreamLevels {
+	var s StreamLevels
+	for i, k := range levelKeys {
+		s[i] = labels[k]
+	}
+	return s
+}
+
+// LevelOf is LineLevel of a line of a stream whose level labels a page
+// has looked up already, and whose own fields it has parsed (AppendFields
+// of the cleaned line; nil when it has not): the line's level field is
+// read from them rather than searched for again.
+func LevelOf(l *datasources.LogLine, stream StreamLevels, fields []Field) string {
+	for i, k := range levelKeys {
+		v := stream[i]
+		if v == "" && len(l.StructuredMetadata) > 0 {
+			v = l.StructuredMetadata[k]
+		}
+		if v == "" && len(l.Parsed) > 0 {
+			v = l.Parsed[k]
+		}
+		if v != "" {
+			return NormalizeLevel(v)
 		}
 	}
 	for _, f := range fields {

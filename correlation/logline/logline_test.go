@@ -92,7 +92,7 @@ func TestLevelOfParsedFields(t *testing.T) {
 		{datasources.LogLine{Line: `no level here`}, ""},
 	}
 	for _, tt := range tests {
-		if got := LevelOf(&tt.line, AppendFields(nil, CleanLine(tt.line.Line))); got != tt.level {
+		if got := LevelOf(&tt.line, StreamLevelsOf(tt.line.Labels), AppendFields(nil, CleanLine(tt.line.Line))); got != tt.level {
 			t.Errorf("%+v: level %q, want %q", tt.line, got, tt.level)
 		}
 	}

@@ -104,9 +104,13 @@ type LogRow struct {
 	Pretty      string // a JSON line indented, when asked for
 	RestSize    string // "1.0 MB"
 	Traces      []Link // derived-field links to /traces/{id}
-	SpanID      string // the span the line belongs to, when it says
-	SpanURL     string
-	ContextURL  string
+	// traceQuery, when set, is the Traces' query escaped already: a
+	// link's URL is written from its Label, the trace ID, and it, and its
+	// URL is only built for a row that outlives its writing (BuildLogRows).
+	traceQuery string
+	SpanID     string // the span the line belongs to, when it says
+	SpanURL    string
+	ContextURL string
 	// LineURL, for a row built Lazy, is the line's page (links.LogLine):
 	// the row's expanded view is that page's, fetched when it is opened.
 	LineURL string

@@ -115,10 +115,13 @@ type rowBuilder struct {
 	traceLinks []Link
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
-	streams  map[string]*streamInfo
-	narrow   bool
-	traceURL func(id string, at time.Time) string
-	stamp    lineStamp
+	streams map[string]*streamInfo
+	narrow  bool
+	traces  links.ExemplarTraces
+	// traceQuery is the trace links' query of the second last built
+	// (traces.Query), escaped for an attribute once for all its lines.
+	traceQuery, traceQueryHTML string
+	stamp                      lineStamp
 }
 
 type streamInfo struct {
@@ -135,7 +138,7 @@ type streamInfo struct {
 // newRowBuilder is a builder for a share of n rows.
 func newRowBuilder(in LogRowsInput, n int, keep bool) *rowBuilder {
 	b := &rowBuilder{in: in, keep: keep, streams: map[string]*streamInfo{},
-		narrow: in.Narrow && query.IsLogQuery(in.Query), traceURL: links.ExemplarTraceIn()}
+		narrow: in.Narrow && query.IsLogQuery(in.Query)}
 	if keep {
 		b.traceLinks = make([]Link, 0, n)
 	}
@@ -213,10 +216,21 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 	if !b.keep {
 		b.traceLinks = b.traceLinks[:0] // the row is written before the next is built
 	}
-	for _, ref := range refs {
-		// A window around the line's time: Tempo then searches only
-		// the blocks that can hold the trace.
-		b.traceLinks = append(b.traceLinks, Link{Label: ref.TraceID, URL: b.traceURL(ref.TraceID, time.Unix(0, l.TimeNs))})
+	if len(refs) > 0 {
+		// A window around the line's time: Tempo then searches only the
+		// blocks that can hold the trace.
+		at := time.Unix(0, l.TimeNs)
+		if q := b.traces.Query(at); q != b.traceQuery {
+			b.traceQuery, b.traceQueryHTML = q, string(appendEscaped(nil, q))
+		}
+		r.traceQuery = b.traceQueryHTML
+		for _, ref := range refs {
+			link := Link{Label: ref.TraceID}
+			if b.keep {
+				link.URL = b.traces.URL(ref.TraceID, at)
+			}
+			b.traceLinks = append(b.traceLinks, link)
+		}
 	}
 	if k := len(b.traceLinks); len(refs) > 0 {
 		r.Traces = b.traceLinks[k-len(refs) : k : k]

@@ -316,7 +316,7 @@ func TestLazyRowsLinkTheirExpandedView(t *testing.T) {
 	// The summary whole (message, fields, the trace link); of the
 	// expanded view only the link to it.
 	if !strings.Contains(html, `<div class="logbody"><p class="line-more"><a href="`+strings.ReplaceAll(lazy[0].LineURL, "&", "&amp;")+`">`) ||
-		!strings.Contains(html, `<a class="tlink mono" href="/traces/4bf92f3577b34da6a3ce929d0e0e4736?`) ||
+		!strings.Contains(html, `<a class="tlink mono" href="`+strings.ReplaceAll(links.ExemplarTrace("4bf92f3577b34da6a3ce929d0e0e4736", time.Unix(0, at)), "&", "&amp;")+`"`) ||
 		strings.Contains(html, "<table") || strings.Contains(html, `<pre class="raw">`) || strings.Contains(html, "show context") {
 		t.Errorf("lazy row's markup: %s", html)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/a-h/templ"
 
 	"github.com/ariadne-dev/ariadne/correlation/links"
+	"github.com/ariadne-dev/ariadne/correlation/text"
 	"github.com/ariadne-dev/ariadne/datasources"
 )
 
@@ -187,7 +188,7 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 	}
 	for _, t := range r.Traces {
 		b = append(b, `<a class="tlink mono" href="`...)
-		b = appendEscaped(b, t.URL)
+		b = appendTraceURL(b, r, &t)
 		b = append(b, `" title="Open trace `...)
 		b = appendEscaped(b, t.Label)
 		b = append(b, `">trace `...)
@@ -215,6 +216,17 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = appendLogBody(b, r)
 	}
 	return append(b, `</div></details>`...)
+}
+
+// appendTraceURL writes the URL of the row's trace link t, from its
+// parts when the row has them (LogRow.traceQuery).
+func appendTraceURL(b []byte, r *LogRow, t *Link) []byte {
+	if r.traceQuery == "" {
+		return appendEscaped(b, t.URL)
+	}
+	b = append(b, links.TracesPath+"/"...)
+	b = appendEscaped(b, t.Label) // a trace ID, lower-case hex: as url.PathEscape writes it
+	return append(b, r.traceQuery...)
 }
 
 // lineRef is a lazy row's LineURL in its parts: its stream's
@@ -248,7 +260,7 @@ func appendLogBody(b []byte, r *LogRow) []byte {
 	b = append(b, `<p class="actions">`...)
 	for _, t := range r.Traces {
 		b = append(b, `<a href="`...)
-		b = appendEscaped(b, t.URL)
+		b = appendTraceURL(b, r, &t)
 		b = append(b, `">Trace <span class="mono">`...)
 		b = appendText(b, t.Label)
 		b = append(b, `</span></a> `...)
@@ -348,7 +360,7 @@ func appendHTML(b []byte, s string, quotes bool) []byte {
 	}
 	last, i := 0, 0
 	for ; i+8 <= len(s); i += 8 {
-		if !mayEscape(load64(s, i), quotes) {
+		if !mayEscape(text.Word(s, i), quotes) {
 			continue
 		}
 		for j := i; j < i+8; j++ {
@@ -358,6 +370,9 @@ func appendHTML(b []byte, s string, quotes bool) []byte {
 				last = j + 1
 			}
 		}
+	}
+	if i < len(s) && len(s) >= 8 && !mayEscape(text.Word(s, len(s)-8), quotes) {
+		i = len(s) // the last word, overlapping the one before, is clean
 	}
 	for ; i < len(s); i++ {
 		if htmlEscapes[s[i]]&need != 0 {
@@ -369,33 +384,17 @@ func appendHTML(b []byte, s string, quotes bool) []byte {
 	return append(b, s[last:]...)
 }
 
-// load64 is s[i:i+8] as a little-endian word (the compiler makes it one
-// load).
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
 // mayEscape says whether any of the eight bytes of v may be one that
 // appendHTML escapes: & or ' (a byte that is 0x27 with its lowest bit
 // set), < or > (0x3e with bit 1 set), and with quotes ". It may say so
 // of eight that need none (' in text, or the borrow of hasZero), never
 // the other way: the look-up per byte decides.
 func mayEscape(v uint64, quotes bool) bool {
-	const ones = 0x0101010101010101
-	t := hasZero((v|ones)^(0x27*ones)) | hasZero((v|2*ones)^(0x3e*ones))
+	t := text.HasZero((v|text.Ones)^(0x27*text.Ones)) | text.HasZero((v|2*text.Ones)^(0x3e*text.Ones))
 	if quotes {
-		t |= hasZero(v ^ (0x22 * ones))
+		t |= text.HasZero(v ^ (0x22 * text.Ones))
 	}
 	return t != 0
-}
-
-// hasZero has the high bit of a byte set where x has a zero byte (and
-// maybe in bytes above one).
-func hasZero(x uint64) uint64 {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	return (x - ones) &^ x & highs
 }
 
 // htmlEntities are the escapes appendHTML writes, as html.EscapeString

@@ -107,24 +107,32 @@ func ExemplarTrace(id string, at time.Time) string {
 	return Trace(id, TraceParams{Window: ExemplarWindow(at)})
 }
 
-// ExemplarTraceIn is ExemplarTrace for a page of log lines, where
+// ExemplarTraces are ExemplarTrace's URLs for a page of log lines, where
 // thousands of lines fall in one second: the window's query is written
 // once per second (and whether the moment has a fraction, which rounds
-// the window's end up), not once a line. It is not safe for concurrent
-// use.
-func ExemplarTraceIn() func(id string, at time.Time) string {
-	sec, frac, query := int64(0), false, ""
-	return func(id string, at time.Time) string {
-		s, f := at.Unix(), at.Nanosecond() != 0
-		if query == "" || s != sec || f != frac {
-			// ExemplarPad is whole seconds, so the window is a function
-			// of these two alone.
-			full := ExemplarTrace(id, at)
-			sec, frac, query = s, f, full[len(TracesPath)+1+len(url.PathEscape(id)):]
-			return full
-		}
-		return TracesPath + "/" + url.PathEscape(id) + query
+// the window's end up), not once a line. They are not safe for
+// concurrent use.
+type ExemplarTraces struct {
+	sec   int64
+	frac  bool
+	query string
+}
+
+// URL is ExemplarTrace(id, at).
+func (e *ExemplarTraces) URL(id string, at time.Time) string {
+	return TracesPath + "/" + url.PathEscape(id) + e.Query(at)
+}
+
+// Query is the query of the URLs of traces at at, "?from=…&to=…": a
+// URL is TracesPath, "/", the trace ID escaped, and Query.
+func (e *ExemplarTraces) Query(at time.Time) string {
+	s, f := at.Unix(), at.Nanosecond() != 0
+	if e.query == "" || s != e.sec || f != e.frac {
+		// ExemplarPad is whole seconds, so the window is a function of
+		// these two alone.
+		e.sec, e.frac, e.query = s, f, ExemplarTrace("", at)[len(TracesPath)+1:]
 	}
+	return e.query
 }
 
 // SpanFragment is the URL trace.js fetches for one span's details.

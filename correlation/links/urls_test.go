@@ -90,15 +90,19 @@ func TestServiceLinks(t *testing.T) {
 }
 
 // A page of lines shares each second's window; every link still reads as
-// the line's own.
-func TestExemplarTraceInIsExemplarTrace(t *testing.T) {
+// the line's own, whole or written from its parts.
+func TestExemplarTracesAreExemplarTrace(t *testing.T) {
 	base := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	link := ExemplarTraceIn()
+	var links ExemplarTraces
 	for i, d := range []time.Duration{0, 0, time.Millisecond, 999 * time.Millisecond, time.Second, time.Second, 1500 * time.Millisecond, -time.Minute, time.Hour} {
 		at := base.Add(d)
 		id := []string{"4bf92f3577b34da6a3ce929d0e0e4736", "00000000000000000000000000000abc"}[i%2]
-		if got, want := link(id, at), ExemplarTrace(id, at); got != want {
+		want := ExemplarTrace(id, at)
+		if got := links.URL(id, at); got != want {
 			t.Errorf("%v: %s, want %s", d, got, want)
+		}
+		if got := TracesPath + "/" + id + links.Query(at); got != want {
+			t.Errorf("%v: from its parts %s, want %s", d, got, want)
 		}
 	}
 }

@@ -1,10 +1,13 @@
 package logline
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/ariadne-dev/ariadne/correlation/text"
 )
 
 // flatJSON reads a JSON object whose values are all scalars without
@@ -80,26 +83,13 @@ func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 	return out, true
 }
 
-// ones is 0x01 in each byte of a word.
-const ones = 0x0101010101010101
-
-// load64 is s[i:i+8] as a little-endian word (the compiler makes it one
-// load).
-func load64(s string, i int) uint64 {
-	s = s[i : i+8]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-}
-
-// plainWord says that none of the eight bytes of w is a quote, a
-// backslash or a control character: none ends a JSON string's plain run.
-// It may say false of a plain word (the per-byte loop then decides),
-// never true of another.
-func plainWord(w uint64) bool {
-	const highs = 0x8080808080808080
-	quote, backslash := w^('"'*ones), w^('\\'*ones)
-	stop := (quote-ones)&^quote | (backslash-ones)&^backslash | (w-0x20*ones)&^w
-	return stop&highs == 0
+// stopBytes has the high bit set of each byte of w that ends a JSON
+// string's plain run (a quote, a backslash, a control character), and
+// maybe of bytes above one. The lowest it sets is exact, so
+// bits.TrailingZeros64(stopBytes(w))/8 is the first such byte.
+func stopBytes(w uint64) uint64 {
+	const highs = 0x80 * text.Ones
+	return (text.HasZero(w^'"'*text.Ones) | text.HasZero(w^'\\'*text.Ones) | (w-0x20*text.Ones)&^w) & highs
 }
 
 func skipSpace(s string, i int) int {
@@ -118,22 +108,30 @@ func jsonString(s string, i int) (string, int, bool) {
 	start := i + 1
 	j := start
 	var high byte // any byte ≥ 0x80: only then can the text be invalid UTF-8
-	// Eight bytes at a time up to the first that may end the plain run
-	// (plainWord), then a byte at a time.
+	// Eight bytes at a time to the first that ends the plain run
+	// (stopBytes), the rest of the line's last word a byte at a time.
 	var words uint64
-	for ; j+8 <= len(s); j += 8 {
-		w := load64(s, j)
-		if !plainWord(w) {
-			break
+	for j+8 <= len(s) {
+		w := text.Word(s, j)
+		stop := stopBytes(w)
+		if stop == 0 {
+			words |= w
+			j += 8
+			continue
 		}
-		words |= w
+		k := bits.TrailingZeros64(stop) / 8
+		words |= w & (1<<(8*k) - 1)
+		j += k
+		break
 	}
-	if words&(0x80*ones) != 0 {
+	if words&(0x80*text.Ones) != 0 {
 		high = utf8.RuneSelf
 	}
-	for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
-		high |= s[j]
-		j++
+	if j+8 > len(s) {
+		for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
+			high |= s[j]
+			j++
+		}
 	}
 	if j >= len(s) || s[j] < 0x20 {
 		return "", j, false

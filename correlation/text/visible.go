@@ -71,13 +71,11 @@ func firstInvisible(s string) int {
 	// over every string of every span and log line a page shows.
 	// The bit tests may report a byte that is fine (a tab, or a borrow
 	// between bytes), never miss one: the byte loop below decides.
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	const highs = 0x80 * Ones
 	for ; i+8 <= len(s); i += 8 {
-		w := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		below := (w - 0x20*ones) &^ w & highs // some byte < 0x20
-		d := w ^ 0x7f*ones
-		del := (d - ones) &^ d & highs // some byte == 0x7f
+		w := Word(s, i)
+		below := (w - 0x20*Ones) &^ w & highs // some byte < 0x20
+		del := HasZero(w ^ 0x7f*Ones)         // some byte == 0x7f
 		if w&highs|below|del != 0 {
 			break
 		}

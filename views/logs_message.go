@@ -44,6 +44,11 @@ func quiet(key string) bool {
 	if len(key) < 2 || len(key) > len(low) {
 		return false
 	}
+	switch key[0] | 0x20 { // the keys below start with one of these
+	case 'c', 'l', 's', 't':
+	default:
+		return false
+	}
 	for i := 0; i < len(key); i++ {
 		c := key[i]
 		if 'A' <= c && c <= 'Z' {

@@ -2,6 +2,8 @@ package logline
 
 import (
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -140,4 +142,28 @@ func TestAppendFieldsReusingScratchEqualsParseFields(t *testing.T) {
 			t.Errorf("%q: reusing scratch gave %v, want %v", line, got, want)
 		}
 	}
+}
+
+// sortFields orders keys as sorting them whole does (stably), whatever
+// their first eight bytes share: the keys are the fuzzed string cut at
+// each comma, values their place.
+func FuzzSortFields(f *testing.F) {
+	f.Add("b,a,c")
+	f.Add("duration_ms,level,msg,method,path,status,trace_id,ts,user")
+	f.Add("abcdefgh1,abcdefgh,abcdefgh\x00,abcdefg,abcdefgh0,,a\x00,a,abcdefgh1")
+	f.Fuzz(func(t *testing.T, s string) {
+		var got []Field
+		for i, k := range strings.Split(s, ",") {
+			got = append(got, Field{Key: k, Value: strconv.Itoa(i)})
+		}
+		want := slices.Clone(got)
+		slices.SortStableFunc(want, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
+		sortFields(got)
+		if len(got) <= 16 && !slices.Equal(got, want) {
+			t.Fatalf("%q: %v, want %v", s, got, want)
+		}
+		if !slices.IsSortedFunc(got, func(a, b Field) int { return strings.Compare(a.Key, b.Key) }) {
+			t.Fatalf("%q: %v is not sorted", s, got)
+		}
+	})
 }

@@ -407,20 +407,30 @@ func (m *seqMatcher) match(s string, k, pos int, caps []int, budget *int) int {
 		case itemClass:
 			// Take as many as allowed, then give back one rune at a time
 			// until the rest matches: the greedy preference regexp keeps.
-			start, n := pos, 0
-			for (it.max < 0 || n < it.max) && pos < len(s) {
-				r, w := rune(s[pos]), 1
-				if r >= utf8.RuneSelf {
-					r, w = utf8.DecodeRuneInString(s[pos:])
+			start, n, most := pos, 0, it.max
+			if most < 0 {
+				most = len(s) // no more runes than bytes
+			}
+			for n < most && pos < len(s) {
+				if c := s[pos]; c < utf8.RuneSelf {
+					// An ASCII byte, the usual case: its bit, in place.
+					if it.class.ascii[c>>6]&(1<<(c&63)) == 0 {
+						break
+					}
+					pos++
+					n++
+					continue
 				}
+				r, w := utf8.DecodeRuneInString(s[pos:])
 				if !it.class.has(r) {
 					break
 				}
 				pos += w
 				n++
-				if *budget--; *budget < 0 {
-					return -1
-				}
+			}
+			// A step a rune taken, counted once the run is.
+			if *budget -= n; *budget < 0 {
+				return -1
 			}
 			if n < it.min {
 				return -1

@@ -87,9 +87,14 @@ func (l LogLines) rows() templ.Component {
 
 // LogRow is one line. Everything is text already made inert.
 type LogRow struct {
-	ID         string // anchor, "l-<n>"
-	Time       string // in the viewer's zone
-	TimeTitle  string // full date and nanoseconds
+	ID        string // anchor, "l-<n>"
+	Time      string // in the viewer's zone
+	TimeTitle string // full date and nanoseconds
+	// stamp, when set, writes Time and TimeTitle from its second's parts
+	// and frac, the nanoseconds: a row written at once (builtLogRows)
+	// makes neither string.
+	stamp      *lineStamp
+	frac       int
 	Level      string
 	LevelClass string
 	Service    string

@@ -179,15 +179,18 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 		}
 	}
 	level := logline.LevelOf(l, si.levels, fields)
-	title := b.stamp.title(l.TimeNs, in.Zone)
 	*r = LogRow{
 		ID:         rowID(n),
-		Time:       title[11:23], // 15:04:05.000
-		TimeTitle:  title,
 		Level:      level,
 		LevelClass: LevelClass(level),
 		Service:    si.svc,
 		SvcClass:   si.svcClass,
+	}
+	if st, frac := b.stamp.parts(l.TimeNs, in.Zone); st != nil && !b.keep {
+		r.stamp, r.frac = st, frac // the row is written before the next second is
+	} else {
+		title := b.stamp.title(l.TimeNs, in.Zone)
+		r.Time, r.TimeTitle = title[11:23], title // 15:04:05.000
 	}
 	if fields != nil {
 		rest := b.rest // the row is written before the next is built
@@ -272,7 +275,7 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 			r.Fields[j] = KV{Key: f.Key, Value: f.Value}
 		}
 	}
-	if b.narrow {
+	if b.narrow && len(r.Fields) > 0 {
 		// Loki's parsed labels and our own parse alike: the query
 		// narrowed by the parser the line's shape calls for.
 		parser := "logfmt"
@@ -295,6 +298,9 @@ type lineStamp struct {
 	sec        int64
 	zone       *time.Location
 	head, tail string // "2006-01-02 15:04:05" and " MST"
+	// The second's parts as a row that is written at once writes them
+	// (LogRow.stamp), escaped: head, its clock (15:04:05) and tail.
+	headHTML, clockHTML, tailHTML string
 }
 
 func (st *lineStamp) title(ns int64, zone *time.Location) string {
@@ -304,17 +310,45 @@ func (st *lineStamp) title(ns int64, zone *time.Location) string {
 		st.head = ""
 		if len(full) > 29 && full[19] == '.' { // a four-digit year
 			st.sec, st.zone, st.head, st.tail = t.Unix(), zone, full[:19], full[29:]
+			st.headHTML, st.clockHTML, st.tailHTML = string(appendEscaped(nil, st.head)), string(appendText(nil, st.head[11:])), string(appendEscaped(nil, st.tail))
 		}
 		return full
 	}
 	var b [len(timeTitleLayout) + 8]byte
 	out := append(b[:0], st.head...)
 	out = append(out, '.')
-	frac := t.Nanosecond()
-	for d := 100_000_000; d > 0; d /= 10 {
-		out = append(out, byte('0'+frac/d%10))
-	}
+	out = appendDigits(out, t.Nanosecond(), 9)
 	return string(append(out, st.tail...))
+}
+
+// parts is st, ready to write the time ns from its second's parts with
+// the fraction of the second it returns; nil when the time's second has
+// no such parts (a year of other than four digits).
+func (st *lineStamp) parts(ns int64, zone *time.Location) (*lineStamp, int) {
+	t := time.Unix(0, ns).In(zone)
+	if st.head == "" || t.Unix() != st.sec || zone != st.zone {
+		st.title(ns, zone)
+		if st.head == "" {
+			return nil, 0
+		}
+	}
+	return st, t.Nanosecond()
+}
+
+// appendDigits appends the n lowest decimal digits of v, zeros first.
+func appendDigits(b []byte, v, n int) []byte {
+	for d := pow10(n - 1); d > 0; d /= 10 {
+		b = append(b, byte('0'+v/d%10))
+	}
+	return b
+}
+
+func pow10(n int) int {
+	p := 1
+	for range n {
+		p *= 10
+	}
+	return p
 }
 
 func sortedKV(m map[string]string) []KV {

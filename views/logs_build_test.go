@@ -408,13 +408,15 @@ func TestRowsBuiltAsWrittenAreTheBuiltRows(t *testing.T) {
 		lines := make([]datasources.LogLine, n)
 		for i := range lines {
 			svc := []string{"gateway", "payments"}[i%2]
-			lines[i] = datasources.LogLine{TimeNs: at - int64(i)*1e6, Labels: map[string]string{"service_name": svc},
+			lines[i] = datasources.LogLine{TimeNs: at - int64(i)*1e6 - int64(i)*7, Labels: map[string]string{"service_name": svc},
 				Stream: `{service_name="` + svc + `"}`,
 				Line:   `{"msg":"m` + strconv.Itoa(i) + `","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7"} trace_id=0af7651916cd43dd8448eb211c80319c`}
 		}
 		lines[1].Stream, lines[1].Labels = "", nil
+		// A zone whose name needs escaping, as the time's title writes it.
 		for _, lazy := range []bool{true, false} {
-			in := LogRowsInput{Zone: time.UTC, Query: `{service_name=~".+"} | json`, Narrow: true, Lazy: lazy,
+			zone := map[bool]*time.Location{true: time.UTC, false: time.FixedZone(`<"z">&`, 5400)}[lazy]
+			in := LogRowsInput{Zone: zone, Query: `{service_name=~".+"} | json`, Narrow: true, Lazy: lazy,
 				Deriver: logline.MustDefaultDeriver(), PinRef: pin}
 			var built, want strings.Builder
 			if err := builtLogRows(lines, in).Render(t.Context(), &built); err != nil {

@@ -139,9 +139,20 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 	b = append(b, `" data-span="`...)
 	b = appendEscaped(b, r.SpanID)
 	b = append(b, `"><summary><time class="t" title="`...)
-	b = appendEscaped(b, r.TimeTitle)
-	b = append(b, `">`...)
-	b = appendText(b, r.Time)
+	if st := r.stamp; st != nil {
+		b = append(b, st.headHTML...)
+		b = append(b, '.')
+		b = appendDigits(b, r.frac, 9)
+		b = append(b, st.tailHTML...)
+		b = append(b, `">`...)
+		b = append(b, st.clockHTML...)
+		b = append(b, '.')
+		b = appendDigits(b, r.frac/1e6, 3)
+	} else {
+		b = appendEscaped(b, r.TimeTitle)
+		b = append(b, `">`...)
+		b = appendText(b, r.Time)
+	}
 	b = append(b, `</time> `...)
 	if r.Offset != "" {
 		b = append(b, `<span class="off">`...)

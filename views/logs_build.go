@@ -173,7 +173,7 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 	var fields []logline.Field
 	if len(l.Line) <= 64<<10 {
 		// Message first, whether or not Loki parsed the line too.
-		fields = logline.AppendFields(b.scratch, clean)
+		fields = logline.AppendFieldsUnsorted(b.scratch, clean)
 		if cap(fields) > cap(b.scratch) {
 			b.scratch = fields[:0]
 		}
@@ -270,6 +270,7 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 	case len(l.Parsed) > 0:
 		r.Fields = sortedKV(l.Parsed)
 	case fields != nil:
+		logline.SortFields(fields) // the summary has its own copies
 		r.Fields = make([]KV, len(fields))
 		for j, f := range fields {
 			r.Fields[j] = KV{Key: f.Key, Value: f.Value}

@@ -450,8 +450,8 @@ func restText(r LogRow) string {
 
 // A structured line's summary: the message by the keys' preference (msg,
 // then message, then event; a key with no value does not count), what
-// failed after it, and the other fields in the order given (AppendFields
-// sorts them), less those the row shows elsewhere.
+// failed after it, and the other fields sorted by key, whatever order
+// they came in, less those the row shows elsewhere.
 func TestSummaryMessageFirst(t *testing.T) {
 	f := func(kv ...string) []logline.Field {
 		var out []logline.Field
@@ -465,7 +465,7 @@ func TestSummaryMessageFirst(t *testing.T) {
 		msg, rest string
 		ok        bool
 	}{
-		{f("event", "e", "message", "m", "msg", "s", "a", "1"), "s", "event=e message=m a=1", true},
+		{f("event", "e", "message", "m", "msg", "s", "a", "1"), "s", "a=1 event=e message=m", true},
 		{f("msg", "", "message", "m"), "m", "msg=", true},
 		{f("err", "x", "error", "boom", "msg", "failed"), "failed — boom", "err=x", true},
 		{f("exception", "npe", "msg", "m", "level", "info", "trace_id", "t", "Time", "now", "k", "v"), "m — npe", "k=v", true},

@@ -65,8 +65,9 @@ func quiet(key string) bool {
 }
 
 // summary is a structured line's message and the rest of its fields,
-// appended to rest[:0] (the row shows them as k=v pairs); ok is false for
-// a line without a message field.
+// sorted by key, appended to rest[:0] (the row shows them as k=v pairs);
+// ok is false for a line without a message field. fields may come in any
+// order (logline.AppendFieldsUnsorted): only those shown are sorted.
 func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bool) {
 	// One pass: the message is the field of the best-ranked key that
 	// has a value (the first such, for a key given twice), and so is
@@ -98,6 +99,7 @@ func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bo
 			rest = append(rest, f)
 		}
 	}
+	logline.SortFields(rest)
 	return msg, rest, true
 }
 

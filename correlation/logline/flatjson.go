@@ -14,7 +14,8 @@ import (
 // encoding/json: the usual shape of a structured log line, parsed for
 // every row of a page (a map[string]any per line cost more than decoding
 // Loki's whole answer). Its fields are what the full decode gives, in the
-// same text; ok is false for anything it leaves to the full decode:
+// same text, in the line's order (sorted, for a line of more than 16);
+// ok is false for anything it leaves to the full decode:
 // nesting, arrays, duplicate keys, invalid UTF-8 or JSON, numbers whose
 // float64 text differs from their own.
 func flatJSON(out []Field, s string) (_ []Field, ok bool) {
@@ -74,13 +75,32 @@ func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 		}
 		break
 	}
-	sortFields(out)
-	for j := 1; j < len(out); j++ {
-		if out[j].Key == out[j-1].Key {
-			return nil, false // the full decode keeps the last one
-		}
+	if hasDuplicateKey(out) {
+		return nil, false // the full decode keeps the last one
 	}
 	return out, true
+}
+
+// hasDuplicateKey says whether two fields share a key: by comparing each
+// pair for a line's dozen (most differ in length), by sorting for more.
+func hasDuplicateKey(f []Field) bool {
+	if len(f) > 16 {
+		sortFields(f)
+		for j := 1; j < len(f); j++ {
+			if f[j].Key == f[j-1].Key {
+				return true
+			}
+		}
+		return false
+	}
+	for i := 1; i < len(f); i++ {
+		for j := range i {
+			if f[i].Key == f[j].Key {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // stopBytes has the high bit set of each byte of w that ends a JSON
@@ -93,6 +113,9 @@ func stopBytes(w uint64) uint64 {
 }
 
 func skipSpace(s string, i int) int {
+	if i >= len(s) || s[i] > ' ' {
+		return i // no space, as between the tokens of most lines
+	}
 	for i < len(s) && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
 		i++
 	}

@@ -49,6 +49,7 @@ func TestFlatJSONAgreesWithTheFullDecode(t *testing.T) {
 		{`{"\u0061":1}`, true},
 	} {
 		got, ok := flatJSON(nil, strings.TrimSpace(tc.line))
+		sortFields(got)
 		if ok != tc.fast {
 			t.Errorf("%s: answered %v, want %v", tc.line, ok, tc.fast)
 		}
@@ -74,6 +75,7 @@ func FuzzFlatJSON(f *testing.F) {
 		if !ok {
 			return
 		}
+		sortFields(got)
 		if want := slowFields(s); !reflect.DeepEqual(got, want) && !(len(got) == 0 && len(want) == 0) {
 			t.Fatalf("%q:\n fast %q\n full %q", s, got, want)
 		}

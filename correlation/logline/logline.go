@@ -86,6 +86,15 @@ func ParseFields(line string) []Field {
 // each into the same scratch slice when the fields do not outlive the
 // row. It returns nil for plain text.
 func AppendFields(dst []Field, line string) []Field {
+	out := AppendFieldsUnsorted(dst, line)
+	SortFields(out)
+	return out
+}
+
+// AppendFieldsUnsorted is AppendFields with the fields in no order to rely
+// on (the line's own, mostly): for a caller that sorts only the fields it
+// shows (SortFields).
+func AppendFieldsUnsorted(dst []Field, line string) []Field {
 	t := strings.TrimSpace(line)
 	var out []Field
 	if strings.HasPrefix(t, "{") {
@@ -103,13 +112,15 @@ func AppendFields(dst []Field, line string) []Field {
 	if len(out) == 0 {
 		return nil
 	}
-	sortFields(out)
 	return out
 }
 
+// SortFields sorts fields by key, keeping the order of a key given twice.
+func SortFields(f []Field) { sortFields(f) }
+
 func sortFields(f []Field) {
 	if len(f) > 16 {
-		slices.SortFunc(f, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
+		slices.SortStableFunc(f, func(a, b Field) int { return strings.Compare(a.Key, b.Key) })
 		return
 	}
 	// A line's dozen fields, sorted for every row of a page: insertion,

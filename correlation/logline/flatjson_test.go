@@ -81,3 +81,31 @@ func FuzzFlatJSON(f *testing.F) {
 		}
 	})
 }
+
+// Two fields of one key send a line to the full decode (which keeps the
+// last), whatever their place, however alike the other keys look.
+func TestHasDuplicateKey(t *testing.T) {
+	f := func(keys ...string) []Field {
+		var out []Field
+		for _, k := range keys {
+			out = append(out, Field{Key: k})
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		fields []Field
+		dup    bool
+	}{
+		{f("a", "b", "c"), false},
+		{f("ab", "ba", "axb", "a.b"), false},
+		{f("msg", "level", "msg"), true},
+		{f("", "x", ""), true},
+		{f("abc", "adc", "abc"), true},
+		{f("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16", "k3"), true},
+		{f("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16"), false},
+	} {
+		if got := hasDuplicateKey(tc.fields); got != tc.dup {
+			t.Errorf("%v: %v, want %v", tc.fields, got, tc.dup)
+		}
+	}
+}

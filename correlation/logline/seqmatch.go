@@ -411,10 +411,15 @@ func (m *seqMatcher) match(s string, k, pos int, caps []int, budget *int) int {
 			if most < 0 {
 				most = len(s) // no more runes than bytes
 			}
+			lo, hi := it.class.ascii[0], it.class.ascii[1] // held in registers
 			for n < most && pos < len(s) {
 				if c := s[pos]; c < utf8.RuneSelf {
 					// An ASCII byte, the usual case: its bit, in place.
-					if it.class.ascii[c>>6]&(1<<(c&63)) == 0 {
+					bits := lo
+					if c >= 64 {
+						bits = hi
+					}
+					if bits&(1<<(c&63)) == 0 {
 						break
 					}
 					pos++

@@ -87,14 +87,9 @@ func (l LogLines) rows() templ.Component {
 
 // LogRow is one line. Everything is text already made inert.
 type LogRow struct {
-	ID        string // anchor, "l-<n>"
-	Time      string // in the viewer's zone
-	TimeTitle string // full date and nanoseconds
-	// stamp, when set, writes Time and TimeTitle from its second's parts
-	// and frac, the nanoseconds: a row written at once (builtLogRows)
-	// makes neither string.
-	stamp      *lineStamp
-	frac       int
+	ID         string // anchor, "l-<n>"
+	Time       string // in the viewer's zone
+	TimeTitle  string // full date and nanoseconds
 	Level      string
 	LevelClass string
 	Service    string
@@ -109,19 +104,12 @@ type LogRow struct {
 	Pretty      string // a JSON line indented, when asked for
 	RestSize    string // "1.0 MB"
 	Traces      []Link // derived-field links to /traces/{id}
-	// traceQuery, when set, is the Traces' query escaped already: a
-	// link's URL is written from its Label, the trace ID, and it, and its
-	// URL is only built for a row that outlives its writing (BuildLogRows).
-	traceQuery string
-	SpanID     string // the span the line belongs to, when it says
-	SpanURL    string
-	ContextURL string
+	SpanID      string // the span the line belongs to, when it says
+	SpanURL     string
+	ContextURL  string
 	// LineURL, for a row built Lazy, is the line's page (links.LogLine):
 	// the row's expanded view is that page's, fetched when it is opened.
-	LineURL string
-	// line is LineURL in its parts, which a built row's link is written
-	// from: a page of lazy rows never builds their URLs as strings.
-	line      lineRef
+	LineURL   string
 	Labels    []KV
 	Metadata  []KV
 	Fields    []KV
@@ -129,6 +117,23 @@ type LogRow struct {
 	Open      bool // drawn opened (a line's own page)
 	Offset    string
 	PinRef    string // URL-encoded pin fields for this line, "" when pinning is off
+
+	// A row the builder made holds some of the above in parts, escaped
+	// once for all the lines of a stream or a second, which appendLogRow
+	// writes in their place: a page of rows written as they are built
+	// (builtLogRows) makes no string a row for them.
+	//
+	// stamp writes Time and TimeTitle from the second's parts and frac,
+	// the nanoseconds (only in a row written before the next is built).
+	stamp *lineStamp
+	frac  int
+	// traceQuery is the Traces' query: a link's URL is TracesPath, its
+	// Label (the trace ID) and it. Their URL strings are made only for a
+	// row that outlives its writing (BuildLogRows).
+	traceQuery string
+	// line is LineURL in its parts (LineURL itself only in a row that
+	// outlives its writing).
+	line lineRef
 }
 
 // LogDiagnosis says why a trace's logs came back empty: what was tried

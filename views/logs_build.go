@@ -105,9 +105,10 @@ func rowShares(n int) int {
 // what a row's build needs only until it is done is scratch kept here.
 type rowBuilder struct {
 	in LogRowsInput
-	// keep says the rows outlive the next build (BuildLogRows), so their
-	// trace links share one backing array of the share's instead of one
-	// reused from row to row (builtLogRows).
+	// keep says the rows outlive the next build (BuildLogRows): their
+	// strings are all made (LogRow's parts aside), and their trace links
+	// and summaries have backing arrays of their own. A row written
+	// before the next is built (builtLogRows) reuses the builder's.
 	keep       bool
 	refs       []logline.TraceRef
 	scratch    []logline.Field
@@ -186,9 +187,10 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 		Service:    si.svc,
 		SvcClass:   si.svcClass,
 	}
-	if st, frac := b.stamp.parts(l.TimeNs, in.Zone); st != nil && !b.keep {
-		r.stamp, r.frac = st, frac // the row is written before the next second is
-	} else {
+	if !b.keep { // the row is written before the next second is
+		r.stamp, r.frac = b.stamp.parts(l.TimeNs, in.Zone)
+	}
+	if r.stamp == nil {
 		title := b.stamp.title(l.TimeNs, in.Zone)
 		r.Time, r.TimeTitle = title[11:23], title // 15:04:05.000
 	}

@@ -81,8 +81,9 @@ func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 	return out, true
 }
 
-// hasDuplicateKey says whether two fields share a key: by comparing each
-// pair for a line's dozen (most differ in length), by sorting for more.
+// hasDuplicateKey says whether two fields share a key. Of a line's dozen,
+// a key is compared only with the earlier keys of its length, when there
+// are any (a bit a length says so); more are sorted.
 func hasDuplicateKey(f []Field) bool {
 	if len(f) > 16 {
 		sortFields(f)
@@ -93,9 +94,15 @@ func hasDuplicateKey(f []Field) bool {
 		}
 		return false
 	}
-	for i := 1; i < len(f); i++ {
+	var lengths uint64
+	for i := range f {
+		n := len(f[i].Key)
+		if bit := uint64(1) << min(n, 63); lengths&bit == 0 {
+			lengths |= bit
+			continue
+		}
 		for j := range i {
-			if f[i].Key == f[j].Key {
+			if f[j].Key == f[i].Key {
 				return true
 			}
 		}

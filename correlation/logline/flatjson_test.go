@@ -101,6 +101,8 @@ func TestHasDuplicateKey(t *testing.T) {
 		{f("msg", "level", "msg"), true},
 		{f("", "x", ""), true},
 		{f("abc", "adc", "abc"), true},
+		{f(strings.Repeat("a", 70), strings.Repeat("b", 64), strings.Repeat("a", 63)), false},
+		{f(strings.Repeat("a", 70), strings.Repeat("b", 64), strings.Repeat("a", 70)), true},
 		{f("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16", "k3"), true},
 		{f("k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12", "k13", "k14", "k15", "k16"), false},
 	} {

@@ -240,11 +240,11 @@ func TestAppendEscapedIsHTMLEscape(t *testing.T) {
 	}
 }
 
-// FuzzAppendHTML: every string (its words of eight and the bytes after
-// them) comes out as html.EscapeString writes it, and as text only & < >
-// are escaped.
+// FuzzAppendHTML: every string (of four to seven bytes, read as one
+// word; longer, its words of eight and the bytes after them) comes out as
+// html.EscapeString writes it, and as text only & < > are escaped.
 func FuzzAppendHTML(f *testing.F) {
-	for _, s := range []string{"", "<", strings.Repeat("a", 31) + "&", `{"msg":"a <b> & 'c'","url":"/x?a=1&b=2"}` + strings.Repeat(`"'&<>`, 9)} {
+	for _, s := range []string{"", "<", "ab>", "a<bc", "abc'", "abcdef\"", strings.Repeat("a", 31) + "&", `{"msg":"a <b> & 'c'","url":"/x?a=1&b=2"}` + strings.Repeat(`"'&<>`, 9)} {
 		f.Add(s)
 	}
 	text := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")

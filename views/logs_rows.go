@@ -369,6 +369,13 @@ func appendHTML(b []byte, s string, quotes bool) []byte {
 	if quotes {
 		need = escText | escQuote
 	}
+	if n := len(s); n >= 4 && n < 8 {
+		// A short string (a key, a value, a level): its bytes in one
+		// word, from two overlapping halves.
+		if !mayEscape(uint64(text.Word32(s, 0))|uint64(text.Word32(s, n-4))<<32, quotes) {
+			return append(b, s...)
+		}
+	}
 	last, i := 0, 0
 	for ; i+8 <= len(s); i += 8 {
 		if !mayEscape(text.Word(s, i), quotes) {

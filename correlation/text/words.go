@@ -16,6 +16,14 @@ func Word(s string, i int) uint64 {
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
+// Word32 is s[i:i+4] as a little-endian word, as Word: for a string of
+// four to seven bytes, Word32(s, 0) | Word32(s, len(s)-4)<<32 holds all of
+// its bytes (some twice) in one word.
+func Word32(s string, i int) uint32 {
+	s = s[i : i+4]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
 // HasZero has the high bit of a byte set where x has a zero byte, and may
 // have it in a byte above one (a borrow): a test that never misses, for a
 // loop that then looks at the word's bytes one at a time. HasZero(w ^

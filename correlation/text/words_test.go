@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Word reads as encoding/binary does, and HasZero never misses a zero
+// Word and Word32 read as encoding/binary does, and HasZero never misses a zero
 // byte, and reports none in a word without one below its high byte.
 func FuzzWordHasZero(f *testing.F) {
 	f.Add("abcdefgh", 0)
@@ -19,6 +19,9 @@ func FuzzWordHasZero(f *testing.F) {
 		w := Word(s, i)
 		if want := binary.LittleEndian.Uint64([]byte(s[i : i+8])); w != want {
 			t.Fatalf("Word(%q, %d) = %#x, want %#x", s, i, w, want)
+		}
+		if w32, want := Word32(s, i), binary.LittleEndian.Uint32([]byte(s[i:i+4])); w32 != want {
+			t.Fatalf("Word32(%q, %d) = %#x, want %#x", s, i, w32, want)
 		}
 		z := HasZero(w)
 		lowest := -1

@@ -480,3 +480,25 @@ func TestSummaryMessageFirst(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendDigits(t *testing.T) {
+	for _, tc := range []struct {
+		v, n int
+		want string
+	}{{0, 9, "000000000"}, {123456789, 9, "123456789"}, {5, 3, "005"}, {999, 3, "999"}, {1234, 3, "234"}, {42, 1, "2"}} {
+		if got := string(appendDigits([]byte("x"), tc.v, tc.n)); got != "x"+tc.want {
+			t.Errorf("appendDigits(%d, %d) = %q, want x%s", tc.v, tc.n, got, tc.want)
+		}
+	}
+}
+
+func FuzzAppendBase36(f *testing.F) {
+	for _, u := range []uint64{0, 35, 36, 1<<64 - 1, 14695981039346656037} {
+		f.Add(u)
+	}
+	f.Fuzz(func(t *testing.T, u uint64) {
+		if got, want := string(appendBase36(nil, u)), strconv.FormatUint(u, 36); got != want {
+			t.Fatalf("%d: %s, want %s", u, got, want)
+		}
+	})
+}

@@ -216,7 +216,7 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 			// Head and Mid are escaped already; the hash (base 36) and
 			// the time (digits) need no escape.
 			b = append(b, p.Head...)
-			b = strconv.AppendUint(b, r.line.hash, 36)
+			b = appendBase36(b, r.line.hash)
 			b = append(b, p.Mid...)
 			b = strconv.AppendInt(b, r.line.tsNs, 10)
 		} else {

@@ -246,9 +246,9 @@ func StreamLevelsOf(labels map[string]string) StreamLevels {
 }
 
 // LevelOf is LineLevel of a line of a stream whose level labels a page
-// has looked up already, and whose own fields it has parsed (AppendFields
-// of the cleaned line; nil when it has not): the line's level field is
-// read from them rather than searched for again.
+// has looked up already, and whose own fields it has parsed, in any order
+// (AppendFieldsUnsorted of the cleaned line; nil when it has not): the
+// line's level field is read from them rather than searched for again.
 func LevelOf(l *datasources.LogLine, stream StreamLevels, fields []Field) string {
 	for i, k := range levelKeys {
 		v := stream[i]

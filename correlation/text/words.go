@@ -2,7 +2,7 @@ package text
 
 // Scanning a string eight bytes a word (SWAR) is how the loops that run
 // over every byte of a page's lines and spans skip the bytes that need no
-// work: these are the two pieces every such loop needs.
+// work: these are the pieces such loops share.
 
 // Ones is 0x01 in each byte of a word: c*Ones is c in each byte.
 const Ones = 0x0101010101010101

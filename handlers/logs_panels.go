@@ -37,7 +37,7 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	// On the logs page a field's value narrows the query to it. A line's
 	// expanded view is fetched when it is opened (most of a row's markup,
 	// for the few lines anyone opens), unless its JSON was asked indented.
-	// The rows are built as they are written (up to 5,000 of them).
+	// The rows are built as they are written (up to maxLogLimit of them).
 	out.Lines = pg.Lines
 	out.In = h.rowsIn(views.LogRowsInput{Zone: zone, Query: req.query, Narrow: true, Pretty: out.Pretty, Lazy: !out.Pretty})
 	if req.pinLines != nil {

@@ -236,24 +236,19 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 			}
 			b.traceLinks = append(b.traceLinks, link)
 		}
-	}
-	if k := len(b.traceLinks); len(refs) > 0 {
+		k := len(b.traceLinks)
 		r.Traces = b.traceLinks[k-len(refs) : k : k]
-	}
-	sid := ""
-	if len(refs) > 0 { // a span is only worth naming within a trace
-		sid = logline.LineSpanID(l)
-		r.SpanID = sid
+		r.SpanID = logline.LineSpanID(l) // a span is only worth naming within a trace
 	}
 	lazy := in.Lazy && si.hasSelector
 	if lazy {
 		r.line = lineRef{parts: &si.lineHTML, hash: lineHash(l.Line), tsNs: l.TimeNs}
 		if b.keep {
-			r.LineURL = si.line.URL(l.TimeNs, LineHash(l.Line))
+			r.LineURL = si.line.URL(l.TimeNs, string(appendBase36(nil, r.line.hash)))
 		}
 	} else {
 		if r.SpanID != "" {
-			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: sid})
+			r.SpanURL = links.Trace(refs[0].TraceID, links.TraceParams{Span: r.SpanID})
 		}
 		if si.hasSelector {
 			// "show context": the line's stream and time, and a hash

@@ -2,6 +2,7 @@ package tempo
 
 import (
 	"encoding/base64"
+	"encoding/binary"
 	"errors"
 	"maps"
 	"math"
@@ -104,6 +105,11 @@ func (it *iter) next() bool {
 	if it.err != nil || it.p >= it.end {
 		return false
 	}
+	return it.short() || it.general()
+}
+
+// general is next for any field.
+func (it *iter) general() bool {
 	b := it.b[it.p:it.end]
 	num, typ, n := protowire.ConsumeTag(b)
 	if n < 0 {
@@ -140,6 +146,41 @@ func (it *iter) next() bool {
 		return false
 	}
 	it.p += m
+	return true
+}
+
+// short reads the field at it.p when its tag is one byte and, for a
+// varint, so is the value, or for bytes the length: nearly every field of
+// a span (field numbers below 16, names and values shorter than 128
+// bytes), which a million-span trace has fifty million of. Anything else
+// is left to next's general path, which reads the same fields the same way.
+func (it *iter) short() bool {
+	p, b := it.p, it.b[:it.end]
+	if p+1 >= len(b) {
+		return false
+	}
+	c, x := b[p], b[p+1]
+	if c >= 0x80 || c < 8 { // a longer tag, or field 0
+		return false
+	}
+	switch typ := protowire.Type(c & 7); {
+	case typ == protowire.BytesType && x < 0x80:
+		v1 := p + 2 + int(x)
+		if v1 > len(b) {
+			return false
+		}
+		it.v0, it.v1, it.p = p+2, v1, v1
+		it.isBytes, it.isVarint, it.isFixed = true, false, false
+	case typ == protowire.VarintType && x < 0x80:
+		it.u, it.p = uint64(x), p+2
+		it.isBytes, it.isVarint, it.isFixed = false, true, false
+	case typ == protowire.Fixed64Type && p+9 <= len(b):
+		it.u, it.p = binary.LittleEndian.Uint64(b[p+1:]), p+9
+		it.isBytes, it.isVarint, it.isFixed = false, false, true
+	default:
+		return false
+	}
+	it.num, it.typ = protowire.Number(c>>3), protowire.Type(c&7)
 	return true
 }
 
@@ -604,6 +645,42 @@ func (d *pdec) keyValue(p, end int, dst *[]datasources.Attribute) error {
 // checkKeyValue checks one KeyValue's wire format, nested values too,
 // without rendering it: the attribute a lazy span reads later.
 func (d *pdec) checkKeyValue(p, end int) (key string, err error) {
+	if key, ok := d.plainKeyValue(p, end); ok {
+		return key, nil
+	}
+	return d.checkAnyKeyValue(p, end)
+}
+
+// plainKeyValue reads the key of the KeyValue at body[p:end] when it is
+// laid out as nearly all are: the key, then a value that is one string,
+// bytes, bool, int or double, with one-byte tags and lengths. ok is false
+// for any other layout, valid or not, which checkAnyKeyValue reads.
+func (d *pdec) plainKeyValue(p, end int) (key string, ok bool) {
+	b := d.b[:end]
+	if p+2 > end || b[p] != 0x0a || b[p+1] >= 0x80 {
+		return "", false
+	}
+	k0, k1 := p+2, p+2+int(b[p+1])
+	if k1+2 > end || b[k1] != 0x12 || b[k1+1] >= 0x80 || k1+2+int(b[k1+1]) != end {
+		return "", false
+	}
+	v, n := k1+2, end-k1-2 // the AnyValue, n bytes
+	switch {
+	case n == 0:
+		ok = true
+	case b[v] == 0x0a || b[v] == 0x3a: // string_value, bytes_value
+		ok = n >= 2 && b[v+1] < 0x80 && 2+int(b[v+1]) == n
+	case b[v] == 0x10 || b[v] == 0x18: // bool_value, int_value
+		_, m := protowire.ConsumeVarint(b[v+1:])
+		ok = m == n-1
+	case b[v] == 0x21: // double_value
+		ok = n == 9
+	}
+	return d.s[k0:k1], ok
+}
+
+// checkAnyKeyValue is checkKeyValue for any layout.
+func (d *pdec) checkAnyKeyValue(p, end int) (key string, err error) {
 	it := d.iter(p, end)
 	for it.next() {
 		switch {

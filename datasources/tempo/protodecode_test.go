@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/ariadne-dev/ariadne/correlation/text"
@@ -138,6 +139,59 @@ func FuzzProtoDecoder(f *testing.F) {
 		}
 		if len(got)+len(want) > 0 && !reflect.DeepEqual(got, want) {
 			t.Fatalf("decoders disagree:\n got %+v\nwant %+v", got, want)
+		}
+	})
+}
+
+// FuzzIterShort: the one-byte fast path reads every field exactly as the
+// general path does (number, type, value, where it ends, any error).
+func FuzzIterShort(f *testing.F) {
+	b, _ := proto.Marshal(oddTrace())
+	f.Add(b)
+	f.Add([]byte{0x0a, 0x7f, 0x10, 0x80, 0x01, 0x21, 1, 2, 3, 4, 5, 6, 7, 8, 0x00})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, slow := iter{b: b, end: len(b)}, iter{b: b, end: len(b)}
+		for {
+			okSlow := slow.err == nil && slow.p < slow.end && slow.general()
+			okFast := fast.next()
+			f, s := fast, slow
+			f.b, s.b = nil, nil
+			if okFast != okSlow || !reflect.DeepEqual(f, s) {
+				t.Fatalf("at %d: fast %v %+v, general %v %+v", slow.p, okFast, f, okSlow, s)
+			}
+			if !okFast {
+				return
+			}
+		}
+	})
+}
+
+// FuzzPlainKeyValue: a KeyValue the fast check accepts is one the general
+// check accepts too, with the same key.
+func FuzzPlainKeyValue(f *testing.F) {
+	for _, kv := range []*commonpb.KeyValue{
+		{Key: "http.route", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_StringValue{StringValue: "/cart"}}},
+		{Key: "n", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_IntValue{IntValue: -1}}},
+		{Key: "d", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_DoubleValue{DoubleValue: 0.5}}},
+		{Key: "b", Value: &commonpb.AnyValue{Value: &commonpb.AnyValue_BoolValue{BoolValue: true}}},
+		{Key: "e", Value: &commonpb.AnyValue{}},
+	} {
+		b, _ := proto.Marshal(kv)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := &pdec{s: string(b), b: b}
+		key, ok := d.plainKeyValue(0, len(b))
+		if !ok {
+			return
+		}
+		want, err := d.checkAnyKeyValue(0, len(b))
+		if err != nil || key != want {
+			t.Fatalf("fast check took %q as key %q; general: %q, %v", b, key, want, err)
+		}
+		var kv commonpb.KeyValue
+		if err := (proto.UnmarshalOptions{}).Unmarshal(b, &kv); err != nil && !strings.Contains(err.Error(), "UTF-8") {
+			t.Fatalf("fast check took %q, proto refuses it: %v", b, err)
 		}
 	})
 }

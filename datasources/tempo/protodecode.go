@@ -49,8 +49,8 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 	// rather than copied: a million-span body is hundreds of megabytes,
 	// and a copy is that much fresh memory touched. So body must not
 	// change once decoded (DecodeTraceV2 takes it over).
-	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, 0, n)}
-	if n >= parallelSpans {
+	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, n)}
+	if n >= parallelSpans && len(body) <= math.MaxUint32 {
 		d.jobs = make([]spanJob, 0, n)
 	}
 	d.keys = map[string]bool{} // filled by the decode, read after it
@@ -59,9 +59,10 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 			lazyAttrs(body, at, want, fn)
 		}, d.keys)
 	}
-	// The walk below runs on one core and writes the spans from the
-	// front; the other core faults their pages in from the back meanwhile
-	// (see prefault), and stops before the jobs need it.
+	// For a huge trace the walk below runs on one core and only finds the
+	// spans; the other core faults their pages in meanwhile (see
+	// prefault), so that the jobs, on every core, write to memory that is
+	// there. A smaller one is decoded by the walk itself.
 	stop := prefault.Slice(d.spans)
 	for _, r := range parts {
 		if err := d.tracesData(r[0], r[1]); err != nil {
@@ -70,7 +71,7 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 		}
 	}
 	stop()
-	if len(d.spans) != n {
+	if d.found != n {
 		return nil, nil, errors.New("span count changed between passes")
 	}
 	if err := d.runJobs(); err != nil {
@@ -78,7 +79,8 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 	}
 	for _, sc := range d.scopes {
 		for i := sc.first; i < sc.end; i++ {
-			d.spans[i].Scope, d.spans[i].ScopeAttributes = sc.name, sc.attrs
+			sp := &d.spans[i]
+			sp.Resource, sp.Scope, sp.ScopeAttributes = sc.res, sc.name, sc.attrs
 		}
 	}
 	for _, r := range d.resources {
@@ -262,7 +264,8 @@ func (a *textArena) str(b []byte) string {
 type pdec struct {
 	s      string // the body as one string: every decoded string slices it
 	b      []byte
-	spans  []datasources.Span
+	spans  []datasources.Span // as many as counted; found so far are spans[:found]
+	found  int
 	text   textArena // rendered IDs and values
 	tmp    []byte    // a value being rendered, before it is kept in text
 	attrs  slab[datasources.Attribute]
@@ -322,12 +325,15 @@ func lazyAttrs(body []byte, at [2]uint32, want func(string) bool, fn func(dataso
 	}
 }
 
-// spanJob is spans[i], still body[p:end].
-type spanJob struct{ p, end, i int }
+// spanJob is a span still body[p:end]: the job at index i of jobs is
+// spans[i] (a huge trace's every span is one).
+type spanJob struct{ p, end uint32 }
 
-// scopeRange gives spans[first:end] their instrumentation scope.
+// scopeRange gives spans[first:end] their resource and instrumentation
+// scope.
 type scopeRange struct {
 	first, end int
+	res        *datasources.Resource
 	name       string
 	attrs      []datasources.Attribute
 }
@@ -348,12 +354,12 @@ func (d *pdec) runJobs() error {
 	keys := make([]map[string]bool, parts)
 	var wg sync.WaitGroup
 	for w := range parts {
-		jobs := d.jobs[w*len(d.jobs)/parts : (w+1)*len(d.jobs)/parts]
+		lo, hi := w*len(d.jobs)/parts, (w+1)*len(d.jobs)/parts
 		keys[w] = map[string]bool{}
 		wg.Go(func() {
 			wd := &pdec{s: d.s, b: d.b, lazy: d.lazy, keys: keys[w]}
-			for _, j := range jobs {
-				if err := wd.spanInto(&d.spans[j.i], j.p, j.end); err != nil {
+			for i, j := range d.jobs[lo:hi] {
+				if err := wd.spanInto(&d.spans[lo+i], int(j.p), int(j.end)); err != nil {
 					errs[w] = err
 					return
 				}
@@ -411,7 +417,7 @@ func (d *pdec) resourceSpans(p, end int) error {
 }
 
 func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
-	first := len(d.spans)
+	first := d.found
 	scope := ""
 	var scopeAttrs []datasources.Attribute
 	it := d.iter(p, end)
@@ -435,26 +441,31 @@ func (d *pdec) scopeSpans(p, end int, res *datasources.Resource) error {
 			}
 			scopeAttrs = d.flushAttrs(d.otherAttrs)
 		case it.num == 2 && it.isBytes:
-			if err := d.span(it.v0, it.v1, res); err != nil {
+			if err := d.span(it.v0, it.v1); err != nil {
 				return err
 			}
 		}
 	}
-	d.scopes = append(d.scopes, scopeRange{first: first, end: len(d.spans), name: scope, attrs: scopeAttrs})
+	d.scopes = append(d.scopes, scopeRange{first: first, end: d.found, res: res, name: scope, attrs: scopeAttrs})
 	return it.err
 }
 
 // span decodes one span, or for a huge trace finds it for runJobs.
-func (d *pdec) span(p, end int, res *datasources.Resource) error {
-	d.spans = append(d.spans, datasources.Span{Resource: res})
+func (d *pdec) span(p, end int) error {
+	i := d.found
+	if i >= len(d.spans) {
+		return errors.New("span count changed between passes")
+	}
+	d.found++
 	if d.jobs != nil {
-		d.jobs = append(d.jobs, spanJob{p: p, end: end, i: len(d.spans) - 1})
+		d.jobs = append(d.jobs, spanJob{p: uint32(p), end: uint32(end)})
 		return nil
 	}
-	return d.spanInto(&d.spans[len(d.spans)-1], p, end)
+	return d.spanInto(&d.spans[i], p, end)
 }
 
-// spanInto decodes body[p:end] into sp (its Resource already set).
+// spanInto decodes body[p:end] into sp (its resource and scope are set
+// afterwards, from d.scopes).
 func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	d.spanAttrs = d.spanAttrs[:0]
 	d.evScratch = d.evScratch[:0]

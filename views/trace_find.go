@@ -71,7 +71,7 @@ func buildFind(t *trace.TraceTree, opt TraceOptions, colour map[string]string, l
 		ids = append(ids, s.SpanID...)
 		it := FindItem{SvcClass: colour[s.Service()], Service: s.Service(), Title: trace.SpanTitle(s),
 			Field: hit.Field, Value: text.Shorten(hit.Value, 160), URL: prefix + s.SpanID + "#s-" + s.SpanID}
-		if r := m.roots; opt.Focus != "" && (hit.Node < r[0] || hit.Node > r[0]+t.Nodes[r[0]].Descendants) {
+		if r := m.roots; opt.Focus != "" && (hit.Node < r[0] || hit.Node > r[0]+int(t.Nodes[r[0]].Descendants)) {
 			// Outside the subtree shown: the whole trace, with it selected.
 			it.URL = link(func(q url.Values) { q.Del("focus"); q.Set("span", s.SpanID) }) + "#s-" + s.SpanID
 		}

@@ -42,7 +42,7 @@ type rowMarks struct {
 	expand       []bool // groups of alike siblings shown span by span
 	runs         []int32
 	roots        []int
-	base         int // depth of the roots (a focused subtree starts deeper)
+	base         int32 // depth of the roots (a focused subtree starts deeper)
 }
 
 // newRowMarks reads the options against the tree: the selected and at
@@ -101,7 +101,7 @@ func (m *rowMarks) isOpen(t *trace.TraceTree, depth int) func(i int) bool {
 		if m.open[i] || (m.unfold != nil && m.unfold[i]) {
 			return true
 		}
-		return depth == 0 || t.Nodes[i].Depth-m.base+1 < depth
+		return depth == 0 || int(t.Nodes[i].Depth-m.base)+1 < depth
 	}
 }
 
@@ -121,7 +121,7 @@ func BuildRows(t *trace.TraceTree, opt TraceOptions) TraceView {
 func (m *rowMarks) runEnd(t *trace.TraceTree, first int) int {
 	end := first
 	for range m.runs[first] {
-		end += t.Nodes[end].Descendants + 1
+		end += int(t.Nodes[end].Descendants) + 1
 	}
 	return end
 }
@@ -193,7 +193,7 @@ func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string,
 		it := vis[pos]
 		j := int(it.Node)
 		nd := &t.Nodes[j]
-		depth := nd.Depth - m.base
+		depth := int(nd.Depth - m.base)
 		s := nd.Span
 		if it.Count > 1 {
 			rows = append(rows, groupRow(t, j, int(it.Count), depth, colour, opt, link, pos))
@@ -224,7 +224,7 @@ func buildWindow(t *trace.TraceTree, opt TraceOptions, colour map[string]string,
 		if nd.Descendants > 0 {
 			row.Parent, row.Open = true, open(j)
 			if !row.Open {
-				row.Folded = nd.Descendants
+				row.Folded = int(nd.Descendants)
 			}
 			row.FoldURL = foldURL(opt, link, s.SpanID, row.Open)
 		}

@@ -147,7 +147,7 @@ func buildDiffSide(label string, t *trace.TraceTree, backend, display string) Di
 	for _, i := range baseline.CriticalPath(t) {
 		nd := &t.Nodes[i]
 		s.Critical = append(s.Critical, CriticalRow{Service: text.Visible(nd.Span.Service()), Name: text.Visible(nd.Span.Name),
-			DepthClass: "depth-" + strconv.Itoa(min(nd.Depth, maxDepthClass)), OnPath: text.FormatDuration(time.Duration(nd.CriticalNs)),
+			DepthClass: "depth-" + strconv.Itoa(min(int(nd.Depth), maxDepthClass)), OnPath: text.FormatDuration(time.Duration(nd.CriticalNs)),
 			Duration: text.FormatDuration(time.Duration(nd.EndNs() - nd.StartNs())),
 			URL: links.Trace(t.Trace.ID, links.TraceParams{Span: nd.Span.SpanID, Backend: backend,
 				Window: links.TraceWindow(t.StartNs, t.EndNs)}),

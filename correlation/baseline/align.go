@@ -53,7 +53,7 @@ type Alignment struct {
 // critical path is its own (CriticalPath).
 func Align(a, b *trace.TraceTree) *Alignment {
 	al := &Alignment{A: a, B: b}
-	al.merge(a.Roots, b.Roots, -1, -1, 0)
+	al.merge(a.Roots32(), b.Roots32(), -1, -1, 0)
 	return al
 }
 
@@ -64,7 +64,7 @@ type side struct {
 
 // merge pairs the sibling lists as and bs (children of the paired parents
 // pa and pb, -1 for roots) and recurses into each pair.
-func (al *Alignment) merge(as, bs []int, pa, pb, depth int) {
+func (al *Alignment) merge(as, bs []int32, pa, pb, depth int) {
 	type slot struct {
 		a, b   int
 		op     Op
@@ -75,14 +75,16 @@ func (al *Alignment) merge(as, bs []int, pa, pb, depth int) {
 	var slots []slot
 	index := map[Op][]int{} // op → slots holding an A span, by ordinal
 	ordA := map[Op]int{}
-	for _, i := range as {
+	for _, i32 := range as {
+		i := int(i32)
 		op := OpOf(al.A.Nodes[i].Span)
 		index[op] = append(index[op], len(slots))
 		slots = append(slots, slot{a: i, b: -1, op: op, ord: ordA[op], offset: offset(al.A, i, pa), tiebrk: i})
 		ordA[op]++
 	}
 	ordB := map[Op]int{}
-	for _, j := range bs {
+	for _, j32 := range bs {
+		j := int(j32)
 		op := OpOf(al.B.Nodes[j].Span)
 		k := ordB[op]
 		ordB[op]++
@@ -135,9 +137,9 @@ func offset(t *trace.TraceTree, i, parent int) int64 {
 // removed; nodes are depth-first, so its subtree is the next
 // Descendants nodes.
 func (al *Alignment) subtree(t *trace.TraceTree, i, depth int, c Change, ord int) {
-	for k := i; k <= i+t.Nodes[i].Descendants; k++ {
+	for k := i; k <= i+int(t.Nodes[i].Descendants); k++ {
 		nd := &t.Nodes[k]
-		p := Pair{A: -1, B: -1, Depth: depth + nd.Depth - t.Nodes[i].Depth, Op: OpOf(nd.Span), Change: c}
+		p := Pair{A: -1, B: -1, Depth: depth + int(nd.Depth-t.Nodes[i].Depth), Op: OpOf(nd.Span), Change: c}
 		if k == i {
 			p.Ordinal = ord
 		} else {
@@ -163,7 +165,7 @@ func ordinal(t *trace.TraceTree, k int) int {
 	}
 	op, n := OpOf(nd.Span), 0
 	for _, c := range t.Nodes[nd.Parent].Children {
-		if c == k {
+		if int(c) == k {
 			break
 		}
 		if OpOf(t.Nodes[c].Span) == op {

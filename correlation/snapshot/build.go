@@ -135,7 +135,7 @@ func keepSpans(tree *trace.TraceTree, focus string, limit int) ([]bool, string) 
 	if focus != "" {
 		for i := range tree.Nodes {
 			if tree.Nodes[i].Span.SpanID == focus {
-				for j := i; j >= 0; j = tree.Nodes[j].Parent {
+				for j := i; j >= 0; j = int(tree.Nodes[j].Parent) {
 					add(j)
 				}
 				break
@@ -157,7 +157,7 @@ func keepSpans(tree *trace.TraceTree, focus string, limit int) ([]bool, string) 
 // where an investigation will quote them.
 func spanOf(nd *trace.Node, focus string, lim Limits) Span {
 	s := nd.Span
-	sp := Span{ID: s.SpanID, Parent: s.ParentSpanID, Depth: nd.Depth, Name: text.Shorten(s.Name, lim.ValueChars),
+	sp := Span{ID: s.SpanID, Parent: s.ParentSpanID, Depth: int(nd.Depth), Name: text.Shorten(s.Name, lim.ValueChars),
 		Service: s.Service(), Kind: string(s.Kind), Error: s.Status == datasources.StatusError,
 		StatusMsg: text.Shorten(s.StatusMsg, lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
 	if sp.Error || s.SpanID == focus {

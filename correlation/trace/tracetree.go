@@ -28,21 +28,25 @@ type TraceTree struct {
 	Errors         int
 }
 
-// Node is one span in the tree.
+// Node is one span in the tree. Indexes and counts are int32 and the
+// flags sit together: a million-span trace has a million nodes, and each
+// byte of one is a megabyte of fresh memory for the request.
 type Node struct {
 	Span     *datasources.Span
-	Parent   int // index in Nodes, -1 for a root
-	Children []int
-	Depth    int
+	Children []int32 // indexes in Nodes
+	Parent   int32   // index in Nodes, -1 for a root
+	Depth    int32
+	// Descendants counts every span below this one.
+	Descendants int32
 	// MissingParent is set for a span whose parent is not in the trace
 	// (not yet received, dropped, or outside the query): it is shown as a
 	// root under a visible marker, never dropped.
 	MissingParent bool
-	// SelfNs is the span's duration not covered by any child.
-	SelfNs int64
 	// Critical is set for spans on the critical path; CriticalNs is how
 	// much of the span's time lies on it.
-	Critical   bool
+	Critical bool
+	// SelfNs is the span's duration not covered by any child.
+	SelfNs     int64
 	CriticalNs int64
 	// Skew flags: the span starts before its parent or ends after it (by
 	// these many nanoseconds, > 0). Never silently corrected.
@@ -50,8 +54,15 @@ type Node struct {
 	EndsAfterParentNs    int64
 	// ShiftNs is the adjustment applied when skew adjustment is on.
 	ShiftNs int64
-	// Descendants counts every span below this one.
-	Descendants int
+}
+
+// Roots32 are the Roots as a node holds its Children.
+func (t *TraceTree) Roots32() []int32 {
+	out := make([]int32, len(t.Roots))
+	for i, r := range t.Roots {
+		out[i] = int32(r)
+	}
+	return out
 }
 
 // Skewed reports whether the span disagrees with its parent's clock.
@@ -148,11 +159,11 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	// A cycle (corrupt data) leaves spans unreachable from any root: make
 	// the earliest of each such group a root so nothing is lost.
 
-	childNodes := make([]int, len(kids))
+	childNodes := make([]int32, len(kids))
 	visited := make([]bool, n)
 	var stack []frame
 	walk := func(root int) {
-		stack = append(stack[:0], frame{span: root, parent: -1, depth: 0})
+		stack = append(stack[:0], frame{span: int32(root), parent: -1, depth: 0})
 		for len(stack) > 0 {
 			f := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
@@ -161,22 +172,22 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 			}
 			visited[f.span] = true
 			idx := len(t.Nodes)
-			kids := children(f.span)
+			kids := children(int(f.span))
 			// Each node's children are a cut of one array (they are
 			// appended below as the walk reaches them, within it).
 			mine := childNodes[:0:len(kids)]
 			childNodes = childNodes[len(kids):]
 			t.Nodes = append(t.Nodes, Node{Span: &tr.Spans[f.span], Parent: f.parent, Depth: f.depth, MissingParent: f.parent == -1 && missing[f.span], Children: mine})
 			if f.parent >= 0 {
-				t.Nodes[f.parent].Children = append(t.Nodes[f.parent].Children, idx)
+				t.Nodes[f.parent].Children = append(t.Nodes[f.parent].Children, int32(idx))
 			} else {
 				t.Roots = append(t.Roots, idx)
 			}
-			if f.depth > t.MaxDepth {
-				t.MaxDepth = f.depth
+			if int(f.depth) > t.MaxDepth {
+				t.MaxDepth = int(f.depth)
 			}
 			for k := len(kids) - 1; k >= 0; k-- {
-				stack = append(stack, frame{span: int(kids[k]), parent: idx, depth: f.depth + 1})
+				stack = append(stack, frame{span: kids[k], parent: int32(idx), depth: f.depth + 1})
 			}
 		}
 	}
@@ -198,7 +209,9 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 	return t
 }
 
-type frame struct{ span, parent, depth int }
+// frame is a span the walk has still to place (a flat trace's root
+// puts all its children on the stack at once).
+type frame struct{ span, parent, depth int32 }
 
 // spanIndex finds a span by its ID. IDs are nearly always 16 lower-case
 // hex digits, and as a uint64 in a table of their own (idTable) they are
@@ -415,7 +428,7 @@ func (t *TraceTree) critical(root int, from, to int64) {
 		nd.Critical = true
 		nd.CriticalNs += j.to - j.from
 		// Children by end time, latest first.
-		kids := append([]int(nil), nd.Children...)
+		kids := append([]int32(nil), nd.Children...)
 		sort.Slice(kids, func(a, b int) bool { return t.Nodes[kids[a]].EndNs() > t.Nodes[kids[b]].EndNs() })
 		cursor := j.to
 		for _, c := range kids {
@@ -429,7 +442,7 @@ func (t *TraceTree) critical(root int, from, to int64) {
 			}
 			// The child's stretch is critical; the parent only owns the rest.
 			nd.CriticalNs -= ce - cs
-			work = append(work, job{c, cs, ce})
+			work = append(work, job{int(c), cs, ce})
 			cursor = cs
 			if cursor <= j.from {
 				break

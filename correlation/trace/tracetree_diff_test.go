@@ -122,17 +122,17 @@ func TestBuildTreeAgreesWithReference(t *testing.T) {
 			t.Fatalf("trial %d: %d nodes of %d spans", trial, len(tr.Nodes), n)
 		}
 		for i, nd := range tr.Nodes {
-			if nd.Span != &spans[wantOrder[i]] || nd.Parent != wantParents[i] || nd.Depth != wantDepths[i] {
+			if nd.Span != &spans[wantOrder[i]] || int(nd.Parent) != wantParents[i] || int(nd.Depth) != wantDepths[i] {
 				t.Fatalf("trial %d node %d: span %s parent %d depth %d, want span %s parent %d depth %d",
 					trial, i, nd.Span.SpanID, nd.Parent, nd.Depth, spans[wantOrder[i]].SpanID, wantParents[i], wantDepths[i])
 			}
 			var kids []int
 			for j, c := range tr.Nodes {
-				if c.Parent == i {
+				if int(c.Parent) == i {
 					kids = append(kids, j)
 				}
 			}
-			if fmt.Sprint(kids) != fmt.Sprint(append([]int(nil), nd.Children...)) {
+			if fmt.Sprint(kids) != fmt.Sprint(nd.Children) {
 				t.Fatalf("trial %d node %d: children %v, want %v", trial, i, nd.Children, kids)
 			}
 		}

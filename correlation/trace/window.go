@@ -22,7 +22,7 @@ type Item struct {
 // the run's length; 0 for every other node.
 func (t *TraceTree) Runs(min int) []int32 {
 	runs := make([]int32, len(t.Nodes))
-	scan := func(kids []int) {
+	scan := func(kids []int32) {
 		for i := 0; i < len(kids); {
 			j := i + 1
 			a := t.Nodes[kids[i]].Span
@@ -39,7 +39,7 @@ func (t *TraceTree) Runs(min int) []int32 {
 			i = j
 		}
 	}
-	scan(t.Roots)
+	scan(t.Roots32())
 	for i := range t.Nodes {
 		if len(t.Nodes[i].Children) >= min {
 			scan(t.Nodes[i].Children)
@@ -57,19 +57,19 @@ func (t *TraceTree) Runs(min int) []int32 {
 func (t *TraceTree) Visible(roots []int, open func(i int) bool, runs []int32, grouped func(first int) bool) []Item {
 	var out []Item
 	for _, r := range roots {
-		end := r + t.Nodes[r].Descendants
+		end := r + int(t.Nodes[r].Descendants)
 		for j := r; j <= end; {
 			if runs != nil && runs[j] > 0 && grouped(j) {
 				n := runs[j]
 				out = append(out, Item{Node: int32(j), Count: n})
 				for range n { // past each sibling's subtree
-					j += t.Nodes[j].Descendants + 1
+					j += int(t.Nodes[j].Descendants) + 1
 				}
 				continue
 			}
 			out = append(out, Item{Node: int32(j), Count: 1})
 			if t.Nodes[j].Descendants > 0 && !open(j) {
-				j += t.Nodes[j].Descendants + 1
+				j += int(t.Nodes[j].Descendants) + 1
 			} else {
 				j++
 			}
@@ -99,7 +99,7 @@ func (t *TraceTree) GroupOf(first, count int) Group {
 			g.Errors++
 		}
 		g.Critical = g.Critical || nd.Critical
-		j += nd.Descendants + 1
+		j += int(nd.Descendants) + 1
 	}
 	slices.Sort(durs)
 	// Nearest rank: the smallest duration at least q of the run reach.

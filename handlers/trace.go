@@ -26,12 +26,14 @@ func (h *Handler) trace(c echo.Context) error {
 		}))
 	}
 	opt := parseTraceOptions(c)
+	key := traceKey(c, id)
+	h.recent.drop(key)
 	tr, from, err := h.fetchTrace(c, id, opt)
 	if err != nil {
 		return h.traceProblem(c, id, err)
 	}
 	tree := trace.BuildTree(tr, opt.Skew)
-	h.recent.put(traceKey(c, id), tree, opt.Skew, from, h.now())
+	h.recent.put(key, tree, opt.Skew, from, h.now())
 	in := h.traceInput(c, opt)
 	in.Backend = from.Display
 	v := views.BuildTrace(tree, in)

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -50,6 +51,19 @@ func (c *recentTraces) get(key string, skew bool, now time.Time) (*trace.TraceTr
 		return nil, TraceBackend{}, false
 	}
 	return e.tree, e.from, true
+}
+
+// drop forgets key's trace: a page about to fetch it anew drops the copy
+// it replaces first, so that a reload of a million-span trace does not
+// hold two (and the collector, running meanwhile, does not mark the old).
+func (c *recentTraces) drop(key string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.spans -= len(old.tree.Nodes)
+		delete(c.entries, key)
+		c.order = slices.DeleteFunc(c.order, func(k string) bool { return k == key })
+	}
 }
 
 func (c *recentTraces) put(key string, tree *trace.TraceTree, skew bool, from TraceBackend, now time.Time) {

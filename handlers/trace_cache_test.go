@@ -37,3 +37,24 @@ func TestRecentTracesBound(t *testing.T) {
 		t.Error("a tree built without skew adjustment served one that asks for it")
 	}
 }
+
+// TestRecentTracesDrop: a dropped trace is gone and its spans no longer
+// count against the bound, so the next page's trace fits beside the rest.
+func TestRecentTracesDrop(t *testing.T) {
+	c := &recentTraces{maxSpans: 100}
+	now := time.Unix(1_800_000_000, 0)
+	tree := func(n int) *trace.TraceTree { return &trace.TraceTree{Nodes: make([]trace.Node, n)} }
+	has := func(key string) bool { _, _, ok := c.get(key, false, now); return ok }
+
+	c.put("a", tree(60), false, TraceBackend{}, now)
+	c.put("b", tree(40), false, TraceBackend{}, now)
+	c.drop("a")
+	c.drop("never there")
+	if has("a") || !has("b") || c.spans != 40 || len(c.order) != 1 {
+		t.Fatalf("after drop: a %v, b %v, %d spans, order %v", has("a"), has("b"), c.spans, c.order)
+	}
+	c.put("a", tree(60), false, TraceBackend{}, now)
+	if !has("a") || !has("b") || c.spans != 100 {
+		t.Errorf("the trace put back evicted another (b %v) or was not kept (a %v), %d spans", has("b"), has("a"), c.spans)
+	}
+}

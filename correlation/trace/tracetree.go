@@ -3,9 +3,12 @@ package trace
 import (
 	"cmp"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/prefault"
@@ -224,19 +227,30 @@ type spanIndex struct {
 }
 
 func newSpanIndex(spans []datasources.Span) spanIndex {
-	num := newIDTable(len(spans))
-	for i := range spans {
-		v, ok := hexID(spans[i].SpanID)
-		if !ok {
-			str := make(map[string]int32, len(spans))
-			for j := range spans {
-				str[spans[j].SpanID] = int32(j)
+	ids := make([]uint64, len(spans))
+	var other atomic.Bool
+	inShares(len(spans), func(lo, hi int) {
+		for i := lo; i < hi && !other.Load(); i++ {
+			v, ok := hexID(spans[i].SpanID)
+			if !ok {
+				other.Store(true)
+				return
 			}
-			return spanIndex{byStr: str}
+			ids[i] = v
 		}
-		num.put(v, int32(i)) // the last of equal IDs, as with strings
+	})
+	if other.Load() {
+		str := make(map[string]int32, len(spans))
+		for j := range spans {
+			str[spans[j].SpanID] = int32(j)
+		}
+		return spanIndex{byStr: str}
 	}
-	return spanIndex{byNum: num}
+	shards := 1
+	if len(ids) >= parallelSpans {
+		shards = runtime.GOMAXPROCS(0)
+	}
+	return spanIndex{byNum: newIDTable(ids, shards)}
 }
 
 func (x spanIndex) get(id string) (int, bool) {
@@ -259,10 +273,16 @@ func (x spanIndex) get(id string) (int, bool) {
 // the map at 100,000 spans, and slower for it). The slot is the top bits
 // of the ID times a random odd number chosen per table, so spans with IDs
 // picked to collide cannot make the look-ups of a trace quadratic.
+//
+// A large table is filled on several cores at once, each its own shard
+// (a power of two of them): an ID's shard is the top bits of its slot,
+// and probing wraps within the shard, so no two cores write one slot.
+// Filling was the longest stretch of a million-span tree on one core.
 type idTable struct {
 	slots []idSlot
 	shift uint
 	mul   uint64
+	mask  int // a shard's slots - 1: probing wraps within it
 }
 
 type idSlot struct {
@@ -270,19 +290,49 @@ type idSlot struct {
 	idx int32 // the span's index + 1; 0 for an empty slot
 }
 
-func newIDTable(n int) *idTable {
+// newIDTable maps each of ids to its index (the last index of equal
+// IDs), filled by at most shards goroutines.
+func newIDTable(ids []uint64, shards int) *idTable {
+	n := len(ids)
 	bits := uint(4)
 	for 1<<bits < n+n/3 {
 		bits++
 	}
-	return &idTable{slots: make([]idSlot, 1<<bits), shift: 64 - bits, mul: rand.Uint64() | 1}
+	// A shard keeps at least 64K slots: three quarters of them filled on
+	// average, one of them full is then tens of thousands of standard
+	// deviations away (probing a full shard would never end).
+	sbits := uint(0)
+	for 2<<sbits <= shards && bits-sbits > 16 {
+		sbits++
+	}
+	t := &idTable{slots: make([]idSlot, 1<<bits), shift: 64 - bits, mul: rand.Uint64() | 1, mask: 1<<(bits-sbits) - 1}
+	if sbits == 0 {
+		for i, id := range ids {
+			t.put(id, int32(i))
+		}
+		return t
+	}
+	var wg sync.WaitGroup
+	for shard := range 1 << sbits {
+		wg.Go(func() {
+			for i, id := range ids { // in order: equal IDs share a shard
+				if t.slot(id)>>(bits-sbits) == shard {
+					t.put(id, int32(i))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return t
 }
 
 func (t *idTable) slot(id uint64) int { return int(id * t.mul >> t.shift) }
 
+// next is the slot probed after j: the next one, within j's shard.
+func (t *idTable) next(j int) int { return j&^t.mask | (j+1)&t.mask }
+
 func (t *idTable) put(id uint64, i int32) {
-	mask := len(t.slots) - 1
-	for j := t.slot(id); ; j = (j + 1) & mask {
+	for j := t.slot(id); ; j = t.next(j) {
 		s := &t.slots[j]
 		if s.idx == 0 || s.id == id {
 			s.id, s.idx = id, i+1
@@ -292,8 +342,7 @@ func (t *idTable) put(id uint64, i int32) {
 }
 
 func (t *idTable) get(id uint64) (int32, bool) {
-	mask := len(t.slots) - 1
-	for j := t.slot(id); ; j = (j + 1) & mask {
+	for j := t.slot(id); ; j = t.next(j) {
 		s := &t.slots[j]
 		if s.idx == 0 {
 			return 0, false

@@ -190,32 +190,39 @@ func TestTreeSummary(t *testing.T) {
 
 // TestIDTable: every ID put is found at its last index, IDs never put are
 // not, whatever their bits (zero, all ones, or sharing all their low or
-// high bits, as IDs chosen to collide would).
+// high bits, as IDs chosen to collide would), however many shards filled
+// the table at once.
 func TestIDTable(t *testing.T) {
 	var ids []uint64
-	for i := range uint64(3000) {
+	for i := range uint64(30_000) { // 120,000: enough for shards
 		ids = append(ids, i<<40, i, ^i, i*0x9e3779b97f4a7c15)
 	}
-	tab := newIDTable(len(ids))
 	want := map[uint64]int32{}
 	for i, id := range ids {
-		tab.put(id, int32(i))
 		want[id] = int32(i) // the last of equal IDs
 	}
-	for id, i := range want {
-		if got, ok := tab.get(id); !ok || got != i {
-			t.Fatalf("get(%#x) = %d, %v; want %d", id, got, ok, i)
+	// 262,144 slots: shards of at least 65,536, a power of two of them.
+	for _, c := range []struct{ shards, made int }{{1, 1}, {2, 2}, {3, 2}, {4, 4}, {64, 4}} {
+		shards := c.shards
+		tab := newIDTable(ids, shards)
+		if made := len(tab.slots) / (tab.mask + 1); made != c.made {
+			t.Fatalf("%d shards asked of %d slots: %d made, want %d", shards, len(tab.slots), made, c.made)
+		}
+		for id, i := range want {
+			if got, ok := tab.get(id); !ok || got != i {
+				t.Fatalf("%d shards: get(%#x) = %d, %v; want %d", shards, id, got, ok, i)
+			}
+		}
+		for _, id := range []uint64{1 << 63, 30_001 << 40, 0x123456789} {
+			if _, ok := want[id]; ok {
+				continue
+			}
+			if _, ok := tab.get(id); ok {
+				t.Errorf("%d shards: get(%#x) found an ID never put", shards, id)
+			}
 		}
 	}
-	for _, id := range []uint64{1 << 63, 3001 << 40, 0x123456789} {
-		if _, ok := want[id]; ok {
-			continue
-		}
-		if _, ok := tab.get(id); ok {
-			t.Errorf("get(%#x) found an ID never put", id)
-		}
-	}
-	if _, ok := newIDTable(0).get(0); ok {
+	if _, ok := newIDTable(nil, 2).get(0); ok {
 		t.Error("an empty table holds ID 0")
 	}
 }

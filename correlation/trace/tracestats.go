@@ -108,20 +108,22 @@ func (t *TraceTree) ServiceGraph() (edges []ServiceEdge, layer map[string]int) {
 		if nd.Parent >= 0 {
 			ps := t.Nodes[nd.Parent].Span.Service()
 			if ps == s {
-				l = layer[ps]
-			} else {
-				l = layer[ps] + 1
-				k := [2]string{ps, s}
-				j, ok := idx[k]
-				if !ok {
-					j = len(edges)
-					idx[k] = j
-					edges = append(edges, ServiceEdge{From: ps, To: s})
-				}
-				edges[j].Calls++
-				if nd.Span.Status == datasources.StatusError {
-					edges[j].Errors++
-				}
+				// Its parent's service, whose layer is already set (the
+				// parent came first): no look-up for such a span, which
+				// is every span of a one-service trace.
+				continue
+			}
+			l = layer[ps] + 1
+			k := [2]string{ps, s}
+			j, ok := idx[k]
+			if !ok {
+				j = len(edges)
+				idx[k] = j
+				edges = append(edges, ServiceEdge{From: ps, To: s})
+			}
+			edges[j].Calls++
+			if nd.Span.Status == datasources.StatusError {
+				edges[j].Errors++
 			}
 		}
 		if old, ok := layer[s]; !ok || l < old {

@@ -50,7 +50,6 @@ type Span struct {
 	Name         string
 	Kind         SpanKind
 	Status       StatusCode
-	StatusMsg    string
 	StartNs      int64
 	EndNs        int64
 	// Attrs are the span's attributes as a decoder set them; read them
@@ -60,8 +59,6 @@ type Span struct {
 	Attrs  []Attribute
 	lazy   *LazyAttributes
 	lazyAt [2]uint32
-	Events []SpanEvent
-	Links  []SpanLink
 	// Resource is shared by every span of one resource (one process).
 	Resource *Resource
 	Scope    string // instrumentation scope name
@@ -69,11 +66,65 @@ type Span struct {
 	// none), shared by the spans of one scope: a collector's tail sampler
 	// records the policy that kept the trace there.
 	ScopeAttributes []Attribute
+	// Details are what few spans carry (nil for none): read them with
+	// StatusMsg, Events, Links and TraceState. Kept apart, they cost a
+	// span that has none one pointer, not 80 bytes: a million spans are a
+	// million copies of this struct.
+	Details *SpanDetails
+}
+
+// SpanDetails are a span's rarer parts. Spans copied from one another
+// share them: give a span different ones with a new SpanDetails.
+type SpanDetails struct {
+	StatusMsg string
+	Events    []SpanEvent
+	Links     []SpanLink
 	// TraceState is the W3C tracestate the span was recorded with ("" for
 	// none): OpenTelemetry's probability sampling writes its threshold
 	// there (ot=th:…). Jaeger's classic API and Zipkin carry it as the tag
 	// w3c.tracestate.
 	TraceState string
+}
+
+// StatusMsg is the span's status message ("" for none).
+func (s *Span) StatusMsg() string {
+	if s.Details == nil {
+		return ""
+	}
+	return s.Details.StatusMsg
+}
+
+// Events are the span's events, in order.
+func (s *Span) Events() []SpanEvent {
+	if s.Details == nil {
+		return nil
+	}
+	return s.Details.Events
+}
+
+// Links are the span's links to other spans.
+func (s *Span) Links() []SpanLink {
+	if s.Details == nil {
+		return nil
+	}
+	return s.Details.Links
+}
+
+// TraceState is the span's W3C tracestate ("" for none).
+func (s *Span) TraceState() string {
+	if s.Details == nil {
+		return ""
+	}
+	return s.Details.TraceState
+}
+
+// NewSpanDetails is d, or nil when it holds nothing: a span without any
+// carries no SpanDetails at all.
+func NewSpanDetails(d SpanDetails) *SpanDetails {
+	if d.StatusMsg == "" && len(d.Events) == 0 && len(d.Links) == 0 && d.TraceState == "" {
+		return nil
+	}
+	return &d
 }
 
 // LazyAttributes keeps the attributes of a huge trace's spans where they

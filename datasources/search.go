@@ -103,15 +103,15 @@ func (tr *Trace) Summary() TraceSummary {
 func samplingSpans(spans []Span, root *Span) []Span {
 	slim := func(s *Span) Span {
 		c := *s
-		c.Events, c.Links = nil, nil
+		c.Details = NewSpanDetails(SpanDetails{StatusMsg: s.StatusMsg(), TraceState: s.TraceState()})
 		return c
 	}
 	out := []Span{slim(root)}
-	if strings.Contains(root.TraceState, "th:") {
+	if strings.Contains(root.TraceState(), "th:") {
 		return out
 	}
 	for i := range spans {
-		if s := &spans[i]; s != root && strings.Contains(s.TraceState, "th:") {
+		if s := &spans[i]; s != root && strings.Contains(s.TraceState(), "th:") {
 			return append(out, slim(s))
 		}
 	}

@@ -214,9 +214,9 @@ func TestFailuresAreErrorSpansAndErrorLogs(t *testing.T) {
 	for i := range tr.Spans {
 		s := &tr.Spans[i]
 		if s.Service() == Payments && s.Status == datasources.StatusError {
-			for j := range s.Events {
-				if s.Events[j].Name == "exception" {
-					exception = &s.Events[j]
+			for j := range s.Events() {
+				if s.Events()[j].Name == "exception" {
+					exception = &s.Events()[j]
 				}
 			}
 		}

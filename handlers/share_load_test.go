@@ -92,8 +92,9 @@ func fiftyItems(t testing.TB, st *store.Store) string {
 					sp.ParentSpanID = fmt.Sprintf("%016x", s/3+1)
 				}
 				if s == 17 {
-					sp.Status, sp.StatusMsg = datasources.StatusError, "payment provider did not answer"
-					sp.Events = []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "timeout after 800ms"}}}}
+					sp.Status = datasources.StatusError
+					sp.Details = &datasources.SpanDetails{StatusMsg: "payment provider did not answer",
+						Events: []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "timeout after 800ms"}}}}}
 				}
 				tr.Spans = append(tr.Spans, sp)
 			}

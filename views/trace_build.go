@@ -234,7 +234,7 @@ func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 	s := nd.Span
 	d := SpanDetails{
 		SpanID: s.SpanID, ParentID: s.ParentSpanID, Name: s.Name, Title: trace.SpanTitle(s),
-		Service: s.Service(), Kind: string(s.Kind), Status: string(s.Status), StatusMessage: s.StatusMsg,
+		Service: s.Service(), Kind: string(s.Kind), Status: string(s.Status), StatusMessage: s.StatusMsg(),
 		Error:     s.Status == datasources.StatusError,
 		Offset:    text.FormatDuration(time.Duration(nd.StartNs() - t.StartNs)),
 		Duration:  text.FormatDuration(s.Duration()),
@@ -264,7 +264,7 @@ func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 	}
 	sortKV(d.Attributes)
 	sortKV(d.Resource)
-	for _, e := range s.Events {
+	for _, e := range s.Events() {
 		ev := SpanEventView{Name: e.Name, Offset: text.FormatDuration(time.Duration(e.TimeNs - t.StartNs))}
 		for _, a := range e.Attributes {
 			switch a.Key {
@@ -280,7 +280,7 @@ func BuildSpanDetails(t *trace.TraceTree, i int) SpanDetails {
 		}
 		d.Events = append(d.Events, ev)
 	}
-	for _, l := range s.Links {
+	for _, l := range s.Links() {
 		lv := SpanLinkView{TraceID: l.TraceID, SpanID: l.SpanID, URL: links.Trace(l.TraceID, links.TraceParams{Span: l.SpanID}), Relation: "linked to"}
 		if rt, _ := datasources.Attr(l.Attributes, "opentracing.ref_type"); rt == "follows_from" {
 			lv.Relation = "follows from"

@@ -21,7 +21,7 @@ func TestBuildTraceHuge(t *testing.T) {
 	tr := &datasources.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736"}
 	for i := range parallelNodes + 100 {
 		s := datasources.Span{TraceID: tr.ID, SpanID: fmt.Sprintf("%016x", i+1), Name: fmt.Sprintf("op %d", i%7),
-			StartNs: base + int64(i)*1e3, EndNs: base + int64(i)*1e3 + 5e5, Resource: svcs[i%3], TraceState: "ot=th:c"}
+			StartNs: base + int64(i)*1e3, EndNs: base + int64(i)*1e3 + 5e5, Resource: svcs[i%3], Details: &datasources.SpanDetails{TraceState: "ot=th:c"}}
 		if i > 0 {
 			s.ParentSpanID = fmt.Sprintf("%016x", (i-1)/3+1)
 		}

@@ -19,7 +19,7 @@ func buildTestTrace() *trace.TraceTree {
 	tr := &datasources.Trace{ID: "4bf92f3577b34da6a3ce929d0e0e4736", Spans: []datasources.Span{
 		{SpanID: "00000000000000a1", Name: "POST /api/checkout", StartNs: ms(0), EndNs: ms(100), Resource: res("gateway"), Kind: datasources.KindServer},
 		{SpanID: "00000000000000b2", ParentSpanID: "00000000000000a1", Name: "POST /charge", StartNs: ms(20), EndNs: ms(90), Resource: res("payments"),
-			Status: datasources.StatusError, StatusMsg: "provider did not answer"},
+			Status: datasources.StatusError, Details: &datasources.SpanDetails{StatusMsg: "provider did not answer"}},
 		{SpanID: "00000000000000c3", ParentSpanID: "00000000000000b2", Name: "charge", StartNs: ms(30), EndNs: ms(80), Resource: res("provider")},
 		{SpanID: "00000000000000d4", ParentSpanID: "00000000000000a1", Name: "reserve", StartNs: ms(0), EndNs: ms(10), Resource: res("inventory")},
 	}}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ariadne-dev/ariadne/correlation/trace"
+	"github.com/ariadne-dev/ariadne/datasources"
 )
 
 // The header's Sampling fact reads what the trace carries.
@@ -17,7 +18,7 @@ func TestBuildTraceSampling(t *testing.T) {
 	}
 	tt := buildTestTrace()
 	tr := tt.Trace
-	tr.Spans[0].TraceState = "ot=th:f333"
+	tr.Spans[0].Details = &datasources.SpanDetails{TraceState: "ot=th:f333"}
 	v = BuildTrace(trace.BuildTree(tr, false), in)
 	if v.Sampling != "head sampling at 5% — this trace stands for ≈ 20 requests" || v.SamplingSource != "tracestate ot=th:f333" {
 		t.Errorf("th:f333: %q (%q)", v.Sampling, v.SamplingSource)

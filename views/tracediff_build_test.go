@@ -19,7 +19,12 @@ func TestBuildTraceDiff(t *testing.T) {
 		}
 		s.TraceID = tr.ID
 		if s.SpanID == "00000000000000b2" {
-			s.Status, s.StatusMsg, s.EndNs = datasources.StatusUnset, "", s.StartNs+5e6
+			s.Status, s.EndNs = datasources.StatusUnset, s.StartNs+5e6
+			if s.Details != nil {
+				d := *s.Details
+				d.StatusMsg = ""
+				s.Details = datasources.NewSpanDetails(d)
+			}
 		}
 		if s.SpanID == "00000000000000a1" {
 			s.EndNs -= 60e6

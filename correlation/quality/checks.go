@@ -155,10 +155,10 @@ func checkDBSystem(s *datasources.Span, attrs []datasources.Attribute) string {
 }
 
 func checkUnexplainedError(s *datasources.Span, _ []datasources.Attribute) string {
-	if s.Status != datasources.StatusError || strings.TrimSpace(s.StatusMsg) != "" {
+	if s.Status != datasources.StatusError || strings.TrimSpace(s.StatusMsg()) != "" {
 		return ""
 	}
-	for _, e := range s.Events {
+	for _, e := range s.Events() {
 		if e.Name == "exception" {
 			return ""
 		}

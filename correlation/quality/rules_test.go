@@ -89,10 +89,10 @@ func TestRules(t *testing.T) {
 
 		{"error-unexplained", "bare error", span(func(s *datasources.Span) { s.Status = datasources.StatusError }), "no message"},
 		{"error-unexplained", "with message", span(func(s *datasources.Span) {
-			s.Status, s.StatusMsg = datasources.StatusError, "payment provider did not answer"
+			s.Status, s.Details = datasources.StatusError, &datasources.SpanDetails{StatusMsg: "payment provider did not answer"}
 		}), ""},
 		{"error-unexplained", "with exception", span(func(s *datasources.Span) {
-			s.Status, s.Events = datasources.StatusError, []datasources.SpanEvent{{Name: "exception"}}
+			s.Status, s.Details = datasources.StatusError, &datasources.SpanDetails{Events: []datasources.SpanEvent{{Name: "exception"}}}
 		}), ""},
 		{"error-unexplained", "ok span", span(nil), ""},
 
@@ -113,7 +113,7 @@ func TestRules(t *testing.T) {
 		}), "db.query.text is 12.0 KiB"},
 		{"large-value", "at the bound", span(func(s *datasources.Span) { s.Attrs = attrs("v", strings.Repeat("x", LargeValueBytes)) }), ""},
 		{"large-value", "stack trace in an event", span(func(s *datasources.Span) {
-			s.Events = []datasources.SpanEvent{{Name: "exception", Attributes: attrs("exception.stacktrace", strings.Repeat("x", 64*1024))}}
+			s.Details = &datasources.SpanDetails{Events: []datasources.SpanEvent{{Name: "exception", Attributes: attrs("exception.stacktrace", strings.Repeat("x", 64*1024))}}}
 		}), ""},
 
 		{"too-many-attributes", "over", span(many(129)), "129 attributes"},

@@ -55,9 +55,9 @@ func TestCountRequests(t *testing.T) {
 // tags, and a child's threshold when the root has none.
 func TestOfTraceFromSearchSummary(t *testing.T) {
 	root := datasources.Span{SpanID: "a1", StartNs: 1, Attrs: []datasources.Attribute{{Key: TagSamplerType, Value: "probabilistic"}, {Key: TagSamplerParam, Value: "0.2"}},
-		Events: []datasources.SpanEvent{{Name: "big"}}}
-	child := datasources.Span{SpanID: "b2", ParentSpanID: "a1", StartNs: 2, TraceState: "ot=th:c"}
-	other := datasources.Span{SpanID: "c3", ParentSpanID: "a1", StartNs: 3, TraceState: "ot=th:8"}
+		Details: &datasources.SpanDetails{Events: []datasources.SpanEvent{{Name: "big"}}}}
+	child := datasources.Span{SpanID: "b2", ParentSpanID: "a1", StartNs: 2, Details: &datasources.SpanDetails{TraceState: "ot=th:c"}}
+	other := datasources.Span{SpanID: "c3", ParentSpanID: "a1", StartNs: 3, Details: &datasources.SpanDetails{TraceState: "ot=th:8"}}
 	cases := []struct {
 		name  string
 		spans []datasources.Span
@@ -71,7 +71,7 @@ func TestOfTraceFromSearchSummary(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := &datasources.Trace{ID: "t", Spans: tc.spans}
 			sum := tr.Summary()
-			if len(sum.Sampling) == 0 || len(sum.Sampling[0].Events) != 0 {
+			if len(sum.Sampling) == 0 || len(sum.Sampling[0].Events()) != 0 {
 				t.Fatalf("Sampling = %+v: want the root first, without events", sum.Sampling)
 			}
 			full, slim := OfTrace(tr), OfTrace(&datasources.Trace{Spans: sum.Sampling})

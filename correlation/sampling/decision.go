@@ -115,7 +115,7 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 	)
 	look := func(s *datasources.Span) {
 		if !thOK {
-			if t, err := ThresholdOf(s.TraceState); err == nil {
+			if t, err := ThresholdOf(s.TraceState()); err == nil {
 				th, thOK = FromThreshold(t), true
 			}
 		}

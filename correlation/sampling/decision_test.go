@@ -56,7 +56,7 @@ func TestFormatting(t *testing.T) {
 }
 
 func span(id, parent string, start int64, ts string, attrs ...string) datasources.Span {
-	s := datasources.Span{SpanID: id, ParentSpanID: parent, StartNs: start, TraceState: ts, Resource: &datasources.Resource{}}
+	s := datasources.Span{SpanID: id, ParentSpanID: parent, StartNs: start, Details: datasources.NewSpanDetails(datasources.SpanDetails{TraceState: ts}), Resource: &datasources.Resource{}}
 	for i := 0; i+1 < len(attrs); i += 2 {
 		s.Attrs = append(s.Attributes(), datasources.Attribute{Key: attrs[i], Value: attrs[i+1]})
 	}

@@ -159,10 +159,10 @@ func spanOf(nd *trace.Node, focus string, lim Limits) Span {
 	s := nd.Span
 	sp := Span{ID: s.SpanID, Parent: s.ParentSpanID, Depth: int(nd.Depth), Name: text.Shorten(s.Name, lim.ValueChars),
 		Service: s.Service(), Kind: string(s.Kind), Error: s.Status == datasources.StatusError,
-		StatusMsg: text.Shorten(s.StatusMsg, lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
+		StatusMsg: text.Shorten(s.StatusMsg(), lim.ValueChars), StartNs: s.StartNs, EndNs: s.EndNs}
 	if sp.Error || s.SpanID == focus {
 		sp.Attrs = kvs(s.Attributes(), lim)
-		for i, e := range s.Events {
+		for i, e := range s.Events() {
 			if i == lim.EventsPerSpan {
 				break
 			}

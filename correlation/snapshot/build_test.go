@@ -13,7 +13,7 @@ import (
 func span(id, parent, name string, start, end int64, status datasources.StatusCode) datasources.Span {
 	return datasources.Span{SpanID: id, ParentSpanID: parent, Name: name, StartNs: start, EndNs: end, Status: status,
 		Attrs:    []datasources.Attribute{{Key: "http.route", Value: "/pay"}},
-		Events:   []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "card declined"}}}},
+		Details:  &datasources.SpanDetails{Events: []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.message", Value: "card declined"}}}}},
 		Resource: &datasources.Resource{Service: "svc-" + name}}
 }
 
@@ -104,11 +104,13 @@ func TestFromTraceKeepsParentCycle(t *testing.T) {
 
 func TestFromTraceBounds(t *testing.T) {
 	s := span("x", "", strings.Repeat("n", 40), 0, 1, datasources.StatusError)
-	s.StatusMsg = strings.Repeat("m", 40)
+	more := *s.Details
+	more.StatusMsg = strings.Repeat("m", 40)
 	for range 5 {
 		s.Attrs = append(s.Attributes(), datasources.Attribute{Key: "k", Value: strings.Repeat("v", 40)})
-		s.Events = append(s.Events, datasources.SpanEvent{Name: "e"})
+		more.Events = append(more.Events, datasources.SpanEvent{Name: "e"})
 	}
+	s.Details = &more
 	lim := DefaultLimits
 	lim.AttrsPerSpan, lim.EventsPerSpan, lim.ValueChars = 2, 3, 10
 	got, _ := FromTrace(&datasources.Trace{Spans: []datasources.Span{s}}, "", lim)

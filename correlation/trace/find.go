@@ -69,8 +69,8 @@ func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
 		return "span ID", s.SpanID, true
 	case has(string(s.Status)):
 		return "status", string(s.Status), true
-	case has(s.StatusMsg):
-		return "status message", s.StatusMsg, true
+	case has(s.StatusMsg()):
+		return "status message", s.StatusMsg(), true
 	}
 	var key, val string
 	s.EachAttribute(func(a datasources.Attribute) bool {
@@ -82,7 +82,7 @@ func matchSpan(s *datasources.Span, q string) (field, value string, ok bool) {
 	if ok {
 		return key, val, true
 	}
-	for _, e := range s.Events {
+	for _, e := range s.Events() {
 		if has(e.Name) {
 			return "event", e.Name, true
 		}

@@ -14,9 +14,9 @@ func TestFind(t *testing.T) {
 	b := sp("b", "a", 10, 40)
 	b.Attrs = []datasources.Attribute{{Key: "order.id", Value: "ord-199603"}}
 	c := sp("c", "b", 20, 30)
-	c.Status, c.StatusMsg = datasources.StatusError, "context deadline exceeded"
+	c.Status, c.Details = datasources.StatusError, &datasources.SpanDetails{StatusMsg: "context deadline exceeded"}
 	d := sp("d", "a", 50, 60)
-	d.Events = []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.type", Value: "TimeoutError"}}}}
+	d.Details = &datasources.SpanDetails{Events: []datasources.SpanEvent{{Name: "exception", Attributes: []datasources.Attribute{{Key: "exception.type", Value: "TimeoutError"}}}}}
 	e := sp("e", "a", 70, 80)
 	e.Resource = &datasources.Resource{Service: "payments", Attributes: []datasources.Attribute{{Key: "host.name", Value: "pay-7f9c"}}}
 	tr := tree(false, root, b, c, d, e)

@@ -64,14 +64,18 @@ func inShares(n int, fn func(lo, hi int)) {
 
 func visibleSpan(s *datasources.Span) {
 	s.Name = text.Visible(s.Name)
-	s.StatusMsg = text.Visible(s.StatusMsg)
 	s.Scope = text.Visible(s.Scope)
-	for j := range s.Events {
-		s.Events[j].Name = text.Visible(s.Events[j].Name)
-		visibleAttrs(s.Events[j].Attributes)
+	d := s.Details
+	if d == nil {
+		return
 	}
-	for j := range s.Links {
-		visibleAttrs(s.Links[j].Attributes)
+	d.StatusMsg = text.Visible(d.StatusMsg)
+	for j := range d.Events {
+		d.Events[j].Name = text.Visible(d.Events[j].Name)
+		visibleAttrs(d.Events[j].Attributes)
+	}
+	for j := range d.Links {
+		visibleAttrs(d.Links[j].Attributes)
 	}
 }
 

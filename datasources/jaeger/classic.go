@@ -85,6 +85,7 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 		if sp.Resource == nil {
 			sp.Resource = &datasources.Resource{}
 		}
+		var more datasources.SpanDetails
 		for _, r := range cs.References {
 			if r.RefType == "CHILD_OF" && sp.ParentSpanID == "" && padID(r.TraceID, 32) == sp.TraceID {
 				sp.ParentSpanID = padID(r.SpanID, 16)
@@ -94,7 +95,7 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 			if r.RefType == "FOLLOWS_FROM" {
 				l.Attributes = []datasources.Attribute{{Key: "opentracing.ref_type", Value: "follows_from"}}
 			}
-			sp.Links = append(sp.Links, l)
+			more.Links = append(more.Links, l)
 		}
 		statusSet := false
 		for _, a := range classicAttrs(cs.Tags) {
@@ -110,11 +111,11 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 					sp.Status = datasources.StatusOK
 				}
 			case "otel.status_description":
-				sp.StatusMsg = a.Value
+				more.StatusMsg = a.Value
 			case "otel.scope.name":
 				sp.Scope = a.Value
 			case datasources.TraceStateTag:
-				sp.TraceState = a.Value
+				more.TraceState = a.Value
 			case "error":
 				if a.Value == "true" && !statusSet {
 					sp.Status = datasources.StatusError
@@ -137,8 +138,9 @@ func convertClassic(ct classicTrace) *datasources.Trace {
 				}
 				ev.Attributes = append(ev.Attributes, a)
 			}
-			sp.Events = append(sp.Events, ev)
+			more.Events = append(more.Events, ev)
 		}
+		sp.Details = datasources.NewSpanDetails(more)
 		tr.Spans = append(tr.Spans, sp)
 	}
 	return tr

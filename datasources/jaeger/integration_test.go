@@ -98,14 +98,14 @@ func TestAgainstRealJaeger(t *testing.T) {
 		t.Errorf("root %+v", root)
 	}
 	if charge.SpanID != s.chargeID || charge.ParentSpanID != root.SpanID || charge.Service() != "payments" ||
-		charge.Status != datasources.StatusError || charge.StatusMsg != "card declined" || len(charge.Events) != 1 {
+		charge.Status != datasources.StatusError || charge.StatusMsg() != "card declined" || len(charge.Events()) != 1 {
 		t.Errorf("charge %+v", charge)
 	}
 	if got := charge.EndNs - charge.StartNs; got != int64(800*time.Millisecond) {
 		t.Errorf("charge lasted %v, want 800ms", time.Duration(got))
 	}
-	if receipt.ParentSpanID != root.SpanID || len(receipt.Links) != 1 || receipt.Links[0].TraceID != s.otherTraceID {
-		t.Errorf("receipt: parent %s, links %+v; want the root as parent and the other trace as a link", receipt.ParentSpanID, receipt.Links)
+	if receipt.ParentSpanID != root.SpanID || len(receipt.Links()) != 1 || receipt.Links()[0].TraceID != s.otherTraceID {
+		t.Errorf("receipt: parent %s, links %+v; want the root as parent and the other trace as a link", receipt.ParentSpanID, receipt.Links())
 	}
 
 	// Not found, and an invalid ID.

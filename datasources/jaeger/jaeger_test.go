@@ -50,11 +50,11 @@ func TestConvertClassic(t *testing.T) {
 	if attrs["http.status_code"] != "500" || attrs["ratio"] != "0.25" || attrs["cached"] != "false" || attrs["span.kind"] != "" || attrs["error"] != "" {
 		t.Errorf("root attributes %v (span.kind and error become fields)", attrs)
 	}
-	if root.TraceState != "ot=th:8" || attrs[datasources.TraceStateTag] != "" {
-		t.Errorf("tracestate %q (the tag becomes the field)", root.TraceState)
+	if root.TraceState() != "ot=th:8" || attrs[datasources.TraceStateTag] != "" {
+		t.Errorf("tracestate %q (the tag becomes the field)", root.TraceState())
 	}
-	if len(root.Events) != 1 || root.Events[0].Name != "exception" || root.Events[0].Attributes[0].Value != "boom" {
-		t.Errorf("events %+v", root.Events)
+	if len(root.Events()) != 1 || root.Events()[0].Name != "exception" || root.Events()[0].Attributes[0].Value != "boom" {
+		t.Errorf("events %+v", root.Events())
 	}
 	if h, _ := datasources.Attr(root.Resource.Attributes, "host.name"); h != "web-1" {
 		t.Errorf("process tags %+v", root.Resource)
@@ -65,8 +65,8 @@ func TestConvertClassic(t *testing.T) {
 	if w, _ := datasources.Attr(db.Attributes(), WarningAttribute); !strings.HasPrefix(w, "clock skew adjustment disabled") {
 		t.Errorf("the span's Jaeger warning is lost: %+v", db.Attributes())
 	}
-	if len(db.Links) != 1 || db.Links[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || db.Links[0].SpanID != "00000000000000c3" {
-		t.Errorf("FOLLOWS_FROM is not a link: %+v", db.Links)
+	if len(db.Links()) != 1 || db.Links()[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || db.Links()[0].SpanID != "00000000000000c3" {
+		t.Errorf("FOLLOWS_FROM is not a link: %+v", db.Links())
 	}
 }
 

@@ -58,16 +58,14 @@ func Convert(td *tracepb.TracesData) []datasources.Span {
 					Name:            sp.Name,
 					Kind:            SpanKind(sp.Kind),
 					Status:          StatusCode(sp.GetStatus().GetCode()),
-					StatusMsg:       sp.GetStatus().GetMessage(),
 					StartNs:         int64(sp.StartTimeUnixNano),
 					EndNs:           int64(sp.EndTimeUnixNano),
 					Attrs:           c.attributes(sp.Attributes),
-					Events:          c.spanEvents(sp.Events),
-					Links:           c.spanLinks(sp.Links),
 					Resource:        res,
 					Scope:           scope,
-					TraceState:      sp.TraceState,
 					ScopeAttributes: scopeAttrs,
+					Details: datasources.NewSpanDetails(datasources.SpanDetails{StatusMsg: sp.GetStatus().GetMessage(),
+						Events: c.spanEvents(sp.Events), Links: c.spanLinks(sp.Links), TraceState: sp.TraceState}),
 				})
 			}
 		}

@@ -35,14 +35,14 @@ func TestDecodeJSON(t *testing.T) {
 	if root.TraceID != "4bf92f3577b34da6a3ce929d0e0e4736" || root.SpanID != "00000000000000a1" || root.ParentSpanID != "" {
 		t.Errorf("root IDs %q %q %q", root.TraceID, root.SpanID, root.ParentSpanID)
 	}
-	if root.Kind != datasources.KindServer || root.Status != datasources.StatusError || root.StatusMsg != "boom" || root.Service() != "checkout" {
+	if root.Kind != datasources.KindServer || root.Status != datasources.StatusError || root.StatusMsg() != "boom" || root.Service() != "checkout" {
 		t.Errorf("root %+v", root)
 	}
 	if p, _ := datasources.Attr(child.ScopeAttributes, "tailsampling.policy"); p != "slow" || root.Scope != "test" {
 		t.Errorf("scope %q %+v", root.Scope, child.ScopeAttributes)
 	}
-	if root.TraceState != "ot=th:c" || child.TraceState != "" {
-		t.Errorf("tracestate %q, %q", root.TraceState, child.TraceState)
+	if root.TraceState() != "ot=th:c" || child.TraceState() != "" {
+		t.Errorf("tracestate %q, %q", root.TraceState(), child.TraceState())
 	}
 	if root.StartNs != 1796134347450942430 || root.EndNs-root.StartNs != 100_000_000 {
 		t.Errorf("root times %d..%d", root.StartNs, root.EndNs)
@@ -56,14 +56,14 @@ func TestDecodeJSON(t *testing.T) {
 			t.Errorf("attribute %s = %q, want %q", k, got[k], want)
 		}
 	}
-	if len(root.Events) != 1 || root.Events[0].Name != "exception" {
-		t.Errorf("events %+v", root.Events)
+	if len(root.Events()) != 1 || root.Events()[0].Name != "exception" {
+		t.Errorf("events %+v", root.Events())
 	}
 	if child.ParentSpanID != "00000000000000a1" || child.Kind != datasources.KindClient || child.StartNs != 1796134347460942430 {
 		t.Errorf("child %+v", child)
 	}
-	if len(child.Links) != 1 || child.Links[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || child.Links[0].SpanID != "00000000000000c3" {
-		t.Errorf("links %+v", child.Links)
+	if len(child.Links()) != 1 || child.Links()[0].TraceID != "0af7651916cd43dd8448eb211c80319c" || child.Links()[0].SpanID != "00000000000000c3" {
+		t.Errorf("links %+v", child.Links())
 	}
 }
 

@@ -271,6 +271,8 @@ type pdec struct {
 	attrs  slab[datasources.Attribute]
 	events slab[datasources.SpanEvent]
 	links  slab[datasources.SpanLink]
+	// details hold the rarer parts of the spans that have any.
+	details slab[datasources.SpanDetails]
 	// Scratch lists, one per kind of owner so nested owners never mix.
 	spanAttrs, eventAttrs, otherAttrs, resAttrs []datasources.Attribute
 	evScratch                                   []datasources.SpanEvent
@@ -471,6 +473,7 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	d.evScratch = d.evScratch[:0]
 	d.linkScratch = d.linkScratch[:0]
 	nk := 0 // attributes kept lazily
+	var more datasources.SpanDetails
 	it := d.iter(p, end)
 	for it.next() {
 		switch {
@@ -479,7 +482,7 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 		case it.num == 2 && it.isBytes:
 			d.hexField(&sp.SpanID, d.b[it.v0:it.v1], 16)
 		case it.num == 3 && it.isBytes:
-			sp.TraceState = d.str(&it)
+			more.TraceState = d.str(&it)
 		case it.num == 4 && it.isBytes:
 			if !allZero(d.b[it.v0:it.v1]) {
 				d.hexField(&sp.ParentSpanID, d.b[it.v0:it.v1], 16)
@@ -522,7 +525,7 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 			for si.next() {
 				switch {
 				case si.num == 2 && si.isBytes:
-					sp.StatusMsg = d.str(&si)
+					more.StatusMsg = d.str(&si)
 				case si.num == 3 && si.isVarint:
 					sp.Status = otlp.StatusCode(tracepb.Status_StatusCode(int32(si.u)))
 				}
@@ -536,8 +539,11 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	if nk > 0 {
 		sp.SetLazyAttributes(d.lazy, [2]uint32{uint32(p), uint32(end)})
 	}
-	sp.Events = d.events.take(d.evScratch)
-	sp.Links = d.links.take(d.linkScratch)
+	more.Events = d.events.take(d.evScratch)
+	more.Links = d.links.take(d.linkScratch)
+	if more.StatusMsg != "" || more.TraceState != "" || more.Events != nil || more.Links != nil {
+		sp.Details = &d.details.take([]datasources.SpanDetails{more})[0]
+	}
 	return it.err
 }
 

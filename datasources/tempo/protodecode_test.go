@@ -103,7 +103,7 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 	spans, _ := protoSpans(b, [][2]int{{0, len(b)}})
 	s := spans[0]
 	if s.TraceID != "00000000000000000102030405060708" || s.ParentSpanID != "" || s.Service() != "42" ||
-		s.Kind != datasources.KindUnspecified || s.Status != datasources.StatusOK || s.TraceState != "ot=th:fd70a4;rv:01" {
+		s.Kind != datasources.KindUnspecified || s.Status != datasources.StatusOK || s.TraceState() != "ot=th:fd70a4;rv:01" {
 		t.Errorf("span = %+v", s)
 	}
 	if v, _ := datasources.Attr(s.Attributes(), "arr"); v != `["a \"quoted\" s",-7,null,-Inf,"/wA="]` {
@@ -115,8 +115,8 @@ func TestProtoDecoderMatchesGeneratedTypes(t *testing.T) {
 	if p, _ := datasources.Attr(s.ScopeAttributes, "tailsampling.policy"); p != "errors" {
 		t.Errorf("scope attributes %+v", s.ScopeAttributes)
 	}
-	if s.Links[0].SpanID != "0000000000000007" || s.Links[0].Attributes[0].Value != "follows" {
-		t.Errorf("link = %+v", s.Links[0])
+	if s.Links()[0].SpanID != "0000000000000007" || s.Links()[0].Attributes[0].Value != "follows" {
+		t.Errorf("link = %+v", s.Links()[0])
 	}
 }
 

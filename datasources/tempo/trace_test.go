@@ -65,10 +65,10 @@ func checkSpans(t *testing.T, tr *datasources.Trace, traceID string, want []want
 	for i, w := range want {
 		s := tr.Spans[i]
 		if s.TraceID != traceID || s.SpanID != w.id || s.ParentSpanID != w.parent || s.Name != w.name ||
-			s.Service() != w.service || s.Kind != w.kind || s.Status != w.status || s.StatusMsg != w.statusMsg ||
+			s.Service() != w.service || s.Kind != w.kind || s.Status != w.status || s.StatusMsg() != w.statusMsg ||
 			s.StartNs != w.start || s.EndNs != w.end {
 			t.Errorf("span %d = {trace %s id %s parent %q name %q service %q kind %q status %q %q %d..%d}, want %+v",
-				i, s.TraceID, s.SpanID, s.ParentSpanID, s.Name, s.Service(), s.Kind, s.Status, s.StatusMsg, s.StartNs, s.EndNs, w)
+				i, s.TraceID, s.SpanID, s.ParentSpanID, s.Name, s.Service(), s.Kind, s.Status, s.StatusMsg(), s.StartNs, s.EndNs, w)
 		}
 		for k, wa := range w.attrs {
 			got, ok := findAttr(s.Attributes(), k)
@@ -77,7 +77,7 @@ func checkSpans(t *testing.T, tr *datasources.Trace, traceID string, want []want
 			}
 		}
 		var evs []string
-		for _, e := range s.Events {
+		for _, e := range s.Events() {
 			evs = append(evs, e.Name)
 		}
 		if strings.Join(evs, ",") != strings.Join(w.events, ",") {
@@ -113,7 +113,7 @@ func checkCheckout(t *testing.T, tr *datasources.Trace) {
 	if tr.Spans[0].Scope != "ariadne-fixture" {
 		t.Errorf("scope = %q, want ariadne-fixture", tr.Spans[0].Scope)
 	}
-	ev := tr.Spans[2].Events[0]
+	ev := tr.Spans[2].Events()[0]
 	if msg, _ := datasources.Attr(ev.Attributes, "exception.message"); ev.TimeNs != 1760000001100000000 || msg != "payment timeout after 1s" {
 		t.Errorf("exception event = %+v", ev)
 	}
@@ -217,7 +217,7 @@ func TestTraceVultureFixture(t *testing.T) {
 				t.Fatal(err)
 			}
 			checkSpans(t, tr, id, want)
-			if v, _ := datasources.Attr(tr.Spans[0].Events[0].Attributes, "vulture-event-int-01"); v != "424354" {
+			if v, _ := datasources.Attr(tr.Spans[0].Events()[0].Attributes, "vulture-event-int-01"); v != "424354" {
 				t.Errorf("event int attribute = %q, want 424354", v)
 			}
 			if v, _ := datasources.Attr(tr.Spans[0].Resource.Attributes, "k8s.pod.name"); v != "XkqgWWT" {

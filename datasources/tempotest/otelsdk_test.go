@@ -71,9 +71,9 @@ func TestOpenTelemetrySDKRoundTrip(t *testing.T) {
 		{"root kind", string(r.Kind), "server"},
 		{"client kind", string(c.Kind), "client"},
 		{"child status", string(w.Status), "error"},
-		{"child status message", w.StatusMsg, "payment timeout"},
+		{"child status message", w.StatusMsg(), "payment timeout"},
 		{"child scope", w.Scope, "cart-lib"},
-		{"event", w.Events[0].Name, "exception"},
+		{"event", w.Events()[0].Name, "exception"},
 	}
 	for _, ck := range checks {
 		if ck.got != ck.want {

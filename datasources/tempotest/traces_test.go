@@ -55,7 +55,7 @@ func TestClientReadsIngestedCheckoutLikeTheContract(t *testing.T) {
 	if !reflect.DeepEqual(got.Spans, want.Spans) {
 		t.Errorf("spans served by tempotest differ from the contract:\n got %+v\nwant %+v", got.Spans, want.Spans)
 	}
-	if s := got.Spans[2]; s.Service() != "cart" || s.ParentSpanID != "53995c3f42cd8ad8" || s.Events[0].Name != "exception" {
+	if s := got.Spans[2]; s.Service() != "cart" || s.ParentSpanID != "53995c3f42cd8ad8" || s.Events()[0].Name != "exception" {
 		t.Errorf("cart span = %+v", s)
 	}
 }

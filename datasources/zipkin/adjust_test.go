@@ -170,7 +170,7 @@ func TestIncompleteSpans(t *testing.T) {
 	if v, _ := datasources.Attr(names["reserve"][0].Attributes(), "retry"); v != "1" {
 		t.Errorf("the late piece's tag is lost: %v", attrs(names["reserve"][0].Attributes()))
 	}
-	if ev := names["charge"][0].Events; len(ev) != 2 || ev[0].Name != "charge.queued" {
+	if ev := names["charge"][0].Events(); len(ev) != 2 || ev[0].Name != "charge.queued" {
 		t.Errorf("charge events %+v", ev)
 	}
 }

@@ -91,24 +91,26 @@ func (c *converter) span(s *span, d *datasources.Span) {
 		EndNs:        start + s.Duration*1000,
 		Resource:     c.resource(s.LocalEndpoint),
 	}
+	var more datasources.SpanDetails
 	if msg, failed := s.Tags["error"]; failed {
-		d.Status, d.StatusMsg = datasources.StatusError, msg
+		d.Status, more.StatusMsg = datasources.StatusError, msg
 	} else {
 		switch s.Tags["otel.status_code"] {
 		case "OK":
 			d.Status = datasources.StatusOK
 		case "ERROR":
-			d.Status, d.StatusMsg = datasources.StatusError, s.Tags["otel.status_description"]
+			d.Status, more.StatusMsg = datasources.StatusError, s.Tags["otel.status_description"]
 		}
 	}
-	d.TraceState = s.Tags[datasources.TraceStateTag]
+	more.TraceState = s.Tags[datasources.TraceStateTag]
 	if scope, ok := s.Tags["otel.scope.name"]; ok {
 		d.Scope = scope
 	} else {
 		d.Scope = s.Tags["otel.library.name"]
 	}
 	d.Attrs = c.attributes(s)
-	d.Events = c.spanEvents(s.Annotations)
+	more.Events = c.spanEvents(s.Annotations)
+	d.Details = datasources.NewSpanDetails(more)
 }
 
 func spanKind(k string) datasources.SpanKind {

@@ -28,8 +28,8 @@ func TestDecodeFields(t *testing.T) {
 			}
 		}},
 		{"w3c.tracestate is the span's tracestate", `{"traceId":"1","id":"1","tags":{"w3c.tracestate":"ot=th:e"}}`, func(t *testing.T, s *datasources.Span) {
-			if s.TraceState != "ot=th:e" {
-				t.Errorf("tracestate %q", s.TraceState)
+			if s.TraceState() != "ot=th:e" {
+				t.Errorf("tracestate %q", s.TraceState())
 			}
 		}},
 		{"an all-zero parent is a root", `{"traceId":"1","id":"1","parentId":"0000000000000000"}`, func(t *testing.T, s *datasources.Span) {
@@ -85,8 +85,8 @@ func TestDecodeFields(t *testing.T) {
 		}},
 		{"annotations are events in time order", `{"traceId":"1","id":"1","timestamp":10,"annotations":[{"timestamp":30,"value":"ws"},{"timestamp":20,"value":"wr"}]}`, func(t *testing.T, s *datasources.Span) {
 			want := []datasources.SpanEvent{{TimeNs: 20_000, Name: "wr"}, {TimeNs: 30_000, Name: "ws"}}
-			if !reflect.DeepEqual(s.Events, want) {
-				t.Errorf("events %+v", s.Events)
+			if !reflect.DeepEqual(s.Events(), want) {
+				t.Errorf("events %+v", s.Events())
 			}
 		}},
 		{"the remote endpoint", `{"traceId":"1","id":"1","timestamp":1,"duration":1,"kind":"CLIENT","remoteEndpoint":{"serviceName":"db","ipv4":"10.0.0.1","port":5432}}`, func(t *testing.T, s *datasources.Span) {
@@ -142,8 +142,8 @@ func kind(k datasources.SpanKind) func(*testing.T, *datasources.Span) {
 
 func status(c datasources.StatusCode, msg string) func(*testing.T, *datasources.Span) {
 	return func(t *testing.T, s *datasources.Span) {
-		if s.Status != c || s.StatusMsg != msg {
-			t.Errorf("status %q %q, want %q %q", s.Status, s.StatusMsg, c, msg)
+		if s.Status != c || s.StatusMsg() != msg {
+			t.Errorf("status %q %q, want %q %q", s.Status, s.StatusMsg(), c, msg)
 		}
 	}
 }
@@ -189,8 +189,8 @@ func TestSharedRPC(t *testing.T) {
 	if v, _ := datasources.Attr(server.Attributes(), AttrSpanID); v != "352bff9a74ca9ad2" {
 		t.Errorf("server half's %s = %q, want Zipkin's ID", AttrSpanID, v)
 	}
-	if server.Status != datasources.StatusError || server.StatusMsg != "500 Internal Server Error" || client.Status != datasources.StatusUnset {
-		t.Errorf("status: client %q, server %q %q", client.Status, server.Status, server.StatusMsg)
+	if server.Status != datasources.StatusError || server.StatusMsg() != "500 Internal Server Error" || client.Status != datasources.StatusUnset {
+		t.Errorf("status: client %q, server %q %q", client.Status, server.Status, server.StatusMsg())
 	}
 	if sel := byName(tr)["select"][0]; sel.ParentSpanID != server.SpanID {
 		t.Errorf("backend's select is under %s, want the server half %s", sel.ParentSpanID, server.SpanID)
@@ -201,8 +201,8 @@ func TestSharedRPC(t *testing.T) {
 	if got := attrs(client.Attributes()); !slices.Contains(got, "peer.service=backend") || !slices.Contains(got, "network.peer.port=3306") {
 		t.Errorf("client attributes %v", got)
 	}
-	if len(client.Events) != 1 || client.Events[0].Name != "wire.send" {
-		t.Errorf("client events %+v", client.Events)
+	if len(client.Events()) != 1 || client.Events()[0].Name != "wire.send" {
+		t.Errorf("client events %+v", client.Events())
 	}
 }
 
@@ -227,8 +227,8 @@ func TestMessaging128(t *testing.T) {
 	if got := attrs(send.Resource.Attributes); !reflect.DeepEqual(got, []string{"service.name=orders", "network.local.address=2001:db8::c001", "network.local.port=8080"}) {
 		t.Errorf("producer resource %v", got)
 	}
-	if recv.Status != datasources.StatusError || recv.StatusMsg != "" {
-		t.Errorf("consumer status %q %q: an empty error tag is an error", recv.Status, recv.StatusMsg)
+	if recv.Status != datasources.StatusError || recv.StatusMsg() != "" {
+		t.Errorf("consumer status %q %q: an empty error tag is an error", recv.Status, recv.StatusMsg())
 	}
 }
 

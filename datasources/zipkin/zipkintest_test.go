@@ -105,8 +105,8 @@ func TestTraceFromZipkintest(t *testing.T) {
 		t.Errorf("client %s, server %s under %s, charge under %s: want charge under orders' server half under gateway's client half",
 			client.SpanID, server.SpanID, server.ParentSpanID, charge.ParentSpanID)
 	}
-	if charge.Status != datasources.StatusError || charge.StatusMsg != "card declined" || len(charge.Events) != 1 {
-		t.Errorf("charge: %q %q, events %+v", charge.Status, charge.StatusMsg, charge.Events)
+	if charge.Status != datasources.StatusError || charge.StatusMsg() != "card declined" || len(charge.Events()) != 1 {
+		t.Errorf("charge: %q %q, events %+v", charge.Status, charge.StatusMsg(), charge.Events())
 	}
 	if v, _ := datasources.Attr(charge.Attributes(), "peer.service"); v != "payments" {
 		t.Errorf("charge attributes %+v", charge.Attributes())

@@ -50,9 +50,11 @@ func TestGraphExemplarInSpike(t *testing.T) {
 	  return null;
 	})()`
 	// The view is relative (now-5m): a reload moves it, and a spike can
-	// slide out while another forms. Reload until a marker qualifies.
+	// slide out while another forms. Reload until a marker qualifies, for
+	// up to one whole spike cycle of the demo (a spike every two minutes):
+	// on a slow machine a minute was not always enough (CI, 2026-12-03).
 	var tg *target
-	for deadline := time.Now().Add(60 * time.Second); tg == nil && time.Now().Before(deadline); {
+	for deadline := time.Now().Add(130 * time.Second); tg == nil && time.Now().Before(deadline); {
 		if err := chromedp.Do(b.ctx,
 			chromedp.Navigate(page),
 			chromedp.WaitVisible(chromedp.CSS(`section.panel-done`)),

@@ -1,6 +1,7 @@
 package tempo
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -50,6 +51,7 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 	// and a copy is that much fresh memory touched. So body must not
 	// change once decoded (DecodeTraceV2 takes it over).
 	d := &pdec{s: unsafe.String(unsafe.SliceData(body), len(body)), b: body, spans: make([]datasources.Span, n)}
+	d.sizeChunks(n)
 	if n >= parallelSpans && len(body) <= math.MaxUint32 {
 		d.jobs = make([]spanJob, 0, n)
 	}
@@ -87,6 +89,18 @@ func decodeSpans(body []byte, parts [][2]int) ([]datasources.Span, map[string]bo
 		r.Service, _ = datasources.Attr(r.Attributes, "service.name")
 	}
 	return d.spans, d.keys, nil
+}
+
+// sizeChunks fits the chunks of d's slabs and text to a trace of n spans
+// (a span has about ten attributes and a few dozen bytes of text): a
+// dozen-span trace, which a page may decode twenty of, would otherwise
+// allocate and zero 2 MB of chunks.
+func (d *pdec) sizeChunks(n int) {
+	d.attrs.chunk = min(8192, max(64, 16*n))
+	d.events.chunk = min(8192, max(16, n))
+	d.links.chunk = min(8192, max(16, n/4))
+	d.details.chunk = min(8192, max(16, n/2))
+	d.text.chunk = min(256<<10, max(4<<10, 64*n))
 }
 
 // iter walks the fields of one message in body[p:end].
@@ -219,15 +233,19 @@ func countSpans(b []byte) (int, error) {
 	return n, top.err
 }
 
-// slab hands out capped windows of a shared backing array.
-type slab[T any] struct{ cur []T }
+// slab hands out capped windows of a shared backing array, allocated
+// chunk elements at a time (8,192 when chunk is 0).
+type slab[T any] struct {
+	cur   []T
+	chunk int
+}
 
 func (s *slab[T]) take(src []T) []T {
 	if len(src) == 0 {
 		return nil
 	}
 	if cap(s.cur)-len(s.cur) < len(src) {
-		s.cur = make([]T, 0, max(len(src), 8192))
+		s.cur = make([]T, 0, max(len(src), cmp.Or(s.chunk, 8192)))
 	}
 	start := len(s.cur)
 	s.cur = append(s.cur, src...)
@@ -239,12 +257,15 @@ func (s *slab[T]) take(src []T) []T {
 // written, so a string views its bytes in place at once: no copy of the
 // whole text at the end and no pass pointing strings into it (for a
 // million spans, millions of fix-ups the collector had to scan).
-type textArena struct{ cur []byte }
+type textArena struct {
+	cur   []byte
+	chunk int // bytes a chunk, 256 KB when 0
+}
 
 // alloc is n bytes of the arena, to be written once.
 func (a *textArena) alloc(n int) []byte {
 	if cap(a.cur)-len(a.cur) < n {
-		a.cur = make([]byte, 0, max(n, 256<<10))
+		a.cur = make([]byte, 0, max(n, cmp.Or(a.chunk, 256<<10)))
 	}
 	start := len(a.cur)
 	a.cur = a.cur[:start+n]

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -194,6 +195,28 @@ func FuzzPlainKeyValue(f *testing.F) {
 			t.Fatalf("fast check took %q, proto refuses it: %v", b, err)
 		}
 	})
+}
+
+// TestSmallTraceDecodeAllocatesLittle: a dozen-span trace (a page may
+// decode twenty, comparing it with similar ones) allocates kilobytes, not
+// the chunks a huge trace's decode is cut from (2 MB before they were
+// sized to the trace).
+func TestSmallTraceDecodeAllocatesLittle(t *testing.T) {
+	body, err := tempotest.EncodeV2Proto(tempotest.GenerateTrace(12, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 10 {
+		if _, err := DecodeTraceV2(body, "application/protobuf"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / 10; per > 200<<10 {
+		t.Errorf("a 12-span decode allocates %d KB", per>>10)
+	}
 }
 
 // TestProtoDecoderInParallel: a trace large enough to be decoded on every

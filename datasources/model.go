@@ -121,10 +121,15 @@ func (s *Span) TraceState() string {
 // NewSpanDetails is d, or nil when it holds nothing: a span without any
 // carries no SpanDetails at all.
 func NewSpanDetails(d SpanDetails) *SpanDetails {
-	if d.StatusMsg == "" && len(d.Events) == 0 && len(d.Links) == 0 && d.TraceState == "" {
+	if d.IsZero() {
 		return nil
 	}
 	return &d
+}
+
+// IsZero says whether d holds nothing.
+func (d *SpanDetails) IsZero() bool {
+	return d.StatusMsg == "" && len(d.Events) == 0 && len(d.Links) == 0 && d.TraceState == ""
 }
 
 // LazyAttributes keeps the attributes of a huge trace's spans where they

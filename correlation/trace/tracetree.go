@@ -45,11 +45,11 @@ type Node struct {
 	// (not yet received, dropped, or outside the query): it is shown as a
 	// root under a visible marker, never dropped.
 	MissingParent bool
-	// Critical is set for spans on the critical path; CriticalNs is how
-	// much of the span's time lies on it.
+	// Critical is set for spans on the critical path.
 	Critical bool
 	// SelfNs is the span's duration not covered by any child.
-	SelfNs     int64
+	SelfNs int64
+	// CriticalNs is how much of the span's time lies on the critical path.
 	CriticalNs int64
 	// Skew flags: the span starts before its parent or ends after it (by
 	// these many nanoseconds, > 0). Never silently corrected.

@@ -562,7 +562,7 @@ func (d *pdec) spanInto(sp *datasources.Span, p, end int) error {
 	}
 	more.Events = d.events.take(d.evScratch)
 	more.Links = d.links.take(d.linkScratch)
-	if more.StatusMsg != "" || more.TraceState != "" || more.Events != nil || more.Links != nil {
+	if !more.IsZero() { // carved from a slab, not NewSpanDetails's one allocation a span
 		sp.Details = &d.details.take([]datasources.SpanDetails{more})[0]
 	}
 	return it.err

@@ -352,6 +352,10 @@ type LogLine struct {
 	StructuredMetadata map[string]string
 	Parsed             map[string]string
 	Line               string
+	// Prepared is what a page found in the line while the rest of its
+	// answer was decoded (loki.Prepare), for that page's use; nil when
+	// nothing was. It goes wherever the line goes.
+	Prepared any
 }
 
 // Series is one time series. Points are in time order.

@@ -22,7 +22,10 @@ func (h *Handler) linesPanel(ctx context.Context, req logsRequest) (panelOut, er
 	if h.opt.Loki == nil {
 		return panelOut{}, datasources.NotConfigured(loki.Backend)
 	}
-	q := loki.Query{Expr: req.query, Start: req.r.From, End: req.r.To, Limit: req.limit, Direction: req.dir}
+	// Most of a row's work is done on each line as Loki's answer is
+	// decoded, on another core (views.PrepareLines).
+	q := loki.Query{Expr: req.query, Start: req.r.From, End: req.r.To, Limit: req.limit, Direction: req.dir,
+		Prepare: views.PrepareLines(h.deriver)}
 	page, at := h.opt.Loki.Page, req.cursor
 	if !req.newer.IsZero() {
 		page, at = h.opt.Loki.PageBefore, req.newer

@@ -134,6 +134,10 @@ type LogRow struct {
 	// line is LineURL in its parts (LineURL itself only in a row that
 	// outlives its writing).
 	line lineRef
+	// summary, when not nil, is the row's summary written already
+	// (appendSummary: its message or preview and its trace links), by
+	// PrepareLines while the line was decoded.
+	summary []byte
 }
 
 // LogDiagnosis says why a trace's logs came back empty: what was tried

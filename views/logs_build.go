@@ -109,10 +109,11 @@ type rowBuilder struct {
 	// strings are all made (LogRow's parts aside), and their trace links
 	// and summaries have backing arrays of their own. A row written
 	// before the next is built (builtLogRows) reuses the builder's.
-	keep       bool
-	refs       []logline.TraceRef
-	scratch    []logline.Field
-	rest       []logline.Field // a row's MessageRest, when !keep
+	keep bool
+	// own holds the facts of a line that came without them, in slabs the
+	// next row's reuse when !keep (see lineFacts.find).
+	own        lineFacts
+	slabs      factSlabs
 	traceLinks []Link
 	// A stream's selector and label rows are built once per stream (the
 	// decoder names each line's stream), not once per line.
@@ -170,79 +171,31 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 			b.streams[l.Stream] = si
 		}
 	}
-	clean := logline.CleanLine(l.Line)
-	var fields []logline.Field
-	if len(l.Line) <= 64<<10 {
-		// Message first, whether or not Loki parsed the line too.
-		fields = logline.AppendFieldsUnsorted(b.scratch, clean)
-		if cap(fields) > cap(b.scratch) {
-			b.scratch = fields[:0]
-		}
+	lazy := in.Lazy && si.hasSelector
+	if p, ok := l.Prepared.(*preparedLine); ok && lazy && !in.Pretty && p.deriver == in.Deriver {
+		b.buildPrepared(r, l, n, si, p)
+		return
 	}
-	level := logline.LevelOf(l, si.levels, fields)
+	f := b.facts(l, si)
+	clean, fields := f.clean, f.fields
 	*r = LogRow{
-		ID:         rowID(n),
-		Level:      level,
-		LevelClass: LevelClass(level),
-		Service:    si.svc,
-		SvcClass:   si.svcClass,
+		ID:          rowID(n),
+		Level:       f.level,
+		LevelClass:  LevelClass(f.level),
+		Service:     si.svc,
+		SvcClass:    si.svcClass,
+		Message:     f.message,
+		MessageRest: f.rest,
+		SpanID:      f.spanID,
 	}
-	if !b.keep { // the row is written before the next second is
-		r.stamp, r.frac = b.stamp.parts(l.TimeNs, in.Zone)
-	}
-	if r.stamp == nil {
-		title := b.stamp.title(l.TimeNs, in.Zone)
-		r.Time, r.TimeTitle = title[11:23], title // 15:04:05.000
-	}
-	if fields != nil {
-		rest := b.rest // the row is written before the next is built
-		if b.keep {
-			rest = make([]logline.Field, 0, len(fields))
-		}
-		r.Message, r.MessageRest, _ = summary(rest, fields)
-		if !b.keep {
-			b.rest = r.MessageRest
-		}
-	}
-	if prev, cut := text.Cut(clean, PreviewBytes); cut {
-		r.Preview, r.Rest = prev, clean[len(prev):]
-		r.RestSize = byteSize(len(r.Rest))
-	} else {
-		r.Preview = clean
-	}
-	if in.BaseNs != 0 {
-		r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-in.BaseNs))
-	}
+	b.setTime(r, l)
+	b.summarize(r, l, f)
 	if in.Pretty {
 		r.Pretty = prettyJSON(clean)
 	}
-	b.refs = in.Deriver.AppendExtract(b.refs[:0], l)
-	refs := b.refs
-	if !b.keep {
-		b.traceLinks = b.traceLinks[:0] // the row is written before the next is built
-	}
-	if len(refs) > 0 {
-		// A window around the line's time: Tempo then searches only the
-		// blocks that can hold the trace.
-		at := time.Unix(0, l.TimeNs)
-		if q := b.traces.Query(at); q != b.traceQuery {
-			b.traceQuery, b.traceQueryHTML = q, string(appendEscaped(nil, q))
-		}
-		r.traceQuery = b.traceQueryHTML
-		for _, ref := range refs {
-			link := Link{Label: ref.TraceID}
-			if b.keep {
-				link.URL = b.traces.URL(ref.TraceID, at)
-			}
-			b.traceLinks = append(b.traceLinks, link)
-		}
-		k := len(b.traceLinks)
-		r.Traces = b.traceLinks[k-len(refs) : k : k]
-		r.SpanID = logline.LineSpanID(l) // a span is only worth naming within a trace
-	}
-	lazy := in.Lazy && si.hasSelector
+	refs := f.refs
 	if lazy {
-		r.line = lineRef{parts: &si.lineHTML, hash: lineHash(l.Line), tsNs: l.TimeNs}
+		r.line = lineRef{parts: &si.lineHTML, hash: f.hash, tsNs: l.TimeNs}
 		if b.keep {
 			r.LineURL = si.line.URL(l.TimeNs, string(appendBase36(nil, r.line.hash)))
 		}
@@ -286,6 +239,71 @@ func (b *rowBuilder) build(r *LogRow, l *datasources.LogLine, n int) {
 				r.Fields[j].Narrow = parser
 			}
 		}
+	}
+}
+
+// setTime sets r's time, and its offset when the page has a base.
+func (b *rowBuilder) setTime(r *LogRow, l *datasources.LogLine) {
+	if !b.keep { // the row is written before the next second is
+		r.stamp, r.frac = b.stamp.parts(l.TimeNs, b.in.Zone)
+	}
+	if r.stamp == nil {
+		title := b.stamp.title(l.TimeNs, b.in.Zone)
+		r.Time, r.TimeTitle = title[11:23], title // 15:04:05.000
+	}
+	if b.in.BaseNs != 0 {
+		r.Offset = "+" + text.FormatDuration(time.Duration(l.TimeNs-b.in.BaseNs))
+	}
+}
+
+// summarize sets what r's summary shows (appendSummary) besides its
+// message: the line cut short, and its trace links.
+func (b *rowBuilder) summarize(r *LogRow, l *datasources.LogLine, f *lineFacts) {
+	if prev, cut := text.Cut(f.clean, PreviewBytes); cut {
+		r.Preview, r.Rest = prev, f.clean[len(prev):]
+		r.RestSize = byteSize(len(r.Rest))
+	} else {
+		r.Preview = f.clean
+	}
+	if !b.keep {
+		b.traceLinks = b.traceLinks[:0] // the row is written before the next is built
+	}
+	if len(f.refs) == 0 {
+		return
+	}
+	// A window around the line's time: Tempo then searches only the
+	// blocks that can hold the trace.
+	at := time.Unix(0, l.TimeNs)
+	if q := b.traces.Query(at); q != b.traceQuery {
+		b.traceQuery, b.traceQueryHTML = q, string(appendEscaped(nil, q))
+	}
+	r.traceQuery = b.traceQueryHTML
+	for _, ref := range f.refs {
+		link := Link{Label: ref.TraceID}
+		if b.keep {
+			link.URL = b.traces.URL(ref.TraceID, at)
+		}
+		b.traceLinks = append(b.traceLinks, link)
+	}
+	k := len(b.traceLinks)
+	r.Traces = b.traceLinks[k-len(f.refs) : k : k]
+}
+
+// buildPrepared is build for a lazy row whose line PrepareLines saw.
+func (b *rowBuilder) buildPrepared(r *LogRow, l *datasources.LogLine, n int, si *streamInfo, p *preparedLine) {
+	*r = LogRow{
+		ID:         rowID(n),
+		Level:      p.level,
+		LevelClass: LevelClass(p.level),
+		Service:    si.svc,
+		SvcClass:   si.svcClass,
+		SpanID:     p.spanID,
+		summary:    p.summary,
+		line:       lineRef{parts: &si.lineHTML, hash: p.hash, tsNs: l.TimeNs},
+	}
+	b.setTime(r, l)
+	if b.keep {
+		r.LineURL = si.line.URL(l.TimeNs, string(appendBase36(nil, p.hash)))
 	}
 }
 

@@ -174,6 +174,37 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 	b = append(b, `">`...)
 	b = appendText(b, r.Service)
 	b = append(b, `</span> `...)
+	if r.summary != nil {
+		b = append(b, r.summary...)
+	} else {
+		b = appendSummary(b, r)
+	}
+	b = append(b, `</summary><div class="logbody">`...)
+	if r.line.parts != nil || r.LineURL != "" {
+		// Built Lazy: a link to the line's page, which logs.js swaps for
+		// the expanded view itself (that page's fragment, links.LogLineBody)
+		// when the line is opened.
+		b = append(b, `<p class="line-more"><a href="`...)
+		if p := r.line.parts; p != nil {
+			// Head and Mid are escaped already; the hash (base 36) and
+			// the time (digits) need no escape.
+			b = append(b, p.Head...)
+			b = appendBase36(b, r.line.hash)
+			b = append(b, p.Mid...)
+			b = strconv.AppendInt(b, r.line.tsNs, 10)
+		} else {
+			b = appendEscaped(b, r.LineURL)
+		}
+		b = append(b, `">The whole line, its links and fields</a></p>`...)
+	} else {
+		b = appendLogBody(b, r)
+	}
+	return append(b, `</div></details>`...)
+}
+
+// appendSummary writes what a row's summary shows of its line: its
+// message and other fields, or the line cut short, and its trace links.
+func appendSummary(b []byte, r *LogRow) []byte {
 	if r.Message != "" {
 		b = append(b, `<span class="msg"><span class="m">`...)
 		b = appendText(b, r.Message)
@@ -206,27 +237,7 @@ func appendLogRow(b []byte, r *LogRow) []byte {
 		b = appendText(b, shortID(t.Label))
 		b = append(b, `</a>`...)
 	}
-	b = append(b, `</summary><div class="logbody">`...)
-	if r.line.parts != nil || r.LineURL != "" {
-		// Built Lazy: a link to the line's page, which logs.js swaps for
-		// the expanded view itself (that page's fragment, links.LogLineBody)
-		// when the line is opened.
-		b = append(b, `<p class="line-more"><a href="`...)
-		if p := r.line.parts; p != nil {
-			// Head and Mid are escaped already; the hash (base 36) and
-			// the time (digits) need no escape.
-			b = append(b, p.Head...)
-			b = appendBase36(b, r.line.hash)
-			b = append(b, p.Mid...)
-			b = strconv.AppendInt(b, r.line.tsNs, 10)
-		} else {
-			b = appendEscaped(b, r.LineURL)
-		}
-		b = append(b, `">The whole line, its links and fields</a></p>`...)
-	} else {
-		b = appendLogBody(b, r)
-	}
-	return append(b, `</div></details>`...)
+	return b
 }
 
 // appendTraceURL writes the URL of the row's trace link t, from its

@@ -27,6 +27,9 @@ type Query struct {
 	Limit     int
 	Direction string // Backward (the default) or Forward
 	Step      time.Duration
+	// Prepare, when set, works on the answer's lines while it is decoded
+	// (see the type); it rides along with the query through paging.
+	Prepare Prepare
 }
 
 func (q Query) dir() string {
@@ -66,7 +69,7 @@ func (c *Client) QueryRange(ctx context.Context, q Query) (*Result, error) {
 		return nil, err
 	}
 	// An error in a 200 answer's envelope is still Loki's message.
-	res, err := DecodeQueryResponseDir(body, q.dir())
+	res, err := DecodeQueryResponseWith(body, q.dir(), q.Prepare)
 	return res, explain(err)
 }
 

@@ -1,0 +1,108 @@
+package loki
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/ariadne-dev/ariadne/datasources"
+)
+
+// A Prepare is given every line of a streams answer once, each batch of
+// one stream with its labels set (even when Loki writes them after the
+// values), and what it sets on a line comes out on that line, in the
+// order the plain decode gives.
+func TestPrepareSeesEveryLineOnce(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"status":"success","data":{"resultType":"streams","result":[`)
+	const streams, perStream = 3, 2*prepareBatch + 5 // a stream over two batches
+	for s := range streams {
+		if s > 0 {
+			b.WriteString(",")
+		}
+		var vals []string
+		for j := range perStream {
+			vals = append(vals, fmt.Sprintf(`["%d","s%d line %d"]`, 1000+j*streams+s, s, j))
+		}
+		values := `"values":[` + strings.Join(vals, ",") + `]`
+		stream := fmt.Sprintf(`"stream":{"pod":"p%d"}`, s)
+		if s == 1 {
+			fmt.Fprintf(&b, "{%s,%s}", values, stream) // labels last
+		} else {
+			fmt.Fprintf(&b, "{%s,%s}", stream, values)
+		}
+	}
+	b.WriteString(`]}}`)
+	body := []byte(b.String())
+	for _, dir := range []string{Backward, Forward} {
+		plain, err := DecodeQueryResponseDir(body, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var mu sync.Mutex
+		seen := map[string]int{}
+		prepare := func(lines []datasources.LogLine) {
+			if len(lines) > prepareBatch {
+				t.Errorf("a batch of %d lines", len(lines))
+			}
+			for i := range lines {
+				l := &lines[i]
+				if want := "p" + l.Line[1:2]; l.Labels["pod"] != want || l.Stream != `{pod="`+want+`"}` {
+					t.Errorf("%q prepared with labels %v, stream %q", l.Line, l.Labels, l.Stream)
+				}
+				l.Prepared = "prepared " + l.Line
+				mu.Lock()
+				seen[l.Line]++
+				mu.Unlock()
+			}
+		}
+		got, err := DecodeQueryResponseWith(body, dir, prepare)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(seen) != streams*perStream || len(got.Lines) != len(plain.Lines) {
+			t.Fatalf("%s: %d lines prepared, %d decoded, want %d", dir, len(seen), len(got.Lines), streams*perStream)
+		}
+		for line, n := range seen {
+			if n != 1 {
+				t.Errorf("%s: %q prepared %d times", dir, line, n)
+			}
+		}
+		for i := range got.Lines {
+			l := got.Lines[i]
+			if l.Prepared != "prepared "+l.Line {
+				t.Fatalf("%s: line %d %q carries %v", dir, i, l.Line, l.Prepared)
+			}
+			l.Prepared = nil
+			if !reflect.DeepEqual(l, plain.Lines[i]) {
+				t.Fatalf("%s: line %d is %+v, the plain decode's %+v", dir, i, l, plain.Lines[i])
+			}
+		}
+	}
+}
+
+// An answer that breaks off returns its error only once the helper is
+// done with the lines it was given: nothing works on them after.
+func TestPrepareDoneBeforeAnError(t *testing.T) {
+	body := `{"status":"success","data":{"resultType":"streams","result":[{"stream":{"a":"b"},"values":[["1","x"],["2","y"]]},{"stream":{"a":"c"},"values":[["3","z"],["bad"`
+	var running, after atomic.Int32
+	returned := atomic.Bool{}
+	_, err := DecodeQueryResponseWith([]byte(body+`]]}]}}`), Backward, func(lines []datasources.LogLine) {
+		running.Add(1)
+		for range 1000 {
+			if returned.Load() {
+				after.Add(1)
+			}
+		}
+	})
+	returned.Store(true)
+	if err == nil {
+		t.Fatal("a bad timestamp decoded")
+	}
+	if running.Load() != 1 || after.Load() != 0 {
+		t.Errorf("%d batches prepared, %d steps after the decode returned; want 1 and 0", running.Load(), after.Load())
+	}
+}

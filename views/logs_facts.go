@@ -1,0 +1,128 @@
+package views
+
+import (
+	"github.com/ariadne-dev/ariadne/correlation/logline"
+	"github.com/ariadne-dev/ariadne/datasources"
+	"github.com/ariadne-dev/ariadne/datasources/loki"
+)
+
+// lineFacts are what a line's row takes from the line alone, the same
+// wherever it sits on a page.
+type lineFacts struct {
+	clean string // logline.CleanLine of the line
+	// fields are the line's own fields, unsorted; nil for a line that
+	// is not parsed (over 64 KB).
+	fields []logline.Field
+	level  string
+	// message and rest are the row's summary (summary): its message and
+	// its other fields, sorted.
+	message string
+	rest    []logline.Field
+	refs    []logline.TraceRef
+	spanID  string // the line's span, when it names a trace
+	hash    uint64 // lineHash of the line
+}
+
+// factSlabs are where a run of lineFacts keep their slices: one backing
+// array for many lines' fields, not one each.
+type factSlabs struct {
+	fields []logline.Field
+	refs   []logline.TraceRef
+}
+
+// reserve makes room for a line's slices; a line that needs more than is
+// left simply gets arrays of its own (append's).
+func (s *factSlabs) reserve() {
+	if cap(s.fields)-len(s.fields) < 64 {
+		s.fields = make([]logline.Field, 0, 2048)
+	}
+	if cap(s.refs)-len(s.refs) < 4 {
+		s.refs = make([]logline.TraceRef, 0, 256)
+	}
+}
+
+// carve takes x, appended at the end of the slab's spare room, as the
+// slab's.
+func carve[T any](slab *[]T, x []T) []T {
+	if n := len(*slab); len(x) > 0 && cap(*slab)-n >= len(x) && &(*slab)[:n+1][n] == &x[0] {
+		*slab = (*slab)[:n+len(x)]
+	}
+	return x[:len(x):len(x)]
+}
+
+// find fills f with l's facts, levels being its stream's level labels,
+// slices carved from slabs.
+func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d *logline.Deriver, s *factSlabs) {
+	s.reserve()
+	*f = lineFacts{clean: logline.CleanLine(l.Line), hash: lineHash(l.Line)}
+	if len(l.Line) <= 64<<10 {
+		// Message first, whether or not Loki parsed the line too.
+		f.fields = carve(&s.fields, logline.AppendFieldsUnsorted(s.fields[len(s.fields):], f.clean))
+	}
+	f.level = logline.LevelOf(l, levels, f.fields)
+	if f.fields != nil {
+		var ok bool
+		if f.message, f.rest, ok = summary(s.fields[len(s.fields):], f.fields); ok {
+			f.rest = carve(&s.fields, f.rest)
+		} else {
+			f.rest = nil
+		}
+	}
+	if refs := d.AppendExtract(s.refs[len(s.refs):], l); len(refs) > 0 {
+		f.refs = carve(&s.refs, refs)
+		f.spanID = logline.LineSpanID(l) // a span is only worth naming within a trace
+	}
+}
+
+// facts are l's, found now; they last until the next row's when the row
+// is written before it (!keep).
+func (b *rowBuilder) facts(l *datasources.LogLine, si *streamInfo) *lineFacts {
+	f := &b.own
+	if b.keep {
+		f = new(lineFacts) // the row keeps its slices
+	} else {
+		b.slabs.fields, b.slabs.refs = b.slabs.fields[:0], b.slabs.refs[:0] // the last row is written
+	}
+	f.find(l, si.levels, b.in.Deriver, &b.slabs)
+	return f
+}
+
+// preparedLine is what PrepareLines keeps of a line for its lazy row:
+// the facts it needs and its summary already written.
+type preparedLine struct {
+	deriver       *logline.Deriver // that found the trace links
+	level, spanID string
+	hash          uint64
+	summary       []byte // appendSummary's
+}
+
+// PrepareLines is a loki.Prepare that does most of a lazy row's work
+// (LogRowsInput.Lazy) as its line is decoded: its facts, found with d,
+// and its summary written. A row built from such a line with the same
+// deriver only writes the rest.
+func PrepareLines(d *logline.Deriver) loki.Prepare {
+	return func(lines []datasources.LogLine) {
+		// Each call's own storage, as calls may run at once, and
+		// its own builder for the summaries' trace links.
+		b := newRowBuilder(LogRowsInput{Deriver: d}, 0, false)
+		// Room for one line's slices, reused line after line.
+		b.slabs = factSlabs{fields: make([]logline.Field, 0, 256), refs: make([]logline.TraceRef, 0, 16)}
+		prepared := make([]preparedLine, len(lines))
+		html := make([]byte, 0, 384*len(lines))
+		levels := logline.StreamLevelsOf(lines[0].Labels) // one stream's
+		var f lineFacts
+		var r LogRow
+		for i := range lines {
+			l := &lines[i]
+			b.slabs.fields, b.slabs.refs = b.slabs.fields[:0], b.slabs.refs[:0] // the last summary is written
+			f.find(l, levels, d, &b.slabs)
+			r = LogRow{Message: f.message, MessageRest: f.rest}
+			b.summarize(&r, l, &f)
+			start := len(html)
+			html = appendSummary(html, &r)
+			prepared[i] = preparedLine{deriver: d, level: f.level, spanID: f.spanID, hash: f.hash,
+				summary: html[start:len(html):len(html)]}
+			l.Prepared = &prepared[i]
+		}
+	}
+}

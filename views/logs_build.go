@@ -265,10 +265,15 @@ func (b *rowBuilder) summarize(r *LogRow, l *datasources.LogLine, f *lineFacts) 
 	} else {
 		r.Preview = f.clean
 	}
+	b.linkTraces(r, l, f.refs)
+}
+
+// linkTraces sets r's links to the traces refs, which l names.
+func (b *rowBuilder) linkTraces(r *LogRow, l *datasources.LogLine, refs []logline.TraceRef) {
 	if !b.keep {
 		b.traceLinks = b.traceLinks[:0] // the row is written before the next is built
 	}
-	if len(f.refs) == 0 {
+	if len(refs) == 0 {
 		return
 	}
 	// A window around the line's time: Tempo then searches only the
@@ -278,7 +283,7 @@ func (b *rowBuilder) summarize(r *LogRow, l *datasources.LogLine, f *lineFacts) 
 		b.traceQuery, b.traceQueryHTML = q, string(appendEscaped(nil, q))
 	}
 	r.traceQuery = b.traceQueryHTML
-	for _, ref := range f.refs {
+	for _, ref := range refs {
 		link := Link{Label: ref.TraceID}
 		if b.keep {
 			link.URL = b.traces.URL(ref.TraceID, at)
@@ -286,7 +291,7 @@ func (b *rowBuilder) summarize(r *LogRow, l *datasources.LogLine, f *lineFacts) 
 		b.traceLinks = append(b.traceLinks, link)
 	}
 	k := len(b.traceLinks)
-	r.Traces = b.traceLinks[k-len(f.refs) : k : k]
+	r.Traces = b.traceLinks[k-len(refs) : k : k]
 }
 
 // buildPrepared is build for a lazy row whose line PrepareLines saw.

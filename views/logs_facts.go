@@ -1,6 +1,8 @@
 package views
 
 import (
+	"sync"
+
 	"github.com/ariadne-dev/ariadne/correlation/logline"
 	"github.com/ariadne-dev/ariadne/datasources"
 	"github.com/ariadne-dev/ariadne/datasources/loki"
@@ -102,27 +104,53 @@ type preparedLine struct {
 // deriver only writes the rest.
 func PrepareLines(d *logline.Deriver) loki.Prepare {
 	return func(lines []datasources.LogLine) {
-		// Each call's own storage, as calls may run at once, and
-		// its own builder for the summaries' trace links.
-		b := newRowBuilder(LogRowsInput{Deriver: d}, 0, false)
-		// Room for one line's slices, reused line after line.
-		b.slabs = factSlabs{fields: make([]logline.Field, 0, 256), refs: make([]logline.TraceRef, 0, 16)}
-		prepared := make([]preparedLine, len(lines))
-		html := make([]byte, 0, 384*len(lines))
+		// Calls may run at once: each takes a preparer of its own.
+		p := preparers.Get().(*preparer)
+		defer preparers.Put(p)
+		p.b.in.Deriver = d
 		levels := logline.StreamLevelsOf(lines[0].Labels) // one stream's
+		// The summaries are written one after another into the
+		// preparer's buffer, then kept in one array of their size.
+		html, ends, pending := p.html[:0], p.ends[:0], p.prepared[:0]
 		var f lineFacts
 		var r LogRow
 		for i := range lines {
 			l := &lines[i]
-			b.slabs.fields, b.slabs.refs = b.slabs.fields[:0], b.slabs.refs[:0] // the last summary is written
-			f.find(l, levels, d, &b.slabs)
+			p.b.slabs.fields, p.b.slabs.refs = p.b.slabs.fields[:0], p.b.slabs.refs[:0] // the last summary is written
+			f.find(l, levels, d, &p.b.slabs)
 			r = LogRow{Message: f.message, MessageRest: f.rest}
-			b.summarize(&r, l, &f)
-			start := len(html)
+			p.b.summarize(&r, l, &f)
 			html = appendSummary(html, &r)
-			prepared[i] = preparedLine{deriver: d, level: f.level, spanID: f.spanID, hash: f.hash,
-				summary: html[start:len(html):len(html)]}
-			l.Prepared = &prepared[i]
+			ends = append(ends, len(html))
+			pending = append(pending, preparedLine{deriver: d, level: f.level, spanID: f.spanID, hash: f.hash})
 		}
+		kept := make([]byte, len(html))
+		copy(kept, html)
+		prepared := make([]preparedLine, len(lines))
+		start := 0
+		for i := range lines {
+			prepared[i] = pending[i]
+			prepared[i].summary = kept[start:ends[i]:ends[i]]
+			start = ends[i]
+			lines[i].Prepared = &prepared[i]
+		}
+		clear(pending) // no summary of this batch kept alive by the pool
+		p.html, p.ends, p.prepared = html, ends, pending
 	}
 }
+
+// preparer is PrepareLines' scratch: a builder for the summaries' trace
+// links, and where a batch of lines' summaries are written first.
+type preparer struct {
+	b        *rowBuilder
+	html     []byte
+	ends     []int
+	prepared []preparedLine
+}
+
+var preparers = sync.Pool{New: func() any {
+	b := newRowBuilder(LogRowsInput{}, 0, false)
+	// Room for one line's slices, reused line after line.
+	b.slabs = factSlabs{fields: make([]logline.Field, 0, 256), refs: make([]logline.TraceRef, 0, 16)}
+	return &preparer{b: b}
+}}

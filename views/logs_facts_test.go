@@ -1,7 +1,11 @@
 package views
 
 import (
+	"errors"
+	"io"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,3 +85,49 @@ func TestPreparedRowsAreTheRows(t *testing.T) {
 		}
 	}
 }
+
+// A page's rows come out whole and in order whatever core wrote which
+// piece, the first held up (as by a busy core) or not; a failing
+// writer's error is returned.
+func TestWritePiecesInOrder(t *testing.T) {
+	for _, n := range []int{0, 1, pieceRows - 1, parallelLines, 5*pieceRows + 3} {
+		var wrote atomic.Int32
+		var got strings.Builder
+		err := writePieces(&got, n, func() pieceWriter {
+			return func(w io.Writer, lo, hi int) error {
+				if lo == 0 && n >= parallelLines {
+					time.Sleep(20 * time.Millisecond) // the first piece, held up
+				}
+				var b []byte
+				for i := lo; i < hi; i++ {
+					b = strconv.AppendInt(b, int64(i), 10)
+					b = append(b, ',')
+				}
+				wrote.Add(int32(hi - lo))
+				_, err := w.Write(b)
+				return err
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		for i := range n {
+			want.WriteString(strconv.Itoa(i) + ",")
+		}
+		if got.String() != want.String() || int(wrote.Load()) != n {
+			t.Errorf("%d rows: wrote %d, got %.80q…", n, wrote.Load(), got.String())
+		}
+	}
+	fail := errors.New("client gone")
+	err := writePieces(failingWriter{fail}, 3*pieceRows+1, func() pieceWriter {
+		return func(w io.Writer, lo, hi int) error { _, err := w.Write([]byte("row")); return err }
+	})
+	if !errors.Is(err, fail) {
+		t.Errorf("a failing writer gave %v", err)
+	}
+}
+
+type failingWriter struct{ err error }
+
+func (f failingWriter) Write([]byte) (int, error) { return 0, f.err }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/a-h/templ"
 
@@ -19,47 +20,96 @@ import (
 // allocations. Every attribute goes through appendEscaped, every text
 // through appendText.
 
-// logRows writes rows in 64 KB chunks, a share on each core for a page
-// of many (writeShares).
+// logRows writes rows in 64 KB chunks, on every core for a page of many
+// (writePieces).
 func logRows(rows []LogRow) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		return writeShares(w, len(rows), func(w io.Writer, lo, hi int) error {
-			return writeChunked(w, hi-lo, func(b []byte, i int) []byte { return appendLogRow(b, &rows[lo+i]) })
+		return writePieces(w, len(rows), func() pieceWriter {
+			return func(w io.Writer, lo, hi int) error {
+				return writeChunked(w, hi-lo, func(b []byte, i int) []byte { return appendLogRow(b, &rows[lo+i]) })
+			}
 		})
 	})
 }
 
-// builtLogRows builds lines' rows as it writes them: each share's
-// builder fills one row and writes it before the next, so no page of
-// rows and their strings is held (for the GC to mark) between building
-// and writing, and a row is written while it is in the cache.
+// builtLogRows builds lines' rows as it writes them: each core's builder
+// fills one row and writes it before the next, so no page of rows and
+// their strings is held (for the GC to mark) between building and
+// writing, and a row is written while it is in the cache.
 func builtLogRows(lines []datasources.LogLine, in LogRowsInput) templ.Component {
 	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		return writeShares(w, len(lines), func(w io.Writer, lo, hi int) error {
-			bld := newRowBuilder(in, hi-lo, false)
+		return writePieces(w, len(lines), func() pieceWriter {
+			bld := newRowBuilder(in, 0, false)
 			var r LogRow
-			return writeChunked(w, hi-lo, func(b []byte, i int) []byte {
-				bld.build(&r, &lines[lo+i], lo+i)
-				return appendLogRow(b, &r)
-			})
+			return func(w io.Writer, lo, hi int) error {
+				return writeChunked(w, hi-lo, func(b []byte, i int) []byte {
+					bld.build(&r, &lines[lo+i], lo+i)
+					return appendLogRow(b, &r)
+				})
+			}
 		})
 	})
 }
 
-// writeShares writes n rows in contiguous shares (rowShares): the first
-// goes straight to w while the others fill chunks of their own, written
-// after it in order.
-func writeShares(w io.Writer, n int, write func(w io.Writer, lo, hi int) error) error {
-	parts := rowShares(n)
-	later := make([]chunks, parts)
-	var wg sync.WaitGroup
-	for p := 1; p < parts; p++ {
-		wg.Go(func() { _ = write(&later[p], p*n/parts, (p+1)*n/parts) })
+// pieceWriter writes rows [lo, hi) to w.
+type pieceWriter func(w io.Writer, lo, hi int) error
+
+// pieceRows is how many rows a piece of a page holds (writePieces).
+const pieceRows = 256
+
+// writePieces writes n rows. A page of many (rowShares) is cut into
+// pieces that every core takes in turn, each with a writer of its own
+// (newWriter: a builder made once per core, not per piece), into chunks
+// of their own; this goroutine writes them out in order as they are
+// done, and takes pieces itself while the next is not. Pieces, not one
+// share a core, so that a core held up (by the collector, or the other
+// work of a busy server) does not hold the page up by its whole share.
+func writePieces(w io.Writer, n int, newWriter func() pieceWriter) error {
+	cores := rowShares(n)
+	if cores == 1 {
+		return newWriter()(w, 0, n)
 	}
-	err := write(w, 0, n/parts)
-	wg.Wait()
-	for _, c := range later[1:] {
-		for _, bp := range c {
+	pieces := (n + pieceRows - 1) / pieceRows
+	out := make([]chunks, pieces)
+	ready := make([]chan struct{}, pieces)
+	for i := range ready {
+		ready[i] = make(chan struct{})
+	}
+	var taken atomic.Int32
+	take := func(write pieceWriter) bool {
+		i := int(taken.Add(1)) - 1
+		if i >= pieces {
+			return false
+		}
+		_ = write(&out[i], i*pieceRows, min((i+1)*pieceRows, n)) // chunks take every write
+		close(ready[i])
+		return true
+	}
+	for range cores - 1 {
+		go func() {
+			write := newWriter()
+			for take(write) {
+			}
+		}()
+	}
+	mine := newWriter()
+	var err error
+	for k := range pieces {
+	wait:
+		for {
+			select {
+			case <-ready[k]:
+				break wait
+			default:
+				if !take(mine) {
+					<-ready[k]
+					break wait
+				}
+			}
+		}
+		// After an error the pieces are still waited for: their
+		// buffers go back to the pool only once no one writes them.
+		for _, bp := range out[k] {
 			if err == nil {
 				_, err = w.Write(*bp)
 			}

@@ -22,6 +22,9 @@ import (
 // obeyed (text.Visible: ␀, ⟨U+202E⟩, U+FFFD for invalid bytes). It returns
 // s itself, without allocating, when there is nothing to change.
 func CleanLine(s string) string {
+	if text.IsVisible(s) {
+		return s // the usual line, looked at once
+	}
 	if strings.IndexByte(s, 0x1b) >= 0 {
 		var b strings.Builder
 		b.Grow(len(s))

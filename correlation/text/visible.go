@@ -62,6 +62,10 @@ func Visible(s string) string {
 	return b.String()
 }
 
+// IsVisible says whether Visible would return s as it is: no control,
+// format or invalid byte in it (and so no escape sequence either).
+func IsVisible(s string) bool { return firstInvisible(s) < 0 }
+
 // firstInvisible is the byte offset of the first character Visible would
 // change, or -1.
 func firstInvisible(s string) int {

@@ -328,9 +328,9 @@ func nilIfEmpty(m map[string]string) map[string]string {
 // more than their decode on a machine with a second core.
 type Prepare func(stream []datasources.LogLine)
 
-// prepareBatch is how many lines of a stream Prepare is given at a time:
+// PrepareBatch is the most lines of a stream Prepare is given at a time:
 // a stream may hold a whole page.
-const prepareBatch = 128
+const PrepareBatch = 128
 
 // decodeStreams reads a streams result into lines ordered by dir, each
 // stream's lines given to prepare (when not nil) as it is read.
@@ -350,8 +350,8 @@ func decodeStreams(raw []byte, dir string, prepare Prepare) ([]datasources.LogLi
 		for j := range s.lines {
 			keys = append(keys, key{s.lines[j].TimeNs, int32(si), int32(j)})
 		}
-		for lo := 0; queue != nil && lo < len(s.lines); lo += prepareBatch {
-			hi := min(lo+prepareBatch, len(s.lines))
+		for lo := 0; queue != nil && lo < len(s.lines); lo += PrepareBatch {
+			hi := min(lo+PrepareBatch, len(s.lines))
 			queue <- s.lines[lo:hi:hi]
 		}
 	}

@@ -18,7 +18,7 @@ import (
 func TestPrepareSeesEveryLineOnce(t *testing.T) {
 	var b strings.Builder
 	b.WriteString(`{"status":"success","data":{"resultType":"streams","result":[`)
-	const streams, perStream = 3, 2*prepareBatch + 5 // a stream over two batches
+	const streams, perStream = 3, 2*PrepareBatch + 5 // a stream over two batches
 	for s := range streams {
 		if s > 0 {
 			b.WriteString(",")
@@ -45,7 +45,7 @@ func TestPrepareSeesEveryLineOnce(t *testing.T) {
 		var mu sync.Mutex
 		seen := map[string]int{}
 		prepare := func(lines []datasources.LogLine) {
-			if len(lines) > prepareBatch {
+			if len(lines) > PrepareBatch {
 				t.Errorf("a batch of %d lines", len(lines))
 			}
 			for i := range lines {

@@ -272,8 +272,12 @@ func (p *parser) close(c byte) error {
 func parseStreams(raw []byte, done func(int, *rawStream)) ([]rawStream, error) {
 	p := &parser{b: raw}
 	var streams []rawStream
+	// A stream's entries are read into scratch shared by all streams,
+	// then made lines once their number (and labels) are known.
+	var scratch []entryTuple
 	err := p.array(func() error {
 		var s rawStream
+		scratch = scratch[:0]
 		err := p.object(func(k string) error {
 			switch k {
 			case "stream":
@@ -286,7 +290,7 @@ func parseStreams(raw []byte, done func(int, *rawStream)) ([]rawStream, error) {
 				}
 				return p.array(func() error {
 					e, err := p.entry()
-					s.lines = append(s.lines, datasources.LogLine{TimeNs: e.ts, StructuredMetadata: e.sm, Parsed: e.parsed, Line: e.line})
+					scratch = append(scratch, e)
 					return err
 				})
 			}
@@ -299,8 +303,10 @@ func parseStreams(raw []byte, done func(int, *rawStream)) ([]rawStream, error) {
 				s.stream = map[string]string{}
 			}
 			s.key = datasources.FormatLabels(s.stream)
-			for j := range s.lines {
-				s.lines[j].Labels, s.lines[j].Stream = s.stream, s.key
+			s.lines = make([]datasources.LogLine, len(scratch))
+			for j, e := range scratch {
+				s.lines[j] = datasources.LogLine{TimeNs: e.ts, Labels: s.stream, Stream: s.key,
+					StructuredMetadata: e.sm, Parsed: e.parsed, Line: e.line}
 			}
 			if done != nil {
 				done(len(streams), &s)

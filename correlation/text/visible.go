@@ -66,6 +66,16 @@ func Visible(s string) string {
 // format or invalid byte in it (and so no escape sequence either).
 func IsVisible(s string) bool { return firstInvisible(s) < 0 }
 
+// printable8 says whether the eight bytes of w are all printable ASCII
+// (0x20 to 0x7e). The bit tests may report a byte that is fine (a tab, or
+// a borrow between bytes), never miss one: a byte loop then decides.
+func printable8(w uint64) bool {
+	const highs = 0x80 * Ones
+	below := (w - 0x20*Ones) &^ w & highs // some byte < 0x20
+	del := HasZero(w ^ 0x7f*Ones)         // some byte == 0x7f
+	return w&highs|below|del == 0
+}
+
 // firstInvisible is the byte offset of the first character Visible would
 // change, or -1.
 func firstInvisible(s string) int {
@@ -73,16 +83,21 @@ func firstInvisible(s string) int {
 	// Eight bytes at a time while they are all printable ASCII (0x20 to
 	// 0x7e), the usual case for names, IDs and attribute values: this runs
 	// over every string of every span and log line a page shows.
-	// The bit tests may report a byte that is fine (a tab, or a borrow
-	// between bytes), never miss one: the byte loop below decides.
-	const highs = 0x80 * Ones
 	for ; i+8 <= len(s); i += 8 {
-		w := Word(s, i)
-		below := (w - 0x20*Ones) &^ w & highs // some byte < 0x20
-		del := HasZero(w ^ 0x7f*Ones)         // some byte == 0x7f
-		if w&highs|below|del != 0 {
+		if !printable8(Word(s, i)) {
 			break
 		}
+	}
+	// The tail, shorter than a word, in one look: the last eight bytes
+	// (overlapping those before), or a short string's bytes from two
+	// overlapping halves. Most names and keys are short.
+	switch n := len(s); {
+	case i == n:
+		return -1
+	case n >= 8 && i+8 > n && printable8(Word(s, n-8)):
+		return -1
+	case n >= 4 && n < 8 && printable8(uint64(Word32(s, 0))|uint64(Word32(s, n-4))<<32):
+		return -1
 	}
 	for i < len(s) {
 		c := s[i]

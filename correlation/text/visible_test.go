@@ -45,6 +45,17 @@ func FuzzVisible(f *testing.F) {
 	})
 }
 
+func FuzzFirstInvisible(f *testing.F) {
+	for _, s := range []string{"abc\x7f", "tab\there", "ok", "longer than eight\x01", "\u200b"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := firstInvisible(s), slowFirstInvisible(s); got != want {
+			t.Fatalf("firstInvisible(%q) = %d, want %d", s, got, want)
+		}
+	})
+}
+
 func BenchmarkVisibleClean(b *testing.B) {
 	s := "GET /api/orders/{id} → 500 checkout-service charge card ünïcödé"
 	b.ReportAllocs()
@@ -55,23 +66,29 @@ func BenchmarkVisibleClean(b *testing.B) {
 	}
 }
 
-// firstInvisible's eight-byte steps find what a byte-by-byte scan finds:
-// every byte value at every offset of a 20-byte printable string.
-func TestFirstInvisibleWordsAgreeWithBytes(t *testing.T) {
-	slow := func(s string) int {
-		for i, r := range s {
-			if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") || r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && invisible(r) {
-				return i
-			}
+// slowFirstInvisible is firstInvisible a rune at a time.
+func slowFirstInvisible(s string) int {
+	for i, r := range s {
+		if r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD") || r < 0x20 && r != '\t' && r != '\n' || r == 0x7f || r >= 0x80 && invisible(r) {
+			return i
 		}
-		return -1
 	}
-	base := "abcdefghijklmnopqrst"
-	for c := 0; c < 256; c++ {
-		for at := range len(base) {
-			s := base[:at] + string([]byte{byte(c)}) + base[at+1:]
-			if got, want := firstInvisible(s), slow(s); got != want {
-				t.Fatalf("byte %#x at %d: %d, want %d", c, at, got, want)
+	return -1
+}
+
+// firstInvisible's eight-byte steps, and its one look at a tail or a
+// short string, find what a byte-by-byte scan finds: every byte value at
+// every offset of printable strings of every length up to 20.
+func TestFirstInvisibleWordsAgreeWithBytes(t *testing.T) {
+	slow := slowFirstInvisible
+	for n := 1; n <= 20; n++ {
+		base := "abcdefghijklmnopqrst"[:n]
+		for c := 0; c < 256; c++ {
+			for at := range len(base) {
+				s := base[:at] + string([]byte{byte(c)}) + base[at+1:]
+				if got, want := firstInvisible(s), slow(s); got != want {
+					t.Fatalf("byte %#x at %d of %d: %d, want %d", c, at, n, got, want)
+				}
 			}
 		}
 	}

@@ -110,8 +110,8 @@ type rowBuilder struct {
 	// and summaries have backing arrays of their own. A row written
 	// before the next is built (builtLogRows) reuses the builder's.
 	keep bool
-	// own holds the facts of a line that came without them, in slabs the
-	// next row's reuse when !keep (see lineFacts.find).
+	// own holds the facts of the line being built (facts), their slices
+	// carved from slabs.
 	own        lineFacts
 	slabs      factSlabs
 	traceLinks []Link
@@ -143,6 +143,9 @@ func newRowBuilder(in LogRowsInput, n int, keep bool) *rowBuilder {
 		narrow: in.Narrow && query.IsLogQuery(in.Query)}
 	if keep {
 		b.traceLinks = make([]Link, 0, n)
+	} else {
+		// Room for one line's slices, reused row after row.
+		b.slabs = factSlabs{fields: make([]logline.Field, 0, 256), refs: make([]logline.TraceRef, 0, 16)}
 	}
 	return b
 }

@@ -76,17 +76,15 @@ func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d 
 	}
 }
 
-// facts are l's, found now; they last until the next row's when the row
-// is written before it (!keep).
+// facts are l's, found now. The row takes what it keeps from them; their
+// slices last until the next row's facts when the row is written before
+// it (!keep), and for good otherwise.
 func (b *rowBuilder) facts(l *datasources.LogLine, si *streamInfo) *lineFacts {
-	f := &b.own
-	if b.keep {
-		f = new(lineFacts) // the row keeps its slices
-	} else {
+	if !b.keep {
 		b.slabs.fields, b.slabs.refs = b.slabs.fields[:0], b.slabs.refs[:0] // the last row is written
 	}
-	f.find(l, si.levels, b.in.Deriver, &b.slabs)
-	return f
+	b.own.find(l, si.levels, b.in.Deriver, &b.slabs)
+	return &b.own
 }
 
 // preparedLine is what PrepareLines keeps of a line for its lazy row:
@@ -149,8 +147,5 @@ type preparer struct {
 }
 
 var preparers = sync.Pool{New: func() any {
-	b := newRowBuilder(LogRowsInput{}, 0, false)
-	// Room for one line's slices, reused line after line.
-	b.slabs = factSlabs{fields: make([]logline.Field, 0, 256), refs: make([]logline.TraceRef, 0, 16)}
-	return &preparer{b: b}
+	return &preparer{b: newRowBuilder(LogRowsInput{}, 0, false)}
 }}

@@ -212,6 +212,7 @@ type rawStream struct {
 	lines  []datasources.LogLine
 }
 
+// entryTuple is ["<ns>", "<line>", {"structuredMetadata":{…},"parsed":{…}}?].
 type entryTuple struct {
 	ts     int64
 	line   string
@@ -330,8 +331,8 @@ func nilIfEmpty(m map[string]string) map[string]string {
 // still being decoded: it is given the lines of each stream as soon as the
 // stream is read, in batches, on a goroutine of its own; at the end of the
 // answer, on the decoding one too, so it may run twice at once (never on
-// the same lines). A page of lines then costs little
-// more than their decode on a machine with a second core.
+// the same lines). A page of lines then costs little more than their
+// decode on a machine with a second core.
 type Prepare func(stream []datasources.LogLine)
 
 // PrepareBatch is the most lines of a stream Prepare is given at a time:

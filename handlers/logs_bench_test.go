@@ -67,30 +67,17 @@ func renderLogsPage(b *testing.B, h *Handler, body []byte, html *bytes.Buffer, l
 	}
 }
 
-// BenchmarkLogsPageRatio is the page's target as one figure: each
-// iteration decodes the bytes and builds and writes the page from them
-// again, each timed alone (in turns first), so that a machine whose speed drifts between
-// benchmarks (a shared VM) weighs on both sides of the ratio alike.
+// BenchmarkLogsPageRatio is the page's target as one figure (benchRatio).
 func BenchmarkLogsPageRatio(b *testing.B) {
 	body := logsBody(b)
 	h := New(Options{})
 	b.Cleanup(h.Close)
 	var html bytes.Buffer
-	var decode, page time.Duration
-	i := 0
-	for b.Loop() {
-		// In turns first: the one after pays for the other's garbage.
-		i++
-		decode, page = timeTwo(i%2 == 0, decode, page, func() {
-			if _, err := loki.DecodeQueryResponse(body); err != nil {
-				b.Fatal(err)
-			}
-		}, func() { renderLogsPage(b, h, body, &html, true) })
-	}
-	n := float64(b.N)
-	b.ReportMetric(float64(decode.Microseconds())/n/1000, "decode-ms")
-	b.ReportMetric(float64(page.Microseconds())/n/1000, "page-ms")
-	b.ReportMetric(float64(page)/float64(decode), "page/decode")
+	benchRatio(b, func() {
+		if _, err := loki.DecodeQueryResponse(body); err != nil {
+			b.Fatal(err)
+		}
+	}, func() { renderLogsPage(b, h, body, &html, true) })
 }
 
 // BenchmarkDerivedFields is extraction alone with the default rules, over

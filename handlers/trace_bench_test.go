@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/ariadne-dev/ariadne/correlation/trace"
 	"github.com/ariadne-dev/ariadne/datasources/tempo"
 	"github.com/ariadne-dev/ariadne/datasources/tempotest"
@@ -51,17 +53,7 @@ func BenchmarkTracePage(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(body)))
 			for b.Loop() {
-				html.Reset()
-				c := e.NewContext(httptest.NewRequest("GET", "/traces/x", nil), httptest.NewRecorder())
-				tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
-				if err != nil {
-					b.Fatal(err)
-				}
-				tree := trace.BuildTree(tr, false)
-				v := views.BuildTrace(tree, h.traceInput(c, views.TraceOptions{}))
-				if err := views.Trace(h.page(c, v.Title, "traces"), v).Render(c.Request().Context(), &html); err != nil {
-					b.Fatal(err)
-				}
+				renderTracePage(b, h, e, body, &html)
 			}
 			b.ReportMetric(float64(html.Len())/float64(n), "html-bytes/span")
 			b.ReportMetric(float64(liveBytes(b, body))/float64(n), "live-bytes/span")
@@ -70,55 +62,56 @@ func BenchmarkTracePage(b *testing.B) {
 }
 
 // BenchmarkTracePageRatio is the page's target as one figure, at 10,000
-// spans: each iteration decodes the bytes and builds and writes the page
-// from them again, each timed alone, so that a machine whose speed drifts
-// (a shared VM) weighs on both sides of the ratio alike, as
-// BenchmarkLogsPageRatio does for the logs page.
+// spans, as BenchmarkLogsPageRatio is the logs page's (benchRatio).
 func BenchmarkTracePageRatio(b *testing.B) {
 	body := traceBody(b, 10_000)
 	h := New(Options{})
 	b.Cleanup(h.Close)
 	e := h.Router()
 	var html bytes.Buffer
-	var decode, page time.Duration
-	i := 0
-	for b.Loop() {
-		// Each timed alone, in turns first: the one after pays for the
-		// garbage the other left, so each leads every other time.
-		i++
-		decode, page = timeTwo(i%2 == 0, decode, page, func() {
-			if _, err := tempo.DecodeTraceV2(body, "application/protobuf"); err != nil {
-				b.Fatal(err)
-			}
-		}, func() {
-			html.Reset()
-			c := e.NewContext(httptest.NewRequest("GET", "/traces/x", nil), httptest.NewRecorder())
-			tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
-			if err != nil {
-				b.Fatal(err)
-			}
-			v := views.BuildTrace(trace.BuildTree(tr, false), h.traceInput(c, views.TraceOptions{}))
-			if err := views.Trace(h.page(c, v.Title, "traces"), v).Render(c.Request().Context(), &html); err != nil {
-				b.Fatal(err)
-			}
-		})
-	}
-	n := float64(b.N)
-	b.ReportMetric(float64(decode.Microseconds())/n/1000, "decode-ms")
-	b.ReportMetric(float64(page.Microseconds())/n/1000, "page-ms")
-	b.ReportMetric(float64(page)/float64(decode), "page/decode")
+	benchRatio(b, func() {
+		if _, err := tempo.DecodeTraceV2(body, "application/protobuf"); err != nil {
+			b.Fatal(err)
+		}
+	}, func() { renderTracePage(b, h, e, body, &html) })
 }
 
-// timeTwo runs a and b, a first when aFirst, and adds the time each took
-// to ta and tb.
-func timeTwo(aFirst bool, ta, tb time.Duration, a, b func()) (time.Duration, time.Duration) {
-	run := func(f func()) time.Duration { t := time.Now(); f(); return time.Since(t) }
-	if aFirst {
-		ta += run(a)
-		return ta, tb + run(b)
+// renderTracePage decodes Tempo's answer and writes the trace page of it
+// into html, as /traces/{id} does.
+func renderTracePage(b *testing.B, h *Handler, e *echo.Echo, body []byte, html *bytes.Buffer) {
+	html.Reset()
+	c := e.NewContext(httptest.NewRequest("GET", "/traces/x", nil), httptest.NewRecorder())
+	tr, err := tempo.DecodeTraceV2(body, "application/protobuf")
+	if err != nil {
+		b.Fatal(err)
 	}
-	tb += run(b)
-	return ta + run(a), tb
+	v := views.BuildTrace(trace.BuildTree(tr, false), h.traceInput(c, views.TraceOptions{}))
+	if err := views.Trace(h.page(c, v.Title, "traces"), v).Render(c.Request().Context(), html); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchRatio reports a page's time against its backend's decode as one
+// figure: each iteration decodes the bytes and builds and writes the
+// page from them again, each timed alone, so that a machine whose speed
+// drifts (a shared VM) weighs on both sides alike; in turns first, as
+// the one after pays for the garbage the other left.
+func benchRatio(b *testing.B, decode, page func()) {
+	var td, tp time.Duration
+	run := func(f func()) time.Duration { t := time.Now(); f(); return time.Since(t) }
+	for i := 0; b.Loop(); i++ {
+		if i%2 == 0 {
+			td += run(decode)
+			tp += run(page)
+		} else {
+			tp += run(page)
+			td += run(decode)
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(td.Microseconds())/n/1000, "decode-ms")
+	b.ReportMetric(float64(tp.Microseconds())/n/1000, "page-ms")
+	b.ReportMetric(float64(tp)/float64(td), "page/decode")
 }
 
 // benchSizes are the trace sizes measured.

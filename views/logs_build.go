@@ -91,8 +91,9 @@ func BuildLogRows(lines []datasources.LogLine, in LogRowsInput) []LogRow {
 // on every core.
 const parallelLines = 1000
 
-// rowShares is how many contiguous shares a page of n rows is built and
-// written in: one per core from parallelLines up, else one.
+// rowShares is how many cores a page of n rows is built (BuildLogRows, in
+// contiguous shares) and written (writePieces) on: every core from
+// parallelLines up, else one.
 func rowShares(n int) int {
 	if n < parallelLines {
 		return 1

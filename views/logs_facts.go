@@ -32,6 +32,10 @@ type factSlabs struct {
 	refs   []logline.TraceRef
 }
 
+// reset gives the slabs' room back for the next line: the last is
+// written and keeps nothing of it.
+func (s *factSlabs) reset() { s.fields, s.refs = s.fields[:0], s.refs[:0] }
+
 // reserve makes room for a line's slices; a line that needs more than is
 // left simply gets arrays of its own (append's).
 func (s *factSlabs) reserve() {
@@ -81,7 +85,7 @@ func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d 
 // it (!keep), and for good otherwise.
 func (b *rowBuilder) facts(l *datasources.LogLine, si *streamInfo) *lineFacts {
 	if !b.keep {
-		b.slabs.fields, b.slabs.refs = b.slabs.fields[:0], b.slabs.refs[:0] // the last row is written
+		b.slabs.reset()
 	}
 	b.own.find(l, si.levels, b.in.Deriver, &b.slabs)
 	return &b.own
@@ -109,41 +113,38 @@ func PrepareLines(d *logline.Deriver) loki.Prepare {
 		levels := logline.StreamLevelsOf(lines[0].Labels) // one stream's
 		// The summaries are written one after another into the
 		// preparer's buffer, then kept in one array of their size.
-		html, ends, pending := p.html[:0], p.ends[:0], p.prepared[:0]
+		html, ends := p.html[:0], p.ends[:0]
+		prepared := make([]preparedLine, len(lines))
 		var f lineFacts
 		var r LogRow
 		for i := range lines {
 			l := &lines[i]
-			p.b.slabs.fields, p.b.slabs.refs = p.b.slabs.fields[:0], p.b.slabs.refs[:0] // the last summary is written
+			p.b.slabs.reset()
 			f.find(l, levels, d, &p.b.slabs)
 			r = LogRow{Message: f.message, MessageRest: f.rest}
 			p.b.summarize(&r, l, &f)
 			html = appendSummary(html, &r)
 			ends = append(ends, len(html))
-			pending = append(pending, preparedLine{deriver: d, level: f.level, spanID: f.spanID, hash: f.hash})
+			prepared[i] = preparedLine{deriver: d, level: f.level, spanID: f.spanID, hash: f.hash}
 		}
 		kept := make([]byte, len(html))
 		copy(kept, html)
-		prepared := make([]preparedLine, len(lines))
 		start := 0
 		for i := range lines {
-			prepared[i] = pending[i]
 			prepared[i].summary = kept[start:ends[i]:ends[i]]
 			start = ends[i]
 			lines[i].Prepared = &prepared[i]
 		}
-		clear(pending) // no summary of this batch kept alive by the pool
-		p.html, p.ends, p.prepared = html, ends, pending
+		p.html, p.ends = html, ends
 	}
 }
 
 // preparer is PrepareLines' scratch: a builder for the summaries' trace
 // links, and where a batch of lines' summaries are written first.
 type preparer struct {
-	b        *rowBuilder
-	html     []byte
-	ends     []int
-	prepared []preparedLine
+	b    *rowBuilder
+	html []byte
+	ends []int
 }
 
 var preparers = sync.Pool{New: func() any {

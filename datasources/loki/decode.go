@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -82,6 +81,12 @@ func DecodeQueryResponseWith(body []byte, dir string, prepare Prepare) (*Result,
 	var result, stats []byte
 	res := &Result{}
 	hasData := false
+	var streams *streamWork
+	defer func() {
+		if streams != nil {
+			streams.stop() // on every return: no helper is left working
+		}
+	}()
 	p := &parser{b: body}
 	err := p.object(func(k string) error {
 		var err error
@@ -119,7 +124,14 @@ func DecodeQueryResponseWith(body []byte, dir string, prepare Prepare) (*Result,
 						return err
 					})
 				case "result":
-					result, err = p.raw()
+					if resultType == ResultStreams {
+						// Loki writes the type first: each stream is
+						// handed on as the scan passes it.
+						streams = newStreamWork(prepare)
+						result, err = p.rawElems(streams.add)
+					} else {
+						result, err = p.raw()
+					}
 				case "stats":
 					stats, err = p.raw()
 				default:
@@ -157,7 +169,16 @@ func DecodeQueryResponseWith(body []byte, dir string, prepare Prepare) (*Result,
 	}
 	switch resultType {
 	case ResultStreams:
-		res.Lines, err = decodeStreams(result, dir, prepare)
+		switch {
+		case result[0] != '[':
+			err = errNotArray
+		case streams == nil: // the type came after the result
+			streams = newStreamWork(prepare)
+			_, err = (&parser{b: result}).rawElems(streams.add)
+		}
+		if err == nil {
+			res.Lines, err = streams.finish(dir)
+		}
 	case ResultMatrix:
 		res.Series, err = decodeMatrix(result)
 	case ResultVector:
@@ -267,152 +288,11 @@ func (p *parser) close(c byte) error {
 	return nil
 }
 
-// parseStreams reads a streams result; done, when not nil, is given each
-// stream and its index as soon as it is read whole (its lines' Labels and
-// Stream set).
-func parseStreams(raw []byte, done func(int, *rawStream)) ([]rawStream, error) {
-	p := &parser{b: raw}
-	var streams []rawStream
-	// A stream's entries are read into scratch shared by all streams,
-	// then made lines once their number (and labels) are known.
-	var scratch []entryTuple
-	err := p.array(func() error {
-		var s rawStream
-		scratch = scratch[:0]
-		err := p.object(func(k string) error {
-			switch k {
-			case "stream":
-				m, err := p.stringMap()
-				s.stream = m
-				return err
-			case "values":
-				if p.peekNull() {
-					return nil
-				}
-				return p.array(func() error {
-					e, err := p.entry()
-					scratch = append(scratch, e)
-					return err
-				})
-			}
-			return p.skipValue()
-		})
-		if err == nil {
-			// The labels may come after the values: the lines get them
-			// once the stream is whole.
-			if s.stream == nil {
-				s.stream = map[string]string{}
-			}
-			s.key = datasources.FormatLabels(s.stream)
-			s.lines = make([]datasources.LogLine, len(scratch))
-			for j, e := range scratch {
-				s.lines[j] = datasources.LogLine{TimeNs: e.ts, Labels: s.stream, Stream: s.key,
-					StructuredMetadata: e.sm, Parsed: e.parsed, Line: e.line}
-			}
-			if done != nil {
-				done(len(streams), &s)
-			}
-		}
-		streams = append(streams, s)
-		return err
-	})
-	return streams, err
-}
-
 func nilIfEmpty(m map[string]string) map[string]string {
 	if len(m) == 0 {
 		return nil
 	}
 	return m
-}
-
-// Prepare is work a caller wants done on each line of a streams answer
-// (typically setting LogLine.Prepared) while the rest of the answer is
-// still being decoded: it is given the lines of each stream as soon as the
-// stream is read, in batches, on a goroutine of its own; at the end of the
-// answer, on the decoding one too, so it may run twice at once (never on
-// the same lines). A page of lines then costs little more than their
-// decode on a machine with a second core.
-type Prepare func(stream []datasources.LogLine)
-
-// PrepareBatch is the most lines of a stream Prepare is given at a time:
-// a stream may hold a whole page.
-const PrepareBatch = 128
-
-// decodeStreams reads a streams result into lines ordered by dir, each
-// stream's lines given to prepare (when not nil) as it is read.
-func decodeStreams(raw []byte, dir string, prepare Prepare) ([]datasources.LogLine, error) {
-	// The lines are sorted as small keys without pointers, then copied
-	// once into their places: moving whole lines (with the garbage
-	// collector's write barriers on every pointer) cost three times as
-	// much. A stream's keys are taken as soon as it is read, before a
-	// Prepare writes to its lines on another core.
-	type key struct {
-		ts             int64
-		stream, offset int32 // the line's stream, and its index there
-	}
-	var keys []key
-	var queue chan []datasources.LogLine
-	done := func(si int, s *rawStream) {
-		for j := range s.lines {
-			keys = append(keys, key{s.lines[j].TimeNs, int32(si), int32(j)})
-		}
-		for lo := 0; queue != nil && lo < len(s.lines); lo += PrepareBatch {
-			hi := min(lo+PrepareBatch, len(s.lines))
-			queue <- s.lines[lo:hi:hi]
-		}
-	}
-	stop := func() {}
-	if prepare != nil {
-		// A helper prepares the lines of each stream read, in batches,
-		// and when the answer is read this goroutine helps it finish.
-		queue = make(chan []datasources.LogLine, 256)
-		finished := make(chan struct{})
-		work := func() {
-			for lines := range queue {
-				prepare(lines)
-			}
-		}
-		go func() { defer close(finished); work() }()
-		// Until the helper is done, the lines it was given are its own.
-		stop = sync.OnceFunc(func() { close(queue); work(); <-finished })
-	}
-	defer stop()
-	streams, err := parseStreams(raw, done)
-	if err != nil {
-		return nil, err
-	}
-	// Ties at one timestamp are ordered by stream labels: each stream's
-	// rank among them is found once.
-	order := make([]int, len(streams))
-	for i := range streams {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(streams[a].key, streams[b].key) })
-	rank := make([]int32, len(streams))
-	for r, si := range order {
-		rank[si] = int32(r)
-	}
-	line := func(k key) *datasources.LogLine { return &streams[k.stream].lines[k.offset] }
-	forward := strings.EqualFold(dir, Forward)
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.ts != b.ts {
-			if forward == (a.ts < b.ts) {
-				return -1
-			}
-			return 1
-		}
-		if a.stream != b.stream {
-			return int(rank[a.stream] - rank[b.stream])
-		}
-		return strings.Compare(line(a).Line, line(b).Line)
-	})
-	stop()
-	lines := make([]datasources.LogLine, len(keys))
-	for i, k := range keys {
-		lines[i] = *line(k)
-	}
-	return lines, nil
 }
 
 // samplePair is [<seconds as a JSON number>, "<value>"].

@@ -124,6 +124,10 @@ func DecodeQueryResponseWith(body []byte, dir string, prepare Prepare) (*Result,
 						return err
 					})
 				case "result":
+					if streams != nil {
+						streams.stop() // a result sent twice: the last one counts
+						streams = nil
+					}
 					if resultType == ResultStreams {
 						// Loki writes the type first: each stream is
 						// handed on as the scan passes it.

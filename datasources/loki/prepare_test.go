@@ -138,3 +138,23 @@ func TestStreamsResultNotAnArray(t *testing.T) {
 		}
 	}
 }
+
+// A result sent twice is read once, the last: the first's helpers stop.
+func TestStreamsResultSentTwice(t *testing.T) {
+	body := `{"status":"success","data":{"resultType":"streams",` +
+		`"result":[{"stream":{"a":"1"},"values":[["1","first"]]}],` +
+		`"result":[{"stream":{"a":"2"},"values":[["2","last"]]}]}}`
+	var prepared atomic.Int32
+	res, err := DecodeQueryResponseWith([]byte(body), Backward, func(lines []datasources.LogLine) {
+		prepared.Add(int32(len(lines)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Lines) != 1 || res.Lines[0].Line != "last" {
+		t.Fatalf("lines %+v, want the last result's one", res.Lines)
+	}
+	if n := prepared.Load(); n < 1 || n > 2 {
+		t.Errorf("%d lines prepared", n)
+	}
+}

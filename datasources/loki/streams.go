@@ -130,9 +130,9 @@ func (w *streamWork) stop() {
 }
 
 // finish reads the streams that are left, once the scan has passed them
-// all, and returns their lines ordered by dir.
+// all, and returns their lines ordered by dir. The caller stops w after,
+// whatever it returns.
 func (w *streamWork) finish(dir string) ([]datasources.LogLine, error) {
-	defer w.stop()
 	w.mu.Lock()
 	w.scanning = false
 	w.more.Broadcast()

@@ -21,26 +21,16 @@ type OpStats struct {
 // Stats returns per-service and per-operation figures, each sorted by
 // total time, largest first.
 func (t *TraceTree) Stats() (services, operations []OpStats) {
-	// Spans are summed by resource and name first, and resources of one
-	// service merged after: a pointer and one string to hash for every
-	// span, not a service, then a service and a name (most of this pass
-	// on a large trace).
-	type key struct {
-		res  *datasources.Resource
-		name string
+	// Spans are summed by service (an index, see serviceOf) and then by
+	// name in that service's own map: one string to hash per span (most
+	// of this pass on a large trace), and none when a span has the
+	// service and name of the one before (a sibling group).
+	services = make([]OpStats, len(t.Services))
+	for j, s := range t.Services {
+		services[j].Service = s
 	}
-	at := map[key]int32{}
-	var sums []OpStats
-	for i := range t.Nodes {
-		nd := &t.Nodes[i]
-		k := key{nd.Span.Resource, nd.Span.Name}
-		j, ok := at[k]
-		if !ok {
-			j = int32(len(sums))
-			at[k] = j
-			sums = append(sums, OpStats{Service: nd.Span.Service(), Operation: nd.Span.Name})
-		}
-		x := &sums[j]
+	byName := make([]map[string]int32, len(t.Services))
+	add := func(x *OpStats, nd *Node) {
 		x.Spans++
 		x.TotalNs += nd.EndNs() - nd.StartNs()
 		x.SelfNs += nd.SelfNs
@@ -48,31 +38,26 @@ func (t *TraceTree) Stats() (services, operations []OpStats) {
 			x.Errors++
 		}
 	}
-	svc := map[string]*OpStats{}
-	ops := map[[2]string]*OpStats{}
-	for _, x := range sums {
-		a := svc[x.Service]
-		if a == nil {
-			a = &OpStats{Service: x.Service}
-			svc[x.Service] = a
+	lastSvc, lastOp, lastName := int32(-1), int32(0), ""
+	for i := range t.Nodes {
+		nd := &t.Nodes[i]
+		svc, name := t.serviceOf[i], nd.Span.Name
+		if svc != lastSvc || name != lastName {
+			ops := byName[svc]
+			if ops == nil {
+				ops = map[string]int32{}
+				byName[svc] = ops
+			}
+			j, ok := ops[name]
+			if !ok {
+				j = int32(len(operations))
+				ops[name] = j
+				operations = append(operations, OpStats{Service: t.Services[svc], Operation: name})
+			}
+			lastSvc, lastOp, lastName = svc, j, name
 		}
-		b := ops[[2]string{x.Service, x.Operation}]
-		if b == nil {
-			b = &OpStats{Service: x.Service, Operation: x.Operation}
-			ops[[2]string{x.Service, x.Operation}] = b
-		}
-		for _, y := range []*OpStats{a, b} {
-			y.Spans += x.Spans
-			y.Errors += x.Errors
-			y.TotalNs += x.TotalNs
-			y.SelfNs += x.SelfNs
-		}
-	}
-	for _, v := range svc {
-		services = append(services, *v)
-	}
-	for _, v := range ops {
-		operations = append(operations, *v)
+		add(&operations[lastOp], nd)
+		add(&services[svc], nd)
 	}
 	byTotal := func(s []OpStats) {
 		sort.Slice(s, func(i, j int) bool {
@@ -97,37 +82,46 @@ type ServiceEdge struct {
 // ServiceGraph returns who called whom in this trace, with each service's
 // layer (its smallest depth in the service call chain) for drawing.
 func (t *TraceTree) ServiceGraph() (edges []ServiceEdge, layer map[string]int) {
-	idx := map[[2]string]int{}
-	layer = map[string]int{}
+	// Services are indexes (serviceOf): a span of its parent's service,
+	// every span of a one-service trace, costs a comparison, and a call
+	// between services one look-up of a number.
+	idx := map[uint64]int{}
+	layers := make([]int, len(t.Services))
+	for j := range layers {
+		layers[j] = -1
+	}
 	// A service's layer: one more than its caller's, first seen in
 	// depth-first order; roots' services are layer 0.
 	for i := range t.Nodes {
 		nd := &t.Nodes[i]
-		s := nd.Span.Service()
+		s := t.serviceOf[i]
 		l := 0
 		if nd.Parent >= 0 {
-			ps := t.Nodes[nd.Parent].Span.Service()
+			ps := t.serviceOf[nd.Parent]
 			if ps == s {
-				// Its parent's service, whose layer is already set (the
-				// parent came first): no look-up for such a span, which
-				// is every span of a one-service trace.
-				continue
+				continue // its layer is set: the parent came first
 			}
-			l = layer[ps] + 1
-			k := [2]string{ps, s}
+			l = layers[ps] + 1
+			k := uint64(ps)<<32 | uint64(s)
 			j, ok := idx[k]
 			if !ok {
 				j = len(edges)
 				idx[k] = j
-				edges = append(edges, ServiceEdge{From: ps, To: s})
+				edges = append(edges, ServiceEdge{From: t.Services[ps], To: t.Services[s]})
 			}
 			edges[j].Calls++
 			if nd.Span.Status == datasources.StatusError {
 				edges[j].Errors++
 			}
 		}
-		if old, ok := layer[s]; !ok || l < old {
-			layer[s] = l
+		if layers[s] < 0 || l < layers[s] {
+			layers[s] = l
+		}
+	}
+	layer = make(map[string]int, len(t.Services))
+	for j, s := range t.Services {
+		if layers[j] >= 0 {
+			layer[s] = layers[j]
 		}
 	}
 	return edges, layer

@@ -29,6 +29,10 @@ type TraceTree struct {
 	MaxDepth       int
 	Services       []string // in order of first appearance
 	Errors         int
+	// serviceOf is each node's service as an index into Services: the
+	// passes over every span (Stats, ServiceGraph) compare and count
+	// small numbers, not hash a service name per span.
+	serviceOf []int32
 }
 
 // Node is one span in the tree. Indexes and counts are int32 and the
@@ -386,7 +390,13 @@ var hexDigit = func() (t [256]byte) {
 // critical path. Nodes are in depth-first order, so parents come before
 // children and a reverse pass sees children first.
 func (t *TraceTree) measure(adjustSkew bool) {
-	seen := map[string]bool{}
+	// A service is looked up once per resource, and a resource only when
+	// it changes from the node before (spans of one process come in runs).
+	serviceIdx := map[string]int32{}
+	resourceIdx := map[*datasources.Resource]int32{}
+	var lastRes *datasources.Resource
+	lastIdx := int32(-1)
+	t.serviceOf = make([]int32, len(t.Nodes))
 	for i := range t.Nodes {
 		nd := &t.Nodes[i]
 		if nd.Parent >= 0 {
@@ -412,10 +422,20 @@ func (t *TraceTree) measure(adjustSkew bool) {
 				}
 			}
 		}
-		if s := nd.Span.Service(); !seen[s] {
-			seen[s] = true
-			t.Services = append(t.Services, s)
+		if r := nd.Span.Resource; r != lastRes || lastIdx < 0 {
+			j, ok := resourceIdx[r]
+			if !ok {
+				s := nd.Span.Service()
+				if j, ok = serviceIdx[s]; !ok {
+					j = int32(len(t.Services))
+					serviceIdx[s] = j
+					t.Services = append(t.Services, s)
+				}
+				resourceIdx[r] = j
+			}
+			lastRes, lastIdx = r, j
 		}
+		t.serviceOf[i] = lastIdx
 		if nd.Span.Status == datasources.StatusError {
 			t.Errors++
 		}

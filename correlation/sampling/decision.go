@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/ariadne-dev/ariadne/datasources"
 )
@@ -109,13 +110,14 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 		th, jd       Decision
 		thOK, jdOK   bool
 		policy       string
+		policies     tailPolicies
 		thresholdSet = func() bool { return thOK && th.Known() }
 		// Most traces carry no sampling tag on any span: then none is read.
 		spanTagged = tr.MayHaveAttribute(samplingTags...)
 	)
 	look := func(s *datasources.Span) {
-		if !thOK {
-			if t, err := ThresholdOf(s.TraceState()); err == nil {
+		if ts := s.TraceState(); !thOK && ts != "" { // most spans carry none
+			if t, err := ThresholdOf(ts); err == nil {
 				th, thOK = FromThreshold(t), true
 			}
 		}
@@ -127,11 +129,11 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 		if spanTagged {
 			tags = readTags(s)
 		}
-		if needJaeger {
+		if needJaeger && spanTagged {
 			jd, jdOK = tags.jaeger()
 		}
 		if policy == "" {
-			policy = tailPolicyOf(s, tags)
+			policy = policies.of(s, tags)
 		}
 	}
 	look(root)
@@ -151,22 +153,39 @@ func OfTraceFrom(tr *datasources.Trace, root *datasources.Span) Decision {
 	return d
 }
 
-// tailPolicyOf is the tail sampling policy a span records, on its scope
-// (where the collector's tail_sampling processor writes it), its own
-// attributes (read into own) or its resource's; "" for none.
-func tailPolicyOf(s *datasources.Span, own spanTags) string {
-	if p, ok := datasources.Attr(s.ScopeAttributes, TagTailPolicy); ok && p != "" {
-		return p
+// tailPolicies finds the tail sampling policy a span records, on its
+// scope (where the collector's tail_sampling processor writes it), its own
+// attributes (read into own) or its resource's; "" for none. Scopes and
+// resources are shared by runs of spans: one already read without a
+// policy is not read again for the next span.
+type tailPolicies struct {
+	scope    []datasources.Attribute // the scope attributes last read, none there
+	resource *datasources.Resource   // the resource last read, none there
+}
+
+func (m *tailPolicies) of(s *datasources.Span, own spanTags) string {
+	if sa := s.ScopeAttributes; len(sa) > 0 && !sameSlice(sa, m.scope) {
+		if p, ok := datasources.Attr(sa, TagTailPolicy); ok && p != "" {
+			return p
+		}
+		m.scope = sa
 	}
 	if p := own.val[tagTail]; own.has[tagTail] && p != "" {
 		return p
 	}
-	if s.Resource != nil {
-		if p, ok := datasources.Attr(s.Resource.Attributes, TagTailPolicy); ok && p != "" {
+	if r := s.Resource; r != nil && r != m.resource {
+		if p, ok := datasources.Attr(r.Attributes, TagTailPolicy); ok && p != "" {
 			return p
 		}
+		m.resource = r
 	}
 	return ""
+}
+
+// sameSlice says whether a and b are one slice: the same elements, not
+// equal ones.
+func sameSlice(a, b []datasources.Attribute) bool {
+	return len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
 }
 
 // spanTags are the sampling tags of one span's attributes, the first of

@@ -33,6 +33,10 @@ type TraceTree struct {
 	// passes over every span (Stats, ServiceGraph) compare and count
 	// small numbers, not hash a service name per span.
 	serviceOf []int32
+	// nodeOf is each span's node, by the span's index in Trace.Spans: a
+	// pass that needs no order reads the spans as they lie in memory,
+	// not scattered in depth-first order.
+	nodeOf []int32
 }
 
 // Node is one span in the tree. Indexes and counts are int32 and the
@@ -168,6 +172,7 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 
 	childNodes := make([]int32, len(kids))
 	visited := make([]bool, n)
+	t.nodeOf = make([]int32, n)
 	var stack []frame
 	walk := func(root int) {
 		stack = append(stack[:0], frame{span: int32(root), parent: -1, depth: 0})
@@ -179,6 +184,7 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 			}
 			visited[f.span] = true
 			idx := len(t.Nodes)
+			t.nodeOf[f.span] = int32(idx)
 			kids := children(int(f.span))
 			// Each node's children are a cut of one array (they are
 			// appended below as the walk reaches them, within it).

@@ -156,7 +156,14 @@ func BuildTree(tr *datasources.Trace, adjustSkew bool) *TraceTree {
 		if c := cmp.Compare(starts[a], starts[b]); c != 0 {
 			return c
 		}
-		if c := strings.Compare(tr.Spans[a].SpanID, tr.Spans[b].SpanID); c != 0 {
+		// Equal starts are common (a flat trace's spans often share
+		// one): IDs as numbers order as their fixed-width hex does, and
+		// are read from one array too.
+		if byID.ids != nil {
+			if c := cmp.Compare(byID.ids[a], byID.ids[b]); c != 0 {
+				return c
+			}
+		} else if c := strings.Compare(tr.Spans[a].SpanID, tr.Spans[b].SpanID); c != 0 {
 			return c
 		}
 		return cmp.Compare(a, b)
@@ -233,6 +240,7 @@ type frame struct{ span, parent, depth int32 }
 // trace on strings, so equal means what it always did.
 type spanIndex struct {
 	byNum *idTable
+	ids   []uint64 // each span's ID as a number, with byNum
 	byStr map[string]int32
 }
 
@@ -260,7 +268,7 @@ func newSpanIndex(spans []datasources.Span) spanIndex {
 	if len(ids) >= parallelSpans {
 		shards = runtime.GOMAXPROCS(0)
 	}
-	return spanIndex{byNum: newIDTable(ids, shards)}
+	return spanIndex{byNum: newIDTable(ids, shards), ids: ids}
 }
 
 func (x spanIndex) get(id string) (int, bool) {

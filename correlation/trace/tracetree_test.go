@@ -2,6 +2,7 @@ package trace
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/ariadne-dev/ariadne/datasources"
@@ -224,5 +225,26 @@ func TestIDTable(t *testing.T) {
 	}
 	if _, ok := newIDTable(nil, 2).get(0); ok {
 		t.Error("an empty table holds ID 0")
+	}
+}
+
+// Siblings that start together are in span ID order, whether the IDs are
+// hex (read as numbers) or not, so a page is the same on every load.
+func TestSiblingsStartingTogetherByID(t *testing.T) {
+	for _, ids := range [][]string{
+		{"00000000000000f0", "000000000000000a", "0a00000000000000", "00000000000000ff"},
+		{"root-x", "b-2", "b-10", "a-3"},
+	} {
+		root := ids[0]
+		got := order(tree(false, sp(ids[3], root, 5, 6), sp(root, "", 0, 10), sp(ids[1], root, 5, 6), sp(ids[2], root, 5, 6)))
+		kids := slices.Clone(ids[1:])
+		slices.Sort(kids)
+		want := []string{root + ":0"}
+		for _, k := range kids {
+			want = append(want, k+":1")
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("order %v, want %v", got, want)
+		}
 	}
 }

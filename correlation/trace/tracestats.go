@@ -122,11 +122,11 @@ func (t *TraceTree) ServiceGraph() (edges []ServiceEdge, layer map[string]int) {
 			layers[s] = l
 		}
 	}
+	// Every service has its layer by now: its first node is a root or
+	// the child of another service's.
 	layer = make(map[string]int, len(t.Services))
 	for j, s := range t.Services {
-		if layers[j] >= 0 {
-			layer[s] = layers[j]
-		}
+		layer[s] = layers[j]
 	}
 	return edges, layer
 }

@@ -481,6 +481,44 @@ func TestSummaryMessageFirst(t *testing.T) {
 	}
 }
 
+// Lines of one shape share a layout (summaryShapes); each summary is
+// still the line's own, as summary alone writes it, when the keys stay,
+// change, or an empty message or error value moves what the row leads
+// with.
+func TestSummaryShapesAsSummary(t *testing.T) {
+	f := func(kv ...string) []logline.Field {
+		var out []logline.Field
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, logline.Field{Key: kv[i], Value: kv[i+1]})
+		}
+		return out
+	}
+	lines := [][]logline.Field{
+		f("msg", "one", "b", "1", "a", "2", "error", "e1"),
+		f("msg", "two", "b", "3", "a", "4", "error", "e2"),
+		f("msg", "three", "b", "5", "a", "6", "error", ""), // no error now
+		f("msg", "four", "b", "7", "a", "8", "error", "e4"),
+		f("msg", "", "b", "9", "a", "10", "message", "m5"), // the message moves
+		f("msg", "six", "b", "11", "a", "12", "message", "m6"),
+		f("msg", "", "b", "13", "a", "14", "message", "m7"),
+		f("k", "v", "a", "1"), // no message
+		f("k", "v", "a", "1"),
+		f("msg", "nine", "z", "1", "z", "2", "a", "3"), // a key twice keeps its order
+		f("msg", "ten", "z", "3", "z", "4", "a", "5"),
+		f("msg", "eleven", "a", "6", "z", "7", "z", "8"), // same keys, another order
+		nil,
+	}
+	var s summaryShapes
+	for _, fields := range lines {
+		gotMsg, gotRest, gotOK := s.summary(nil, fields)
+		msg, rest, ok := summary(nil, fields)
+		got, want := restText(LogRow{MessageRest: gotRest}), restText(LogRow{MessageRest: rest})
+		if gotMsg != msg || got != want || gotOK != ok {
+			t.Errorf("%v: %q, %q, %v; summary alone: %q, %q, %v", fields, gotMsg, got, gotOK, msg, want, ok)
+		}
+	}
+}
+
 func TestAppendDigits(t *testing.T) {
 	for _, tc := range []struct {
 		v, n int

@@ -30,6 +30,9 @@ type lineFacts struct {
 type factSlabs struct {
 	fields []logline.Field
 	refs   []logline.TraceRef
+	// shapes lays out the run's summaries; unlike the slices it keeps
+	// what it learnt from one line to the next (reset leaves it).
+	shapes summaryShapes
 }
 
 // reset gives the slabs' room back for the next line: the last is
@@ -68,7 +71,7 @@ func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d 
 	f.level = logline.LevelOf(l, levels, f.fields)
 	if f.fields != nil {
 		var ok bool
-		if f.message, f.rest, ok = summary(s.fields[len(s.fields):], f.fields); ok {
+		if f.message, f.rest, ok = s.shapes.summary(s.fields[len(s.fields):], f.fields); ok {
 			f.rest = carve(&s.fields, f.rest)
 		} else {
 			f.rest = nil

@@ -1,6 +1,7 @@
 package views
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/ariadne-dev/ariadne/correlation/logline"
@@ -69,38 +70,131 @@ func quiet(key string) bool {
 // ok is false for a line without a message field. fields may come in any
 // order (logline.AppendFieldsUnsorted): only those shown are sorted.
 func summary(rest, fields []logline.Field) (msg string, _ []logline.Field, ok bool) {
+	var l summaryLayout
+	if !l.of(fields) {
+		return "", rest[:0], false
+	}
+	msg, rest = l.apply(rest, fields)
+	return msg, rest, true
+}
+
+// summaryLayout is where a line's summary comes from in its fields, by
+// index: the message's field, what failed's (-1 for none), and the fields
+// shown after them, in key order.
+type summaryLayout struct {
+	mi, ei int
+	rest   []int32
+}
+
+// of lays fields out; false for a line without a message.
+func (l *summaryLayout) of(fields []logline.Field) bool {
 	// One pass: the message is the field of the best-ranked key that
 	// has a value (the first such, for a key given twice), and so is
 	// what failed.
-	mi, ei := -1, -1
+	l.mi, l.ei = -1, -1
 	mr, er := 0, 0
 	for i, f := range fields {
 		r, message := keyRank(f.Key)
 		switch {
 		case r < 0 || f.Value == "":
-		case message && (mi < 0 || r < mr):
-			mi, mr = i, r
-		case !message && (ei < 0 || r < er):
-			ei, er = i, r
+		case message && (l.mi < 0 || r < mr):
+			l.mi, mr = i, r
+		case !message && (l.ei < 0 || r < er):
+			l.ei, er = i, r
 		}
 	}
-	if mi < 0 {
-		return "", rest[:0], false
+	l.rest = l.rest[:0]
+	if l.mi < 0 {
+		return false
 	}
-	mk, msg := fields[mi].Key, fields[mi].Value
-	ek := ""
-	if ei >= 0 {
-		ek = fields[ei].Key
-		msg += " — " + fields[ei].Value
+	mk, ek := fields[l.mi].Key, ""
+	if l.ei >= 0 {
+		ek = fields[l.ei].Key
+	}
+	for i, f := range fields {
+		if f.Key != mk && f.Key != ek && !quiet(f.Key) {
+			l.rest = append(l.rest, int32(i))
+		}
+	}
+	// Stable, as logline.SortFields: a key given twice keeps its order.
+	if len(l.rest) > 16 {
+		slices.SortStableFunc(l.rest, func(a, b int32) int { return strings.Compare(fields[a].Key, fields[b].Key) })
+		return true
+	}
+	for i := 1; i < len(l.rest); i++ {
+		for j := i; j > 0 && fields[l.rest[j]].Key < fields[l.rest[j-1]].Key; j-- {
+			l.rest[j], l.rest[j-1] = l.rest[j-1], l.rest[j]
+		}
+	}
+	return true
+}
+
+// apply is the summary of fields laid out as l: its message, and its
+// other fields appended to rest[:0].
+func (l *summaryLayout) apply(rest, fields []logline.Field) (string, []logline.Field) {
+	msg := fields[l.mi].Value
+	if l.ei >= 0 {
+		msg += " — " + fields[l.ei].Value
 	}
 	rest = rest[:0]
-	for _, f := range fields {
-		if f.Key != mk && f.Key != ek && !quiet(f.Key) {
-			rest = append(rest, f)
+	for _, i := range l.rest {
+		rest = append(rest, fields[i])
+	}
+	return msg, rest
+}
+
+// summaryShapes is summary for a run of lines, most of which (one
+// logger's) have the same keys in the same order: their layout follows
+// from the keys alone, and is found once. A line lays out as the last
+// when its keys are the last's and every message or error key has a value
+// in both (an empty one does not count, and would move the message).
+type summaryShapes struct {
+	keys   []string // the last laid-out line's, in its order
+	ranked []int32  // its fields with message or error keys (keyRank)
+	layout summaryLayout
+	ok     bool // the last line had a message, and its layout is kept
+}
+
+func (s *summaryShapes) summary(rest, fields []logline.Field) (string, []logline.Field, bool) {
+	if s.ok && s.same(fields) {
+		msg, rest := s.layout.apply(rest, fields)
+		return msg, rest, true
+	}
+	s.ok = false
+	if !s.layout.of(fields) {
+		return "", rest[:0], false
+	}
+	msg, rest := s.layout.apply(rest, fields)
+	s.keys, s.ranked = s.keys[:0], s.ranked[:0]
+	for i, f := range fields {
+		s.keys = append(s.keys, f.Key)
+		if r, _ := keyRank(f.Key); r >= 0 {
+			if f.Value == "" {
+				return msg, rest, true // not kept: its layout turns on values
+			}
+			s.ranked = append(s.ranked, int32(i))
 		}
 	}
-	logline.SortFields(rest)
+	s.ok = true
 	return msg, rest, true
+}
+
+// same says fields lay out as the last line did.
+func (s *summaryShapes) same(fields []logline.Field) bool {
+	if len(fields) != len(s.keys) {
+		return false
+	}
+	for i := range fields {
+		if fields[i].Key != s.keys[i] {
+			return false
+		}
+	}
+	for _, i := range s.ranked {
+		if fields[i].Value == "" {
+			return false
+		}
+	}
+	return true
 }
 
 // The logs page narrows its query to a field's value through its own

@@ -64,9 +64,11 @@ func carve[T any](slab *[]T, x []T) []T {
 func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d *logline.Deriver, s *factSlabs) {
 	s.reserve()
 	*f = lineFacts{clean: logline.CleanLine(l.Line), hash: lineHash(l.Line)}
+	var lf logline.LineFields
 	if len(l.Line) <= 64<<10 {
 		// Message first, whether or not Loki parsed the line too.
-		f.fields = carve(&s.fields, logline.AppendFieldsUnsorted(s.fields[len(s.fields):], f.clean))
+		lf = logline.AppendLineFields(s.fields[len(s.fields):], f.clean)
+		f.fields = carve(&s.fields, lf.Fields)
 	}
 	f.level = logline.LevelOf(l, levels, f.fields)
 	if f.fields != nil {
@@ -77,7 +79,8 @@ func (f *lineFacts) find(l *datasources.LogLine, levels logline.StreamLevels, d 
 			f.rest = nil
 		}
 	}
-	if refs := d.AppendExtract(s.refs[len(s.refs):], l); len(refs) > 0 {
+	// The fields stand in for a scan of the line by the JSON rule.
+	if refs := d.AppendExtractFrom(s.refs[len(s.refs):], l, &lf); len(refs) > 0 {
 		f.refs = carve(&s.refs, refs)
 		f.spanID = logline.LineSpanID(l) // a span is only worth naming within a trace
 	}

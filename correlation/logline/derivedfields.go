@@ -27,10 +27,31 @@ func DefaultDerivedFields() []DerivedField {
 	return []DerivedField{
 		{Name: "trace_id", Label: "trace_id"},
 		{Name: "trace_id", Label: "traceID"},
-		{Name: "trace_id", Regex: `"trace_?[iI][dD]"\s*:\s*"([^"]*)"`},
+		{Name: "trace_id", Regex: jsonKeyRegex},
 		{Name: "trace_id", Regex: `\btrace_id=([^\s"&,;]+)`},
 		{Name: "trace_id", Regex: `\btraceID=([^\s"&,;]+)`},
 	}
+}
+
+// jsonKeyRegex is the default rule for JSON lines: a string value of a
+// key trace_id, traceId, traceID and the like. Over a flat JSON object
+// whose keys are written without escapes, its matches are exactly those
+// keys' string values (a quote in the text starts or ends a string, and
+// only a key's end is followed by a colon); a value with an escape gives
+// a capture holding a backslash, never an ID. So a line's fields, read
+// already, stand in for the regex (AppendExtractFrom) without a scan of
+// the text.
+const jsonKeyRegex = `"trace_?[iI][dD]"\s*:\s*"([^"]*)"`
+
+// isTraceKey is whether jsonKeyRegex takes key: trace, an optional
+// underscore, then id in either case.
+func isTraceKey(key string) bool {
+	rest, ok := strings.CutPrefix(key, "trace")
+	if !ok {
+		return false
+	}
+	rest = strings.TrimPrefix(rest, "_")
+	return len(rest) == 2 && rest[0]|0x20 == 'i' && rest[1]|0x20 == 'd'
 }
 
 // TraceRef is one trace ID found in a line, with the rule that found it.
@@ -56,6 +77,9 @@ type compiledRule struct {
 	// seq, when the regex is a plain sequence, finds its matches in
 	// place of re (the same ones, faster; see seqMatcher).
 	seq *seqMatcher
+	// jsonKey says the regex is jsonKeyRegex: a line's flat JSON
+	// fields give its matches.
+	jsonKey bool
 }
 
 // CompileDerivedFields checks and compiles rules; an empty list means the
@@ -82,7 +106,7 @@ func CompileDerivedFields(rules []DerivedField) (*Deriver, error) {
 				return nil, fmt.Errorf("derived field %d (%s): the regex needs exactly one capture group around the ID, it has %d", i+1, name, re.NumSubexp())
 			}
 			lit, lead := requiredLiteral(r.Regex)
-			d.rules = append(d.rules, compiledRule{name: name, re: re, lit: lit, lead: lead, seq: compileSeq(r.Regex)})
+			d.rules = append(d.rules, compiledRule{name: name, re: re, lit: lit, lead: lead, seq: compileSeq(r.Regex), jsonKey: r.Regex == jsonKeyRegex})
 		case r.Label != "":
 			d.rules = append(d.rules, compiledRule{name: name, label: r.Label})
 		default:
@@ -112,6 +136,13 @@ func (d *Deriver) Extract(l *datasources.LogLine) []TraceRef {
 // AppendExtract is Extract appending to dst, so a page of lines can share
 // one backing array.
 func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceRef {
+	return d.AppendExtractFrom(dst, l, nil)
+}
+
+// AppendExtractFrom is AppendExtract for a line whose fields the caller
+// has read (AppendLineFields of l.Line; nil when it has not): the same
+// IDs, the default JSON rule's taken from them (jsonKeyRegex).
+func (d *Deriver) AppendExtractFrom(dst []TraceRef, l *datasources.LogLine, lf *LineFields) []TraceRef {
 	start := len(dst)
 	add := func(name, v string) {
 		for _, r := range dst[start:] {
@@ -130,7 +161,16 @@ func (d *Deriver) AppendExtract(dst []TraceRef, l *datasources.LogLine) []TraceR
 		}
 		dst = append(dst, TraceRef{Field: name, TraceID: id})
 	}
+	fromFields := lf != nil && lf.flat && lf.plain.keys && lf.line == l.Line
 	for _, r := range d.rules {
+		if r.jsonKey && fromFields {
+			for i, f := range lf.Fields {
+				if lf.plain.strings&(1<<i) != 0 && isTraceKey(f.Key) {
+					add(r.name, f.Value)
+				}
+			}
+			continue
+		}
 		if r.seq != nil {
 			var caps [4]int // the match and its one group
 			for from := 0; ; {

@@ -91,3 +91,52 @@ func TestCompileDerivedFieldsErrors(t *testing.T) {
 		}
 	}
 }
+
+// A JSON line's fields stand in for the default JSON rule's scan
+// (AppendExtractFrom): the IDs, and their order, are the regex's whatever
+// the line holds; escaped keys, escaped values, numbers, nesting, more
+// than 16 fields and lines cleaned of escapes all included.
+func FuzzExtractFromFields(f *testing.F) {
+	for _, line := range []string{
+		`{"level":"info","trace_id":"` + idA + `","traceID":"` + idB + `"}`,
+		`{"trace_ID" : "` + idA + `" , "traceid":"` + idA + `"}`,
+		`{"trace_id":1234567890123456,"traceId":"` + idB + `"}`,            // a number is no match
+		`{"a\"trace_id":"` + idA + `"}`,                                    // a match inside an escaped key
+		`{"trace\u005fid":"` + idA + `"}`,                                  // an escape where the regex wants _
+		`{"trace_id":"\u0034bf92f3577b34da6a3ce929d0e0e4736"}`,             // an escape in the value
+		`{"msg":"x\"trace_id\":\"` + idA + `\"","trace_id":"` + idB + `"}`, // a quoted match in a value
+		`{"a":{"trace_id":"` + idA + `"},"traceId":"` + idB + `"}`,         // nesting
+		`{"trace_id":"` + idA + `","trace_id":"` + idB + `"}`,              // a key twice
+		`{"k0":0,"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"ka":0,"kb":1,"kc":2,"kd":3,"ke":4,"traceId":"` + idB + `","trace_id":"` + idA + `"}`,
+		"{\"trace_id\":\t\"" + idA + "\"}",
+		"\x1b[31m{\"trace_id\":\"" + idA + "\"}",
+		`trace_id=` + idA + ` {"trace_id":"` + idB + `"}`,
+		`{"trace__id":"` + idA + `","tracexid":"` + idB + `"}`,
+	} {
+		f.Add(line)
+	}
+	d := MustDefaultDeriver()
+	f.Fuzz(func(t *testing.T, line string) {
+		if len(line) > 4096 {
+			return
+		}
+		l := datasources.LogLine{Line: line, StructuredMetadata: map[string]string{"trace_id": idA}}
+		want := d.AppendExtract(nil, &l)
+		lf := AppendLineFields(nil, CleanLine(line))
+		if got := d.AppendExtractFrom(nil, &l, &lf); !reflect.DeepEqual(got, want) {
+			t.Fatalf("%q: from fields %v, from the text %v", line, got, want)
+		}
+	})
+}
+
+// The usual JSON line is read from its fields, not scanned again.
+func TestPlainJSONLineExtractsFromFields(t *testing.T) {
+	line := `{"level":"info","msg":"charging card","trace_id":"` + idA + `","span_id":"00f067aa0ba902b7"}`
+	lf := AppendLineFields(nil, line)
+	if !lf.flat || !lf.plain.keys || lf.plain.strings != 0b1111 {
+		t.Fatalf("fields %+v: flat %v, plain %+v", lf.Fields, lf.flat, lf.plain)
+	}
+	if lf := AppendLineFields(nil, `{"a\"b":"c","d":"e\n"}`); lf.plain.keys || lf.plain.strings != 0b01 {
+		t.Errorf("an escaped key, then an escaped value: %+v, want no plain keys and the first value plain", lf.plain)
+	}
+}

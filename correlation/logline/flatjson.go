@@ -18,32 +18,54 @@ import (
 // ok is false for anything it leaves to the full decode:
 // nesting, arrays, duplicate keys, invalid UTF-8 or JSON, numbers whose
 // float64 text differs from their own.
-func flatJSON(out []Field, s string) (_ []Field, ok bool) {
+func flatJSON(out []Field, s string) ([]Field, bool) {
+	out, _, ok := flatJSONPlain(out, s)
+	return out, ok
+}
+
+// jsonPlain is which of a line's fields flatJSON read as they are
+// written, without escapes: what a regex over the line's text sees of
+// them (jsonKeyRule).
+type jsonPlain struct {
+	keys    bool   // every key is plain (false past 64 fields)
+	strings uint64 // bit i: field i's value is a string, plain
+}
+
+// flatJSONPlain is flatJSON saying too which fields are plain.
+func flatJSONPlain(out []Field, s string) (_ []Field, plain jsonPlain, ok bool) {
 	i := skipSpace(s, 0)
 	if i >= len(s) || s[i] != '{' {
-		return nil, false
+		return nil, jsonPlain{}, false
 	}
 	i = skipSpace(s, i+1)
 	if i < len(s) && s[i] == '}' {
-		return nil, skipSpace(s, i+1) == len(s)
+		return nil, jsonPlain{}, skipSpace(s, i+1) == len(s)
 	}
 	if out == nil {
 		out = make([]Field, 0, 12)
 	}
+	plain.keys = true
 	for {
 		var key, val string
+		at := i
 		if key, i, ok = jsonString(s, i); !ok {
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
+		// A string is plain when it is as long as its text less the
+		// quotes: every escape is longer than what it stands for.
+		plain.keys = plain.keys && len(key) == i-at-2 && len(out) < 64
 		if i = skipSpace(s, i); i >= len(s) || s[i] != ':' {
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
 		if i = skipSpace(s, i+1); i >= len(s) {
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
+		valPlain := false
 		switch c := s[i]; {
 		case c == '"':
+			at = i
 			val, i, ok = jsonString(s, i)
+			valPlain = len(val) == i-at-2
 		case c == 't' && strings.HasPrefix(s[i:], "true"):
 			val, i, ok = "true", i+4, true
 		case c == 'f' && strings.HasPrefix(s[i:], "false"):
@@ -53,14 +75,17 @@ func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 		case c == '-' || c >= '0' && c <= '9':
 			val, i, ok = jsonNumber(s, i)
 		default: // objects and arrays are the full decode's
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
 		if !ok {
-			return nil, false
+			return nil, jsonPlain{}, false
+		}
+		if valPlain && len(out) < 64 {
+			plain.strings |= 1 << len(out)
 		}
 		out = append(out, Field{key, val})
 		if i = skipSpace(s, i); i >= len(s) {
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
 		switch s[i] {
 		case ',':
@@ -68,17 +93,20 @@ func flatJSON(out []Field, s string) (_ []Field, ok bool) {
 			continue
 		case '}':
 			if skipSpace(s, i+1) != len(s) {
-				return nil, false
+				return nil, jsonPlain{}, false
 			}
 		default:
-			return nil, false
+			return nil, jsonPlain{}, false
 		}
 		break
 	}
 	if hasDuplicateKey(out) {
-		return nil, false // the full decode keeps the last one
+		return nil, jsonPlain{}, false // the full decode keeps the last one
 	}
-	return out, true
+	if len(out) > 16 {
+		plain = jsonPlain{} // sorted: the bits no longer say which field
+	}
+	return out, plain, true
 }
 
 // hasDuplicateKey says whether two fields share a key. Of a line's dozen,

@@ -98,24 +98,39 @@ func AppendFields(dst []Field, line string) []Field {
 // on (the line's own, mostly): for a caller that sorts only the fields it
 // shows (SortFields).
 func AppendFieldsUnsorted(dst []Field, line string) []Field {
+	return AppendLineFields(dst, line).Fields
+}
+
+// LineFields are a line's fields, unsorted (AppendFieldsUnsorted), and
+// what the derived-field rules may read from them rather than from the
+// line's text again (Deriver.AppendExtractFrom).
+type LineFields struct {
+	Fields []Field
+	line   string    // read from
+	flat   bool      // by flatJSON, with plain
+	plain  jsonPlain // which of Fields are written as they read
+}
+
+// AppendLineFields is AppendFieldsUnsorted's fields, as LineFields.
+func AppendLineFields(dst []Field, line string) LineFields {
 	t := strings.TrimSpace(line)
 	var out []Field
 	if strings.HasPrefix(t, "{") {
-		if out, ok := flatJSON(dst[:0], t); ok {
-			return out
+		if out, plain, ok := flatJSONPlain(dst[:0], t); ok {
+			return LineFields{Fields: out, line: line, flat: true, plain: plain}
 		}
 		var m map[string]any
 		if json.Unmarshal([]byte(t), &m) != nil {
-			return nil
+			return LineFields{}
 		}
 		out = flattenJSON(dst[:0], "", m)
 	} else {
 		out = parseLogfmt(dst[:0], t)
 	}
 	if len(out) == 0 {
-		return nil
+		return LineFields{}
 	}
-	return out
+	return LineFields{Fields: out, line: line}
 }
 
 // SortFields sorts fields by key, keeping the order of a key given twice.
@@ -203,13 +218,15 @@ func parseLogfmt(out []Field, s string) []Field {
 				}
 				j++
 			}
-			if j >= len(s) {
-				j = len(s) - 1
-			}
-			if u, err := strconv.Unquote(s[i : j+1]); err == nil {
-				val = u
-			} else {
-				val = s[i+1 : j]
+			switch {
+			case j >= len(s): // a quote never closed: the rest of the line
+				val = s[i+1:]
+			default:
+				if u, err := strconv.Unquote(s[i : j+1]); err == nil {
+					val = u
+				} else {
+					val = s[i+1 : j]
+				}
 			}
 			i = j + 1
 		} else {

@@ -46,6 +46,10 @@ func TestParseFields(t *testing.T) {
 		{"prose with one pair is text", `user logged in with role=admin after three tries`, nil},
 		{"broken JSON is text", `{"level":`, nil},
 		{"plain text", `hello world`, nil},
+		// A quote left open takes the rest of the line; it used to
+		// lose its last byte, or crash the page on `k="`.
+		{"logfmt, a quote never closed", `level=warn msg="cut sho`, []Field{{"level", "warn"}, {"msg", "cut sho"}}},
+		{"logfmt, a bare open quote", `0="`, []Field{{"0", ""}}},
 	}
 	for _, tt := range tests {
 		if got := ParseFields(tt.line); !reflect.DeepEqual(got, tt.want) {

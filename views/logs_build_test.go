@@ -448,18 +448,21 @@ func restText(r LogRow) string {
 	return strings.Join(kvs, " ")
 }
 
+// fieldsOf is a line's fields from key, value pairs.
+func fieldsOf(kv ...string) []logline.Field {
+	var out []logline.Field
+	for i := 0; i < len(kv); i += 2 {
+		out = append(out, logline.Field{Key: kv[i], Value: kv[i+1]})
+	}
+	return out
+}
+
 // A structured line's summary: the message by the keys' preference (msg,
 // then message, then event; a key with no value does not count), what
 // failed after it, and the other fields sorted by key, whatever order
 // they came in, less those the row shows elsewhere.
 func TestSummaryMessageFirst(t *testing.T) {
-	f := func(kv ...string) []logline.Field {
-		var out []logline.Field
-		for i := 0; i < len(kv); i += 2 {
-			out = append(out, logline.Field{Key: kv[i], Value: kv[i+1]})
-		}
-		return out
-	}
+	f := fieldsOf
 	tests := []struct {
 		fields    []logline.Field
 		msg, rest string
@@ -486,13 +489,7 @@ func TestSummaryMessageFirst(t *testing.T) {
 // change, or an empty message or error value moves what the row leads
 // with.
 func TestSummaryShapesAsSummary(t *testing.T) {
-	f := func(kv ...string) []logline.Field {
-		var out []logline.Field
-		for i := 0; i < len(kv); i += 2 {
-			out = append(out, logline.Field{Key: kv[i], Value: kv[i+1]})
-		}
-		return out
-	}
+	f := fieldsOf
 	lines := [][]logline.Field{
 		f("msg", "one", "b", "1", "a", "2", "error", "e1"),
 		f("msg", "two", "b", "3", "a", "4", "error", "e2"),

@@ -117,15 +117,7 @@ func (l *summaryLayout) of(fields []logline.Field) bool {
 		}
 	}
 	// Stable, as logline.SortFields: a key given twice keeps its order.
-	if len(l.rest) > 16 {
-		slices.SortStableFunc(l.rest, func(a, b int32) int { return strings.Compare(fields[a].Key, fields[b].Key) })
-		return true
-	}
-	for i := 1; i < len(l.rest); i++ {
-		for j := i; j > 0 && fields[l.rest[j]].Key < fields[l.rest[j-1]].Key; j-- {
-			l.rest[j], l.rest[j-1] = l.rest[j-1], l.rest[j]
-		}
-	}
+	slices.SortStableFunc(l.rest, func(a, b int32) int { return strings.Compare(fields[a].Key, fields[b].Key) })
 	return true
 }
 

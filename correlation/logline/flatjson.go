@@ -25,9 +25,9 @@ func flatJSON(out []Field, s string) ([]Field, bool) {
 
 // jsonPlain is which of a line's fields flatJSON read as they are
 // written, without escapes: what a regex over the line's text sees of
-// them (jsonKeyRule).
+// them (jsonKeyRegex). Past 16 fields, which are sorted, it says none.
 type jsonPlain struct {
-	keys    bool   // every key is plain (false past 64 fields)
+	keys    bool   // every key is plain
 	strings uint64 // bit i: field i's value is a string, plain
 }
 
@@ -53,7 +53,7 @@ func flatJSONPlain(out []Field, s string) (_ []Field, plain jsonPlain, ok bool) 
 		}
 		// A string is plain when it is as long as its text less the
 		// quotes: every escape is longer than what it stands for.
-		plain.keys = plain.keys && len(key) == i-at-2 && len(out) < 64
+		plain.keys = plain.keys && len(key) == i-at-2
 		if i = skipSpace(s, i); i >= len(s) || s[i] != ':' {
 			return nil, jsonPlain{}, false
 		}
@@ -80,8 +80,8 @@ func flatJSONPlain(out []Field, s string) (_ []Field, plain jsonPlain, ok bool) 
 		if !ok {
 			return nil, jsonPlain{}, false
 		}
-		if valPlain && len(out) < 64 {
-			plain.strings |= 1 << len(out)
+		if valPlain {
+			plain.strings |= 1 << len(out) // 0 past 64, which are cleared below
 		}
 		out = append(out, Field{key, val})
 		if i = skipSpace(s, i); i >= len(s) {

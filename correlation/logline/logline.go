@@ -218,15 +218,12 @@ func parseLogfmt(out []Field, s string) []Field {
 				}
 				j++
 			}
-			switch {
-			case j >= len(s): // a quote never closed: the rest of the line
-				val = s[i+1:]
-			default:
-				if u, err := strconv.Unquote(s[i : j+1]); err == nil {
-					val = u
-				} else {
-					val = s[i+1 : j]
-				}
+			if j >= len(s) {
+				val = s[i+1:] // a quote never closed: the rest of the line
+			} else if u, err := strconv.Unquote(s[i : j+1]); err == nil {
+				val = u
+			} else {
+				val = s[i+1 : j]
 			}
 			i = j + 1
 		} else {
